@@ -1,0 +1,249 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { DomainError } from '../platform/http/errors.ts';
+import { requireRole } from '../platform/http/guards.ts';
+import { queueEmail } from '../platform/mail/outbox.ts';
+import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
+import { emailAddress, errorsFrom, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { Layout } from '../platform/web/layout.tsx';
+import {
+  consumeOrganiserToken,
+  findOrganiserByEmail,
+  getOrganiser,
+  issueOrganiserToken,
+  peekOrganiserToken,
+  setOrganiserPassword,
+  signIn,
+} from './organisers.ts';
+import { hashPassword, passwordSchema, verifyPassword } from './passwords.ts';
+import { clearSessionCookie, createSession, endAllSessions, endSession, sessionToken, setSessionCookie } from './sessions.ts';
+
+const RESET_TTL_MS = 60 * 60 * 1000;
+
+/** Only local paths may be a post-sign-in destination (no open redirects). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+}
+
+function SignInPage({ errors, values, next }: { errors?: FieldErrors; values?: FormValues; next: string }) {
+  return (
+    <Layout title="Sign in">
+      <h1>Sign in</h1>
+      <p>For organisers, moderators and admins of the coalition.</p>
+      <ErrorSummary errors={errors} />
+      <Form action={`/sign-in?next=${encodeURIComponent(next)}`}>
+        <TextInput name="email" label="Email address" type="email" autocomplete="email" spellcheck={false} errors={errors} values={values} />
+        <TextInput name="password" label="Password" type="password" autocomplete="current-password" errors={errors} values={values} />
+        <Button>Sign in</Button>
+      </Form>
+      <p>
+        <a href="/forgot-password">I have forgotten my password</a>
+      </p>
+    </Layout>
+  );
+}
+
+function ForgotPasswordPage({ errors, values, sent }: { errors?: FieldErrors; values?: FormValues; sent?: boolean }) {
+  return (
+    <Layout title={sent ? 'Check your email' : 'Reset your password'}>
+      {sent ? (
+        <>
+          <h1>Check your email</h1>
+          <p>If an organiser account uses that address, we have sent it a link to set a new password. The link works once, for one hour.</p>
+        </>
+      ) : (
+        <>
+          <h1>Reset your password</h1>
+          <ErrorSummary errors={errors} />
+          <Form action="/forgot-password">
+            <TextInput name="email" label="Email address" hint="We will send a link to this address" type="email" autocomplete="email" errors={errors} values={values} />
+            <Button>Send me a link</Button>
+          </Form>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+function NewPasswordPage({ action, errors, needsCurrent, title }: { action: string; errors?: FieldErrors; needsCurrent?: boolean; title: string }) {
+  return (
+    <Layout title={title}>
+      <h1>{title}</h1>
+      <ErrorSummary errors={errors} />
+      <Form action={action}>
+        {needsCurrent ? <TextInput name="current" label="Current password" type="password" autocomplete="current-password" errors={errors} /> : null}
+        <TextInput
+          name="password"
+          label="New password"
+          hint="At least 12 characters. A few unrelated words make a strong password."
+          type="password"
+          autocomplete="new-password"
+          errors={errors}
+        />
+        <TextInput name="confirm" label="Type the new password again" type="password" autocomplete="new-password" errors={errors} />
+        <Button>Save password</Button>
+      </Form>
+    </Layout>
+  );
+}
+
+function ContinueSignInPage({ token, email }: { token: string; email: string }) {
+  return (
+    <Layout title="Sign in with this link">
+      <h1>Sign in with this link</h1>
+      <p>
+        You are signing in as <strong>{email}</strong>. The link works once.
+      </p>
+      <Form action={`/sign-in/link/${token}`}>
+        <Button>Continue</Button>
+      </Form>
+    </Layout>
+  );
+}
+
+const newPasswordForm = z
+  .object({ password: passwordSchema, confirm: z.string().optional(), current: z.string().optional() })
+  .refine((v) => v.password === v.confirm, { message: 'The passwords do not match', path: ['confirm'] });
+
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
+  const secure = ctx.config.BASE_URL.startsWith('https:');
+
+  async function startSession(request: FastifyRequest, reply: FastifyReply, organiserId: number) {
+    const old = sessionToken(request, secure);
+    if (old) await endSession(ctx.db, old);
+    const token = await createSession(ctx.db, organiserId);
+    setSessionCookie(reply, token, secure);
+  }
+
+  app.get('/sign-in', async (request, reply) => {
+    const next = safeNext((request.query as { next?: string }).next);
+    if (request.viewer) return reply.redirect(next, 303);
+    return reply.render(<SignInPage next={next} />);
+  });
+
+  app.post('/sign-in', async (request, reply) => {
+    const next = safeNext((request.query as { next?: string }).next);
+    const form = parseForm(
+      z.object({ email: emailAddress(), password: z.string({ message: 'Enter your password' }).min(1, { message: 'Enter your password' }) }),
+      request.body,
+    );
+    if (!form.ok) return reply.render(<SignInPage errors={form.errors} values={form.values} next={next} />, 422);
+    try {
+      const organiserId = await signIn(ctx.db, { ...form.value, ip: request.ip, maxFailures: ctx.config.SIGN_IN_MAX_FAILURES });
+      await startSession(request, reply, organiserId);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'rate_limited')) {
+        if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+        const errors = error.code === 'invalid' ? errorsFrom(error) : { email: error.message };
+        return reply.render(<SignInPage errors={errors} values={{ email: form.value.email }} next={next} />, error.status);
+      }
+      throw error;
+    }
+  });
+
+  app.post('/sign-out', async (request, reply) => {
+    const token = sessionToken(request, secure);
+    if (token) await endSession(ctx.db, token);
+    clearSessionCookie(reply, secure);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/forgot-password', async (_request, reply) => reply.render(<ForgotPasswordPage />));
+
+  app.post('/forgot-password', async (request, reply) => {
+    const form = parseForm(z.object({ email: emailAddress() }), request.body);
+    if (!form.ok) return reply.render(<ForgotPasswordPage errors={form.errors} values={form.values} />, 422);
+    const organiser = await findOrganiserByEmail(ctx.db, form.value.email);
+    if (organiser && !organiser.disabled_at) {
+      const brand = await ctx.brand.get();
+      await ctx.db.transaction().execute(async (tx) => {
+        const token = await issueOrganiserToken(tx, organiser.id, 'password-reset', RESET_TTL_MS);
+        await queueEmail(tx, {
+          kind: 'organiser.password-reset',
+          to: organiser.email,
+          brand,
+          baseUrl: ctx.config.BASE_URL,
+          content: {
+            subject: `Reset your ${brand.name} password`,
+            heading: 'Reset your password',
+            blocks: [
+              { type: 'paragraph', text: `Someone asked to reset the password of the ${brand.name} organiser account for this address.` },
+              { type: 'button', href: `${ctx.config.BASE_URL}/reset-password/${token}`, label: 'Set a new password' },
+              { type: 'small', text: 'The link works once, for one hour. If you did not ask for this, ignore this email: your password has not changed.' },
+            ],
+          },
+        });
+      });
+    }
+    // The same answer whether or not the account exists, so the form reveals no addresses.
+    return reply.render(<ForgotPasswordPage sent />);
+  });
+
+  app.get('/reset-password/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    await peekOrganiserToken(ctx.db, token, 'password-reset');
+    return reply.render(<NewPasswordPage action={`/reset-password/${token}`} title="Set a new password" />);
+  });
+
+  app.post('/reset-password/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    await peekOrganiserToken(ctx.db, token, 'password-reset');
+    const form = parseForm(newPasswordForm, request.body);
+    if (!form.ok) return reply.render(<NewPasswordPage action={`/reset-password/${token}`} title="Set a new password" errors={form.errors} />, 422);
+    const organiserId = await ctx.db.transaction().execute(async (tx) => {
+      const id = await consumeOrganiserToken(tx, token, 'password-reset');
+      await setOrganiserPassword(tx, id, form.value.password);
+      await endAllSessions(tx, id);
+      return id;
+    });
+    await startSession(request, reply, organiserId);
+    return reply.redirect('/admin?notice=password-set', 303);
+  });
+
+  // One-time sign-in links (first sign-in, `chorus user add|reset`). The GET only shows a button,
+  // so mail scanners that open links do not use them up.
+  app.get('/sign-in/link/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const { email } = await peekOrganiserToken(ctx.db, token, 'sign-in');
+    return reply.render(<ContinueSignInPage token={token} email={email} />);
+  });
+
+  app.post('/sign-in/link/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const organiserId = await ctx.db.transaction().execute(async (tx) => {
+      const id = await consumeOrganiserToken(tx, token, 'sign-in');
+      await tx.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', id).execute();
+      return id;
+    });
+    await startSession(request, reply, organiserId);
+    const organiser = await getOrganiser(ctx.db, organiserId);
+    return reply.redirect(organiser?.hasPassword ? '/admin' : '/account/password', 303);
+  });
+
+  app.get('/account/password', { preHandler: requireRole() }, async (request, reply) => {
+    const organiser = await getOrganiser(ctx.db, request.viewer!.id);
+    return reply.render(<NewPasswordPage action="/account/password" title={organiser?.hasPassword ? 'Change your password' : 'Choose a password'} needsCurrent={organiser?.hasPassword} />);
+  });
+
+  app.post('/account/password', { preHandler: requireRole() }, async (request, reply) => {
+    const viewer = request.viewer!;
+    const row = await ctx.db.selectFrom('organisers').select('password_hash').where('id', '=', viewer.id).executeTakeFirstOrThrow();
+    const title = row.password_hash ? 'Change your password' : 'Choose a password';
+    const form = parseForm(newPasswordForm, request.body);
+    if (!form.ok) return reply.render(<NewPasswordPage action="/account/password" title={title} needsCurrent={!!row.password_hash} errors={form.errors} />, 422);
+    if (row.password_hash && !(await verifyPassword(row.password_hash, form.value.current ?? ''))) {
+      return reply.render(
+        <NewPasswordPage action="/account/password" title={title} needsCurrent errors={{ current: 'Your current password is not correct' }} />,
+        422,
+      );
+    }
+    const hash = await hashPassword(form.value.password);
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx.updateTable('organisers').set({ password_hash: hash }).where('id', '=', viewer.id).execute();
+      await endAllSessions(tx, viewer.id, sessionToken(request, secure));
+    });
+    return reply.redirect('/admin?notice=password-set', 303);
+  });
+}

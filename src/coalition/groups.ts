@@ -1,0 +1,74 @@
+import type { Q } from '../schema.ts';
+
+export interface Group {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  website: string | null;
+  contactEmail: string | null;
+  logoUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type GroupRow = {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  website: string | null;
+  contact_email: string | null;
+  logo_media_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+export function toGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    website: row.website,
+    contactEmail: row.contact_email,
+    logoUrl: row.logo_media_id ? `/media/${row.logo_media_id}` : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function listGroups(q: Q): Promise<Group[]> {
+  const rows = await q.selectFrom('groups').selectAll().orderBy('name').execute();
+  return rows.map(toGroup);
+}
+
+export async function findGroupBySlug(q: Q, slug: string): Promise<Group | undefined> {
+  const row = await q.selectFrom('groups').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row ? toGroup(row) : undefined;
+}
+
+export async function findGroupById(q: Q, id: number): Promise<Group | undefined> {
+  const row = await q.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toGroup(row) : undefined;
+}
+
+/** Group ids an organiser may act for: every group for admins, their own for organisers. */
+export async function groupIdsFor(q: Q, viewer: { id: number; role: string }): Promise<number[] | 'all'> {
+  if (viewer.role === 'admin') return 'all';
+  const rows = await q.selectFrom('organiser_groups').select('group_id').where('organiser_id', '=', viewer.id).execute();
+  return rows.map((r) => r.group_id);
+}
+
+/** URL-safe slug from a name: "Keep Our NHS Public!" → "keep-our-nhs-public". */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import { recordAudit } from '../platform/audit.ts';
+import { DomainError, conflict, gone, invalidField, rateLimited } from '../platform/http/errors.ts';
+import type { Viewer } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import type { Role } from './tables.ts';
+import { newToken, tokenId } from './tokens.ts';
+
+export interface Organiser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  hasPassword: boolean;
+  disabled: boolean;
+  lastSignInAt: Date | null;
+  groupIds: number[];
+}
+
+export const roles: Role[] = ['admin', 'organiser', 'moderator'];
+
+const FAILURE_WINDOW = "interval '15 minutes'";
+const MAX_FAILURES_PER_IP = 50;
+
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findOrganiserByEmail(q: Q, email: string) {
+  return q
+    .selectFrom('organisers')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', emailKey(email))
+    .executeTakeFirst();
+}
+
+export async function getOrganiser(q: Q, id: number): Promise<Organiser | undefined> {
+  const row = await q.selectFrom('organisers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const groups = await q.selectFrom('organiser_groups').select('group_id').where('organiser_id', '=', id).execute();
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    hasPassword: row.password_hash !== null,
+    disabled: row.disabled_at !== null,
+    lastSignInAt: row.last_sign_in_at,
+    groupIds: groups.map((g) => g.group_id),
+  };
+}
+
+export async function listOrganisers(q: Q): Promise<Organiser[]> {
+  const rows = await q.selectFrom('organisers').selectAll().orderBy('name').execute();
+  const memberships = await q.selectFrom('organiser_groups').selectAll().execute();
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    hasPassword: row.password_hash !== null,
+    disabled: row.disabled_at !== null,
+    lastSignInAt: row.last_sign_in_at,
+    groupIds: memberships.filter((m) => m.organiser_id === row.id).map((m) => m.group_id),
+  }));
+}
+
+export interface CreateOrganiserProps {
+  email: string;
+  name: string;
+  role: Role;
+  groupIds?: number[];
+  password?: string;
+  /** Who is adding the account, for the audit log. */
+  actor: Viewer | string;
+}
+
+/** Adds an organiser account; throws `invalid` on the email field if the address is taken. */
+export async function createOrganiser(q: Q, props: CreateOrganiserProps): Promise<number> {
+  const existing = await findOrganiserByEmail(q, props.email);
+  if (existing) throw invalidField('email', 'An organiser with this email address already exists');
+  const row = await q
+    .insertInto('organisers')
+    .values({
+      email: props.email.trim(),
+      name: props.name.trim(),
+      role: props.role,
+      password_hash: props.password ? await hashPassword(props.password) : null,
+      disabled_at: null,
+      last_sign_in_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const groupIds = props.role === 'organiser' ? (props.groupIds ?? []) : [];
+  if (groupIds.length > 0) {
+    await q
+      .insertInto('organiser_groups')
+      .values(groupIds.map((group_id) => ({ organiser_id: row.id, group_id })))
+      .execute();
+  }
+  await recordAudit(q, {
+    actor: props.actor,
+    action: 'organiser.create',
+    subjectType: 'organiser',
+    subjectId: row.id,
+    after: { email: props.email.trim(), name: props.name.trim(), role: props.role, groupIds },
+  });
+  return row.id;
+}
+
+export async function setOrganiserPassword(q: Q, organiserId: number, password: string): Promise<void> {
+  await q.updateTable('organisers').set({ password_hash: await hashPassword(password) }).where('id', '=', organiserId).execute();
+}
+
+/** A single-use link token: 'sign-in' links (first sign-in, CLI) and 'password-reset' links. */
+export async function issueOrganiserToken(
+  q: Q,
+  organiserId: number,
+  purpose: 'sign-in' | 'password-reset',
+  ttlMs: number,
+): Promise<string> {
+  const { token, id } = newToken();
+  await q
+    .insertInto('organiser_tokens')
+    .values({ id, organiser_id: organiserId, purpose, expires_at: new Date(Date.now() + ttlMs), used_at: null })
+    .execute();
+  return token;
+}
+
+/** Checks a link token without using it up (the page that shows the form). */
+export async function peekOrganiserToken(q: Q, token: string, purpose: 'sign-in' | 'password-reset') {
+  const row = await q
+    .selectFrom('organiser_tokens')
+    .innerJoin('organisers', 'organisers.id', 'organiser_tokens.organiser_id')
+    .select(['organiser_tokens.organiser_id', 'organiser_tokens.expires_at', 'organiser_tokens.used_at', 'organisers.disabled_at', 'organisers.email'])
+    .where('organiser_tokens.id', '=', tokenId(token))
+    .where('organiser_tokens.purpose', '=', purpose)
+    .executeTakeFirst();
+  if (!row || row.disabled_at) throw new DomainError('not_found', 'This link is not valid. Ask for a new one.');
+  if (row.used_at) throw gone('This link has already been used. Ask for a new one.');
+  if (row.expires_at.getTime() < Date.now()) throw gone('This link has expired. Ask for a new one.');
+  return { organiserId: row.organiser_id, email: row.email };
+}
+
+/** Uses up a link token; a second use fails even when two requests race. */
+export async function consumeOrganiserToken(q: Q, token: string, purpose: 'sign-in' | 'password-reset'): Promise<number> {
+  const { organiserId } = await peekOrganiserToken(q, token, purpose);
+  const used = await q
+    .updateTable('organiser_tokens')
+    .set({ used_at: new Date() })
+    .where('id', '=', tokenId(token))
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1) throw gone('This link has already been used. Ask for a new one.');
+  return organiserId;
+}
+
+export interface SignInProps {
+  email: string;
+  password: string;
+  ip: string;
+  maxFailures: number;
+}
+
+/**
+ * Checks an email and password. Repeated failures pause sign-in for that address (and, at a
+ * higher count, for the client address) for 15 minutes; the message never says which part was
+ * wrong.
+ */
+export async function signIn(q: Q, props: SignInProps): Promise<number> {
+  const key = emailKey(props.email);
+  const counts = await sql<{ by_email: number; by_ip: number }>`
+    select
+      count(*) filter (where email_key = ${key})::int as by_email,
+      count(*) filter (where ip = ${props.ip})::int as by_ip
+    from sign_in_failures
+    where at > now() - ${sql.raw(FAILURE_WINDOW)} and (email_key = ${key} or ip = ${props.ip})`.execute(q);
+  const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
+  if (by_email >= props.maxFailures || by_ip >= MAX_FAILURES_PER_IP) {
+    throw rateLimited('Too many failed attempts to sign in. Wait 15 minutes, or reset your password.', 15 * 60);
+  }
+  const organiser = await findOrganiserByEmail(q, key);
+  const ok = await verifyPassword(organiser?.password_hash ?? null, props.password);
+  if (!organiser || !ok || organiser.disabled_at) {
+    await q.insertInto('sign_in_failures').values({ email_key: key, ip: props.ip }).execute();
+    throw new DomainError('invalid', 'Enter a correct email address and password', {
+      problems: [{ field: 'email', message: 'Enter a correct email address and password' }],
+    });
+  }
+  await q.deleteFrom('sign_in_failures').where('email_key', '=', key).execute();
+  await q.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiser.id).execute();
+  return organiser.id;
+}
+
+export async function deleteOldSignInFailures(q: Q): Promise<void> {
+  await q.deleteFrom('sign_in_failures').where('at', '<', sql<Date>`now() - interval '1 day'`).execute();
+}
+
+export function assertCanChangeRole(actor: Viewer, organiserId: number, newRole: Role): void {
+  if (actor.id === organiserId && newRole !== 'admin') {
+    throw conflict('You cannot remove your own admin role. Ask another admin to do it.');
+  }
+}

@@ -1,0 +1,150 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { notFound } from '../platform/http/errors.ts';
+import { usePage } from '../platform/web/context.ts';
+import { Layout } from '../platform/web/layout.tsx';
+import { findGroupBySlug, listGroups, type Group } from './groups.ts';
+
+function GroupCard({ group }: { group: Group }) {
+  return (
+    <li class="card">
+      {group.logoUrl ? <img class="card__logo" src={group.logoUrl} alt="" width={64} height={64} /> : null}
+      <h3 class="card__title">
+        <a href={`/groups/${group.slug}`}>{group.name}</a>
+      </h3>
+      <p class="card__text">{firstSentence(group.description)}</p>
+    </li>
+  );
+}
+
+function firstSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= 160) return trimmed;
+  return `${trimmed.slice(0, 157).replace(/\s+\S*$/, '')}…`;
+}
+
+function HomePage({ groups }: { groups: Group[] }) {
+  const { brand } = usePage();
+  return (
+    <Layout title={brand.name}>
+      <div class="hero">
+        {brand.logoUrl ? <img class="hero__logo" src={brand.logoUrl} alt="" width={96} height={96} /> : null}
+        <h1 class="hero__title">{brand.name}</h1>
+        <p class="lead">{brand.tagline}</p>
+      </div>
+      <section aria-labelledby="groups-heading">
+        <h2 id="groups-heading">Member groups</h2>
+        {groups.length === 0 ? (
+          <p>No member groups have joined yet.</p>
+        ) : (
+          <ul class="card-list">
+            {groups.map((g) => (
+              <GroupCard group={g} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+function GroupsPage({ groups }: { groups: Group[] }) {
+  return (
+    <Layout title="Member groups">
+      <h1>Member groups</h1>
+      <p class="lead">The campaigns that make up the coalition.</p>
+      <ul class="card-list">
+        {groups.map((g) => (
+          <GroupCard group={g} />
+        ))}
+      </ul>
+    </Layout>
+  );
+}
+
+function GroupPage({ group }: { group: Group }) {
+  return (
+    <Layout title={group.name} breadcrumbs={[{ href: '/groups', label: 'Member groups' }]}>
+      <div class="group-header">
+        {group.logoUrl ? <img class="group-header__logo" src={group.logoUrl} alt={`${group.name} logo`} width={96} height={96} /> : null}
+        <h1>{group.name}</h1>
+      </div>
+      {group.description
+        .split(/\n{2,}/)
+        .filter((p) => p.trim())
+        .map((paragraph) => (
+          <p>{paragraph}</p>
+        ))}
+      <dl class="summary-list">
+        {group.website ? (
+          <div class="summary-list__row">
+            <dt>Website</dt>
+            <dd>
+              <a href={group.website} rel="noopener">
+                {group.website.replace(/^https?:\/\//, '').replace(/\/$/, '')}
+              </a>
+            </dd>
+          </div>
+        ) : null}
+        {group.contactEmail ? (
+          <div class="summary-list__row">
+            <dt>Email</dt>
+            <dd>
+              <a href={`mailto:${group.contactEmail}`}>{group.contactEmail}</a>
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </Layout>
+  );
+}
+
+function PrivacyPage() {
+  const { brand } = usePage();
+  return (
+    <Layout title="Privacy">
+      <h1>Privacy</h1>
+      <p>
+        {brand.name} keeps only what an action needs: for example your name, email address and postcode when you sign a petition. We
+        record the exact words you agreed to when you ask to hear from us, and you can withdraw at any time.
+      </p>
+      <p>This site sets no tracking or advertising cookies and loads nothing from other companies. Our visitor counts are anonymous.</p>
+      <p>
+        Cookies we do set are strictly necessary: one that protects forms from forgery, and, for organisers only, one that keeps them
+        signed in.
+      </p>
+      <p>You can ask for a copy of what we hold about you, or ask us to erase it, by writing to the coalition.</p>
+    </Layout>
+  );
+}
+
+function AccessibilityPage() {
+  const { brand } = usePage();
+  return (
+    <Layout title="Accessibility">
+      <h1>Accessibility statement</h1>
+      <p>
+        We want as many people as possible to be able to use {brand.name}. We aim to meet the Web Content Accessibility Guidelines
+        (WCAG) 2.2 at level AA.
+      </p>
+      <ul>
+        <li>Every page works without JavaScript.</li>
+        <li>You can use the site with a keyboard, a screen reader or speech recognition, and zoom to 400% without losing content.</li>
+        <li>Charts and maps come with a table of the same figures.</li>
+      </ul>
+      <p>Each release is checked with automated accessibility tests. If something does not work for you, please tell us.</p>
+    </Layout>
+  );
+}
+
+export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/', async (_request, reply) => reply.render(<HomePage groups={await listGroups(ctx.db)} />));
+  app.get('/groups', async (_request, reply) => reply.render(<GroupsPage groups={await listGroups(ctx.db)} />));
+  app.get('/groups/:slug', async (request, reply) => {
+    const group = await findGroupBySlug(ctx.db, (request.params as { slug: string }).slug);
+    if (!group) throw notFound('group');
+    return reply.render(<GroupPage group={group} />);
+  });
+  app.get('/privacy', async (_request, reply) => reply.render(<PrivacyPage />));
+  app.get('/accessibility', async (_request, reply) => reply.render(<AccessibilityPage />));
+}

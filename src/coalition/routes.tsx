@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { registerAdminRoutes } from './admin-routes.tsx';
+import { registerAuthRoutes } from './auth-routes.tsx';
+import { registerPublicRoutes } from './public-routes.tsx';
+import { sessionToken, viewerForSession } from './sessions.ts';
+
+/** Sets request.viewer from the session cookie: the signed-in organiser, or null. */
+export function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
+  const secure = ctx.config.BASE_URL.startsWith('https:');
+  app.decorateRequest('viewer', null);
+  app.addHook('onRequest', async (request) => {
+    const token = sessionToken(request, secure);
+    request.viewer = token ? await viewerForSession(ctx.db, token) : null;
+  });
+}
+
+export function registerCoalitionRoutes(app: FastifyInstance, ctx: AppContext) {
+  registerAuthRoutes(app, ctx);
+  registerPublicRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+}

@@ -1,0 +1,65 @@
+import type { Generated } from 'kysely';
+import type { Timestamp } from '../platform/tables.ts';
+
+export type Role = 'admin' | 'organiser' | 'moderator';
+
+export interface GroupsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  website: string | null;
+  contact_email: string | null;
+  logo_media_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrganisersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+  last_sign_in_at: Date | null;
+}
+
+export interface OrganiserGroupsTable {
+  organiser_id: number;
+  group_id: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  organiser_id: number;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface OrganiserTokensTable {
+  id: string;
+  organiser_id: number;
+  purpose: 'sign-in' | 'password-reset';
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Date | null;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  email_key: string;
+  ip: string;
+  at: Generated<Date>;
+}
+
+export interface CoalitionTables {
+  groups: GroupsTable;
+  organisers: OrganisersTable;
+  organiser_groups: OrganiserGroupsTable;
+  sessions: SessionsTable;
+  organiser_tokens: OrganiserTokensTable;
+  sign_in_failures: SignInFailuresTable;
+}

@@ -1,0 +1,5 @@
+import type { Importer } from './platform/import-report.ts';
+import { politicsImporters } from './politics/importers.ts';
+
+/** `chorus import <kind> <file>`: every capability's importers by kind. */
+export const importers: Record<string, Importer> = { ...politicsImporters };

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { VNode } from 'preact';
+import type { PageContext } from '../web/context.ts';
+import { renderDocument } from '../web/render.tsx';
+import { DomainError } from './errors.ts';
+
+export interface UploadedFile {
+  filename: string;
+  mimetype: string;
+  data: Buffer;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How an unsafe request proves it came from our own pages: 'token' (default: the CSRF
+     * token of the form), 'origin' (Origin / Sec-Fetch-Site checks, for forms on cached pages),
+     * or 'none' (APIs authenticated by a header token, which browsers never send by themselves).
+     */
+    csrf?: 'token' | 'origin' | 'none';
+  }
+  interface FastifyReply {
+    /** Renders a page (JSX) as HTML with this request's page context. */
+    render(page: VNode, status?: number): FastifyReply;
+  }
+  interface FastifyRequest {
+    /** Builds the page context (brand, viewer, CSRF) for rendering; set by the app. */
+    pageContext(reply: FastifyReply): PageContext;
+  }
+}
+
+export interface HttpServerOptions {
+  logLevel: string;
+  trustProxy: number;
+  baseUrl: string;
+  /** Secret for signed cookies. */
+  secret: string;
+  publicDir: string;
+  /** Renders the error page for a status (404, 403, 500...) in the brand. */
+  errorPage: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => VNode;
+  buildPageContext: (request: FastifyRequest, reply: FastifyReply, asset: (name: string) => string) => PageContext;
+}
+
+/** Hash-stamped URLs for files in public/, so they can be cached for a year. */
+export function assetUrls(publicDir: string): (name: string) => string {
+  const cache = new Map<string, string>();
+  return (name: string) => {
+    let url = cache.get(name);
+    if (!url) {
+      let hash = 'missing';
+      try {
+        hash = createHash('sha256').update(fs.readFileSync(path.join(publicDir, name))).digest('hex').slice(0, 12);
+      } catch {
+        /* a missing asset still gets a URL; it will 404 */
+      }
+      url = `/assets/${name}?v=${hash}`;
+      cache.set(name, url);
+    }
+    return url;
+  };
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  const url = request.url.split('?')[0] ?? '';
+  if (url.startsWith('/api/') || url.endsWith('.json')) return true;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** Fastify's own error codes for unreadable requests, mapped to what the person can do. */
+function describeFrameworkError(error: { code?: string; statusCode?: number; message: string }): { status: number; message: string } | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return { status: 413, message: 'The request is too large. Files must be 5 MB or smaller.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, message: 'Send the request as a form or as JSON (Content-Type application/json).' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, message: 'The request body is empty; send a JSON object.' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, message: 'The request body is not valid JSON.' };
+    case 'FST_CSRF_INVALID_TOKEN':
+    case 'FST_CSRF_MISSING_SECRET':
+      return { status: 403, message: 'This form has expired or came from another site. Go back, reload the page and try again.' };
+    case 'FST_ERR_VALIDATION':
+      return { status: 400, message: error.message };
+    default:
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return { status: error.statusCode, message: error.statusCode === 404 ? 'We could not find that page.' : 'The request could not be read.' };
+      }
+      if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
+        return { status: 400, message: 'The request body could not be read.' };
+      }
+      return undefined;
+  }
+}
+
+/**
+ * Checks that an unsafe request was sent by a page of ours: the browser's Origin (or, lacking
+ * it, Sec-Fetch-Site) must name this site. Used on forms served from cached pages, where a
+ * per-visitor token cannot be embedded.
+ */
+export function sameOrigin(request: FastifyRequest, baseUrl: string): boolean {
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null') {
+    const host = request.headers.host;
+    return origin === new URL(baseUrl).origin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+  }
+  const site = request.headers['sec-fetch-site'];
+  if (site) return site === 'same-origin' || site === 'none';
+  // Very old browsers send neither; the email confirmation step still protects the action.
+  return true;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      // No query strings (tokens) and no personal data in request logs.
+      serializers: {
+        req: (req: { method: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url ?? 'unmatched' }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+    // Trust that many proxy hops in X-Forwarded-For (as proxy-addr does for a number).
+    trustProxy: options.trustProxy > 0 ? (_address: string, hop: number) => hop < options.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+    // Per-request lines only when debugging: at spike rates they would drown everything else.
+    logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  await app.register(fastifyCookie, { secret: options.secret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 5 * 1024 * 1024, files: 3, fields: 100 },
+    async onFile(part) {
+      const data = await part.toBuffer();
+      (part as unknown as { value: UploadedFile | undefined }).value =
+        part.filename && data.length > 0 ? { filename: part.filename, mimetype: part.mimetype, data } : undefined;
+    },
+  });
+  const secure = options.baseUrl.startsWith('https:');
+  await app.register(fastifyCsrf, {
+    cookieKey: secure ? '__Host-csrf' : 'chorus_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure, signed: true },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const token = body?._csrf;
+      if (typeof token === 'string') return token;
+      const header = req.headers['x-csrf-token'];
+      return typeof header === 'string' ? header : undefined;
+    },
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        frameSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  await app.register(fastifyStatic, {
+    root: options.publicDir,
+    prefix: '/assets/',
+    maxAge: 365 * 24 * 3600 * 1000,
+    immutable: true,
+    index: false,
+    wildcard: true,
+  });
+
+  const asset = assetUrls(options.publicDir);
+  app.decorateRequest('pageContext', function (this: FastifyRequest, reply: FastifyReply) {
+    return options.buildPageContext(this, reply, asset);
+  });
+  app.decorateReply('render', function (this: FastifyReply, page: VNode, status = 200) {
+    const html = renderDocument(page, this.request.pageContext(this));
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+
+  // Every unsafe request proves where it came from (see FastifyContextConfig.csrf).
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    const mode = request.routeOptions.config?.csrf ?? 'token';
+    if (mode === 'none') return done();
+    if (mode === 'origin') {
+      if (sameOrigin(request, options.baseUrl)) return done();
+      return done(new DomainError('forbidden', 'This form must be sent from our own site.'));
+    }
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsJson(request)) return reply.code(404).send({ error: 'not_found', message: 'Not found.' });
+    return reply.render(options.errorPage(request, reply, 404, 'We could not find that page.'), 404);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    let status = 500;
+    let message = 'Sorry, something went wrong on our side. Please try again in a few minutes.';
+    let code = 'internal';
+    let problems: Array<{ field: string; message: string }> = [];
+    if (error instanceof DomainError) {
+      status = error.status;
+      message = error.message;
+      code = error.code;
+      problems = error.problems;
+      if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+    } else {
+      const known = describeFrameworkError(error as { code?: string; statusCode?: number; message: string });
+      if (known) {
+        status = known.status;
+        message = known.message;
+        code = status === 403 ? 'forbidden' : status === 413 ? 'too_large' : 'bad_request';
+      }
+    }
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (reply.sent) return;
+    if (wantsJson(request)) {
+      return reply.code(status).send({ error: code, message, ...(problems.length ? { errors: problems } : {}) });
+    }
+    return reply.render(options.errorPage(request, reply, status, message), status);
+  });
+
+  return app;
+}

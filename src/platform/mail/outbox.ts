@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { Q } from '../../schema.ts';
+import { addJob, defineJob } from '../jobs/jobs.ts';
+import type { Brand } from '../web/context.ts';
+import { renderEmail, type EmailContent } from './render.tsx';
+import { isPermanentFailure } from './transport.ts';
+
+export interface QueueEmailOptions {
+  /** What the message is, for the mail viewer and reports (e.g. 'organiser.password-reset'). */
+  kind: string;
+  to: string;
+  brand: Brand;
+  baseUrl: string;
+  content: EmailContent;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Stores a rendered message and queues its sending in the caller's transaction: if the caller's
+ * write commits, the message will be sent (or kept for the mail viewer when SMTP is not set up).
+ */
+export async function queueEmail(q: Q, options: QueueEmailOptions): Promise<number> {
+  const rendered = renderEmail(options.brand, options.content, options.baseUrl);
+  const row = await q
+    .insertInto('outbound_emails')
+    .values({
+      kind: options.kind,
+      to_address: options.to,
+      subject: rendered.subject,
+      text_body: rendered.text,
+      html_body: rendered.html,
+      headers: JSON.stringify(options.headers ?? {}),
+      last_error: null,
+      message_id: null,
+      sent_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await addJob(q, sendEmail, { id: row.id });
+  return row.id;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Sends one stored message. Temporary SMTP failures are retried by the queue with exponential
+ * backoff (about 3 s, 7 s, 20 s, ... up to 8 attempts); a permanent (5xx) refusal stops at once.
+ */
+export const sendEmail = defineJob(
+  'platform.email.send',
+  z.object({ id: z.number().int() }),
+  async ({ id }, ctx: AppContext, helpers) => {
+    const message = await ctx.db.selectFrom('outbound_emails').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!message || message.status !== 'queued') return;
+    if (!ctx.mailer.configured) {
+      await ctx.db.updateTable('outbound_emails').set({ status: 'kept' }).where('id', '=', id).execute();
+      return;
+    }
+    try {
+      const result = await ctx.mailer.send({
+        from: ctx.config.MAIL_FROM,
+        to: message.to_address,
+        subject: message.subject,
+        text: message.text_body,
+        html: message.html_body,
+        headers: message.headers,
+      });
+      await ctx.db
+        .updateTable('outbound_emails')
+        .set({ status: 'sent', sent_at: new Date(), message_id: result.messageId, attempts: message.attempts + 1, last_error: null })
+        .where('id', '=', id)
+        .execute();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.slice(0, 500) : String(error);
+      const final = isPermanentFailure(error) || helpers.job.attempts >= MAX_ATTEMPTS;
+      await ctx.db
+        .updateTable('outbound_emails')
+        .set({ status: final ? 'failed' : 'queued', attempts: message.attempts + 1, last_error: reason })
+        .where('id', '=', id)
+        .execute();
+      if (!final) throw error;
+    }
+  },
+  { maxAttempts: MAX_ATTEMPTS },
+);
+
+export const mailJobs = [sendEmail];

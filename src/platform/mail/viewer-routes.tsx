@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../schema.ts';
+import { notFound } from '../http/errors.ts';
+import { requireRole } from '../http/guards.ts';
+import { Pagination } from '../web/components.tsx';
+import { Layout } from '../web/layout.tsx';
+
+const PER_PAGE = 50;
+
+interface MailRow {
+  id: number;
+  kind: string;
+  to_address: string;
+  subject: string;
+  status: string;
+  created_at: Date;
+  sent_at: Date | null;
+  last_error: string | null;
+}
+
+const statusLabel: Record<string, string> = {
+  queued: 'Waiting to send',
+  sent: 'Sent',
+  kept: 'Kept (no SMTP server set up)',
+  failed: 'Failed',
+};
+
+function formatTime(date: Date): string {
+  return date.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[]; page: number; totalPages: number; smtpConfigured: boolean }) {
+  return (
+    <Layout title="Outgoing mail" wide>
+      <h1>Outgoing mail</h1>
+      <p>
+        {smtpConfigured
+          ? 'Every message Chorus has sent or is about to send.'
+          : 'No SMTP server is set up (SMTP_URL), so messages are kept here instead of being sent. Open one to follow its links.'}
+      </p>
+      {rows.length === 0 ? (
+        <p>No mail yet.</p>
+      ) : (
+        <table class="table">
+          <caption class="visually-hidden">Outgoing mail, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                <td>{formatTime(row.created_at)}</td>
+                <td>{row.to_address}</td>
+                <td>
+                  <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
+                </td>
+                <td>{statusLabel[row.status] ?? row.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pagination page={page} totalPages={totalPages} href={(p) => `/admin/mail?page=${p}`} />
+    </Layout>
+  );
+}
+
+/** Plain text with its web addresses turned into links (escaped by JSX, no raw HTML). */
+function LinkedText({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return (
+    <pre class="mail-text">
+      {parts.map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part))}
+    </pre>
+  );
+}
+
+function MailMessage({ row, text }: { row: MailRow; text: string }) {
+  return (
+    <Layout title={row.subject} breadcrumbs={[{ href: '/admin/mail', label: 'Outgoing mail' }]} wide>
+      <h1>{row.subject}</h1>
+      <dl class="summary-list">
+        <div class="summary-list__row">
+          <dt>To</dt>
+          <dd>{row.to_address}</dd>
+        </div>
+        <div class="summary-list__row">
+          <dt>Kind</dt>
+          <dd>{row.kind}</dd>
+        </div>
+        <div class="summary-list__row">
+          <dt>Status</dt>
+          <dd>
+            {statusLabel[row.status] ?? row.status}
+            {row.last_error ? ` – ${row.last_error}` : ''}
+          </dd>
+        </div>
+        <div class="summary-list__row">
+          <dt>Created</dt>
+          <dd>{formatTime(row.created_at)}</dd>
+        </div>
+      </dl>
+      <h2>Text version</h2>
+      <LinkedText text={text} />
+      <h2>HTML version</h2>
+      <iframe class="mail-preview" title="HTML version of the message" src={`/admin/mail/${row.id}/html`} sandbox="" />
+    </Layout>
+  );
+}
+
+/** The admin mail viewer: where a local install's mail goes when no SMTP server is set up. */
+export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured: boolean) {
+  const admin = { preHandler: requireRole('admin') };
+
+  app.get('/admin/mail', admin, async (request, reply) => {
+    const page = Math.max(1, Number.parseInt((request.query as { page?: string }).page ?? '1', 10) || 1);
+    const total = await db.selectFrom('outbound_emails').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await db
+      .selectFrom('outbound_emails')
+      .select(['id', 'kind', 'to_address', 'subject', 'status', 'created_at', 'sent_at', 'last_error'])
+      .orderBy('id', 'desc')
+      .limit(PER_PAGE)
+      .offset((page - 1) * PER_PAGE)
+      .execute();
+    return reply.render(<MailList rows={rows} page={page} totalPages={Math.max(1, Math.ceil(Number(total.n) / PER_PAGE))} smtpConfigured={smtpConfigured} />);
+  });
+
+  app.get('/admin/mail/:id', admin, async (request, reply) => {
+    const id = Number.parseInt((request.params as { id: string }).id, 10);
+    if (!Number.isSafeInteger(id)) throw notFound('message');
+    const row = await db.selectFrom('outbound_emails').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('message');
+    return reply.render(<MailMessage row={row} text={row.text_body} />);
+  });
+
+  // The message's own HTML, shown in a sandboxed frame: no scripts, no same-origin access.
+  app.get('/admin/mail/:id/html', admin, async (request, reply) => {
+    const id = Number.parseInt((request.params as { id: string }).id, 10);
+    if (!Number.isSafeInteger(id)) throw notFound('message');
+    const row = await db.selectFrom('outbound_emails').select('html_body').where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('message');
+    return reply
+      .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'")
+      .type('text/html; charset=utf-8')
+      .send(row.html_body);
+  });
+}

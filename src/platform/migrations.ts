@@ -1,0 +1,59 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** Tables of the shared mechanisms: settings, sessions, one-time tokens, audit, mail, media. */
+export const platformMigrations: Array<[string, Migration]> = [
+  [
+    '2026-11-22-0100-platform',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          create table settings (
+            key text primary key,
+            value jsonb not null,
+            updated_at timestamptz not null default now()
+          );
+
+          create table media (
+            id uuid primary key default gen_random_uuid(),
+            content_type text not null,
+            bytes bytea not null,
+            sha256 text not null,
+            byte_size integer not null,
+            created_at timestamptz not null default now()
+          );
+
+          create table audit_log (
+            id bigint generated always as identity primary key,
+            at timestamptz not null default now(),
+            actor_id integer,
+            actor_label text not null,
+            action text not null,
+            subject_type text not null,
+            subject_id text,
+            before jsonb,
+            after jsonb
+          );
+          create index audit_log_at on audit_log (at desc);
+          create index audit_log_subject on audit_log (subject_type, subject_id);
+
+          create table outbound_emails (
+            id bigint generated always as identity primary key,
+            kind text not null,
+            to_address text not null,
+            subject text not null,
+            text_body text not null,
+            html_body text not null,
+            headers jsonb not null default '{}',
+            status text not null default 'queued' check (status in ('queued', 'sent', 'kept', 'failed')),
+            attempts integer not null default 0,
+            last_error text,
+            message_id text,
+            created_at timestamptz not null default now(),
+            sent_at timestamptz
+          );
+          create index outbound_emails_created on outbound_emails (created_at desc);
+        `.execute(db);
+      },
+    },
+  ],
+];

@@ -1,0 +1,54 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: Timestamp;
+}
+
+export interface MediaTable {
+  id: Generated<string>;
+  content_type: string;
+  bytes: Buffer;
+  sha256: string;
+  byte_size: number;
+  created_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_id: number | null;
+  actor_label: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: Json | null;
+  after: Json | null;
+}
+
+export interface OutboundEmailsTable {
+  id: Generated<number>;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  headers: Json<Record<string, string>>;
+  status: ColumnType<'queued' | 'sent' | 'kept' | 'failed', 'queued' | 'sent' | 'kept' | 'failed' | undefined>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export interface PlatformTables {
+  settings: SettingsTable;
+  media: MediaTable;
+  audit_log: AuditLogTable;
+  outbound_emails: OutboundEmailsTable;
+}

@@ -1,0 +1,132 @@
+import type { ComponentChildren, VNode } from 'preact';
+import { usePage } from './context.ts';
+import { CsrfField } from './components.tsx';
+
+export interface LayoutProps {
+  /** The page's own title; the brand name is appended. */
+  title: string;
+  children: ComponentChildren;
+  /** Extra tags for <head> (Open Graph, alternate links). */
+  head?: VNode | VNode[];
+  /** Scripts (same-origin, no inline script) for progressive enhancement. */
+  scripts?: string[];
+  /** Wider main column for admin tables. */
+  wide?: boolean;
+  /** Breadcrumb trail above the title. */
+  breadcrumbs?: Array<{ href: string; label: string }>;
+}
+
+export function Layout({ title, children, head, scripts = [], wide = false, breadcrumbs }: LayoutProps) {
+  const page = usePage();
+  const { brand, viewer } = page;
+  const fullTitle = title === brand.name ? brand.name : `${title} – ${brand.name}`;
+  const nav = viewer ? page.adminNav : [];
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href={page.asset('app.css')} />
+        <link rel="stylesheet" href={`/brand.css?v=${brand.version}`} />
+        <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
+        {head}
+        {scripts.map((src) => (
+          <script src={page.asset(src)} defer />
+        ))}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="container site-header__inner">
+            <a class="site-header__brand" href="/">
+              {brand.logoUrl ? <img src={brand.logoUrl} alt="" class="site-header__logo" width={40} height={40} /> : null}
+              <span class="site-header__name">{brand.name}</span>
+            </a>
+            <nav class="site-nav" aria-label="Main">
+              <ul>
+                {page.publicNav.map((link) => (
+                  <li>
+                    <a href={link.href} aria-current={isCurrent(page.path, link.href) ? 'page' : undefined}>
+                      {link.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        {viewer ? (
+          <div class="admin-bar">
+            <div class="container admin-bar__inner">
+              <nav aria-label="Organiser">
+                <ul>
+                  {nav.map((link) => (
+                    <li>
+                      <a href={link.href} aria-current={isCurrent(page.path, link.href) ? 'page' : undefined}>
+                        {link.label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+              <form method="post" action="/sign-out" class="admin-bar__signout">
+                <CsrfField />
+                <span class="admin-bar__who">
+                  {viewer.name} ({roleLabel(viewer.role)})
+                </span>
+                <button type="submit" class="link-button">
+                  Sign out
+                </button>
+              </form>
+            </div>
+          </div>
+        ) : null}
+        <div class={wide ? 'container container--wide' : 'container'}>
+          {breadcrumbs && breadcrumbs.length > 0 ? (
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+              <ol>
+                {breadcrumbs.map((crumb) => (
+                  <li>
+                    <a href={crumb.href}>{crumb.label}</a>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+          ) : null}
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        </div>
+        <footer class="site-footer">
+          <div class="container">
+            <p>{brand.tagline}</p>
+            <ul class="site-footer__links">
+              <li>
+                <a href="/privacy">Privacy</a>
+              </li>
+              <li>
+                <a href="/accessibility">Accessibility</a>
+              </li>
+              {viewer ? null : (
+                <li>
+                  <a href="/sign-in">Organiser sign in</a>
+                </li>
+              )}
+            </ul>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+function isCurrent(path: string, href: string): boolean {
+  return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+}
+
+export function roleLabel(role: 'admin' | 'organiser' | 'moderator'): string {
+  return role === 'admin' ? 'coalition admin' : role === 'organiser' ? 'group organiser' : 'moderator';
+}

@@ -1,0 +1,3 @@
+/** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PoliticsTables {}
