@@ -21,6 +21,11 @@ export const settingDocs = {
   TRUST_PROXY: 'Trust X-Forwarded-For from this many proxy hops (0: none), for real client addresses behind a load balancer.',
   LOG_LEVEL: 'Log level: fatal, error, warn, info, debug, trace or silent.',
   SIGN_IN_MAX_FAILURES: 'Failed sign-ins for one email address within 15 minutes before sign-in is paused for it.',
+  UNCONFIRMED_SIGNATURE_DAYS: 'Days after which petition signatures nobody confirmed are deleted.',
+  SIGN_RATE_BURST: 'Signatures one address may make on one petition per burst period before further ones are held as suspect.',
+  SIGN_RATE_BURST_SECONDS: 'The burst period, in seconds.',
+  SIGN_RATE_SUSTAINED: 'Signatures one address may make on one petition per sustained period before further ones are held.',
+  SIGN_RATE_SUSTAINED_SECONDS: 'The sustained period, in seconds.',
 } as const;
 
 export type SettingName = keyof typeof settingDocs;
@@ -87,6 +92,11 @@ const schema = z.object({
     })
     .default('info'),
   SIGN_IN_MAX_FAILURES: positiveInt(5, 100),
+  UNCONFIRMED_SIGNATURE_DAYS: positiveInt(14, 365),
+  SIGN_RATE_BURST: positiveInt(1, 100_000),
+  SIGN_RATE_BURST_SECONDS: positiveInt(60, 86_400),
+  SIGN_RATE_SUSTAINED: positiveInt(5, 100_000),
+  SIGN_RATE_SUSTAINED_SECONDS: positiveInt(300, 86_400),
 });
 
 type Parsed = z.infer<typeof schema>;

@@ -1,9 +1,8 @@
-import type { Runner } from 'graphile-worker';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { loadDemoOnce } from './demo.ts';
-import { allCron, allJobs } from './jobs.ts';
-import { startWorker } from './platform/jobs/jobs.ts';
+import { allCron, allJobs, allTickers } from './jobs.ts';
+import { startWorker, type Worker } from './platform/jobs/jobs.ts';
 import { openRuntime } from './runtime.ts';
 import { demoAdminEmail } from './coalition/demo.ts';
 
@@ -16,13 +15,13 @@ export interface Running {
 export async function serve(config: Config, options: { demo: boolean }): Promise<Running> {
   const started = Date.now();
   const runtime = await openRuntime(config, { migrate: true, applicationName: 'chorus-serve' });
-  let worker: Runner | undefined;
+  let worker: Worker | undefined;
   try {
     const demo = options.demo ? await loadDemoOnce(runtime.db) : { loaded: false };
     const app = await buildApp(runtime);
     await app.listen({ port: config.PORT, host: config.HOST });
     if (config.SERVE_WITH_WORKER) {
-      worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY });
+      worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY, tickers: allTickers(runtime) });
     }
     const lines = [
       '',
@@ -64,7 +63,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 /** `chorus worker`: background jobs only. */
 export async function work(config: Config): Promise<Running> {
   const runtime = await openRuntime(config, { migrate: true, applicationName: 'chorus-worker' });
-  const worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY });
+  const worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY, tickers: allTickers(runtime) });
   console.log(`Chorus worker running (${config.WORKER_CONCURRENCY} at a time). Press Ctrl-C to stop.`);
   return {
     url: config.BASE_URL,

@@ -3,6 +3,7 @@ import { Logger, parseCronItems, run, runOnce, type JobHelpers, type Runner, typ
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Q } from '../../schema.ts';
+import { startTickers, type Ticker } from './ticker.ts';
 
 /**
  * A background job: a stable dotted id (`platform.email.send`), a zod payload schema, and a
@@ -84,17 +85,32 @@ function workerLogger(ctx: AppContext): Logger {
   });
 }
 
-/** Runs jobs until stopped. Several workers may run against one database. */
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+/** Runs jobs (and the sub-minute tickers) until stopped. Several workers may run against one database. */
 export async function startWorker(
   ctx: AppContext,
   jobs: JobDefinition<unknown>[],
   cron: CronEntry[],
-  options: { concurrency: number },
-): Promise<Runner> {
+  options: { concurrency: number; tickers?: Ticker[] },
+): Promise<Worker> {
+  const runner = await startRunner(ctx, jobs, cron, options.concurrency);
+  const tickers = startTickers(options.tickers ?? [], ctx.log);
+  return {
+    async stop() {
+      await tickers.stop();
+      await runner.stop();
+    },
+  };
+}
+
+async function startRunner(ctx: AppContext, jobs: JobDefinition<unknown>[], cron: CronEntry[], concurrency: number): Promise<Runner> {
   return run({
     pgPool: ctx.pool,
     taskList: taskList(ctx, jobs),
-    concurrency: options.concurrency,
+    concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
     logger: workerLogger(ctx),

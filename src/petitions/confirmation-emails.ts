@@ -1,0 +1,171 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { addJob, defineJob } from '../platform/jobs/jobs.ts';
+import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
+import { isPermanentFailure } from '../platform/mail/transport.ts';
+import type { Brand } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import { MAX_EMAILS_PER_SIGNATURE } from './signature-writer.ts';
+
+/** The token in a confirmation link: an HMAC of the signature's random id, so nothing secret is stored. */
+export function confirmationToken(secret: string, publicId: string): string {
+  return createHmac('sha256', secret).update(`signature:${publicId}`).digest('base64url').slice(0, 32);
+}
+
+export function tokenMatches(secret: string, publicId: string, token: string): boolean {
+  const expected = Buffer.from(confirmationToken(secret, publicId));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export function confirmationUrl(baseUrl: string, secret: string, publicId: string): string {
+  return `${baseUrl}/signatures/${publicId}/confirm?token=${confirmationToken(secret, publicId)}`;
+}
+
+/** How long a claimed message may take to send before another worker may try it again. */
+const LEASE_SECONDS = 300;
+const CHUNK = 500;
+
+export const sendConfirmationEmails = defineJob(
+  'petitions.confirmation-emails.send',
+  z.object({}).passthrough(),
+  async (_payload, ctx) => {
+    // Drain everything due; each chunk is claimed with a lease, so a crash means a resend, never a loss.
+    for (;;) {
+      const sent = await sendDueConfirmations(ctx, CHUNK);
+      if (sent < CHUNK) break;
+    }
+  },
+);
+
+/** Queued inside each signing transaction; the key collapses a burst into one pending run. */
+export async function queueConfirmationSender(q: Q): Promise<void> {
+  await addJob(q, sendConfirmationEmails, {}, { jobKey: 'petitions.confirmation-emails', jobKeyMode: 'preserve_run_at', maxAttempts: 100 });
+}
+
+interface Due {
+  petition_id: number;
+  id: number;
+  public_id: string;
+  name: string;
+  email: string;
+  action: string;
+}
+
+const templates = new Map<string, RenderedEmail>();
+
+/** Renders the message once per petition and brand, then fills in each signer's name and link. */
+function template(brand: Brand, baseUrl: string, petitionId: number, action: string): RenderedEmail {
+  const key = `${brand.version}|${petitionId}|${action}`;
+  let t = templates.get(key);
+  if (!t) {
+    t = renderEmail(
+      brand,
+      {
+        subject: `Please confirm your signature: ${action}`,
+        heading: 'Please confirm your signature',
+        blocks: [
+          { type: 'paragraph', text: 'Dear %%NAME%%,' },
+          { type: 'paragraph', text: `Thank you for signing the petition “${action}”.` },
+          { type: 'paragraph', text: 'Your signature only counts once you confirm it:' },
+          { type: 'button', href: '%%LINK%%', label: 'Confirm my signature' },
+          { type: 'small', text: 'If you did not sign this petition, you can ignore this email and your details will be deleted within 14 days.' },
+        ],
+      },
+      baseUrl,
+    );
+    if (templates.size > 500) templates.clear();
+    templates.set(key, t);
+  }
+  return t;
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+
+export function confirmationMessage(brand: Brand, baseUrl: string, secret: string, due: Due): RenderedEmail {
+  const t = template(brand, baseUrl, due.petition_id, due.action);
+  const link = confirmationUrl(baseUrl, secret, due.public_id);
+  return {
+    subject: t.subject,
+    text: t.text.replace('%%NAME%%', due.name).replace('%%LINK%%', link),
+    html: t.html.replace('%%NAME%%', escapeHtml(due.name)).replaceAll('%%LINK%%', escapeHtml(link)),
+  };
+}
+
+/** Claims up to `limit` due confirmations, sends them (or keeps them, with no SMTP), and marks them sent. */
+export async function sendDueConfirmations(ctx: AppContext, limit: number): Promise<number> {
+  const claimed = await sql<Due>`
+    with due as (
+      select petition_id, id from signatures
+      where confirmation_due_at <= now() and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}
+      order by confirmation_due_at
+      limit ${limit}
+      for update skip locked
+    )
+    update signatures s set confirmation_due_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    from due, petitions p
+    where s.petition_id = due.petition_id and s.id = due.id and p.id = s.petition_id
+    returning s.petition_id, s.id, s.public_id, s.name, s.email, p.action`.execute(ctx.db);
+  const rows = claimed.rows;
+  if (rows.length === 0) return 0;
+  const brand = await ctx.brand.get();
+  const baseUrl = ctx.config.BASE_URL;
+
+  const sent: number[] = [];
+  const retry: number[] = [];
+  const failed: number[] = [];
+  if (!ctx.mailer.configured) {
+    // No SMTP server: keep the messages for the admin mail viewer, so a local user can confirm.
+    await ctx.db
+      .insertInto('outbound_emails')
+      .values(
+        rows.map((r) => {
+          const m = confirmationMessage(brand, baseUrl, ctx.secret, r);
+          return {
+            kind: 'petitions.signature.confirmation',
+            to_address: r.email,
+            subject: m.subject,
+            text_body: m.text,
+            html_body: m.html,
+            headers: '{}',
+            status: 'kept' as const,
+            last_error: null,
+            message_id: null,
+            sent_at: null,
+          };
+        }),
+      )
+      .execute();
+    sent.push(...rows.map((r) => r.id));
+  } else {
+    await Promise.all(
+      rows.map(async (r) => {
+        const m = confirmationMessage(brand, baseUrl, ctx.secret, r);
+        try {
+          await ctx.mailer.send({ from: ctx.config.MAIL_FROM, to: r.email, subject: m.subject, text: m.text, html: m.html });
+          sent.push(r.id);
+        } catch (error) {
+          if (isPermanentFailure(error)) failed.push(r.id);
+          else retry.push(r.id);
+        }
+      }),
+    );
+  }
+  if (sent.length > 0) {
+    await sql`update signatures set confirmation_due_at = null, emails_sent = emails_sent + 1
+      where id = any(${sent}::bigint[]) and petition_id = any(${[...new Set(rows.map((r) => r.petition_id))]}::int[])`.execute(ctx.db);
+  }
+  if (failed.length > 0) {
+    // The address refused the message for good: nothing more to send to it.
+    await sql`update signatures set confirmation_due_at = null, emails_sent = ${MAX_EMAILS_PER_SIGNATURE}
+      where id = any(${failed}::bigint[])`.execute(ctx.db);
+  }
+  if (retry.length > 0) {
+    await sql`update signatures set confirmation_due_at = now() + interval '1 minute' where id = any(${retry}::bigint[])`.execute(ctx.db);
+    await addJob(ctx.db, sendConfirmationEmails, {}, { jobKey: 'petitions.confirmation-emails.retry', runAt: new Date(Date.now() + 61_000) });
+  }
+  return rows.length;
+}

@@ -1,0 +1,87 @@
+import { isValid as isValidPostcode, toNormalised } from 'postcode';
+import { z } from 'zod';
+import { checkbox, emailAddress } from '../platform/web/forms.ts';
+import type { Q } from '../schema.ts';
+import { canonicalEmail } from './canonical-email.ts';
+import { UK, isCountryCode } from './countries.ts';
+import type { SignatureInput } from './signature-writer.ts';
+
+export const NAME_MAX = 255;
+
+/** A name is text: no markup and no web addresses (spam and stored-XSS attempts land here). */
+const personName = z
+  .string({ message: 'Enter your name' })
+  .trim()
+  .min(1, { message: 'Enter your name' })
+  .max(NAME_MAX, { message: `Name must be ${NAME_MAX} characters or fewer` })
+  .refine((v) => !/[<>]/.test(v), { message: 'Enter your name without < or > characters' })
+  .refine((v) => !/(https?:\/\/|www\.)/i.test(v), { message: 'Enter your name without a web address' })
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter your name without control characters' });
+
+/** The sign form: name, email, where they live (UK postcode, or a country), and the optional consent box. */
+export const signFormSchema = z
+  .object({
+    name: personName,
+    email: emailAddress(),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .optional()
+      .transform((v) => (v ? v : UK))
+      .refine((v) => isCountryCode(v), { message: 'Choose your country from the list' }),
+    postcode: z.string().trim().max(16, { message: 'Enter a real UK postcode, like SW1A 1AA' }).optional(),
+    hear_more: checkbox(),
+    altcha: z.string().max(10_000).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.country === UK) {
+      if (!value.postcode) {
+        ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter your postcode' });
+      } else if (!isValidPostcode(value.postcode)) {
+        ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter a real UK postcode, like SW1A 1AA' });
+      }
+    }
+  });
+
+export type SignForm = z.output<typeof signFormSchema>;
+
+/** Turns a valid form into what the writer stores. */
+export function toSignatureInput(form: SignForm, petitionId: number, ip: string | null, consentTextId: number | null): SignatureInput {
+  const inUk = form.country === UK;
+  return {
+    petitionId,
+    name: form.name.replace(/\s+/g, ' '),
+    email: form.email,
+    canonicalEmail: canonicalEmail(form.email),
+    postcode: inUk && form.postcode ? (toNormalised(form.postcode) ?? form.postcode.toUpperCase()) : null,
+    countryCode: form.country,
+    ip,
+    hearMore: form.hear_more,
+    consentTextId: form.hear_more ? consentTextId : null,
+  };
+}
+
+/** The words next to the "hear more" box; recorded with each consent so we can prove what was agreed. */
+export function hearMoreWording(coalitionName: string, groupNames: string[]): string {
+  const groups = groupNames.length === 0 ? '' : groupNames.length === 1 ? ` and ${groupNames[0]}` : ` and the groups behind this petition (${groupNames.join(', ')})`;
+  return `Email me about this and other campaigns from ${coalitionName}${groups}. I can unsubscribe at any time.`;
+}
+
+const consentTextIds = new Map<string, number>();
+
+/** The id of a consent wording, stored once (the exact words shown are kept for the record). */
+export async function consentTextId(q: Q, wording: string): Promise<number> {
+  const cached = consentTextIds.get(wording);
+  if (cached) return cached;
+  const row = await q
+    .insertInto('signature_consent_texts')
+    .values({ wording })
+    .onConflict((oc) => oc.column('wording').doUpdateSet({ wording }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (consentTextIds.size > 1000) consentTextIds.clear();
+  consentTextIds.set(wording, row.id);
+  return row.id;
+}
