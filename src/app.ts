@@ -10,12 +10,14 @@ import { registerMailViewer } from './platform/mail/viewer-routes.tsx';
 import { registerMediaRoutes } from './platform/media.ts';
 import type { NavLink, Viewer } from './platform/web/context.ts';
 import { ErrorPage } from './platform/web/error-page.tsx';
+import { registerPetitionRoutes } from './petitions/routes.tsx';
 import { registerPoliticsRoutes } from './politics/routes.tsx';
 
 export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
 const publicNav: NavLink[] = [
   { href: '/', label: 'Home' },
+  { href: '/petitions', label: 'Petitions' },
   { href: '/groups', label: 'Groups' },
   { href: '/constituencies', label: 'Constituencies' },
 ];
@@ -24,8 +26,10 @@ function adminNav(viewer: Viewer | null): NavLink[] {
   if (!viewer) return [];
   const links: NavLink[] = [
     { href: '/admin', label: 'Dashboard' },
+    { href: '/admin/petitions', label: 'Petitions' },
     { href: '/admin/groups', label: 'Groups' },
   ];
+  if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
   if (viewer.role === 'admin') {
     links.push(
       { href: '/admin/organisers', label: 'Organisers' },
@@ -86,5 +90,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerMailViewer(app, ctx.db, ctx.mailer.configured);
   registerCoalitionRoutes(app, ctx);
   registerPoliticsRoutes(app, ctx);
+  registerPetitionRoutes(app, ctx);
   return app;
 }

@@ -1,3 +1,78 @@
-import type { Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-export const politicsMigrations: Array<[string, Migration]> = [];
+/**
+ * UK reference data: postcodes (ONSPD/NSPL), constituencies with their 2024 result, MPs, and the
+ * hex cartogram layout. No foreign keys between them: official files arrive in any order.
+ */
+export const politicsMigrations: Array<[string, Migration]> = [
+  [
+    '2026-11-22-0300-politics',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- One row per postcode, keyed by its compact form ("AB101AB"): lookups ignore spacing and case.
+          create table postcodes (
+            compact text primary key,
+            postcode text not null,
+            country_code text,
+            region_code text,
+            constituency_code text,
+            latitude double precision,
+            longitude double precision,
+            introduced_on date,
+            terminated_on date,
+            imported_at timestamptz not null default now()
+          );
+          create index postcodes_constituency on postcodes (constituency_code);
+
+          create table constituencies (
+            code text primary key,
+            name text not null,
+            region_code text,
+            region_name text,
+            country_name text,
+            constituency_type text,
+            member_name text,
+            result text,
+            first_party text,
+            second_party text,
+            electorate integer,
+            valid_votes integer,
+            invalid_votes integer,
+            majority integer,
+            votes_by_party jsonb,
+            -- Majority as a share of valid votes: the smaller, the more marginal the seat.
+            marginality double precision generated always as (
+              case when valid_votes > 0 and majority is not null then majority::double precision / valid_votes end
+            ) stored,
+            updated_at timestamptz not null default now()
+          );
+          create index constituencies_marginality on constituencies (marginality) where marginality is not null;
+          create index constituencies_region on constituencies (region_code);
+
+          create table mps (
+            constituency_code text primary key,
+            name text not null,
+            party text,
+            party_name text,
+            party_colour text,
+            twfy_id text,
+            twfy_url text,
+            parliament_id text,
+            start_date date,
+            updated_at timestamptz not null default now()
+          );
+
+          create table constituency_hexes (
+            constituency_code text primary key,
+            name text,
+            q integer not null,
+            r integer not null,
+            region_code text,
+            colour text
+          );
+        `.execute(db);
+      },
+    },
+  ],
+];

@@ -1,3 +1,70 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface PostcodesTable {
+  /** Upper case, no spaces: "AB101AB". */
+  compact: string;
+  /** As published (pcds): "AB10 1AB". */
+  postcode: string;
+  /** ONS country code (E92000001 England, S92000003 Scotland, W92000004 Wales, N92000002 NI; L93000001 Channel Islands, M83000003 Isle of Man). */
+  country_code: Maybe<string>;
+  region_code: Maybe<string>;
+  constituency_code: Maybe<string>;
+  latitude: Maybe<number>;
+  longitude: Maybe<number>;
+  introduced_on: Maybe<string>;
+  terminated_on: Maybe<string>;
+  imported_at: Generated<Date>;
+}
+
+export interface ConstituenciesTable {
+  code: string;
+  name: string;
+  region_code: Maybe<string>;
+  region_name: Maybe<string>;
+  country_name: Maybe<string>;
+  constituency_type: Maybe<string>;
+  member_name: Maybe<string>;
+  result: Maybe<string>;
+  first_party: Maybe<string>;
+  second_party: Maybe<string>;
+  electorate: Maybe<number>;
+  valid_votes: Maybe<number>;
+  invalid_votes: Maybe<number>;
+  majority: Maybe<number>;
+  votes_by_party: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** Generated: majority / valid votes. */
+  marginality: ColumnType<number | null, never, never>;
+  updated_at: Generated<Date>;
+}
+
+export interface MpsTable {
+  constituency_code: string;
+  name: string;
+  party: Maybe<string>;
+  party_name: Maybe<string>;
+  party_colour: Maybe<string>;
+  twfy_id: Maybe<string>;
+  twfy_url: Maybe<string>;
+  parliament_id: Maybe<string>;
+  start_date: Maybe<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConstituencyHexesTable {
+  constituency_code: string;
+  name: Maybe<string>;
+  q: number;
+  r: number;
+  region_code: Maybe<string>;
+  colour: Maybe<string>;
+}
+
 /** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PoliticsTables {}
+export interface PoliticsTables {
+  postcodes: PostcodesTable;
+  constituencies: ConstituenciesTable;
+  mps: MpsTable;
+  constituency_hexes: ConstituencyHexesTable;
+}
