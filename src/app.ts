@@ -12,6 +12,8 @@ import type { NavLink, Viewer } from './platform/web/context.ts';
 import { ErrorPage } from './platform/web/error-page.tsx';
 import { registerPetitionRoutes } from './petitions/routes.tsx';
 import { registerPoliticsRoutes } from './politics/routes.tsx';
+import { registerSupporterRoutes } from './supporters/routes.tsx';
+import { registerApiRoutes } from './api/routes.ts';
 
 export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
@@ -28,12 +30,16 @@ function adminNav(viewer: Viewer | null): NavLink[] {
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/petitions', label: 'Petitions' },
     { href: '/admin/groups', label: 'Groups' },
+    { href: '/admin/people', label: 'People' },
+    { href: '/admin/segments', label: 'Segments' },
+    { href: '/admin/mailings', label: 'Mailings' },
   ];
   if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
   if (viewer.role === 'admin') {
     links.push(
       { href: '/admin/organisers', label: 'Organisers' },
       { href: '/admin/brand', label: 'Brand' },
+      { href: '/admin/api', label: 'API and webhooks' },
       { href: '/admin/audit', label: 'Audit log' },
       { href: '/admin/mail', label: 'Mail' },
     );
@@ -91,5 +97,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerCoalitionRoutes(app, ctx);
   registerPoliticsRoutes(app, ctx);
   registerPetitionRoutes(app, ctx);
+  registerSupporterRoutes(app, ctx);
+  registerApiRoutes(app, ctx);
   return app;
 }

@@ -118,4 +118,17 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-11-24-0810-signature-person',
+    {
+      async up(db: Kysely<unknown>) {
+        // Which supporter a confirmed signature belongs to (set by the supporters capability).
+        await sql`
+          alter table signatures add column person_id bigint references people (id) on delete set null;
+          create index signatures_person on signatures (person_id) where person_id is not null;
+          create index signatures_to_link on signatures (petition_id, id) where state = 'validated' and person_id is null;
+        `.execute(db);
+      },
+    },
+  ],
 ];

@@ -88,6 +88,8 @@ export interface SignaturesTable {
   invalidated_at: Maybe<Date>;
   invalidation_reason: Maybe<string>;
   erased_at: Maybe<Date>;
+  /** The supporter this confirmed signature belongs to. */
+  person_id: Maybe<number>;
 }
 
 export interface PetitionCountsTable {
