@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -136,6 +137,28 @@ describe('groups admin (coalition admin)', () => {
     expect(noSlug.body).toContain('Enter a web address for the group');
   });
 
+  it('answers any typed input with the saved group or field errors, never a server error', async () => {
+    // Any Unicode, including the NUL character PostgreSQL cannot store.
+    const text = (maxLength: number) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.constant('before\u0000after'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          name: text(200),
+          slug: fc.oneof(text(80), fc.stringMatching(/^[a-z0-9-]{1,70}$/)),
+          description: text(400),
+          website: fc.oneof(fc.webUrl(), text(50)),
+          contactEmail: fc.oneof(fc.emailAddress(), text(50)),
+        }),
+        async (fields) => {
+          await admin.agent.get('/admin/groups/new');
+          const res = await admin.agent.post('/admin/groups/new', fields);
+          expect([303, 422]).toContain(res.statusCode);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('stores an uploaded PNG logo and shows it; a file that is not an image is refused', async () => {
     const png = tinyPng(3, 2);
     await admin.agent.get('/admin/groups/new');
@@ -227,5 +250,13 @@ describe('groups admin (other roles)', () => {
   it('answers 404 for a group that does not exist or an id that is not a number', async () => {
     expect((await admin.agent.get('/admin/groups/999999')).statusCode).toBe(404);
     expect((await admin.agent.get('/admin/groups/abc')).statusCode).toBe(404);
+    expect((await admin.agent.get('/admin/groups/99999999999999999999')).statusCode).toBe(404);
+  });
+
+  it('refuses a NUL character in an address or query with a 4xx naming it, not a server error', async () => {
+    const publicPage = await publicVisitor().get('/groups/keep%00out');
+    expect(publicPage.statusCode).toBe(422);
+    expect(publicPage.body).toContain('slug must not contain the invisible NUL character');
+    expect((await admin.agent.get('/admin/audit?action=%00')).statusCode).toBe(422);
   });
 });

@@ -157,6 +157,9 @@ describe('password reset by email through a real SMTP server', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('href="#field-email"');
     expect(res.body).toContain('value="not-an-address"');
+    const nul = await askForReset(t.app, 'nul\u0000@example.org');
+    expect(nul.statusCode).toBe(422);
+    expect(nul.body).toContain('email must not contain the invisible NUL character');
   });
 });
 
