@@ -27,8 +27,8 @@ function adminNav(viewer: Viewer | null): NavLink[] {
   const links: NavLink[] = [
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/petitions', label: 'Petitions' },
-    { href: '/admin/groups', label: 'Groups' },
   ];
+  if (viewer.role === 'admin' || viewer.role === 'organiser') links.push({ href: '/admin/groups', label: 'Groups' });
   if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
   if (viewer.role === 'admin') {
     links.push(
@@ -38,6 +38,7 @@ function adminNav(viewer: Viewer | null): NavLink[] {
       { href: '/admin/mail', label: 'Mail' },
     );
   }
+  links.push({ href: '/admin/account', label: 'Your account' });
   return links;
 }
 
