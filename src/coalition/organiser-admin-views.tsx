@@ -22,8 +22,11 @@ export function StatusTag({ organiser }: { organiser: Organiser }) {
   return <strong class={statusTag[status]}>{statusText[status]}</strong>;
 }
 
-function groupList(ids: number[], names: Map<number, string>): string {
-  return ids.length === 0 ? '–' : ids.map((id) => names.get(id) ?? `group ${id}`).join(', ');
+/** The groups someone acts for: admins all by their role, moderators none. */
+function groupsText(organiser: Organiser, names: Map<number, string>): string {
+  if (organiser.role === 'admin') return 'All groups';
+  if (organiser.role === 'moderator') return 'None (moderators do not manage groups)';
+  return organiser.groupIds.length === 0 ? 'None yet' : organiser.groupIds.map((id) => names.get(id) ?? `group ${id}`).join(', ');
 }
 
 export function OrganisersPage(props: { organisers: Organiser[]; total: number; page: number; totalPages: number; groupNames: Map<number, string>; query: unknown }) {
@@ -58,7 +61,7 @@ export function OrganisersPage(props: { organisers: Organiser[]; total: number; 
                 </th>
                 <td>{o.email}</td>
                 <td>{roleLabel(o.role)}</td>
-                <td>{o.role === 'organiser' ? groupList(o.groupIds, props.groupNames) : 'All (by role)'}</td>
+                <td>{groupsText(o, props.groupNames)}</td>
                 <td>{o.lastSignInAt ? <LondonTime date={o.lastSignInAt} /> : 'Never'}</td>
                 <td>
                   <StatusTag organiser={o} />
@@ -146,7 +149,7 @@ export function OrganiserPage({ organiser, groupNames, isSelf, errors, role, gro
         </div>
         <div class="summary-list__row">
           <dt>Groups</dt>
-          <dd>{organiser.role === 'organiser' ? groupList(organiser.groupIds, groupNames) : 'All (by role)'}</dd>
+          <dd>{groupsText(organiser, groupNames)}</dd>
         </div>
         <div class="summary-list__row">
           <dt>Last signed in</dt>
