@@ -94,7 +94,7 @@ describe('brand settings', () => {
           expect([303, 422]).toContain((await admin.agent.post('/admin/brand', fields)).statusCode);
         },
       ),
-      { numRuns: 20 },
+      { numRuns: 15 },
     );
   });
 

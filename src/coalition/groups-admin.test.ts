@@ -155,7 +155,7 @@ describe('groups admin (coalition admin)', () => {
           expect([303, 422]).toContain(res.statusCode);
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 15 },
     );
   });
 
