@@ -29,11 +29,15 @@ function adminNav(viewer: Viewer | null): NavLink[] {
   const links: NavLink[] = [
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/petitions', label: 'Petitions' },
-    { href: '/admin/groups', label: 'Groups' },
-    { href: '/admin/people', label: 'People' },
-    { href: '/admin/segments', label: 'Segments' },
-    { href: '/admin/mailings', label: 'Mailings' },
   ];
+  if (viewer.role === 'admin' || viewer.role === 'organiser') {
+    links.push(
+      { href: '/admin/groups', label: 'Groups' },
+      { href: '/admin/people', label: 'People' },
+      { href: '/admin/segments', label: 'Segments' },
+      { href: '/admin/mailings', label: 'Mailings' },
+    );
+  }
   if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
   if (viewer.role === 'admin') {
     links.push(
@@ -44,6 +48,7 @@ function adminNav(viewer: Viewer | null): NavLink[] {
       { href: '/admin/mail', label: 'Mail' },
     );
   }
+  links.push({ href: '/admin/account', label: 'Your account' });
   return links;
 }
 
