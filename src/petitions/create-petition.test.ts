@@ -162,6 +162,15 @@ describe('starting a petition', () => {
     expect(image.headers['content-type']).toBe('image/png');
   });
 
+  it('saves without an image when the file box is left empty, as browsers send it', async () => {
+    await organiser.get('/admin/petitions/new');
+    const response = await organiser.postMultipart('/admin/petitions/new', petitionFields(groupA, { action: 'No picture needed' }) as Record<string, string>, {
+      image: { filename: '', type: 'application/octet-stream', data: Buffer.alloc(0) },
+    });
+    const petition = (await findPetition(t.ctx.db, await createdId(response)))!;
+    expect(petition.imageUrl).toBeNull();
+  });
+
   it('refuses a file that is not an image, naming the image field', async () => {
     await organiser.get('/admin/petitions/new');
     const response = await organiser.postMultipart(

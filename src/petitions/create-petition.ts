@@ -4,6 +4,7 @@ import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
+import { closingDateProblem } from './closing-date.ts';
 import { replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { auditPetition } from './petition-audit.ts';
 import type { MilestoneInput } from './petition-form.ts';
@@ -45,6 +46,8 @@ export async function createPetition(q: Q, props: CreatePetitionProps): Promise<
   if (actor.role !== 'admin' && actor.role !== 'organiser') throw forbidden('Only group organisers and admins make petitions.');
   if (props.groupIds.length === 0) throw invalidField('groups', 'Choose at least one group');
   await checkPetitionGroups(q, actor, props.groupIds);
+  const problem = props.closingDate ? closingDateProblem(props.closingDate) : undefined;
+  if (problem) throw invalidField('closing_date', problem);
   const imageId = props.image ? await storeImage(q, 'image', props.image.file) : null;
   const row = await q
     .insertInto('petitions')

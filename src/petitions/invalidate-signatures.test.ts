@@ -70,6 +70,8 @@ describe('bulk invalidation', () => {
       reason: 'Bulk fake signatures',
     });
     expect(done.statusCode).toBe(303);
+    const overview = await moderator.get(String(done.headers.location));
+    expect(overview.body).toContain(`${matching} ${matching === 1 ? 'signature has' : 'signatures have'} been invalidated`);
 
     const after = await storedTallies(t.ctx.db, id);
     expect(after).toEqual(await freshTallies(t.ctx.db, id));

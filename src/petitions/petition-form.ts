@@ -77,28 +77,34 @@ export function parseCustomMilestones(lines: string): { milestones: MilestoneInp
   return { milestones };
 }
 
-const closingDate = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v ? v : undefined))
-  .superRefine((v, ctx) => {
-    const problem = v === undefined ? undefined : closingDateProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+/** A chosen closing date must be in the future and within a year; the one already set may stay as it is. */
+const closingDate = (current: string | null) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .superRefine((v, ctx) => {
+      const problem = v === undefined || v === current ? undefined : closingDateProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
-const imageFile = z.custom<UploadedFile | undefined>((v) => v === undefined || (typeof v === 'object' && v !== null && Buffer.isBuffer((v as UploadedFile).data)));
+/** An uploaded image, or undefined when none was chosen (browsers still send an empty file part then). */
+const imageFile = z.preprocess(
+  (v) => (typeof v === 'object' && v !== null && Buffer.isBuffer((v as UploadedFile).data) ? v : undefined),
+  z.custom<UploadedFile | undefined>(() => true),
+);
 
 /** What can still change once people have signed: closing date, milestones, image. */
-const settingsShape = {
-  closing_date: closingDate,
+const settingsShape = (currentClosingDate: string | null) => ({
+  closing_date: closingDate(currentClosingDate),
   response_threshold: threshold('The response milestone'),
   debate_threshold: threshold('The debate milestone'),
   custom_milestones: z.preprocess(typed, z.string().optional().transform((v) => v ?? '')),
   image: imageFile.optional(),
   image_alt: text('a description of the image', IMAGE_ALT_MAX, false),
   remove_image: checkbox(),
-};
+});
 
 /** The wording people sign, and the groups behind it: fixed once the petition opens. */
 const wordingShape = {
@@ -132,14 +138,22 @@ function checkSettings(value: SettingsValues, ctx: z.RefinementCtx, hadImage: bo
   }
 }
 
+/** What the form is editing: whether there is an image already, and the closing date set now. */
+export interface FormStart {
+  hadImage: boolean;
+  closingDate: string | null;
+}
+
+const blank: FormStart = { hadImage: false, closingDate: null };
+
 /** The whole form: creating, or editing before the petition opens. */
-export function wordingFormSchema(hadImage = false) {
-  return z.object({ ...wordingShape, ...settingsShape }).superRefine((v, ctx) => checkSettings(v, ctx, hadImage));
+export function wordingFormSchema(start: FormStart = blank) {
+  return z.object({ ...wordingShape, ...settingsShape(start.closingDate) }).superRefine((v, ctx) => checkSettings(v, ctx, start.hadImage));
 }
 
 /** The form once the petition has opened. */
-export function settingsFormSchema(hadImage = false) {
-  return z.object(settingsShape).superRefine((v, ctx) => checkSettings(v, ctx, hadImage));
+export function settingsFormSchema(start: FormStart = blank) {
+  return z.object(settingsShape(start.closingDate)).superRefine((v, ctx) => checkSettings(v, ctx, start.hadImage));
 }
 
 export type WordingForm = z.output<ReturnType<typeof wordingFormSchema>>;

@@ -4,6 +4,7 @@ import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
+import { closingDateProblem } from './closing-date.ts';
 import { lockPetition, replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { checkPetitionGroups, type PetitionWording } from './create-petition.ts';
 import { petitionFor } from './petition-access.ts';
@@ -46,6 +47,11 @@ export async function updatePetition(q: Q, props: UpdatePetitionProps): Promise<
   }
   if (props.closingDate !== undefined && before.state === 'closed') {
     throw conflict('This petition has closed. An admin can reopen it with a new closing date.');
+  }
+
+  if (props.closingDate !== undefined && props.closingDate !== before.closingDate) {
+    const problem = closingDateProblem(props.closingDate);
+    if (problem) throw invalidField('closing_date', problem);
   }
 
   const changes: Updateable<PetitionsTable> = { updated_at: new Date() };

@@ -151,13 +151,20 @@ export interface OverviewProps {
   viewer: Viewer;
   held: number;
   notice?: string | undefined;
+  /** How many signatures the action in the notice changed. */
+  noticeCount?: number | undefined;
   errors?: FieldErrors | undefined;
   values?: FormValues | undefined;
 }
 
 /** One petition for organisers and moderators: where it stands, and what can be done now. */
-export function OverviewPage({ petition: p, viewer, held, notice, errors, values }: OverviewProps) {
-  const message = notice ? notices[notice] : undefined;
+export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, errors, values }: OverviewProps) {
+  const message =
+    notice === 'invalidated' && noticeCount !== undefined
+      ? `${formatCount(noticeCount)} ${noticeCount === 1 ? 'signature has' : 'signatures have'} been invalidated and the counts recalculated.`
+      : notice
+        ? notices[notice]
+        : undefined;
   return (
     <Layout title={p.action} breadcrumbs={[{ href: '/admin/petitions', label: 'Petitions' }]} wide>
       {message ? <Notice>{message}</Notice> : null}

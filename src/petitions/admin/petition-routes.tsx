@@ -7,7 +7,7 @@ import { formList, formValues, parseForm, type FieldErrors, type FormResult, typ
 import { countByState, heldCount, listPetitionsForAdmin } from '../admin-store.ts';
 import { createPetition, type PetitionWording } from '../create-petition.ts';
 import { petitionFor } from '../petition-access.ts';
-import { milestoneFormValues, milestonesFrom, settingsFormSchema, wordingFormSchema, type SettingsForm, type WordingForm } from '../petition-form.ts';
+import { milestoneFormValues, milestonesFrom, settingsFormSchema, wordingFormSchema, type FormStart, type SettingsForm, type WordingForm } from '../petition-form.ts';
 import { defaultMilestones } from '../milestones.ts';
 import { EDITABLE_STATES, stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
@@ -47,12 +47,12 @@ function wordingOf(form: WordingForm): PetitionWording {
 }
 
 /** Before opening the whole form is checked; after, only the closing date, milestones and image. */
-function parseEditForm(wordingEditable: boolean, hadImage: boolean, body: unknown): FormResult<{ wording?: PetitionWording; settings: SettingsForm }> {
+function parseEditForm(wordingEditable: boolean, start: FormStart, body: unknown): FormResult<{ wording?: PetitionWording; settings: SettingsForm }> {
   if (!wordingEditable) {
-    const form = parseForm(settingsFormSchema(hadImage), body);
+    const form = parseForm(settingsFormSchema(start), body);
     return form.ok ? { ok: true, value: { settings: form.value } } : form;
   }
-  const form = parseForm(wordingFormSchema(hadImage), body);
+  const form = parseForm(wordingFormSchema(start), body);
   return form.ok ? { ok: true, value: { wording: wordingOf(form.value), settings: form.value } } : form;
 }
 
@@ -100,7 +100,16 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
 
   app.get('/admin/petitions/:id', anyone, async (request, reply) => {
     const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'view');
-    return reply.render(<OverviewPage petition={petition} viewer={viewerOf(request)} held={await heldCount(ctx.db, petition.id)} notice={noticeOf(request)} />);
+    const n = Number((request.query as { n?: string }).n);
+    return reply.render(
+      <OverviewPage
+        petition={petition}
+        viewer={viewerOf(request)}
+        held={await heldCount(ctx.db, petition.id)}
+        notice={noticeOf(request)}
+        noticeCount={Number.isSafeInteger(n) && n >= 0 ? n : undefined}
+      />,
+    );
   });
 
   app.get('/admin/petitions/:id/edit', makers, async (request, reply) => {
@@ -113,7 +122,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
     const petition = await petitionFor(ctx.db, viewer, petitionIdOf(request), 'edit');
     const wordingEditable = EDITABLE_STATES.includes(petition.state);
     const kept = { selectedGroups: formList(request.body, 'groups') };
-    const form = parseEditForm(wordingEditable, petition.imageUrl !== null, request.body);
+    const form = parseEditForm(wordingEditable, { hadImage: petition.imageUrl !== null, closingDate: petition.closingDate }, request.body);
     if (!form.ok) return renderForm(request, reply, petition, { ...kept, values: form.values, errors: form.errors }, 422);
     const { wording, settings: value } = form.value;
     try {
