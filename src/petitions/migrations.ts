@@ -119,6 +119,15 @@ export const petitionMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-11-24-0500-petition-reopened-at',
+    {
+      // An admin's reopening is stamped like every other transition.
+      async up(db: Kysely<unknown>) {
+        await sql`alter table petitions add column reopened_at timestamptz`.execute(db);
+      },
+    },
+  ],
+  [
     '2026-11-24-0810-signature-person',
     {
       async up(db: Kysely<unknown>) {

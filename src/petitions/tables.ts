@@ -41,6 +41,7 @@ export interface PetitionsTable {
   debate_date: Maybe<string>;
   debate_links: Maybe<string>;
   debate_outcome: Maybe<string>;
+  reopened_at: Maybe<Date>;
 }
 
 export interface PetitionGroupsTable {
