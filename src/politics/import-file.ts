@@ -102,9 +102,15 @@ export interface CsvKind<K extends string, Row> {
   tally?(row: Row, notes: Record<string, number>): void;
 }
 
-function describeHeader(header: string[]): string {
+/** The columns a kind needs, or why this header is not that kind of file. */
+function columnsOf<K extends string, Row>(header: string[], kind: CsvKind<K, Row>): Columns<K> | string {
+  const columns = findColumns(header, kind.columns);
+  const missing = kind.required.filter((key) => columns[key] === undefined);
+  if (missing.length === 0) return columns;
+  const names = missing.map((key) => `"${kind.columns[key][0]}"`);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)} columns` : `${names[0]} column`;
   const shown = header.slice(0, 6).map((h) => h.trim().slice(0, 40)).join(', ');
-  return header.length > 6 ? `${shown}, ...` : shown;
+  return `it has no ${list} (its first columns are: ${shown}${header.length > 6 ? ', ...' : ''})`;
 }
 
 /**
@@ -132,26 +138,30 @@ export async function importCsv<K extends string, Row>(db: Db, file: string, kin
     rejections.add(error.lines ?? 0, `cannot be read as CSV (${error.message.split(':')[0]})`);
   });
   source.pipe(parser);
+  // One batch is written while the next is read: at most two batches in memory at once.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await writing;
     if (batch.length === 0) return;
-    await kind.write(db, batch);
-    loaded += batch.length;
+    const rows = batch;
     batch = [];
+    writing = kind.write(db, rows).then(() => {
+      loaded += rows.length;
+    });
+    writing.catch(() => undefined); // awaited (and reported) at the next flush
   };
 
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
       if (!header) {
         header = record;
-        columns = findColumns(header, kind.columns);
-        const missing = kind.required.filter((key) => columns![key] === undefined);
-        if (missing.length > 0) {
+        const found = columnsOf(header, kind);
+        if (typeof found === 'string') {
           source.destroy();
           parser.destroy();
-          const names = missing.map((key) => `"${kind.columns[key][0]}"`);
-          const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)} columns` : `${names[0]} column`;
-          return failedRun(out, `${file} does not look like ${kind.expected}: it has no ${list} (its first columns are: ${describeHeader(header)}).`);
+          return failedRun(out, `${file} does not look like ${kind.expected}: ${found}.`);
         }
+        columns = found;
         rejections.progress = new ImportProgress(kind.label, file, out);
         continue;
       }
@@ -174,9 +184,11 @@ export async function importCsv<K extends string, Row>(db: Db, file: string, kin
       if (read % 1000 === 0) rejections.progress?.update(info.bytes, read);
     }
     await flush();
+    await writing;
   } catch (error) {
     source.destroy();
     parser.destroy();
+    await writing.catch(() => undefined);
     rejections.progress?.finish({ read, loaded, rejected: rejections.count, notes: tallies, failed: true });
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     out.write(`Stopped reading ${file} after ${read} rows (${reason}); the ${loaded} rows before that are loaded.\n`);
