@@ -203,6 +203,11 @@ export async function importCsv<K extends string, Row>(db: Db, file: string, kin
   return { ...summary, problems: rejections.problems };
 }
 
+/** One row per key, the last one listed winning: a multi-row upsert may not touch a row twice. */
+export function lastOfEach<Row>(rows: Row[], key: (row: Row) => string): Row[] {
+  return [...new Map(rows.map((row) => [key(row), row])).values()];
+}
+
 /** "72,580" → 72580; "" → null; anything else that is not a whole number → undefined. */
 export function wholeNumber(text: string): number | null | undefined {
   const bare = text.replace(/,/g, '').trim();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Importer } from '../platform/import-report.ts';
 import type { Db, Q } from '../schema.ts';
-import { GSS_CODE, importCsv, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
+import { GSS_CODE, importCsv, lastOfEach, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
 
 export interface MpRow {
   constituencyCode: string;
@@ -80,7 +80,7 @@ export const mpsKind: CsvKind<keyof typeof columns, MpRow> = {
  * created with its name, so pages and lookups work in any import order.
  */
 export async function upsertMps(q: Q, batch: MpRow[]): Promise<void> {
-  const rows = [...new Map(batch.map((r) => [r.constituencyCode, r])).values()];
+  const rows = lastOfEach(batch, (r) => r.constituencyCode);
   const col = <T>(pick: (r: MpRow) => T) => rows.map(pick);
   await sql`
     insert into mps (constituency_code, name, party, party_name, party_colour, twfy_id, twfy_url, parliament_id, start_date, updated_at)

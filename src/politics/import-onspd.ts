@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Importer } from '../platform/import-report.ts';
 import type { Db } from '../schema.ts';
-import { GSS_CODE, importCsv, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
+import { GSS_CODE, importCsv, lastOfEach, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
 import { compactPostcode } from './postcodes.ts';
 
 /** ONS country codes of the Channel Islands and the Isle of Man: in the directory, but not in the UK. */
@@ -98,7 +98,7 @@ export const onspdKind: CsvKind<keyof typeof columns, PostcodeRow> = {
   },
   async write(db, batch) {
     // One statement per batch; a postcode listed twice in a batch keeps its last row.
-    const rows = [...new Map(batch.map((r) => [r.compact, r])).values()];
+    const rows = lastOfEach(batch, (r) => r.compact);
     const col = <T>(pick: (r: PostcodeRow) => T) => rows.map(pick);
     await sql`
       insert into postcodes (compact, postcode, country_code, region_code, constituency_code, latitude, longitude, introduced_on, terminated_on, imported_at)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Importer } from '../platform/import-report.ts';
 import type { Db, Q } from '../schema.ts';
-import { GSS_CODE, importCsv, wholeNumber, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
+import { GSS_CODE, importCsv, lastOfEach, wholeNumber, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
 import { clearPoliticsDemo } from './demo-label.ts';
 import { mostMarginal } from './marginality.ts';
 
@@ -108,7 +108,7 @@ export const resultsKind: CsvKind<Key, ResultRow> = {
 
 /** Inserts or replaces constituencies and their result (a constituency listed twice keeps its last row). */
 export async function upsertResults(q: Q, batch: ResultRow[]): Promise<void> {
-  const rows = [...new Map(batch.map((r) => [r.code, r])).values()];
+  const rows = lastOfEach(batch, (r) => r.code);
   const col = <T>(pick: (r: ResultRow) => T) => rows.map(pick);
   await sql`
     insert into constituencies (code, name, region_code, region_name, country_name, constituency_type, member_name, result,
