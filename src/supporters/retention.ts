@@ -86,7 +86,7 @@ async function removeUnconfirmedSignUps(q: Q, rules: RetentionRules, now: Date):
     delete from consents c where c.status = 'pending' and c.requested_at < ${cutoff}`.execute(q);
   const people = await sql`
     delete from people p
-    where p.email_status = 'unverified' and p.merged_into_id is null and p.created_at < ${cutoff}
+    where p.email_status = 'unverified' and p.merged_into_id is null and coalesce(p.latest_action_at, p.created_at) < ${cutoff}
       and not exists (select 1 from consents c where c.person_id = p.id)
       and not exists (select 1 from signatures s where s.person_id = p.id)
       and not exists (select 1 from taggings t where t.person_id = p.id)
