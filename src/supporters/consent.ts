@@ -210,7 +210,7 @@ export async function withdrawConsent(q: Q, change: Omit<ConsentChange, 'wording
   const at = change.at ?? new Date();
   const updated = await sql<{ wording_id: number | null }>`
     update consents set status = 'withdrawn', withdrawn_at = ${at}
-    where person_id = ${change.personId} and purpose_id = ${change.purposeId} and status in ('given', 'pending')
+    where person_id = ${change.personId} and purpose_id = ${change.purposeId} and status = any(${WITHDRAWABLE_STATES}::text[])
     returning wording_id`.execute(q);
   const row = updated.rows[0];
   if (!row) return false;

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { consentEventsOf, consentsOf, giveConsent, purposeFor, requestConsent, wordingFor, withdrawConsent } from './consent.ts';
 import { linkConfirmedSignatures } from './link-signatures.ts';
 import { mergePeople } from './merge-people.ts';
+import { queueSignatureLinking } from './people-jobs.ts';
 import { recordAction, upsertPerson } from './people.ts';
 import { timelineOf } from './person-record.ts';
 import { addGroup, addPetition, addSignature } from './test-support.ts';
@@ -81,6 +82,18 @@ describe('linking confirmed signatures to people', () => {
     await linkConfirmedSignatures(t.ctx.db);
     const consents = await consentsOf(t.ctx.db, person.id);
     expect(consents.map((c) => c.status)).toEqual(['withdrawn']);
+  });
+});
+
+describe('the linking job', () => {
+  it('links on demand through the durable job queue', async () => {
+    const petition = await addPetition(t.ctx.db, 'Save the night buses to the hospital', []);
+    await addSignature(t.ctx.db, petition, { name: 'Queued Signer', email: 'queued@example.org' });
+    await queueSignatureLinking(t.ctx.db);
+    await t.runJobs();
+    const person = await t.ctx.db.selectFrom('people').select('id').where('email', '=', 'queued@example.org').executeTakeFirstOrThrow();
+    const linked = await sql<{ person_id: number }>`select person_id from signatures where petition_id = ${petition}`.execute(t.ctx.db);
+    expect(linked.rows).toEqual([{ person_id: person.id }]);
   });
 });
 

@@ -98,35 +98,33 @@ export interface Membership {
   since: Date;
 }
 
-/** Tags and lists shared coalition-wide or belonging to the visible groups. */
-export async function tagsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<Membership[]> {
-  const rows = await q
-    .selectFrom('taggings')
-    .innerJoin('tags', 'tags.id', 'taggings.tag_id')
-    .leftJoin('groups', 'groups.id', 'tags.group_id')
-    .select(['tags.id', 'tags.name', 'groups.name as group_name', 'taggings.created_at'])
-    .where('taggings.person_id', '=', personId)
-    .$if(visible !== 'all', (qb) =>
-      qb.where((eb) => eb.or([eb('tags.group_id', 'is', null), eb('tags.group_id', 'in', visible === 'all' || visible.length === 0 ? [-1] : visible)])),
-    )
-    .orderBy('tags.name')
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_name, since: r.created_at }));
+const membershipTables = {
+  tags: { join: 'taggings', key: 'tag_id', since: 'created_at' },
+  lists: { join: 'list_members', key: 'list_id', since: 'added_at' },
+} as const;
+
+/** Tags or lists of a person: those shared coalition-wide or belonging to the visible groups. */
+async function membershipsOf(q: Q, kind: keyof typeof membershipTables, personId: number, visible: number[] | 'all'): Promise<Membership[]> {
+  const t = membershipTables[kind];
+  const groups = visible === 'all' ? null : visible;
+  // Table and column names come from the constant above, never from input.
+  const rows = await sql<{ id: number; name: string; group_name: string | null; since: Date }>`
+    select x.id, x.name, g.name as group_name, m.${sql.raw(t.since)} as since
+    from ${sql.raw(t.join)} m
+    join ${sql.raw(kind)} x on x.id = m.${sql.raw(t.key)}
+    left join groups g on g.id = x.group_id
+    where m.person_id = ${personId}
+      and (${groups}::int[] is null or x.group_id is null or x.group_id = any(${groups}::int[]))
+    order by x.name`.execute(q);
+  return rows.rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_name, since: r.since }));
 }
 
-export async function listsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<Membership[]> {
-  const rows = await q
-    .selectFrom('list_members')
-    .innerJoin('lists', 'lists.id', 'list_members.list_id')
-    .leftJoin('groups', 'groups.id', 'lists.group_id')
-    .select(['lists.id', 'lists.name', 'groups.name as group_name', 'list_members.added_at'])
-    .where('list_members.person_id', '=', personId)
-    .$if(visible !== 'all', (qb) =>
-      qb.where((eb) => eb.or([eb('lists.group_id', 'is', null), eb('lists.group_id', 'in', visible === 'all' || visible.length === 0 ? [-1] : visible)])),
-    )
-    .orderBy('lists.name')
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_name, since: r.added_at }));
+export function tagsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<Membership[]> {
+  return membershipsOf(q, 'tags', personId, visible);
+}
+
+export function listsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<Membership[]> {
+  return membershipsOf(q, 'lists', personId, visible);
 }
 
 export interface TimelineEntry {

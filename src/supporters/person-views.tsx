@@ -171,9 +171,11 @@ export function PersonPage(props: PersonPageProps) {
         <li>
           <a href={`${base}/consents.csv`}>Download consent proof (CSV)</a> or <a href={`${base}/consents.json`}>(JSON)</a>
         </li>
-        <li>
-          <a href={`${base}/data`}>Everything we hold (subject access)</a>
-        </li>
+        {props.isAdmin ? (
+          <li>
+            <a href={`${base}/data`}>Everything we hold (subject access)</a>
+          </li>
+        ) : null}
         {props.isAdmin && !person.erasedAt ? (
           <>
             <li>

@@ -1,7 +1,7 @@
 import { notFound } from '../platform/http/errors.ts';
 import type { Brand } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
-import { findWording, giveConsent, listPurposes, purposeFor, withdrawConsent, type Purpose, type Wording } from './consent.ts';
+import { WITHDRAWABLE_STATES, findWording, giveConsent, listPurposes, purposeFor, withdrawConsent, type Purpose, type Wording } from './consent.ts';
 import { recordAction } from './people.ts';
 import { findPersonById, findPersonByPublicId, type Person } from './person-record.ts';
 import type { ConsentStatus } from './tables.ts';
@@ -75,7 +75,7 @@ export async function withdrawAll(q: Q, person: Person, ip: string | null): Prom
     .selectFrom('consents')
     .select('purpose_id')
     .where('person_id', '=', person.id)
-    .where('status', 'in', ['given', 'pending'])
+    .where('status', 'in', WITHDRAWABLE_STATES)
     .execute();
   let changed = 0;
   for (const row of rows) {

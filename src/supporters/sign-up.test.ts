@@ -200,6 +200,20 @@ describe('subscribing to a group and the embeddable form', () => {
     expect(groups).toEqual([{ group_id: groupId }]);
   });
 
+  it('shows problems inside the embedded form, still frameable, with the values kept', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/embed/subscribe/keep-our-nhs-public',
+      payload: 'name=Nye+Bevan&email=nye%40example&consent_group=yes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://chorus.test' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.headers['x-frame-options']).toBeUndefined();
+    expect(res.body).toContain('href="#field-email"');
+    expect(res.body).toContain('value="nye@example"');
+    expect(res.body).toContain('value="Nye Bevan"');
+  });
+
   it('answers 404 for an unknown group', async () => {
     expect((await new Agent(t.app).get('/groups/no-such-group/subscribe')).statusCode).toBe(404);
   });
