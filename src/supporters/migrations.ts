@@ -165,4 +165,17 @@ export const supporterMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-11-24-0900-supporters-retention',
+    {
+      async up(db: Kysely<unknown>) {
+        // Retention sweeps: sign-ups never confirmed, and people inactive for months.
+        await sql`
+          create index consents_pending on consents (requested_at) where status = 'pending';
+          create index people_latest_action on people (latest_action_at) where erased_at is null and merged_into_id is null;
+          create index people_merged_into on people (merged_into_id) where merged_into_id is not null;
+        `.execute(db);
+      },
+    },
+  ],
 ];
