@@ -114,7 +114,8 @@ function waitForExit(child: ChildProcess): Promise<{ code: number | null; output
   });
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on (just now). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -8,7 +8,7 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** Extra tags for <head> (Open Graph, alternate links). */
   head?: VNode | VNode[];
-  /** Scripts (same-origin, no inline script) for progressive enhancement. */
+  /** Extra scripts (same-origin, no inline script) for progressive enhancement; app.js is always loaded. */
   scripts?: string[];
   /** Wider main column for admin tables. */
   wide?: boolean;
@@ -31,7 +31,7 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
         <link rel="stylesheet" href={`/brand.css?v=${brand.version}`} />
         <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
         {head}
-        {scripts.map((src) => (
+        {[...new Set(['app.js', ...scripts])].map((src) => (
           <script src={page.asset(src)} defer />
         ))}
       </head>
