@@ -31,10 +31,10 @@ describe('a coalition admin adds a member group in a real browser', () => {
       const form = await page.goto('/admin/groups/new');
       expect(form?.status()).toBe(200);
       await expectNoAxeViolations(page);
-      await page.getByLabel('Name', { exact: true }).fill('Friends of Ward 7');
-      await page.getByLabel('Description', { exact: true }).fill('Patients and staff keeping the stroke ward open.');
-      await page.getByLabel('Website', { exact: true }).fill('https://ward7.example.org');
-      await page.getByLabel('Contact email', { exact: true }).fill('ward7@example.org');
+      await page.getByLabel(/^Name\b/).fill('Friends of Ward 7');
+      await page.getByLabel(/^Description/).fill('Patients and staff keeping the stroke ward open.');
+      await page.getByLabel(/^Website/).fill('https://ward7.example.org');
+      await page.getByLabel(/^Contact email/).fill('ward7@example.org');
       await page.getByRole('button', { name: 'Save group' }).click();
       await page.waitForLoadState();
       expect(errors).toEqual([]);
