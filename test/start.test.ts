@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
+import { freePort, processAlive, startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { startChorus, type RunningChorus } from './support/chorus-process.ts';
 import { HttpAgent } from './support/http-agent.ts';
 
@@ -20,15 +20,6 @@ afterAll(async () => {
   await running?.stop('SIGINT');
   fs.rmSync(dataRoot, { recursive: true, force: true });
 });
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function stopLikeCtrlC(chorus: RunningChorus) {
   const postgresPid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -82,13 +73,13 @@ describe('npm start from a fresh clone', () => {
     await client.query(`insert into groups (slug, name, description) values ('ward-7-friends', 'Friends of Ward 7', 'Keeping the stroke ward open.')`);
     await client.end();
     expect((await fetch(`${baseUrl}/groups`).then((r) => r.text()))).toContain('Friends of Ward 7');
-  });
+  }, 60_000);
 
   it('stops the server and the embedded PostgreSQL cleanly on Ctrl-C (SIGINT), exit code 0', async () => {
     await stopLikeCtrlC(running!);
     running = undefined;
     await expect(fetch(`${baseUrl}/healthz`)).rejects.toThrow();
-  });
+  }, 60_000);
 
   it('starts again on the same data: no second demo load, the group and the password are still there', async () => {
     running = startChorus(['serve', '--demo'], { CHORUS_DATA_DIR: dataDir, PORT: String(port) });
@@ -109,5 +100,5 @@ describe('npm start from a fresh clone', () => {
 
     await stopLikeCtrlC(running);
     running = undefined;
-  });
+  }, 60_000);
 });

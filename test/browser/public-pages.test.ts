@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { publicDir } from '../../src/app.ts';
 import { loadDemoOnce } from '../../src/demo.ts';
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, serveTestApp, type ServedTestApp } from '../support/browser.ts';
 
@@ -32,7 +34,7 @@ describe('public pages in a real browser', () => {
   const pages: Array<[name: string, path: string, heading: string]> = [
     ['home', '/', 'NHS Together Coalition'],
     ['member groups', '/groups', 'Member groups'],
-    ['a group', '/groups/keep-our-nhs-public', 'Keep Our NHS Public'],
+    ['group', '/groups/keep-our-nhs-public', 'Keep Our NHS Public'],
     ['sign in', '/sign-in', 'Sign in'],
     ['forgotten password', '/forgot-password', 'Reset your password'],
     ['privacy', '/privacy', 'Privacy'],
@@ -61,8 +63,14 @@ describe('public pages in a real browser', () => {
     await page.getByRole('button', { name: 'Send me a link' }).click();
     const summary = page.getByRole('alert');
     await expect.poll(() => summary.textContent()).toContain('There is a problem');
-    // The typed value is kept, and the message sits beside the field too.
-    expect(await page.getByLabel('Email address').inputValue()).toBe('not an email');
+    // The typed value is kept, and the message sits beside the field too, tied to it for screen readers.
+    const field = page.getByLabel('Email address');
+    expect(await field.inputValue()).toBe('not an email');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+    const message = await page.locator(`#${describedBy.split(' ').find((id) => id.endsWith('-error'))}`).textContent();
+    expect(message).toMatch(/^Error: .+/);
+    expect(await summary.textContent()).toContain(message!.replace(/^Error: /, ''));
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-module'))).toBe('error-summary');
     await expectNoAxeViolations(page);
   });
@@ -78,5 +86,14 @@ describe('public pages in a real browser', () => {
     // The next Tab continues inside the main content, not back in the header.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
+  });
+
+  it('the one script is small, loaded deferred from our own site, and only enhances', async () => {
+    expect(fs.statSync(`${publicDir}/app.js`).size).toBeLessThan(2048);
+    await page.goto('/sign-in');
+    const scripts = await page.locator('script').evaluateAll((nodes) => nodes.map((n) => ({ src: n.getAttribute('src'), defer: n.hasAttribute('defer') })));
+    expect(scripts).toEqual([{ src: expect.stringMatching(/^\/assets\/app\.js\?v=[0-9a-f]{12}$/), defer: true }]);
+    // Without an error summary on the page it leaves focus alone.
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
   });
 });
