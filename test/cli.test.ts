@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,5 +148,18 @@ describe('chorus user', () => {
     expect(duplicate.stderr.trim()).toBe('chorus: An organiser with this email address already exists');
     expect(noGroup.code).toBe(1);
     expect(noGroup.stderr.trim()).toBe('chorus: There is no group with the slug "no-such-group"');
+  });
+
+  it('`serve` on a port already in use says so and how to choose another, and exits with code 1', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const result = await runChorus(['serve'], { ...settings, PORT: String(port) });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(`chorus: Port ${port} on 127.0.0.1 is already in use (another Chorus?). Stop that, or set PORT to another port.`);
+    } finally {
+      taken.close();
+    }
   });
 });
