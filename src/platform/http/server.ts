@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   /** Renders the error page for a status (404, 403, 500...) in the brand. */
   errorPage: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => VNode;
   buildPageContext: (request: FastifyRequest, reply: FastifyReply, asset: (name: string) => string) => PageContext;
+  /** Resolves when the database answers; rejects otherwise. Served as GET /healthz. */
+  checkDatabase: () => Promise<unknown>;
 }
 
 /** Hash-stamped URLs for files in public/, so they can be cached for a year. */
@@ -68,6 +70,19 @@ export function assetUrls(publicDir: string): (name: string) => string {
     }
     return url;
   };
+}
+
+/**
+ * The database could not be reached (server down or restarting, database gone, pool closed or
+ * exhausted): the service is unavailable for a while, not broken.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // ECONN*: no server; 57P0x: shutting down / cannot connect now; 3D000: database gone; 08xxx: connection failures.
+    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|57P0[1-3]|3D000|08\w{3})$/.test(code)) return true;
+  }
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(message);
 }
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -142,6 +157,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // Per-request lines only when debugging: at spike rates they would drown everything else.
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  // Answered before every other hook (sessions, brand), which need the database themselves: a
+  // load balancer asking during an outage gets a 503 saying so, not a failure in some hook.
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' }));
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== '/healthz') return;
+    try {
+      await options.checkDatabase();
+    } catch {
+      return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
+    }
   });
 
   await app.register(fastifyCookie, { secret: options.secret });
@@ -236,6 +263,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       code = error.code;
       problems = error.problems;
       if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+    } else if (isDatabaseUnavailable(error)) {
+      status = 503;
+      message = 'The service is not available at the moment. Please try again in a few minutes.';
+      code = 'unavailable';
+      reply.header('retry-after', '60');
     } else {
       const known = describeFrameworkError(error as { code?: string; statusCode?: number; message: string });
       if (known) {
