@@ -128,7 +128,7 @@ describe('chorus user', () => {
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('(moderator)');
     const agent = await useLink(added.stdout, 'Sam@Example.org');
-    const choose = await agent.get('/account/password');
+    const choose = await agent.get('/admin/account');
     expect(choose.body).toContain('Choose a password');
     expect(choose.body).toContain('Sam Moderator (moderator)');
   });
@@ -141,7 +141,15 @@ describe('chorus user', () => {
       runChorus(['user', 'add', 'kim@example.org', '--name', 'Kim', '--group', 'no-such-group'], settings),
     ]);
     expect(reset.code, reset.stderr).toBe(0);
-    await useLink(reset.stdout, 'Sam@Example.org');
+    // A lost password: the link sets a new one and signs them in, once.
+    const resetLink = /http:\/\/chorus\.test(\/reset-password\/[\w-]+)/.exec(reset.stdout)?.[1];
+    expect(resetLink, reset.stdout).toBeDefined();
+    const agent = new Agent(t.app);
+    expect((await agent.get(resetLink!)).statusCode).toBe(200);
+    const chosen = await agent.post(resetLink!, { password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+    expect(chosen.statusCode).toBe(303);
+    expect((await agent.get('/admin')).statusCode).toBe(200);
+    expect((await new Agent(t.app).get(resetLink!)).statusCode).toBe(410);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe('chorus: There is no organiser with the email address nobody@example.org');
     expect(duplicate.code).toBe(1);

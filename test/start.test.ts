@@ -57,9 +57,9 @@ describe('npm start from a fresh clone', () => {
     expect(confirm.body).toContain('admin@chorus.example');
     const signedIn = await admin.post(link, {});
     expect(signedIn.status).toBe(303);
-    expect(signedIn.headers.get('location')).toBe('/account/password');
-    expect((await admin.get('/account/password')).body).toContain('Choose a password');
-    const saved = await admin.post('/account/password', { password, confirm: password });
+    expect(signedIn.headers.get('location')).toBe('/admin/account');
+    expect((await admin.get('/admin/account')).body).toContain('Choose a password');
+    const saved = await admin.post('/admin/account/password', { password, confirm: password });
     expect(saved.status).toBe(303);
     expect((await admin.get('/admin/mail')).status).toBe(200);
     // The link was used up.

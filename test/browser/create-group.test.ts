@@ -19,6 +19,7 @@ afterAll(async () => {
 describe('a coalition admin adds a member group in a real browser', () => {
   it('signs in, creates the group at /admin/groups/new, and the public sees it on /groups', async () => {
     const context = await browser.newContext({ baseURL: t.baseUrl });
+    context.setDefaultTimeout(10_000);
     try {
       const page = await context.newPage();
       const errors = collectPageErrors(page);
@@ -35,7 +36,7 @@ describe('a coalition admin adds a member group in a real browser', () => {
       await page.getByLabel(/^Description/).fill('Patients and staff keeping the stroke ward open.');
       await page.getByLabel(/^Website/).fill('https://ward7.example.org');
       await page.getByLabel(/^Contact email/).fill('ward7@example.org');
-      await page.getByRole('button', { name: 'Save group' }).click();
+      await page.getByRole('button', { name: 'Add group' }).click();
       await page.waitForLoadState();
       expect(errors).toEqual([]);
 

@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
-import { DomainError } from './errors.ts';
+import { DomainError, invalidField } from './errors.ts';
 
 export interface UploadedFile {
   filename: string;
@@ -120,6 +120,14 @@ function describeFrameworkError(error: { code?: string; statusCode?: number; mes
       if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
         return { status: 400, message: 'The request body could not be read.' };
       }
+      // Busboy (multipart) reports a malformed upload with plain errors.
+      if (/^(Multipart: |Malformed part header|Unexpected end of (form|multipart data))/.test(error.message)) {
+        return { status: 400, message: 'The form upload could not be read. Go back and send the form again.' };
+      }
+      // PostgreSQL refused a value it cannot store (an invalid character, an overlong code).
+      if (error.code === '22021' || error.code === '22P05' || error.code === '22001') {
+        return { status: 400, message: 'The request contains a character or value we cannot store.' };
+      }
       return undefined;
   }
 }
@@ -139,6 +147,20 @@ export function sameOrigin(request: FastifyRequest, baseUrl: string): boolean {
   if (site) return site === 'same-origin' || site === 'none';
   // Very old browsers send neither; the email confirmation step still protects the action.
   return true;
+}
+
+/**
+ * PostgreSQL text cannot hold the NUL character, so a NUL smuggled into an address, query, form
+ * or JSON body would fail deep in a query. Finds the first one, naming where it is.
+ */
+export function findNulCharacter(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+  if (!value || typeof value !== 'object' || depth > 8 || Buffer.isBuffer(value)) return undefined;
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    const found = findNulCharacter(inner, Array.isArray(value) ? path || key : path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -233,6 +255,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorateReply('render', function (this: FastifyReply, page: VNode, status = 200) {
     const html = renderDocument(page, this.request.pageContext(this));
     return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+
+  app.addHook('preValidation', (request, _reply, done) => {
+    const field = findNulCharacter(request.params) ?? findNulCharacter(request.query) ?? findNulCharacter(request.body);
+    done(field ? invalidField(field, `${field} must not contain the invisible NUL character`) : undefined);
   });
 
   // Every unsafe request proves where it came from (see FastifyContextConfig.csrf).
