@@ -23,7 +23,8 @@ const personName = z
 export const signFormSchema = z
   .object({
     name: personName,
-    email: emailAddress(),
+    // eslint-disable-next-line no-control-regex
+    email: emailAddress().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter an email address in the correct format, like name@example.com' }),
     country: z
       .string()
       .trim()
@@ -35,15 +36,20 @@ export const signFormSchema = z
     hear_more: checkbox(),
     altcha: z.string().max(10_000).optional(),
   })
-  .superRefine((value, ctx) => {
-    if (value.country === UK) {
-      if (!value.postcode) {
+  // Runs even when other fields failed, so the error summary lists every problem at once.
+  .superRefine(
+    (value, ctx) => {
+      const country = typeof value.country === 'string' ? value.country.trim().toUpperCase() : '';
+      if (country !== '' && country !== UK) return;
+      const postcode = typeof value.postcode === 'string' ? value.postcode.trim() : '';
+      if (!postcode) {
         ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter your postcode' });
-      } else if (!isValidPostcode(value.postcode)) {
+      } else if (!isValidPostcode(postcode)) {
         ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter a real UK postcode, like SW1A 1AA' });
       }
-    }
-  });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export type SignForm = z.output<typeof signFormSchema>;
 

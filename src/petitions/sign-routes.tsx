@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { conflict, invalidFields } from '../platform/http/errors.ts';
+import { conflict, DomainError, invalidFields } from '../platform/http/errors.ts';
 import { formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import type { ThankYouOutcome } from './public/after-signing.tsx';
 import { clientIp, prefersJson, PRIVATE_PAGE_CACHE, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
@@ -57,8 +57,9 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
     return reply.redirect(thankYou, 303);
   };
 
-  app.post('/petitions/:ref/signatures', { config: { csrf: 'origin' } }, sign);
-  app.post('/petitions/:ref/signatures.json', { config: { csrf: 'origin' } }, sign);
+  const options = { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly };
+  app.post('/petitions/:ref/signatures', options, sign);
+  app.post('/petitions/:ref/signatures.json', options, sign);
 
   // The proof-of-work challenge, fetched by the sign form's script so the page itself stays cacheable.
   app.get<{ Params: { ref: string } }>('/petitions/:ref/challenge.json', async (request, reply) => {
@@ -66,6 +67,17 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
     if (!isSignable(petition.state)) throw closed();
     return reply.header('cache-control', 'no-store').send(await createSignChallenge(ctx.secret, petition.id));
   });
+}
+
+/**
+ * The sign form is urlencoded (or JSON from scripts). Other bodies are refused before parsing:
+ * a malformed multipart body would otherwise fail inside the parser.
+ */
+async function formOrJsonOnly(request: FastifyRequest) {
+  const type = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (type.startsWith('multipart/')) {
+    throw new DomainError('bad_request', 'Send the form as application/x-www-form-urlencoded or as JSON (Content-Type application/json).');
+  }
 }
 
 const closed = () => conflict('This petition is closed, so it can no longer be signed.');
