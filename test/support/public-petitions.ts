@@ -125,3 +125,19 @@ export function signer(overrides: Record<string, string> = {}): Record<string, s
 
 /** Public bodies are cached for a second per process (by design): wait that out before reading again. */
 export const cachesExpire = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+/** Confirmed signatures added straight to the table (as if signed and confirmed), for count and page tests. */
+export async function addConfirmedSignatures(
+  db: Db,
+  petitionId: number,
+  rows: Array<{ constituency?: { code: string; region: string } | undefined; country?: string; count: number }>,
+): Promise<void> {
+  for (const r of rows) {
+    await sql`
+      insert into signatures (petition_id, state, name, email, canonical_email, country_code, constituency_code, region_code, validated_at)
+      select ${petitionId}, 'validated', 'Signer ' || g, 'fixture.' || ${petitionId} || '.' || gen_random_uuid() || '@example.org',
+        'fixture.' || ${petitionId} || '.' || gen_random_uuid() || '@example.org',
+        ${r.country ?? 'GB'}, ${r.constituency?.code ?? null}, ${r.constituency?.region ?? null}, now()
+      from generate_series(1, ${r.count}) g`.execute(db);
+  }
+}
