@@ -153,7 +153,7 @@ export async function loadPetitionDemo(tx: Tx, groupIds: Record<string, number>)
 
 /**
  * `count` confirmed signatures in one statement. Places repeat unevenly (a golden-ratio sequence,
- * squared) so the map has hot spots; one in twenty signers lives abroad.
+ * raised to a power) so the map has hot spots; one in twenty signers lives abroad.
  */
 async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, overDays: number) {
   await sql`
@@ -181,5 +181,5 @@ async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, o
     cross join total
     cross join lateral (select g % 20 = 0 as abroad) a
     cross join lateral (select now() - interval '1 hour' - make_interval(secs => (${overDays}::int * 86400.0 * (${count} - g) / ${count})::int) as signed_at) t
-    left join places pl on not abroad and pl.i = floor(total.n * power(((g * 0.6180339887) % 1), 2))::int`.execute(tx);
+    left join places pl on not abroad and pl.i = floor(total.n * power(((g * 0.6180339887) % 1), 1.6))::int`.execute(tx);
 }

@@ -55,15 +55,17 @@ export interface ColourBin {
   label: string;
 }
 
-/** Up to five equal bands from 1 to the largest count, plus one for none. */
+/**
+ * Up to five bands from 1 to the largest count, plus one for none. Signatures cluster (a
+ * campaign's home town has most), so bands grow geometrically: each covers more than the last.
+ */
 export function colourBins(max: number): ColourBin[] {
   const bins: ColourBin[] = [{ level: 0, from: 0, to: 0, label: 'No signatures' }];
   if (max <= 0) return bins;
   const bands = Math.min(5, max);
   let from = 1;
-  for (let i = 1; i <= bands; i++) {
-    const to = i === bands ? max : Math.ceil((max * i) / bands);
-    if (to < from) continue;
+  for (let i = 1; i <= bands && from <= max; i++) {
+    const to = i === bands ? max : Math.max(from, Math.round(Math.pow(max, i / bands)));
     bins.push({ level: bins.length, from, to, label: from === to ? fmt(from) : `${fmt(from)} to ${fmt(to)}` });
     from = to + 1;
   }

@@ -29,7 +29,8 @@ export function StateTag({ petition }: { petition: Petition }) {
 
 /** The count, and progress towards the next milestone in words and as a bar. */
 export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Petition; headingLevel?: 2 | 3 }) {
-  const next = nextMilestone(petition.milestones, petition.signatureCount);
+  // Progress only means something while people can still sign.
+  const next = petition.state === 'open' ? nextMilestone(petition.milestones, petition.signatureCount) : undefined;
   const previous = reachedMilestones(petition.milestones).at(-1)?.threshold ?? 0;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (

@@ -208,7 +208,7 @@ function PlaceTable({ caption, rows, place }: { caption: string; rows: Array<{ c
 
 function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
   const title = `Petition: ${petition.action}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const code = `<iframe src="${baseUrl}/petitions/${petition.id}/embed" title="${title}" width="360" height="220" loading="lazy"></iframe>`;
+  const code = `<iframe src="${baseUrl}/petitions/${petition.id}/embed" title="${title}" width="360" height="260" loading="lazy"></iframe>`;
   return (
     <section aria-labelledby="embed-heading">
       <h2 id="embed-heading">Put this petition on your website</h2>
