@@ -58,8 +58,8 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   };
 
   const options = { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly };
-  app.post('/petitions/:ref/signatures', options, sign);
-  app.post('/petitions/:ref/signatures.json', options, sign);
+  app.post<{ Params: { ref: string } }>('/petitions/:ref/signatures', options, sign);
+  app.post<{ Params: { ref: string } }>('/petitions/:ref/signatures.json', options, sign);
 
   // The proof-of-work challenge, fetched by the sign form's script so the page itself stays cacheable.
   app.get<{ Params: { ref: string } }>('/petitions/:ref/challenge.json', async (request, reply) => {

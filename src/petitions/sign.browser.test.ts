@@ -1,23 +1,11 @@
-import net from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import chromium from '@sparticuz/chromium';
 import { chromium as pwChromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { cachesExpire, createPetition, places, seedPlaces } from '../../test/support/public-petitions.ts';
+import { cachesExpire, createPetition, freePort, places, seedPlaces } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
 import { countSignatures } from './jobs.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 let t: TestApp;
 let sink: SmtpSink;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { defaultMilestones, type Milestone } from '../../src/petitions/milestones.ts';
@@ -140,4 +141,16 @@ export async function addConfirmedSignatures(
         ${r.country ?? 'GB'}, ${r.constituency?.code ?? null}, ${r.constituency?.region ?? null}, now()
       from generate_series(1, ${r.count}) g`.execute(db);
   }
+}
+
+/** A port nothing listens on right now, for a real server in a test. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
