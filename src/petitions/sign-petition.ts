@@ -75,11 +75,14 @@ export function hearMoreWording(coalitionName: string, groupNames: string[]): st
   return `Email me about this and other campaigns from ${coalitionName}${groups}. I can unsubscribe at any time.`;
 }
 
-const consentTextIds = new Map<string, number>();
+/** Per database handle (tests run several databases in one process; ids differ between them). */
+const consentTextIds = new WeakMap<Q, Map<string, number>>();
 
 /** The id of a consent wording, stored once (the exact words shown are kept for the record). */
 export async function consentTextId(q: Q, wording: string): Promise<number> {
-  const cached = consentTextIds.get(wording);
+  let known = consentTextIds.get(q);
+  if (!known) consentTextIds.set(q, (known = new Map()));
+  const cached = known.get(wording);
   if (cached) return cached;
   const row = await q
     .insertInto('signature_consent_texts')
@@ -87,7 +90,7 @@ export async function consentTextId(q: Q, wording: string): Promise<number> {
     .onConflict((oc) => oc.column('wording').doUpdateSet({ wording }))
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (consentTextIds.size > 1000) consentTextIds.clear();
-  consentTextIds.set(wording, row.id);
+  if (known.size > 1000) known.clear();
+  known.set(wording, row.id);
   return row.id;
 }

@@ -86,21 +86,42 @@ export class SignatureWriter {
     while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
-      this.write(batch)
-        .then(
-          (outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i]!)),
-          (error: unknown) => batch.forEach((p) => p.reject(error)),
-        )
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
+      this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 
-  private async write(batch: Pending[]): Promise<SignOutcome[]> {
-    return this.db.transaction().execute((tx) => writeBatch(tx, batch.map((p) => p.input), this.options));
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.transaction(batch.map((p) => p.input));
+      batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1 || !isDataError(error)) {
+        batch.forEach((p) => p.reject(error));
+        return;
+      }
+      // One signature the database refuses must not fail everyone else's: store each on its own.
+      for (const p of batch) {
+        try {
+          p.resolve((await this.transaction([p.input]))[0]!);
+        } catch (single) {
+          p.reject(single);
+        }
+      }
+    }
   }
+
+  private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
+    return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options));
+  }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection or the server. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 interface Row {
