@@ -116,6 +116,17 @@ describe('the petition page', () => {
     }
   });
 
+  it('has the sign form on a page of its own too, sending closed petitions back to their page', async () => {
+    const sign = await get(`/petitions/${main.id}/sign`);
+    expect(sign.statusCode).toBe(200);
+    expect(sign.headers['cache-control']).toBe('public, max-age=5, stale-while-revalidate=30');
+    expect(sign.body).toContain(`<form action="/petitions/${main.id}/signatures" method="post"`);
+    const closed = await createPetition(t.ctx.db, { state: 'closed' });
+    const res = await get(`/petitions/${closed.id}/sign`);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(closed.path);
+  });
+
   it('shows the response on a closed petition and no sign form', async () => {
     const closed = await createPetition(t.ctx.db, { state: 'closed', response: { date: '2026-03-02', summary: 'We agree.', details: 'Long answer.' } });
     const { body } = await get(closed.path);
@@ -123,6 +134,7 @@ describe('the petition page', () => {
     expect(body).toContain('Response from The health board');
     expect(body).toContain('Responded on 2 March 2026');
     expect(body).not.toContain('Sign this petition</button>');
+    expect(body).not.toContain('more needed to reach');
   });
 });
 
