@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { loadCoalitionDemo } from './coalition/demo.ts';
+import { loadPetitionDemo } from './petitions/demo.ts';
 import { loadPoliticsDemo } from './politics/demo.ts';
 import type { Db } from './schema.ts';
 
@@ -20,6 +21,7 @@ export async function loadDemoOnce(db: Db): Promise<DemoResult> {
     if (Number(claimed.numAffectedRows ?? 0) === 0) return { loaded: false };
     const coalition = await loadCoalitionDemo(tx);
     await loadPoliticsDemo(tx);
+    await loadPetitionDemo(tx, coalition.groupIds);
     return { loaded: true, adminEmail: coalition.adminEmail, signInToken: coalition.signInToken };
   });
 }

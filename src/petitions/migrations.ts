@@ -140,4 +140,20 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-11-24-0600-petition-challenges-spent',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Proof-of-work solutions already used to sign (while a petition is under attack): each
+          -- solves one signature only. Rows expire with their challenge.
+          create table petition_challenges_spent (
+            signature text primary key,
+            expires_at timestamptz not null
+          );
+          create index petition_challenges_spent_expiry on petition_challenges_spent (expires_at);
+        `.execute(db);
+      },
+    },
+  ],
 ];

@@ -100,6 +100,11 @@ export interface PetitionCountsTable {
   count: Generated<number>;
 }
 
+export interface PetitionChallengesSpentTable {
+  signature: string;
+  expires_at: Date;
+}
+
 export interface PetitionTables {
   petitions: PetitionsTable;
   petition_groups: PetitionGroupsTable;
@@ -107,4 +112,5 @@ export interface PetitionTables {
   signature_consent_texts: SignatureConsentTextsTable;
   signatures: SignaturesTable;
   petition_counts: PetitionCountsTable;
+  petition_challenges_spent: PetitionChallengesSpentTable;
 }
