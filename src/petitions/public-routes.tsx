@@ -37,6 +37,7 @@ export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppConte
         sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
       },
       onConfirmationsDue: queueConfirmationSender,
+      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
     }),
   };
   registerListRoute(app, deps);

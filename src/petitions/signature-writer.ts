@@ -49,11 +49,18 @@ interface Pending {
 
 export interface SignatureWriterOptions {
   rateLimits: RateLimits;
-  /** Called inside each batch's transaction when confirmation emails became due (queue the sender). */
-  onConfirmationsDue: (tx: Tx) => Promise<void>;
+  /**
+   * Wakes the confirmation sender after a batch that made emails due has committed: at most once
+   * a second (with a trailing call), and outside the batch's transaction, so concurrent batches do
+   * not queue behind one job row. The due rows themselves are the durable record; a periodic
+   * sweep finds them even if a wake-up is lost.
+   */
+  onConfirmationsDue: (db: Db) => Promise<void>;
+  /** Reports a failed wake-up (the sweep still sends the mail). */
+  onWakeFailed?: (error: unknown) => void;
   /** Most signatures in one transaction. */
   maxBatch?: number;
-  /** Transactions in flight at once. */
+  /** Transactions in flight at once: while one waits for its commit to reach disk, the next runs. */
   maxConcurrent?: number;
 }
 
@@ -69,10 +76,15 @@ export class SignatureWriter {
   private inFlight = 0;
   private readonly maxBatch: number;
   private readonly maxConcurrent: number;
+  /** Batches whose commits made confirmation emails due, and how many of them a wake-up covers. */
+  private dueCommits = 0;
+  private wokenFor = 0;
+  private waking: Promise<void> | undefined;
+  private lastWake = 0;
 
   constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrent = options.maxConcurrent ?? 2;
+    this.maxConcurrent = options.maxConcurrent ?? 4;
   }
 
   submit(input: SignatureInput): Promise<SignOutcome> {
@@ -88,6 +100,7 @@ export class SignatureWriter {
       this.inFlight++;
       this.write(batch).finally(() => {
         this.inFlight--;
+        if (this.inFlight === 0) void this.wakeSender();
         this.pump();
       });
     }
@@ -96,6 +109,8 @@ export class SignatureWriter {
   private async write(batch: Pending[]): Promise<void> {
     try {
       const outcomes = await this.transaction(batch.map((p) => p.input));
+      if (outcomes.some((o) => o.kind === 'signed' || o.kind === 'resent')) this.dueCommits++;
+      await this.wakeSender();
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1 || !isDataError(error)) {
@@ -105,7 +120,10 @@ export class SignatureWriter {
       // One signature the database refuses must not fail everyone else's: store each on its own.
       for (const p of batch) {
         try {
-          p.resolve((await this.transaction([p.input]))[0]!);
+          const [outcome] = await this.transaction([p.input]);
+          if (outcome!.kind === 'signed' || outcome!.kind === 'resent') this.dueCommits++;
+          await this.wakeSender();
+          p.resolve(outcome!);
         } catch (single) {
           p.reject(single);
         }
@@ -115,6 +133,33 @@ export class SignatureWriter {
 
   private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
     return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options));
+  }
+
+  /**
+   * Queues the sender's wake-up after commits that made emails due, before answering them, so the
+   * mail is on its way when the signer sees "check your email". Under a spike most batches skip
+   * it: a wake-up still being queued covers every commit before it (its job can only run after
+   * it commits), and while other batches are running, the last of them to finish wakes for all.
+   */
+  private async wakeSender(): Promise<void> {
+    if (this.wokenFor === this.dueCommits || this.waking) return;
+    if (this.inFlight > 1 && Date.now() - this.lastWake < 100) return;
+    const covering = this.dueCommits;
+    this.lastWake = Date.now();
+    this.waking = this.options
+      .onConfirmationsDue(this.db)
+      .then(
+        () => {
+          this.wokenFor = Math.max(this.wokenFor, covering);
+        },
+        (error: unknown) => this.options.onWakeFailed?.(error),
+      )
+      .finally(() => {
+        this.waking = undefined;
+        // Commits made while this wake-up was being queued may need one of their own.
+        if (this.inFlight === 0) void this.wakeSender();
+      });
+    await this.waking;
   }
 }
 
@@ -142,9 +187,7 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
   const outcomes: Array<SignOutcome | undefined> = new Array(inputs.length);
   const petitionIds = [...new Set(inputs.map((i) => i.petitionId))].sort((a, b) => a - b);
 
-  // One writer per petition at a time across every process, so the per-address rate limit and
-  // the duplicate rule see every earlier signature.
-  for (const id of petitionIds) await sql`select pg_advisory_xact_lock(7301, ${id})`.execute(tx);
+  await lockSigners(tx, inputs);
 
   const open = await sql<{ id: number }>`
     select id from petitions
@@ -182,9 +225,24 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
     rows.push({ index, input, publicId: randomUUID(), constituencyCode, regionCode, heldReason, slot: 1 });
   });
 
-  const due = await applyDuplicateRule(tx, rows, outcomes);
-  if (due) await options.onConfirmationsDue(tx);
+  await applyDuplicateRule(tx, rows, outcomes);
   return outcomes.map((o) => o ?? { kind: 'not-open' });
+}
+
+/**
+ * Locks, until this transaction ends, every client address and every canonical email of the
+ * batch on its petition, across every process: the rate limit and the duplicate rule then see
+ * every earlier signature from that address or email, while batches of other signers run at the
+ * same time. Keys are taken in one ascending order everywhere, so two batches cannot deadlock.
+ */
+async function lockSigners(tx: Tx, inputs: SignatureInput[]): Promise<void> {
+  const keys = new Set<string>();
+  for (const i of inputs) {
+    keys.add(`sign-email:${i.petitionId}:${i.canonicalEmail}`);
+    if (i.ip) keys.add(`sign-ip:${i.petitionId}:${i.ip}`);
+  }
+  await sql`select pg_advisory_xact_lock(k)
+    from (select distinct hashtextextended(key, 7301) as k from unnest(${[...keys]}::text[]) as key order by 1) as ordered`.execute(tx);
 }
 
 function signed(row: Row): SignOutcome {
@@ -266,9 +324,8 @@ async function signersOf(tx: Tx, rows: Row[]): Promise<Map<string, Signer[]>> {
  * (stored before, or earlier in this batch): a new email signs; the same person again has their
  * confirmation resent (up to five emails); a second member of the household (another name, the
  * same postcode) signs too; a third is refused. Then stores the new rows in one insert.
- * Returns whether any confirmation email became due.
  */
-async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>): Promise<boolean> {
+async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>): Promise<void> {
   const byEmail = await signersOf(tx, rows);
   const toInsert: Row[] = [];
   const resend = new Set<string>();
@@ -308,7 +365,7 @@ async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutco
   }
 
   const inserted = await insertRows(tx, toInsert);
-  // Writers of one petition hold its lock, so a clash here would mean a row we could not see:
+  // Writers hold the lock of each email they sign, so a clash here would mean a row we could not see:
   // answer "already signed" (and its repeats in this batch too) rather than ever count twice.
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome?.kind === 'signed' && !inserted.has(outcome.publicId)) outcomes[index] = { kind: 'already-signed', constituencyCode: null };
@@ -317,7 +374,6 @@ async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutco
     await sql`update signatures set confirmation_due_at = now()
       where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`.execute(tx);
   }
-  return inserted.size > 0 || resend.size > 0;
 }
 
 function signerOf(row: Row): Signer {
