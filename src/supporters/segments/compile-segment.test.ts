@@ -141,9 +141,9 @@ describe('segment conditions', () => {
   });
 
   it('all-of combines with AND, any-of with OR, negations inside either', async () => {
-    const london = { kind: 'region', codes: ['E12000007'], not: false } as const;
-    const t1 = { kind: 'tags', match: 'any', tagIds: [tag.t1!], not: false } as const;
-    const notPetition5 = { kind: 'action', action: 'petition.signed', subjectId: '5', not: true } as const;
+    const london: Condition = { kind: 'region', codes: ['E12000007'], not: false };
+    const t1: Condition = { kind: 'tags', match: 'any', tagIds: [tag.t1!], not: false };
+    const notPetition5: Condition = { kind: 'action', action: 'petition.signed', subjectId: '5', not: true };
     expect(await who([london, t1, notPetition5])).toEqual(['bob']);
     expect(await who([london, t1])).toEqual(['ada', 'bob']);
     expect(await who([{ kind: 'lists', listIds: [list.l2!], not: false }, { kind: 'consent', purposeId: coalitionPurpose, not: false }], 'any')).toEqual(['ada', 'cat']);
