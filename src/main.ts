@@ -100,9 +100,15 @@ export function buildProgram(): Command {
       }),
     )
     .argument('<file>', 'path to the file')
-    .action(async (kind: string, file: string) => {
+    .option('--purpose <purpose>', 'people: whose updates they agreed to hear about: coalition or a group slug')
+    .option('--wording <text>', 'people: the exact words they agreed to')
+    .option('--agreed-on <date>', "people: the day they agreed (YYYY-MM-DD); default each row's date joined")
+    .option('--tag <name...>', 'people: tag everyone imported')
+    .option('--list <name>', 'people: add everyone imported to this list (made if missing)')
+    .option('--dry-run', 'people: check the file and report what would happen, writing nothing')
+    .action(async (kind: string, file: string, options: Record<string, unknown>) => {
       const importer = importers[kind]!;
-      const summary = await withRuntime({ migrate: true }, (runtime) => importer.run(runtime, file));
+      const summary = await withRuntime({ migrate: true }, (runtime) => importer.run(runtime, file, options));
       if (summary.failed) process.exitCode = 1;
     });
 
