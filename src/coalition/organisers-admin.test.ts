@@ -88,6 +88,16 @@ describe('organisers admin', () => {
     expect(await findOrganiserByEmail(t.ctx.db, 'ghost@example.org')).toBeUndefined();
   });
 
+  it('two admins inviting the same address at once: one account is made, the other gets the email field error', async () => {
+    await admin.agent.get('/admin/organisers/new');
+    const fields = { name: 'Twin Organiser', email: 'twin@example.org', role: 'moderator' };
+    const answers = await Promise.all([admin.agent.post('/admin/organisers/new', fields), admin.agent.post('/admin/organisers/new', fields)]);
+    expect(answers.map((a) => a.statusCode).toSorted()).toEqual([303, 422]);
+    expect(answers.find((a) => a.statusCode === 422)!.body).toContain('An organiser with this email address already exists');
+    const rows = await t.ctx.db.selectFrom('organisers').select('id').where('email', '=', 'twin@example.org').execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('changes role and groups, audited with before and after; groups apply to group organisers only', async () => {
     await invite({ name: 'Rowan', email: 'rowan@example.org', role: 'organiser', groups: [String(groupA)] });
     const page = await pageOf('rowan@example.org');

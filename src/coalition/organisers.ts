@@ -117,7 +117,12 @@ export async function createOrganiser(q: Q, props: CreateOrganiserProps): Promis
       last_sign_in_at: null,
     })
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // Two admins adding the same address at once: the unique index decides, and says so plainly.
+      if ((error as { code?: string }).code === '23505') throw invalidField('email', 'An organiser with this email address already exists');
+      throw error;
+    });
   const groupIds = props.role === 'organiser' ? (props.groupIds ?? []) : [];
   if (groupIds.length > 0) {
     await q
