@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import { recordAudit } from '../platform/audit.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Db, Q } from '../schema.ts';
-import { constituencyLabels, type ConstituencyLabel } from './constituency-labels.ts';
+import { constituencyNames } from '../politics/constituencies.ts';
 import { countryName } from './countries.ts';
 import { countsBy } from './store.ts';
 
@@ -34,7 +34,7 @@ export function spreadsheetSafe(value: string): string {
  * invalidated), not erased signatures.
  */
 export async function* confirmedSigners(db: Db, petitionId: number, batchSize = BATCH): AsyncGenerator<ExportedSigner[]> {
-  const labels = new Map<string, ConstituencyLabel | null>();
+  const labels = new Map<string, { name: string; mp: string | null } | null>();
   let after = 0;
   for (;;) {
     const rows = await db
@@ -51,7 +51,7 @@ export async function* confirmedSigners(db: Db, petitionId: number, batchSize = 
     if (rows.length === 0) return;
     const unknown = rows.flatMap((r) => (r.constituency_code && !labels.has(r.constituency_code) ? [r.constituency_code] : []));
     if (unknown.length > 0) {
-      const found = await constituencyLabels(db, unknown);
+      const found = await constituencyNames(db, unknown);
       for (const code of unknown) labels.set(code, found.get(code) ?? null);
     }
     yield rows.map((r) => ({
@@ -86,7 +86,7 @@ export function signerNamesCsv(db: Db, petitionId: number): Readable {
 export function constituencyCountsCsv(db: Db, petitionId: number): Readable {
   async function* rows() {
     const counts = await countsBy(db, petitionId, 'constituency');
-    const labels = await constituencyLabels(db, counts.map((c) => c.key));
+    const labels = await constituencyNames(db, counts.map((c) => c.key));
     for (const c of counts) {
       const label = labels.get(c.key);
       yield [c.key, label?.name ?? '', label?.mp ?? '', String(c.count)];
