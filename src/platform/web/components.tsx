@@ -91,6 +91,20 @@ function describedBy(id: string, hint: unknown, error: string | undefined): stri
   return parts.length ? parts.join(' ') : undefined;
 }
 
+/** The GOV.UK form group around one control: its label, hint and error message. */
+function LabelledField(props: { id: string; label: ComponentChildren; hint: ComponentChildren; error: string | undefined; children: ComponentChildren }) {
+  return (
+    <div class={props.error ? 'form-group form-group--error' : 'form-group'}>
+      <label class="label" for={props.id}>
+        {props.label}
+      </label>
+      <Hint id={props.id} hint={props.hint} />
+      <ErrorMessage id={props.id} message={props.error} />
+      {props.children}
+    </div>
+  );
+}
+
 export interface TextInputProps extends FieldProps {
   type?: 'text' | 'email' | 'url' | 'password' | 'tel' | 'number' | 'date' | 'datetime-local' | 'search' | 'color';
   autocomplete?: string;
@@ -106,14 +120,9 @@ export function TextInput(props: TextInputProps) {
   const error = props.errors?.[props.name];
   const value = props.value ?? props.values?.[props.name] ?? '';
   return (
-    <div class={error ? 'form-group form-group--error' : 'form-group'}>
-      <label class="label" for={id}>
-        {props.label}
-      </label>
-      <Hint id={id} hint={props.hint} />
-      <ErrorMessage id={id} message={error} />
+    <LabelledField id={id} label={props.label} hint={props.hint} error={error}>
       <input {...inputAttributes(props, id, value, error)} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -146,12 +155,7 @@ export function TextArea(props: TextAreaProps) {
   const error = props.errors?.[props.name];
   const value = props.value ?? props.values?.[props.name] ?? '';
   return (
-    <div class={error ? 'form-group form-group--error' : 'form-group'}>
-      <label class="label" for={id}>
-        {props.label}
-      </label>
-      <Hint id={id} hint={props.hint} />
-      <ErrorMessage id={id} message={error} />
+    <LabelledField id={id} label={props.label} hint={props.hint} error={error}>
       <textarea
         class={error ? 'textarea input--error' : 'textarea'}
         id={id}
@@ -163,7 +167,7 @@ export function TextArea(props: TextAreaProps) {
       >
         {value}
       </textarea>
-    </div>
+    </LabelledField>
   );
 }
 
@@ -184,12 +188,7 @@ export function Select(props: SelectProps) {
   const error = props.errors?.[props.name];
   const value = props.value ?? props.values?.[props.name] ?? '';
   return (
-    <div class={error ? 'form-group form-group--error' : 'form-group'}>
-      <label class="label" for={id}>
-        {props.label}
-      </label>
-      <Hint id={id} hint={props.hint} />
-      <ErrorMessage id={id} message={error} />
+    <LabelledField id={id} label={props.label} hint={props.hint} error={error}>
       <select
         class={error ? 'select input--error' : 'select'}
         id={id}
@@ -204,7 +203,7 @@ export function Select(props: SelectProps) {
           </option>
         ))}
       </select>
-    </div>
+    </LabelledField>
   );
 }
 
@@ -300,14 +299,9 @@ export function FileInput(props: { name: string; label: ComponentChildren; hint?
   const id = fieldId(props.name);
   const error = props.errors?.[props.name];
   return (
-    <div class={error ? 'form-group form-group--error' : 'form-group'}>
-      <label class="label" for={id}>
-        {props.label}
-      </label>
-      <Hint id={id} hint={props.hint} />
-      <ErrorMessage id={id} message={error} />
+    <LabelledField id={id} label={props.label} hint={props.hint} error={error}>
       <input class="file-input" id={id} name={props.name} type="file" accept={props.accept} aria-describedby={describedBy(id, props.hint, error)} />
-    </div>
+    </LabelledField>
   );
 }
 
