@@ -26,17 +26,23 @@ export function confirmationUrl(baseUrl: string, secret: string, publicId: strin
 
 /** How long a claimed message may take to send before another worker may try it again. */
 const LEASE_SECONDS = 300;
-const CHUNK = 500;
+const CHUNK = 250;
+const DRAINERS = 3;
 
 export const sendConfirmationEmails = defineJob(
   'petitions.confirmation-emails.send',
   z.object({}).passthrough(),
   async (_payload, ctx) => {
-    // Drain everything due; each chunk is claimed with a lease, so a crash means a resend, never a loss.
-    for (;;) {
-      const sent = await sendDueConfirmations(ctx, CHUNK);
-      if (sent < CHUNK) break;
-    }
+    // Drain everything due; each chunk is claimed with a lease, so a crash means a resend, never a
+    // loss. Several drainers overlap one chunk's database round trips with another's sending.
+    await Promise.all(
+      Array.from({ length: DRAINERS }, async () => {
+        for (;;) {
+          const sent = await sendDueConfirmations(ctx, CHUNK);
+          if (sent < CHUNK) break;
+        }
+      }),
+    );
   },
 );
 
