@@ -77,8 +77,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   // Pages render synchronously, so the brand is loaded (at most every 2 s) before each request.
-  app.addHook('onRequest', async () => {
-    await ctx.brand.get();
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (ctx.brand.fresh()) return done();
+    ctx.brand.get().then(() => done(), done);
   });
   registerSessionHook(app, ctx);
 

@@ -55,8 +55,13 @@ export class BrandCache {
     return this.value;
   }
 
+  /** Whether current() is recent enough that get() would not read the database. */
+  fresh(): boolean {
+    return Date.now() - this.loadedAt < this.maxAgeMs;
+  }
+
   async get(): Promise<Brand> {
-    if (Date.now() - this.loadedAt < this.maxAgeMs) return this.value;
+    if (this.fresh()) return this.value;
     this.loading ??= readBrand(this.db)
       .then((brand) => {
         this.value = brand;

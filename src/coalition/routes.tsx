@@ -14,9 +14,14 @@ import { sessionToken, viewerForSession } from './sessions.ts';
 export function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.BASE_URL.startsWith('https:');
   app.decorateRequest('viewer', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = sessionToken(request, secure);
-    request.viewer = token ? await viewerForSession(ctx.db, token) : null;
+    // Most requests (readers of a petition) carry no session: they cost no database round trip.
+    if (!token) return done();
+    viewerForSession(ctx.db, token).then((viewer) => {
+      request.viewer = viewer;
+      done();
+    }, done);
   });
 }
 

@@ -184,13 +184,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // Answered before every other hook (sessions, brand), which need the database themselves: a
   // load balancer asking during an outage gets a 503 saying so, not a failure in some hook.
   app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' }));
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url !== '/healthz') return;
-    try {
-      await options.checkDatabase();
-    } catch {
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
-    }
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.url !== '/healthz') return done();
+    options.checkDatabase().then(
+      () => done(),
+      () => reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' }),
+    );
   });
 
   await app.register(fastifyCookie, { secret: options.secret });
