@@ -68,6 +68,10 @@ async function main() {
   try {
     // Warm up (first render, JIT) before measuring.
     await runLoad({ url: `${chorus.url}${petition.path}`, connections: 10, durationSeconds: 2 });
+    const plain = await fetch(`${chorus.url}${petition.path}`, { headers: { 'accept-encoding': 'identity' } });
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    const compressed = await fetch(`${chorus.url}${petition.path}`, { headers: { 'accept-encoding': 'br' } });
+    console.log(`petition page: ${plainBytes} bytes (${compressed.headers.get('content-length') ?? '?'} bytes with br), 650 constituencies with counts`);
     const count = await runLoad({ url: `${chorus.url}/petitions/${petition.id}/count.json`, connections: CONNECTIONS, durationSeconds: DURATION });
     line('count.json', count);
     const page = await runLoad({ url: `${chorus.url}${petition.path}`, connections: CONNECTIONS, durationSeconds: DURATION });
