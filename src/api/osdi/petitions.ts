@@ -1,0 +1,63 @@
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { PetitionsTable } from '../../petitions/tables.ts';
+import type { Q } from '../../schema.ts';
+import { hydratePetitions, type Petition } from '../capabilities.ts';
+import type { FieldSpecs } from './filter.ts';
+import { identifier, isoDate, type Resource } from './hal.ts';
+import type { ApiScope } from './scope.ts';
+
+export const petitionFilterFields: FieldSpecs = {
+  created_date: { type: 'date', column: 'pe.created_at' },
+  modified_date: { type: 'date', column: 'pe.updated_at' },
+  title: { type: 'text', column: 'pe.action', ops: ['eq', 'ne'] },
+};
+
+/** A group's key sees the petitions its group runs (alone or with others); a coalition key sees all. */
+export function petitionInScope(scope: ApiScope): RawBuilder<SqlBool> {
+  if (scope.groupId === null) return sql<SqlBool>`true`;
+  return sql<SqlBool>`exists (select 1 from petition_groups pg where pg.petition_id = pe.id and pg.group_id = ${scope.groupId})`;
+}
+
+export async function listPetitions(q: Q, scope: ApiScope, filter: RawBuilder<SqlBool> | undefined, page: { page: number; perPage: number }) {
+  const where = filter ? sql`${petitionInScope(scope)} and ${filter}` : petitionInScope(scope);
+  const [count, rows] = await Promise.all([
+    sql<{ n: number }>`select count(*)::int as n from petitions pe where ${where}`.execute(q),
+    sql<Selectable<PetitionsTable>>`select pe.* from petitions pe where ${where}
+      order by pe.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
+  ]);
+  return { petitions: await hydratePetitions(q, rows.rows), total: count.rows[0]?.n ?? 0 };
+}
+
+export async function findPetitionInScope(q: Q, scope: ApiScope, id: number): Promise<Petition | undefined> {
+  const rows = await sql<Selectable<PetitionsTable>>`select pe.* from petitions pe where pe.id = ${id} and ${petitionInScope(scope)}`.execute(q);
+  return (await hydratePetitions(q, rows.rows))[0];
+}
+
+export function petitionHref(baseUrl: string, id: number): string {
+  return `${baseUrl}/api/v1/petitions/${id}`;
+}
+
+export function presentPetition(baseUrl: string, petition: Petition): Resource {
+  const href = petitionHref(baseUrl, petition.id);
+  return {
+    identifiers: [identifier(petition.id)],
+    origin_system: 'Chorus',
+    created_date: isoDate(petition.createdAt),
+    modified_date: isoDate(petition.updatedAt),
+    title: petition.action,
+    description: petition.background,
+    petition_text: petition.action,
+    target: [{ name: petition.target }],
+    total_signatures: petition.signatureCount,
+    browser_url: `${baseUrl}${petition.path}`,
+    ...(petition.imageUrl ? { featured_image_url: `${baseUrl}${petition.imageUrl}` } : {}),
+    'chorus:state': petition.state,
+    'chorus:closing_date': petition.closingDate,
+    'chorus:groups': petition.groups.map((g) => g.name),
+    _links: {
+      self: { href },
+      'osdi:signatures': { href: `${href}/signatures` },
+      'osdi:record_signature_helper': { href: `${href}/signatures` },
+    },
+  };
+}
