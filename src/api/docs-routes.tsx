@@ -131,7 +131,7 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
 
 /** Human documentation for the API, where the `osdi:` curie points (/docs/v1/{rel}). */
 export function registerApiDocs(app: FastifyInstance, ctx: AppContext) {
-  app.get('/docs/v1', async (_request, reply) => reply.header('cache-control', 'public, max-age=300').render(<DocsPage baseUrl={ctx.config.BASE_URL} />));
+  app.get('/docs/v1', async (_request, reply) => reply.render(<DocsPage baseUrl={ctx.config.BASE_URL} />));
   app.get<{ Params: { rel: string } }>('/docs/v1/:rel', async (request, reply) => {
     const rel = request.params.rel.replace(/^osdi:/, '');
     if (!RELATIONS.includes(rel)) throw notFound('documentation page');

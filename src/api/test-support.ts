@@ -1,4 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createOrganiser } from '../coalition/organisers.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import { connectToGroups, upsertPerson } from '../supporters/people.ts';
@@ -66,7 +68,7 @@ export interface OsdiResponse {
 }
 
 /** An Action Network-style client: the key in the OSDI-API-Token header, JSON in and out. */
-export function osdiClient(t: TestApp, token: string | undefined) {
+export function osdiClient(t: { app: FastifyInstance }, token: string | undefined) {
   const headers = token === undefined ? {} : { 'osdi-api-token': token };
   const toResponse = (r: LightMyRequestResponse): OsdiResponse => ({ status: r.statusCode, body: r.body ? (JSON.parse(r.body) as OsdiResponse['body']) : {}, headers: r.headers });
   const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
@@ -82,3 +84,39 @@ export function osdiClient(t: TestApp, token: string | undefined) {
 }
 
 export type OsdiClient = ReturnType<typeof osdiClient>;
+
+export interface ReceivedDelivery {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A real HTTP receiver on loopback, answering each delivery with the next status in `answers` (then 200). */
+export class WebhookReceiver {
+  readonly received: ReceivedDelivery[] = [];
+  private server: Server | undefined;
+
+  constructor(private readonly answers: number[] = []) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(this.answers.shift() ?? 200, { 'content-type': 'text/plain' });
+        response.end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get url(): string {
+    const address = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}/hooks/chorus`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
