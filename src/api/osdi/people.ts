@@ -4,6 +4,7 @@ import { canonicalEmail, constituencyNames, peopleWithLiveConsent, purposeKeyFor
 import type { ApiScope } from './scope.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import type { FieldSpecs } from './filter.ts';
+import { pagedQuery, whereWith } from './paged-query.ts';
 
 /** Fields a people collection can be filtered on, and their columns. */
 export const personFilterFields: FieldSpecs = {
@@ -48,13 +49,7 @@ export async function listPeople(
   filter: RawBuilder<SqlBool> | undefined,
   page: { page: number; perPage: number },
 ): Promise<{ rows: PersonRow[]; total: number }> {
-  const where = filter ? sql`${personInScope(scope)} and ${filter}` : personInScope(scope);
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from people p where ${where}`.execute(q),
-    sql<PersonRow>`select ${personColumns} from people p where ${where}
-      order by p.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+  return pagedQuery<PersonRow>(q, { columns: personColumns, from: sql`people p`, where: whereWith(personInScope(scope), filter), orderBy: sql`p.id` }, page);
 }
 
 export async function findPersonInScope(q: Q, scope: ApiScope, publicId: string): Promise<PersonRow | undefined> {

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Q } from '../../schema.ts';
 import type { FieldSpecs } from './filter.ts';
+import { pagedQuery, whereWith } from './paged-query.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import { personHref, personInScope } from './people.ts';
 import type { ApiScope } from './scope.ts';
@@ -97,14 +98,8 @@ function setColumns(kind: PersonSetKind, scope: ApiScope) {
 }
 
 export async function listSets(q: Q, kind: PersonSetKind, scope: ApiScope, filter: RawBuilder<SqlBool> | undefined, page: Page) {
-  const where = filter ? sql`${setInScope(scope)} and ${filter}` : setInScope(scope);
-  const table = sql.table(kind.table);
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from ${table} s where ${where}`.execute(q),
-    sql<SetRow>`select ${setColumns(kind, scope)} from ${table} s where ${where}
-      order by s.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+  const from = sql`${sql.table(kind.table)} s`;
+  return pagedQuery<SetRow>(q, { columns: setColumns(kind, scope), from, where: whereWith(setInScope(scope), filter), orderBy: sql`s.id` }, page);
 }
 
 export async function findSet(q: Q, kind: PersonSetKind, scope: ApiScope, id: number): Promise<SetRow | undefined> {
@@ -118,15 +113,9 @@ function membersWhere(kind: PersonSetKind, scope: ApiScope, setId: number) {
 
 /** The people in a set whom the key may see. */
 export async function listMembers(q: Q, kind: PersonSetKind, scope: ApiScope, setId: number, filter: RawBuilder<SqlBool> | undefined, page: Page) {
-  const base = membersWhere(kind, scope, setId);
-  const where = filter ? sql`${base} and ${filter}` : base;
   const from = sql`${sql.table(kind.members)} m join people p on p.id = m.person_id`;
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from ${from} where ${where}`.execute(q),
-    sql<MemberRow>`select p.public_id as person_public_id, m.${sql.ref(kind.addedAt)} as added_at from ${from} where ${where}
-      order by p.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+  const columns = sql`p.public_id as person_public_id, m.${sql.ref(kind.addedAt)} as added_at`;
+  return pagedQuery<MemberRow>(q, { columns, from, where: whereWith(membersWhere(kind, scope, setId), filter), orderBy: sql`p.id` }, page);
 }
 
 export async function findMember(q: Q, kind: PersonSetKind, scope: ApiScope, setId: number, personPublicId: string): Promise<MemberRow | undefined> {
@@ -139,14 +128,16 @@ export async function findMember(q: Q, kind: PersonSetKind, scope: ApiScope, set
 
 /** The taggings of one person (by the tags the key sees). */
 export async function taggingsOfPerson(q: Q, scope: ApiScope, personId: number, page: Page) {
-  const where = sql`m.person_id = ${personId} and ${setInScope(scope)}`;
-  const from = sql`taggings m join tags s on s.id = m.tag_id join people p on p.id = m.person_id`;
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from ${from} where ${where}`.execute(q),
-    sql<MemberRow & { set_id: number }>`select s.id as set_id, p.public_id as person_public_id, m.created_at as added_at from ${from} where ${where}
-      order by s.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+  return pagedQuery<MemberRow & { set_id: number }>(
+    q,
+    {
+      columns: sql`s.id as set_id, p.public_id as person_public_id, m.created_at as added_at`,
+      from: sql`taggings m join tags s on s.id = m.tag_id join people p on p.id = m.person_id`,
+      where: sql`m.person_id = ${personId} and ${setInScope(scope)}`,
+      orderBy: sql`s.id`,
+    },
+    page,
+  );
 }
 
 export function setHref(baseUrl: string, kind: PersonSetKind, id: number): string {

@@ -3,6 +3,7 @@ import type { PetitionsTable } from '../../petitions/tables.ts';
 import type { Q } from '../../schema.ts';
 import { hydratePetitions, type Petition } from '../capabilities.ts';
 import type { FieldSpecs } from './filter.ts';
+import { pagedQuery, whereWith } from './paged-query.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import type { ApiScope } from './scope.ts';
 
@@ -19,13 +20,12 @@ export function petitionInScope(scope: ApiScope): RawBuilder<SqlBool> {
 }
 
 export async function listPetitions(q: Q, scope: ApiScope, filter: RawBuilder<SqlBool> | undefined, page: { page: number; perPage: number }) {
-  const where = filter ? sql`${petitionInScope(scope)} and ${filter}` : petitionInScope(scope);
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from petitions pe where ${where}`.execute(q),
-    sql<Selectable<PetitionsTable>>`select pe.* from petitions pe where ${where}
-      order by pe.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { petitions: await hydratePetitions(q, rows.rows), total: count.rows[0]?.n ?? 0 };
+  const { rows, total } = await pagedQuery<Selectable<PetitionsTable>>(
+    q,
+    { columns: sql`pe.*`, from: sql`petitions pe`, where: whereWith(petitionInScope(scope), filter), orderBy: sql`pe.id` },
+    page,
+  );
+  return { petitions: await hydratePetitions(q, rows), total };
 }
 
 export async function findPetitionInScope(q: Q, scope: ApiScope, id: number): Promise<Petition | undefined> {

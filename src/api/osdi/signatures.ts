@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Q } from '../../schema.ts';
 import { canonicalEmail, constituencyNames, splitPersonName } from '../capabilities.ts';
 import type { FieldSpecs } from './filter.ts';
+import { pagedQuery, whereWith } from './paged-query.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import { osdiPersonFields, personHref } from './people.ts';
 import { petitionHref } from './petitions.ts';
@@ -40,14 +41,8 @@ export const signatureColumns = sql`s.petition_id, s.id, s.public_id, s.state, s
 export const reportedSignature = sql<SqlBool>`s.state = 'validated' and s.held_reason is null and s.erased_at is null`;
 
 export async function listSignatures(q: Q, petitionId: number, filter: RawBuilder<SqlBool> | undefined, page: { page: number; perPage: number }) {
-  const base = sql`s.petition_id = ${petitionId} and ${reportedSignature}`;
-  const where = filter ? sql`${base} and ${filter}` : base;
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*)::int as n from signatures s where ${where}`.execute(q),
-    sql<SignatureRow>`select ${signatureColumns} from signatures s where ${where}
-      order by s.id limit ${page.perPage} offset ${(page.page - 1) * page.perPage}`.execute(q),
-  ]);
-  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+  const where = whereWith(sql`s.petition_id = ${petitionId} and ${reportedSignature}`, filter);
+  return pagedQuery<SignatureRow>(q, { columns: signatureColumns, from: sql`signatures s`, where, orderBy: sql`s.id` }, page);
 }
 
 /** One signature, confirmed or still waiting for its confirmation (not invalidated or erased). */
