@@ -61,6 +61,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     secret: ctx.secret,
     publicDir,
     errorPage: (_request, _reply, status, message) => ErrorPage({ status, message }),
+    checkDatabase: () => sql`select 1`.execute(ctx.db),
     buildPageContext: (request, reply, asset) => {
       let token: string | undefined;
       return {
@@ -80,15 +81,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await ctx.brand.get();
   });
   registerSessionHook(app, ctx);
-
-  app.get('/healthz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' });
-    } catch {
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
-    }
-  });
 
   app.get('/brand.css', async (_request, reply) =>
     reply

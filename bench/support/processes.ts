@@ -61,7 +61,9 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000)
 export async function startChorus(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: Child }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = startChild(['bin/chorus.js', 'serve'], {
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the server to that folder when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = startChild([...profile, 'bin/chorus.js', 'serve'], {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     BASE_URL: url,

@@ -1,6 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { invalidField } from '../platform/http/errors.ts';
 import { registerAccountRoutes } from './account-routes.tsx';
 import { registerAdminRoutes } from './admin-routes.tsx';
 import { registerAuditAdminRoutes } from './audit-admin-routes.tsx';
@@ -21,33 +20,13 @@ export function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
   });
 }
 
-/**
- * PostgreSQL text cannot hold the NUL character, so a NUL smuggled into an address, query or
- * form would fail deep in a query. Refuse it up front, naming the field.
- */
-async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
-  for (const part of [request.params, request.query, request.body]) {
-    if (!part || typeof part !== 'object') continue;
-    for (const [name, value] of Object.entries(part as Record<string, unknown>)) {
-      const values = Array.isArray(value) ? value : [value];
-      if (values.some((v) => typeof v === 'string' && v.includes('\u0000'))) {
-        throw invalidField(name, `${name} must not contain the invisible NUL character`);
-      }
-    }
-  }
-}
-
 export function registerCoalitionRoutes(app: FastifyInstance, ctx: AppContext) {
-  // An encapsulated scope, so the NUL check applies to the coalition's own routes only.
-  void app.register(async (scope) => {
-    scope.addHook('preValidation', refuseNulCharacters);
-    registerAuthRoutes(scope, ctx);
-    registerPublicRoutes(scope, ctx);
-    registerAdminRoutes(scope, ctx);
-    registerAccountRoutes(scope, ctx);
-    registerGroupAdminRoutes(scope, ctx);
-    registerOrganiserAdminRoutes(scope, ctx);
-    registerBrandAdminRoutes(scope, ctx);
-    registerAuditAdminRoutes(scope, ctx);
-  });
+  registerAuthRoutes(app, ctx);
+  registerPublicRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerGroupAdminRoutes(app, ctx);
+  registerOrganiserAdminRoutes(app, ctx);
+  registerBrandAdminRoutes(app, ctx);
+  registerAuditAdminRoutes(app, ctx);
 }
