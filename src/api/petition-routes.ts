@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendHal, single } from './osdi/hal.ts';
@@ -6,11 +6,12 @@ import { findPetitionInScope, listPetitions, petitionFilterFields, petitionHref,
 import { clientOf, idParam, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
 import { findSignature, listSignatures, presentSignatures, signatureFilterFields, signatureHref } from './osdi/signatures.ts';
 import { recordSignature, recordSignatureSchema } from './record-signature.ts';
-import type { FastifyRequest } from 'fastify';
+import { petitionSigner } from './capabilities.ts';
 
 /** Petitions, their signatures, and the record signature helper. */
 export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext) {
   const base = ctx.config.BASE_URL;
+  const sign = petitionSigner(ctx);
 
   const petitionOf = async (request: FastifyRequest) => {
     const petition = await findPetitionInScope(ctx.db, clientOf(request), idParam(request, 'id', 'petition'));
@@ -60,8 +61,7 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
   api.post('/petitions/:id/signatures', { config: { csrf: 'none' }, onRequest: jsonBodyOnly, preHandler: requireWrite }, async (request, reply) => {
     const petition = await petitionOf(request);
     const body = parseBody(recordSignatureSchema, request.body);
-    const coalitionName = ctx.brand.current().name;
-    const recorded = await ctx.db.transaction().execute((tx) => recordSignature(tx, petition, coalitionName, body));
+    const recorded = await recordSignature(sign, petition, body);
     const row = await findSignature(ctx.db, petition.id, recorded.kind === 'created' ? { publicId: recorded.publicId } : { canonicalEmail: recorded.canonicalEmail });
     if (!row) throw notFound('signature');
     const [signature] = await presentSignatures(ctx.db, base, [row]);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { conflict, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
-import type { Tx } from '../schema.ts';
-import { canonicalEmail, petitionSignerSchema, recordPetitionSignature, UK, type Petition, type SignForm } from './capabilities.ts';
+import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { UK } from '../petitions/countries.ts';
+import { signFormSchema, type SignForm } from '../petitions/sign-petition.ts';
+import type { Petition } from '../petitions/store.ts';
+import type { PetitionSigner } from './capabilities.ts';
 import { osdiPersonInput, primaryOf } from './osdi/person-input.ts';
 
 /** The body of the record signature helper (POST /api/v1/petitions/<id>/signatures). */
@@ -31,13 +34,13 @@ function formFieldPaths(emailIndex: number, postalIndex: number): Record<string,
   };
 }
 
-/** Builds the public sign form from an OSDI person and checks it with the form's own rules. */
+/** Builds the public sign form from an OSDI person and checks it with the form's own rules (petitions' signFormSchema). */
 function signFormOf(body: RecordSignature): { form: SignForm; paths: Record<string, string> } {
   const person = body.person;
   const email = primaryOf(person.email_addresses)!;
   const postal = primaryOf(person.postal_addresses);
   const paths = formFieldPaths(email.index, postal?.index ?? 0);
-  const parsed = petitionSignerSchema.safeParse({
+  const parsed = signFormSchema.safeParse({
     name: [person.given_name, person.family_name].filter(Boolean).join(' '),
     email: email.entry.address,
     country: postal?.entry.country ?? UK,
@@ -60,9 +63,9 @@ function signFormOf(body: RecordSignature): { form: SignForm; paths: Record<stri
  * The record signature helper: signs the petition for the person through the petitions
  * capability's own rules. A person who already signed gets no second signature.
  */
-export async function recordSignature(tx: Tx, petition: Petition, coalitionName: string, body: RecordSignature): Promise<RecordedSignature> {
+export async function recordSignature(sign: PetitionSigner, petition: Petition, body: RecordSignature): Promise<RecordedSignature> {
   const { form, paths } = signFormOf(body);
-  const outcome = await recordPetitionSignature(tx, { petition, form, coalitionName });
+  const outcome = await sign({ petition, form });
   switch (outcome.kind) {
     case 'signed':
       return { kind: 'created', publicId: outcome.publicId };

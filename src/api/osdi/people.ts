@@ -1,6 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Q } from '../../schema.ts';
-import { canonicalEmail, constituencyNames, peopleWithLiveConsent, purposeKeyFor } from '../capabilities.ts';
+import { canonicalEmail } from '../../petitions/canonical-email.ts';
+import { constituencyNames } from '../../politics/constituencies.ts';
+import { subscribedAmong } from '../capabilities.ts';
 import type { ApiScope } from './scope.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import type { FieldSpecs } from './filter.ts';
@@ -104,10 +106,10 @@ export function osdiPersonFields(facts: {
  */
 export async function presentPeople(q: Q, baseUrl: string, scope: ApiScope, rows: PersonRow[]): Promise<Resource[]> {
   const [subscribed, names] = await Promise.all([
-    peopleWithLiveConsent(
+    subscribedAmong(
       q,
+      scope,
       rows.map((r) => r.id),
-      purposeKeyFor(scope.groupId),
     ),
     constituencyNames(q, rows.flatMap((r) => (r.constituency_code ? [r.constituency_code] : []))),
   ]);
@@ -127,7 +129,7 @@ export async function presentPeople(q: Q, baseUrl: string, scope: ApiScope, rows
         countryCode: row.country_code,
         phone: row.phone,
         constituencyCode: row.constituency_code,
-        constituencyName: row.constituency_code ? names.get(row.constituency_code) : undefined,
+        constituencyName: row.constituency_code ? names.get(row.constituency_code)?.name : undefined,
       }),
       _links: {
         self: { href },

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { hydrate, type Petition } from '../../petitions/store.ts';
 import type { PetitionsTable } from '../../petitions/tables.ts';
 import type { Q } from '../../schema.ts';
-import { hydratePetitions, type Petition } from '../capabilities.ts';
 import type { FieldSpecs } from './filter.ts';
 import { pagedQuery, whereWith } from './paged-query.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
@@ -25,12 +25,12 @@ export async function listPetitions(q: Q, scope: ApiScope, filter: RawBuilder<Sq
     { columns: sql`pe.*`, from: sql`petitions pe`, where: whereWith(petitionInScope(scope), filter), orderBy: sql`pe.id` },
     page,
   );
-  return { petitions: await hydratePetitions(q, rows), total };
+  return { petitions: await hydrate(q, rows), total };
 }
 
 export async function findPetitionInScope(q: Q, scope: ApiScope, id: number): Promise<Petition | undefined> {
   const rows = await sql<Selectable<PetitionsTable>>`select pe.* from petitions pe where pe.id = ${id} and ${petitionInScope(scope)}`.execute(q);
-  return (await hydratePetitions(q, rows.rows))[0];
+  return (await hydrate(q, rows.rows))[0];
 }
 
 export function petitionHref(baseUrl: string, id: number): string {

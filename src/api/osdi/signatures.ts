@@ -1,6 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Q } from '../../schema.ts';
-import { canonicalEmail, constituencyNames, splitPersonName } from '../capabilities.ts';
+import { canonicalEmail } from '../../petitions/canonical-email.ts';
+import { constituencyNames } from '../../politics/constituencies.ts';
+import { splitName } from '../../supporters/people.ts';
 import type { FieldSpecs } from './filter.ts';
 import { pagedQuery, whereWith } from './paged-query.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
@@ -65,7 +67,7 @@ export async function presentSignatures(q: Q, baseUrl: string, rows: SignatureRo
     rows.flatMap((r) => (r.constituency_code ? [r.constituency_code] : [])),
   );
   return rows.map((row) => {
-    const name = splitPersonName(row.name ?? '');
+    const name = splitName(row.name ?? '');
     return {
       identifiers: [identifier(row.public_id)],
       created_date: isoDate(row.created_at),
@@ -78,7 +80,7 @@ export async function presentSignatures(q: Q, baseUrl: string, rows: SignatureRo
         postcode: row.postcode,
         countryCode: row.country_code,
         constituencyCode: row.constituency_code,
-        constituencyName: row.constituency_code ? names.get(row.constituency_code) : undefined,
+        constituencyName: row.constituency_code ? names.get(row.constituency_code)?.name : undefined,
       }),
       _links: {
         self: { href: signatureHref(baseUrl, row.petition_id, row.public_id) },

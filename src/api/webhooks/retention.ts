@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineJob } from '../../platform/jobs/jobs.ts';
 import type { Q } from '../../schema.ts';
-import { registerApiPersonalData } from '../capabilities.ts';
+import { registerPersonalData } from '../../supporters/personal-data.ts';
 
 /** Deliveries hold the personal data they carried: the log keeps them this long, then forgets them. */
 export const DELIVERY_RETENTION_DAYS = 30;
@@ -48,4 +48,4 @@ export async function eraseDeliveryData(q: Q, personId: number): Promise<void> {
     select delivery_id from webhook_delivery_items where canonical_email = ${email})`.execute(q);
 }
 
-registerApiPersonalData({ name: 'webhook-deliveries', export: exportDeliveryData, erase: eraseDeliveryData });
+registerPersonalData({ name: 'webhook-deliveries', export: exportDeliveryData, erase: eraseDeliveryData });

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Q, Tx } from '../../schema.ts';
-import { petitionById } from '../capabilities.ts';
+import { findPetition } from '../../petitions/store.ts';
 import { identifier, isoDate } from '../osdi/hal.ts';
 import { osdiPersonFields, personHref, type PersonRow } from '../osdi/people.ts';
 import { presentSignatures, reportedSignature, signatureColumns, type SignatureRow } from '../osdi/signatures.ts';
@@ -28,7 +28,7 @@ function groupCondition(hook: HookRow, petitionColumn: string) {
 
 async function petitionTitles(q: Q, ids: number[]): Promise<Map<number, string>> {
   const titles = new Map<number, string>();
-  for (const id of new Set(ids)) titles.set(id, (await petitionById(q, id))?.action ?? '');
+  for (const id of new Set(ids)) titles.set(id, (await findPetition(q, id))?.action ?? '');
   return titles;
 }
 
