@@ -6,7 +6,10 @@ import { signedInAgent } from '../../test/support/organisers.ts';
 import { confirmationToken } from '../petitions/confirmation-emails.ts';
 import { confirmSignature } from '../petitions/confirm-signature.ts';
 import type { Viewer } from '../platform/web/context.ts';
+import { purposeFor, wordingFor } from '../supporters/consent.ts';
 import { erasePerson, exportPersonalData } from '../supporters/personal-data.ts';
+import { confirmSignUp, signUp } from '../supporters/sign-up.ts';
+import { signUpConfirmationToken } from '../supporters/subscriber-tokens.ts';
 import { addPostcode, makeAdminViewer, makeGroup, makeKey, makePetition, osdiClient, WebhookReceiver, type OsdiClient, type ReceivedDelivery } from './test-support.ts';
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from './webhooks/deliver.ts';
 import { deleteOldDeliveries } from './webhooks/retention.ts';
@@ -144,6 +147,41 @@ describe('webhooks', () => {
     expect(items.map((i) => (i['osdi:submission']!.person as { email_addresses: Array<{ address: string }> }).email_addresses[0]!.address)).toEqual(['nia@example.org']);
     expect(items[0]!['osdi:submission']).toMatchObject({ person: { given_name: 'Nia', family_name: 'Jones' }, 'chorus:purpose': 'Webhook Group A updates' });
     expect(await sweepWebhooks(t.ctx)).toBe(0);
+    await receiver.stop();
+  });
+
+  it('sends a sign-up through the group’s own form once the person confirms it by email', async () => {
+    const receiver = await new WebhookReceiver().start();
+    const groupF = await makeGroup(t, 'Form Group');
+    const hook = await createWebhook(t.ctx.db, { actor: admin, groupId: groupF, url: receiver.url, events: ['signup'] });
+    const purpose = await purposeFor(t.ctx.db, { groupId: groupF });
+    const wording = await wordingFor(t.ctx.db, purpose.id, 'Email me about Form Group campaigns. I can unsubscribe at any time.');
+    const request = { email: 'femi@example.org', name: 'Femi Form', place: null, consents: [{ purpose, wording }], method: 'form:group-subscribe', ip: null };
+    const mail = { brand: t.ctx.brand.current(), baseUrl: t.ctx.config.BASE_URL, secret: t.ctx.secret };
+    expect(await signUp(t.ctx.db, { ...request, source: { utmSource: null, utmCampaign: null, referrer: null } }, mail)).toBe('confirmation-sent');
+
+    // Asked but not yet confirmed: not a sign-up yet.
+    expect(await sweepWebhooks(t.ctx)).toBe(0);
+    const asked = await t.ctx.db
+      .selectFrom('person_actions')
+      .innerJoin('people', 'people.id', 'person_actions.person_id')
+      .select(['person_actions.id', 'people.public_id'])
+      .where('people.canonical_email', '=', 'femi@example.org')
+      .where('person_actions.kind', '=', 'signup.requested')
+      .executeTakeFirstOrThrow();
+    await confirmSignUp(t.ctx.db, t.ctx.secret, signUpConfirmationToken(t.ctx.secret, asked.public_id, asked.id), null);
+
+    expect(await sweepWebhooks(t.ctx)).toBe(1);
+    await t.runJobs();
+    expect(receiver.received).toHaveLength(1);
+    expect(receiverAccepts(hook.secret, receiver.received[0]!)).toBe(true);
+    const items = JSON.parse(receiver.received[0]!.body) as Array<Record<string, Record<string, unknown>>>;
+    expect(items).toHaveLength(1);
+    expect(items[0]!['osdi:submission']).toMatchObject({
+      person: { given_name: 'Femi', family_name: 'Form', email_addresses: [{ address: 'femi@example.org', status: 'subscribed' }] },
+      'chorus:purpose': 'Form Group updates',
+      'chorus:method': 'form:group-subscribe',
+    });
     await receiver.stop();
   });
 
