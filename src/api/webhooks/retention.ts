@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineJob } from '../../platform/jobs/jobs.ts';
 import type { Q } from '../../schema.ts';
+import { canonicalEmail } from '../../petitions/canonical-email.ts';
+import { findPersonById } from '../../supporters/person-record.ts';
 import { registerPersonalData } from '../../supporters/personal-data.ts';
 
 /** Deliveries hold the personal data they carried: the log keeps them this long, then forgets them. */
@@ -18,9 +20,10 @@ export const deleteOldWebhookDeliveries = defineJob('api.webhooks.delete-old-del
   await deleteOldDeliveries(ctx.db);
 });
 
+/** Deliveries are found by the canonical email they carried. */
 async function emailOf(q: Q, personId: number): Promise<string | null> {
-  const row = await q.selectFrom('people').select('canonical_email').where('id', '=', personId).executeTakeFirst();
-  return row?.canonical_email ?? null;
+  const person = await findPersonById(q, personId);
+  return person?.email ? canonicalEmail(person.email) : null;
 }
 
 /** Subject access: which webhook deliveries carried this person's details, when and where to. */
