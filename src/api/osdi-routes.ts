@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { DomainError, rateLimited, type FieldProblem } from '../platform/http/errors.ts';
+import { curies, MAX_PAGE_SIZE, sendHal } from './osdi/hal.ts';
+import { registerPeopleRoutes } from './people-routes.ts';
+import { registerPersonSetRoutes } from './set-routes.ts';
+import { registerPetitionApiRoutes } from './petition-routes.ts';
+import { listKind, tagKind } from './osdi/person-sets.ts';
+import { authenticate } from './tokens.ts';
+
+export const OSDI_VERSION = '1.2.0';
+
+/** What went wrong, as OSDI servers say it: {"error": "..."} (plus the fields at fault, when there are some). */
+function describe(error: FastifyError | DomainError): { status: number; message: string; problems: FieldProblem[] } {
+  if (error instanceof DomainError) return { status: error.status, message: error.message, problems: error.problems };
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, message: 'The request body is not valid JSON.', problems: [] };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, message: 'The request body is empty; send a JSON object.', problems: [] };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, message: 'Send the body as JSON, with Content-Type: application/json.', problems: [] };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, message: 'The request body is too large.', problems: [] };
+  }
+  if (error instanceof SyntaxError) return { status: 400, message: 'The request body is not valid JSON.', problems: [] };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { status: error.statusCode, message: 'The request could not be read.', problems: [] };
+  return { status: 500, message: 'Sorry, something went wrong on our side. Please try again in a few minutes.', problems: [] };
+}
+
+/** Every /api/v1 request carries a key in the OSDI-API-Token header; each counts against the key's rate limit. */
+function authenticateRequests(ctx: AppContext) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers['osdi-api-token'];
+    const result = await authenticate(ctx.db, typeof header === 'string' ? header.trim() : undefined);
+    if (result.kind === 'invalid') throw new DomainError('unauthenticated', 'API Key invalid or not present');
+    if (result.kind === 'rate-limited') throw rateLimited(`Too many requests: at most ${result.limit} a second for each API key. Wait a second and try again.`, 1);
+    request.apiClient = result.client;
+  };
+}
+
+function entryPoint(ctx: AppContext) {
+  return async (_request: FastifyRequest, reply: FastifyReply) => {
+    const base = ctx.config.BASE_URL;
+    const api = `${base}/api/v1`;
+    return sendHal(reply, {
+      motd: `Welcome to the ${ctx.brand.current().name} OSDI API. Documentation: ${base}/docs/v1/`,
+      vendor_name: 'Chorus',
+      product_name: 'Chorus',
+      osdi_version: OSDI_VERSION,
+      max_pagesize: MAX_PAGE_SIZE,
+      namespace: 'chorus',
+      _links: {
+        curies: curies(base),
+        self: { href: api, title: 'This API entry point' },
+        'osdi:people': { href: `${api}/people`, title: 'The collection of people in the system' },
+        'osdi:tags': { href: `${api}/tags`, title: 'The collection of tags in the system' },
+        'osdi:lists': { href: `${api}/lists`, title: 'The collection of lists in the system' },
+        'osdi:petitions': { href: `${api}/petitions`, title: 'The collection of petitions in the system' },
+        'osdi:person_signup_helper': { href: `${api}/people`, title: 'The person signup helper for the system' },
+        docs: { href: `${base}/docs/v1/`, title: 'Documentation' },
+      },
+    });
+  };
+}
+
+/**
+ * The OSDI API (/api/v1), HAL+JSON after the OSDI 1.2 specification as Action Network serves it.
+ * Its own error handler answers in the OSDI style; requests are authenticated by header token, so
+ * the routes opt out of CSRF tokens.
+ */
+export function registerOsdiApi(app: FastifyInstance, ctx: AppContext) {
+  void app.register(
+    async (api) => {
+      api.addContentTypeParser('application/hal+json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'ignore'));
+      api.decorateRequest('apiClient', null);
+      api.setErrorHandler((error: FastifyError, request, reply) => {
+        const { status, message, problems } = describe(error);
+        if (status >= 500) request.log.error({ err: error }, 'API request failed');
+        if (error instanceof DomainError && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+        return sendHal(reply, { error: message, ...(problems.length ? { errors: problems } : {}) }, status);
+      });
+      api.setNotFoundHandler((_request, reply) => sendHal(reply, { error: 'Not found: see the API entry point for the resources this server has.' }, 404));
+      api.addHook('onRequest', authenticateRequests(ctx));
+
+      api.get('/', entryPoint(ctx));
+      registerPeopleRoutes(api, ctx);
+      registerPersonSetRoutes(api, ctx, tagKind);
+      registerPersonSetRoutes(api, ctx, listKind);
+      registerPetitionApiRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { notFound } from '../platform/http/errors.ts';
+import { sendHal, single } from './osdi/hal.ts';
+import { findPersonInScope, listPeople, personFilterFields, personHref, presentPeople } from './osdi/people.ts';
+import { presentMember, tagKind, taggingsOfPerson } from './osdi/person-sets.ts';
+import { clientOf, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
+import { personSignupSchema, signUpPerson } from './sign-up-person.ts';
+
+/** People: the collection, one person, their taggings, and the person signup helper. */
+export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
+  const base = ctx.config.BASE_URL;
+  const people = `${base}/api/v1/people`;
+
+  api.get('/people', async (request, reply) => {
+    const client = clientOf(request);
+    return sendPage(request, reply, {
+      baseUrl: base,
+      url: people,
+      rel: 'osdi:people',
+      fields: personFilterFields,
+      load: async (filter, page) => {
+        const { rows, total } = await listPeople(ctx.db, client, filter, page);
+        return { items: await presentPeople(ctx.db, base, client, rows), total };
+      },
+    });
+  });
+
+  api.get('/people/:id', async (request, reply) => {
+    const client = clientOf(request);
+    const row = await findPersonInScope(ctx.db, client, uuidParam(request, 'id', 'person'));
+    if (!row) throw notFound('person');
+    const [person] = await presentPeople(ctx.db, base, client, [row]);
+    return sendHal(reply, single(base, person!));
+  });
+
+  api.get('/people/:id/taggings', async (request, reply) => {
+    const client = clientOf(request);
+    const row = await findPersonInScope(ctx.db, client, uuidParam(request, 'id', 'person'));
+    if (!row) throw notFound('person');
+    return sendPage(request, reply, {
+      baseUrl: base,
+      url: `${personHref(base, row.public_id)}/taggings`,
+      rel: 'osdi:taggings',
+      fields: {},
+      load: async (_filter, page) => {
+        const { rows, total } = await taggingsOfPerson(ctx.db, client, row.id, page);
+        return { items: rows.map((r) => presentMember(base, tagKind, r.set_id, r)), total };
+      },
+    });
+  });
+
+  // The person signup helper: create or update by email, Action Network style.
+  api.post('/people', { config: { csrf: 'none' }, onRequest: jsonBodyOnly, preHandler: requireWrite }, async (request, reply) => {
+    const client = clientOf(request);
+    const signup = parseBody(personSignupSchema, request.body);
+    const saved = await ctx.db.transaction().execute((tx) => signUpPerson(tx, client, signup));
+    const row = await findPersonInScope(ctx.db, client, saved.publicId);
+    if (!row) throw notFound('person');
+    const [person] = await presentPeople(ctx.db, base, client, [row]);
+    return sendHal(reply.header('location', personHref(base, saved.publicId)), single(base, person!), saved.created ? 201 : 200);
+  });
+}

@@ -1,0 +1,162 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { recordAudit } from '../platform/audit.ts';
+import { notFound } from '../platform/http/errors.ts';
+import type { Viewer } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import type { TokenScope } from './tables.ts';
+
+/** Action Network's limit: 4 requests a second for each key. */
+export const DEFAULT_REQUESTS_PER_SECOND = 4;
+
+const KEY_PREFIX = 'chorus_';
+
+/** What a request made with a valid key may touch. */
+export interface ApiClient {
+  tokenId: number;
+  tokenPublicId: string;
+  name: string;
+  /** The group whose people and petitions the key sees; null: the whole coalition. */
+  groupId: number | null;
+  scope: TokenScope;
+}
+
+export type Authentication = { kind: 'ok'; client: ApiClient } | { kind: 'invalid' } | { kind: 'rate-limited'; limit: number };
+
+export interface ApiToken {
+  id: number;
+  publicId: string;
+  groupId: number | null;
+  groupName: string | null;
+  name: string;
+  scope: TokenScope;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface CreateTokenProps {
+  actor: Viewer;
+  name: string;
+  groupId: number | null;
+  scope: TokenScope;
+}
+
+/** Makes a key and returns it: the only time anyone sees it (only its hash is kept). */
+export async function createApiToken(q: Q, props: CreateTokenProps): Promise<{ token: string; publicId: string }> {
+  const token = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const row = await q
+    .insertInto('api_tokens')
+    .values({
+      group_id: props.groupId,
+      name: props.name,
+      scope: props.scope,
+      token_prefix: token.slice(0, KEY_PREFIX.length + 6),
+      token_hash: hashToken(token),
+      created_by: props.actor.id,
+    })
+    .returning(['id', 'public_id'])
+    .executeTakeFirstOrThrow();
+  await recordAudit(q, {
+    actor: props.actor,
+    action: 'api.key.create',
+    subjectType: 'api_key',
+    subjectId: row.public_id,
+    after: { name: props.name, groupId: props.groupId, scope: props.scope },
+  });
+  return { token, publicId: row.public_id };
+}
+
+/** Revokes a key at once: every later request with it gets 401. Revoking twice is harmless. */
+export async function revokeApiToken(q: Q, actor: Viewer, token: ApiToken): Promise<void> {
+  if (token.revokedAt) return;
+  await q.updateTable('api_tokens').set({ revoked_at: new Date(), revoked_by: actor.id }).where('id', '=', token.id).execute();
+  await recordAudit(q, { actor, action: 'api.key.revoke', subjectType: 'api_key', subjectId: token.publicId, before: { name: token.name, groupId: token.groupId } });
+}
+
+function tokenQuery(q: Q) {
+  return q
+    .selectFrom('api_tokens')
+    .leftJoin('groups', 'groups.id', 'api_tokens.group_id')
+    .select([
+      'api_tokens.id',
+      'api_tokens.public_id',
+      'api_tokens.group_id',
+      'groups.name as group_name',
+      'api_tokens.name',
+      'api_tokens.scope',
+      'api_tokens.token_prefix',
+      'api_tokens.created_at',
+      'api_tokens.last_used_at',
+      'api_tokens.revoked_at',
+    ]);
+}
+
+type TokenRow = Awaited<ReturnType<ReturnType<typeof tokenQuery>['executeTakeFirstOrThrow']>>;
+
+function toToken(r: TokenRow): ApiToken {
+  return {
+    id: r.id,
+    publicId: r.public_id,
+    groupId: r.group_id,
+    groupName: r.group_name,
+    name: r.name,
+    scope: r.scope,
+    prefix: r.token_prefix,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+/** Keys of the groups a viewer manages ('all' for admins, who also see coalition keys), newest first. */
+export async function listApiTokens(q: Q, groups: number[] | 'all'): Promise<ApiToken[]> {
+  if (groups !== 'all' && groups.length === 0) return [];
+  let query = tokenQuery(q).orderBy('api_tokens.revoked_at', (o) => o.desc().nullsFirst()).orderBy('api_tokens.created_at', 'desc').limit(500);
+  if (groups !== 'all') query = query.where('api_tokens.group_id', 'in', groups);
+  return (await query.execute()).map(toToken);
+}
+
+/** A key by its public id, if the viewer manages its group. */
+export async function findApiToken(q: Q, publicId: string, groups: number[] | 'all'): Promise<ApiToken> {
+  if (!isUuid(publicId)) throw notFound('API key');
+  const row = await tokenQuery(q).where('api_tokens.public_id', '=', publicId).executeTakeFirst();
+  if (!row || (groups !== 'all' && (row.group_id === null || !groups.includes(row.group_id)))) throw notFound('API key');
+  return toToken(row);
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+}
+
+/**
+ * Checks a key and counts the request against its per-second limit, in one statement, so the
+ * limit holds however many serve processes answer requests. Also records when it was last used.
+ */
+export async function authenticate(q: Q, token: string | undefined): Promise<Authentication> {
+  if (!token || !token.startsWith(KEY_PREFIX) || token.length > 200) return { kind: 'invalid' };
+  const result = await sql<{
+    id: number;
+    public_id: string;
+    name: string;
+    group_id: number | null;
+    scope: TokenScope;
+    requests_per_second: number;
+    window_requests: number;
+  }>`
+    update api_tokens set
+      last_used_at = now(),
+      window_started_at = case when window_started_at > now() - interval '1 second' then window_started_at else now() end,
+      window_requests = case when window_started_at > now() - interval '1 second' then window_requests + 1 else 1 end
+    where token_hash = ${hashToken(token)} and revoked_at is null
+    returning id, public_id, name, group_id, scope, requests_per_second, window_requests`.execute(q);
+  const row = result.rows[0];
+  if (!row) return { kind: 'invalid' };
+  if (row.window_requests > row.requests_per_second) return { kind: 'rate-limited', limit: row.requests_per_second };
+  return { kind: 'ok', client: { tokenId: row.id, tokenPublicId: row.public_id, name: row.name, groupId: row.group_id, scope: row.scope } };
+}
