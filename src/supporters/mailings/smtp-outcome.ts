@@ -1,0 +1,40 @@
+import { isPermanentFailure } from '../../platform/mail/transport.ts';
+
+/**
+ * What an SMTP attempt means for one recipient.
+ * - sent: the server accepted it.
+ * - failed: refused for good (5xx); `bounce` when the refusal is about the address itself
+ *   (550/551/553 or an enhanced 5.1.x code), which makes the address undeliverable.
+ * - retry: refused for now (4xx), or we never reached the server: nothing was delivered, so
+ *   trying again later cannot send it twice.
+ * - unknown: the connection failed mid-conversation; the server may or may not have it. Not
+ *   retried, so nobody gets the mailing twice.
+ */
+export type Outcome =
+  | { status: 'sent' }
+  | { status: 'failed'; reason: string; bounce: boolean }
+  | { status: 'retry'; reason: string }
+  | { status: 'unknown'; reason: string };
+
+interface SmtpError {
+  responseCode?: number;
+  response?: string;
+  code?: string;
+  command?: string;
+  message?: string;
+}
+
+const ADDRESS_REFUSALS = new Set([550, 551, 553]);
+const NEVER_CONNECTED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ETLS']);
+
+export function outcomeOf(error: unknown): Outcome {
+  const e = (error ?? {}) as SmtpError;
+  const reason = (e.response || e.message || String(error)).replace(/\s+/g, ' ').trim().slice(0, 500);
+  if (isPermanentFailure(error)) {
+    const bounce = ADDRESS_REFUSALS.has(e.responseCode!) || /\b5\.1\.\d+\b/.test(e.response ?? '');
+    return { status: 'failed', reason, bounce };
+  }
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400) return { status: 'retry', reason };
+  if ((e.code && NEVER_CONNECTED.has(e.code)) || e.command === 'CONN') return { status: 'retry', reason };
+  return { status: 'unknown', reason };
+}

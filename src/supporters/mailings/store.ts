@@ -1,0 +1,106 @@
+import type { Q } from '../../schema.ts';
+import { withMailings, type MailingStatus } from './tables.ts';
+
+/** A mailing with what its pages and its sender need to know about where it comes from. */
+export interface Mailing {
+  id: number;
+  purposeId: number;
+  purposeName: string;
+  /** The group the purpose belongs to; null for the coalition's own purposes. */
+  groupId: number | null;
+  /** Who it is from, as people see it: the group's name, or null for the coalition (the brand). */
+  groupName: string | null;
+  segmentId: number | null;
+  segmentName: string | null;
+  segmentDefinition: unknown;
+  subject: string;
+  body: string;
+  status: MailingStatus;
+  ratePerSecond: number;
+  scheduledFor: Date | null;
+  sendRequestedAt: Date | null;
+  preparedThrough: number;
+  recipientCount: number | null;
+  sendingStartedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function baseQuery(q: Q) {
+  return withMailings(q)
+    .selectFrom('mailings as m')
+    .innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id')
+    .leftJoin('groups as g', 'g.id', 'cp.group_id')
+    .leftJoin('segments as s', 's.id', 'm.segment_id')
+    .select([
+      'm.id',
+      'm.purpose_id',
+      'cp.name as purpose_name',
+      'cp.group_id',
+      'g.name as group_name',
+      'm.segment_id',
+      's.name as segment_name',
+      's.definition as segment_definition',
+      'm.subject',
+      'm.body',
+      'm.status',
+      'm.rate_per_second',
+      'm.scheduled_for',
+      'm.send_requested_at',
+      'm.prepared_through',
+      'm.recipient_count',
+      'm.sending_started_at',
+      'm.finished_at',
+      'm.created_at',
+      'm.updated_at',
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+function toMailing(r: Row): Mailing {
+  return {
+    id: r.id,
+    purposeId: r.purpose_id,
+    purposeName: r.purpose_name,
+    groupId: r.group_id,
+    groupName: r.group_name,
+    segmentId: r.segment_id,
+    segmentName: r.segment_name,
+    segmentDefinition: r.segment_id === null ? null : r.segment_definition,
+    subject: r.subject,
+    body: r.body,
+    status: r.status,
+    ratePerSecond: r.rate_per_second,
+    scheduledFor: r.scheduled_for,
+    sendRequestedAt: r.send_requested_at,
+    preparedThrough: r.prepared_through,
+    recipientCount: r.recipient_count,
+    sendingStartedAt: r.sending_started_at,
+    finishedAt: r.finished_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function getMailing(q: Q, id: number): Promise<Mailing | undefined> {
+  const row = await baseQuery(q).where('m.id', '=', id).executeTakeFirst();
+  return row ? toMailing(row) : undefined;
+}
+
+/** Newest first; `groupIds` limits the list to those groups' purposes (organisers). */
+export async function listMailings(q: Q, groupIds: number[] | 'all', page: number, perPage: number): Promise<{ items: Mailing[]; total: number }> {
+  if (groupIds !== 'all' && groupIds.length === 0) return { items: [], total: 0 };
+  let query = baseQuery(q);
+  if (groupIds !== 'all') query = query.where('cp.group_id', 'in', groupIds);
+  const rows = await query
+    .orderBy('m.id', 'desc')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  let count = withMailings(q).selectFrom('mailings as m').innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id');
+  if (groupIds !== 'all') count = count.where('cp.group_id', 'in', groupIds);
+  const total = await count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { items: rows.map(toMailing), total: Number(total.n) };
+}
