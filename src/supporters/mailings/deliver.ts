@@ -4,6 +4,7 @@ import type { Q } from '../../schema.ts';
 import { preferencesUrl, unsubscribeHeaders, unsubscribeUrl, type UnsubscribeGrant } from '../subscriber-tokens.ts';
 import type { ConstituencyFacts } from './constituency-facts.ts';
 import type { PersonalDetails } from './placeholders.ts';
+import { createBulkTransport, type BulkTransport } from './bulk-transport.ts';
 import { outcomeOf, type Outcome } from './smtp-outcome.ts';
 import { personalise, type CompiledMailing } from './template.tsx';
 
@@ -37,12 +38,17 @@ export function buildMessage(ctx: AppContext, compiled: CompiledMailing, from: s
   return { from, to: m.to, ...personal, headers: unsubscribeHeaders(base, ctx.secret, m.grant) };
 }
 
+/** The transport for a sending run: undefined when no SMTP server is set up (mail is kept instead). */
+export function openTransport(ctx: AppContext): BulkTransport | undefined {
+  return ctx.mailer.configured && ctx.config.SMTP_URL ? createBulkTransport(ctx.config.SMTP_URL) : undefined;
+}
+
 /**
  * Sends messages over the pooled SMTP transport, each resolving to its outcome (never throwing).
  * With no SMTP server set up, they are kept for the admin mail viewer instead, as all mail is.
  */
-export async function deliver(ctx: AppContext, q: Q, kind: string, messages: OutgoingMessage[]): Promise<Outcome[]> {
-  if (!ctx.mailer.configured) {
+export async function deliver(q: Q, transport: BulkTransport | undefined, kind: string, messages: OutgoingMessage[]): Promise<Outcome[]> {
+  if (!transport) {
     if (messages.length > 0) {
       await q
         .insertInto('outbound_emails')
@@ -66,7 +72,7 @@ export async function deliver(ctx: AppContext, q: Q, kind: string, messages: Out
   }
   return Promise.all(
     messages.map((m) =>
-      ctx.mailer.send(m).then(
+      transport.send(m).then(
         (): Outcome => ({ status: 'sent' }),
         (error: unknown) => outcomeOf(error),
       ),

@@ -48,10 +48,10 @@ export interface RecordedOutcome {
 }
 
 /**
- * One round trip per wave: records how the last wave went (and marks hard-bounced addresses
- * undeliverable), then checks the next people again — live consent for the purpose, a
- * deliverable address, not erased or merged — marking those who pass 'sending' (before any SMTP
- * call) and the rest 'skipped' with the reason. Returns those to send now.
+ * One round trip per wave: records how the last wave went (marking hard-bounced addresses
+ * undeliverable, with the reason), then checks the next people again — live consent for the
+ * purpose, a deliverable address, not erased or merged — marking those who pass 'sending'
+ * (committed before any SMTP call) and the rest 'skipped' with the reason. Returns those to send.
  */
 export async function recordAndMarkNext(
   q: Q,
@@ -79,6 +79,7 @@ export async function recordAndMarkNext(
         claim_token = case when t.status = 'retry' then null else r.claim_token end,
         claimed_until = case when t.status = 'retry' then null else r.claimed_until end
       from results t
+      -- 'unknown': a sender that took over thought this one lost; the real outcome is better.
       where r.mailing_id = ${mailingId} and r.person_id = t.person_id and r.status in ('sending', 'unknown')
     ), bounced as (
       update people p set email_status = 'undeliverable', email_status_reason = t.reason, modified_at = now()

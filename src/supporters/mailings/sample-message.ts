@@ -7,7 +7,7 @@ import type { Viewer } from '../../platform/web/context.ts';
 import type { Q } from '../../schema.ts';
 import { inAudience, type Audience } from './audience.ts';
 import { constituencyFacts } from './constituency-facts.ts';
-import { buildMessage, deliver, fromLine, personalDetails } from './deliver.ts';
+import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
 import type { Outcome } from './smtp-outcome.ts';
 import type { Mailing } from './store.ts';
 import { compileMailing } from './template.tsx';
@@ -63,7 +63,13 @@ export async function sendTestMessage(
   props: { mailing: Mailing; to: string; person: SamplePerson | undefined; actor: Viewer },
 ): Promise<Outcome> {
   const message = await sampleMessage(ctx, props.mailing, props.person, props.to);
-  const [outcome] = await deliver(ctx, ctx.db, 'supporters.mailing.test', [{ ...message, subject: `[Test] ${message.subject}` }]);
+  const transport = openTransport(ctx);
+  let outcome: Outcome | undefined;
+  try {
+    [outcome] = await deliver(ctx.db, transport, 'supporters.mailing.test', [{ ...message, subject: `[Test] ${message.subject}` }]);
+  } finally {
+    transport?.close();
+  }
   await recordAudit(ctx.db, {
     actor: props.actor,
     action: 'mailing.test-send',

@@ -5,13 +5,15 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Q } from '../../schema.ts';
 import { addRecipientBatch, type Audience } from './audience.ts';
 import { ConstituencyCache } from './constituency-facts.ts';
-import { buildMessage, deliver, fromLine, personalDetails } from './deliver.ts';
+import { smtpPoolSize } from './bulk-transport.ts';
+import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
 import {
   claimBatch,
   recordAndMarkNext,
   releaseClaims,
   remaining,
   takeOverFromStoppedSender,
+  type ReadyRecipient,
   type RecordedOutcome,
 } from './recipient-rows.ts';
 import { mailingReport } from './report.ts';
@@ -25,17 +27,16 @@ import { clickSuffix, ensureMailingLinks, trackedUrl } from './tracked-links.ts'
 export const MAILING_LOCK = 0x4d41494c;
 const PREPARE_BATCH = 10_000;
 
-/** Connections in the SMTP pool (SMTP_URL ?pool=N, as the transport reads it). */
-export function smtpPoolSize(smtpUrl: string | undefined): number {
-  const n = smtpUrl ? Number(new URL(smtpUrl).searchParams.get('pool') ?? 5) : 5;
-  return Number.isSafeInteger(n) && n > 0 ? n : 5;
-}
-
 /** Spaces waves out to the mailing's rate; after a stall it carries on at the rate rather than bursting to catch up. */
 class Throttle {
   private start = Date.now();
   private sent = 0;
   constructor(private readonly perSecond: number) {}
+
+  /** How long until the next wave may go. */
+  delay(): number {
+    return Math.max(0, this.start + (this.sent * 1000) / this.perSecond - Date.now());
+  }
 
   async wait(count: number): Promise<void> {
     const due = this.start + (this.sent * 1000) / this.perSecond;
@@ -55,10 +56,10 @@ class Throttle {
  * its connection dies), copies the audience into recipients if not done yet, then sends in
  * waves. Returns quietly when another sender holds the lock.
  *
- * Exactly-once: each person has one recipient row; a row is marked 'sending' in the database
- * before its SMTP call and 'sent' after. A wave is at most one message per SMTP connection and
- * the next wave is only marked after the last one is recorded, so when a worker is killed at
- * most `pool size` messages are in doubt; they are reported 'unknown' and not resent.
+ * Never twice: each person has one recipient row, marked 'sending' (committed) before its SMTP
+ * call and 'sent' after. A killed worker can leave in doubt only the messages that were with
+ * the mail server at that moment (at most one per SMTP connection): the next sender reports
+ * them 'unknown' and does not resend them (at most once). Everything else is sent exactly once.
  */
 export async function sendMailing(ctx: AppContext, mailingId: number, signal?: AbortSignal): Promise<void> {
   const client = await ctx.pool.connect();
@@ -128,6 +129,11 @@ class MailingRun {
     return true;
   }
 
+  /**
+   * Sends in waves: marks a wave 'sending' (committed), sends it, and records the outcomes before
+   * or as the next wave is marked. A wave is at most one message per SMTP connection, so no more
+   * than `pool size` messages are ever in doubt, and only while they are with the mail server.
+   */
   private async send(mailing: Mailing): Promise<void> {
     const { ctx, q } = this;
     const brand = await ctx.brand.get();
@@ -135,18 +141,15 @@ class MailingRun {
     const linkTokens = await ensureMailingLinks(q, mailing.id, compiled.links);
     const from = fromLine(ctx.config.MAIL_FROM, mailing.groupName ?? brand.name);
     const constituencies = new ConstituencyCache(q);
-    const poolSize = smtpPoolSize(ctx.config.SMTP_URL);
-    const waveSize = Math.max(1, Math.min(poolSize, Math.floor(mailing.ratePerSecond / 10)));
+    const transport = openTransport(ctx);
+    // At slow rates, smaller waves spread the messages evenly over each second.
+    const waveSize = Math.max(1, Math.min(transport?.poolSize ?? smtpPoolSize(undefined), Math.floor(mailing.ratePerSecond / 10)));
     const batchSize = Math.max(waveSize, Math.min(1000, mailing.ratePerSecond * 5));
     const throttle = new Throttle(mailing.ratePerSecond);
-    let outcomes: RecordedOutcome[] = [];
 
-    const wave = async (next: number[]) => {
-      const ready = await recordAndMarkNext(q, { mailingId: mailing.id, purposeId: mailing.purposeId, claimToken: this.claimToken, outcomes, next });
-      outcomes = [];
-      if (ready.length === 0) return;
+    const messagesFor = async (ready: ReadyRecipient[]) => {
       await constituencies.load(ready.map((r) => r.constituency_code));
-      const messages = ready.map((r) => {
+      return ready.map((r) => {
         const suffix = clickSuffix(ctx.secret, mailing.id, r.public_id);
         return buildMessage(ctx, compiled, from, {
           to: r.email,
@@ -155,26 +158,38 @@ class MailingRun {
           linkUrl: (i) => trackedUrl(ctx.config.BASE_URL, linkTokens[i]!, suffix),
         });
       });
-      const results = await deliver(ctx, q, 'supporters.mailing', messages);
-      outcomes = ready.map((r, i) => ({ personId: r.person_id, outcome: results[i]! }));
     };
 
+    // Outcomes of the wave just sent: recorded with the next wave's marking (one round trip), or
+    // on their own at once when the next wave has to wait for the throttle, or there is none.
+    let sent: RecordedOutcome[] = [];
+    const markNext = async (next: number[]) => {
+      const ready = await recordAndMarkNext(q, { mailingId: mailing.id, purposeId: mailing.purposeId, claimToken: this.claimToken, outcomes: sent, next });
+      sent = [];
+      return ready;
+    };
     try {
       while (!this.stopping && (await this.stillSending())) {
         const claimed = await claimBatch(q, mailing.id, this.claimToken, batchSize);
         if (claimed.length === 0) break;
         for (let i = 0; i < claimed.length && !this.stopping; i += waveSize) {
           const next = claimed.slice(i, i + waveSize);
+          if (sent.length > 0 && throttle.delay() > 0) await markNext([]);
           await throttle.wait(next.length);
-          await wave(next);
+          const ready = await markNext(next);
+          if (ready.length === 0) continue;
+          const results = await deliver(q, transport, 'supporters.mailing', await messagesFor(ready));
+          sent = ready.map((r, i) => ({ personId: r.person_id, outcome: results[i]! }));
         }
+        if (sent.length > 0) await markNext([]);
       }
     } finally {
-      // Record the last wave's outcomes whatever happens; hand back what was claimed but not sent.
-      // If even that fails (the database went away), those rows stay 'sending' and are reported
-      // 'unknown' by the next sender: never sent twice.
+      transport?.close();
+      // Record the last wave whatever happens, and hand back what was claimed but not sent so the
+      // next sender need not wait for the lease. If even that fails (the database went away),
+      // those rows stay 'sending' and the next sender reports them 'unknown'.
       try {
-        if (outcomes.length > 0) await wave([]);
+        if (sent.length > 0) await markNext([]);
         await releaseClaims(q, mailing.id, this.claimToken);
       } catch (error) {
         ctx.log.error({ err: error, mailing: mailing.id }, 'could not record the last wave of a mailing');
