@@ -48,22 +48,16 @@ export interface RecordedOutcome {
 }
 
 /**
- * One round trip per wave: records how the last wave went (marking hard-bounced addresses
- * undeliverable, with the reason), then checks the next people again — live consent for the
- * purpose, a deliverable address, not erased or merged — marking those who pass 'sending'
- * (committed before any SMTP call) and the rest 'skipped' with the reason. Returns those to send.
+ * Recording how a wave went: each recipient's outcome (a temporary refusal goes back to the queue
+ * with a later retry time, or counts as failed after MAX_ATTEMPTS), and hard-bounced addresses
+ * marked undeliverable with the reason. As CTEs, so it can share a round trip with marking.
  */
-export async function recordAndMarkNext(
-  q: Q,
-  props: { mailingId: number; purposeId: number; claimToken: string; outcomes: RecordedOutcome[]; next: number[] },
-): Promise<ReadyRecipient[]> {
-  const { mailingId, purposeId, claimToken, outcomes, next } = props;
+function recordingCtes(mailingId: number, outcomes: RecordedOutcome[]) {
   const ids = outcomes.map((o) => o.personId);
   const statuses = outcomes.map((o) => o.outcome.status);
   const reasons = outcomes.map((o) => (o.outcome.status === 'sent' ? null : o.outcome.reason));
   const bounced = outcomes.map((o) => o.outcome.status === 'failed' && o.outcome.bounce);
-  const { rows } = await sql<ReadyRecipient>`
-    with results as (
+  return sql`results as (
       select * from unnest(${ids}::bigint[], ${statuses}::text[], ${reasons}::text[], ${bounced}::boolean[])
         as t(person_id, status, reason, bounced)
     ), recorded as (
@@ -84,7 +78,26 @@ export async function recordAndMarkNext(
     ), bounced as (
       update people p set email_status = 'undeliverable', email_status_reason = t.reason, modified_at = now()
       from results t where t.bounced and p.id = t.person_id
-    ), candidates as (
+    )`;
+}
+
+export async function recordOutcomes(q: Q, mailingId: number, outcomes: RecordedOutcome[]): Promise<void> {
+  if (outcomes.length > 0) await sql`with ${recordingCtes(mailingId, outcomes)} select 1`.execute(q);
+}
+
+/**
+ * One round trip per wave at full speed: records how the last wave went, then checks the next
+ * people again — live consent for the purpose, a deliverable address, not erased or merged —
+ * marking those who pass 'sending' (committed before any SMTP call) and the rest 'skipped' with
+ * the reason. Returns those to send now.
+ */
+export async function recordAndMarkNext(
+  q: Q,
+  props: { mailingId: number; purposeId: number; claimToken: string; outcomes: RecordedOutcome[]; next: number[] },
+): Promise<ReadyRecipient[]> {
+  const { mailingId, purposeId, claimToken, outcomes, next } = props;
+  const { rows } = await sql<ReadyRecipient>`
+    with ${recordingCtes(mailingId, outcomes)}, candidates as (
       select r.person_id, p.public_id, p.email, p.given_name, p.constituency_code,
         case
           when p.erased_at is not null or p.merged_into_id is not null or p.email is null then 'The person was erased or merged before sending.'

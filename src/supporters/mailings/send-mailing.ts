@@ -10,6 +10,7 @@ import { buildMessage, deliver, fromLine, openTransport, personalDetails } from 
 import {
   claimBatch,
   recordAndMarkNext,
+  recordOutcomes,
   releaseClaims,
   remaining,
   takeOverFromStoppedSender,
@@ -168,20 +169,24 @@ class MailingRun {
       sent = [];
       return ready;
     };
+    const record = async () => {
+      await recordOutcomes(q, mailing.id, sent);
+      sent = [];
+    };
     try {
       while (!this.stopping && (await this.stillSending())) {
         const claimed = await claimBatch(q, mailing.id, this.claimToken, batchSize);
         if (claimed.length === 0) break;
         for (let i = 0; i < claimed.length && !this.stopping; i += waveSize) {
           const next = claimed.slice(i, i + waveSize);
-          if (sent.length > 0 && throttle.delay() > 0) await markNext([]);
+          if (throttle.delay() > 0) await record();
           await throttle.wait(next.length);
           const ready = await markNext(next);
           if (ready.length === 0) continue;
           const results = await deliver(q, transport, 'supporters.mailing', await messagesFor(ready));
           sent = ready.map((r, i) => ({ personId: r.person_id, outcome: results[i]! }));
         }
-        if (sent.length > 0) await markNext([]);
+        await record();
       }
     } finally {
       transport?.close();
@@ -189,7 +194,7 @@ class MailingRun {
       // next sender need not wait for the lease. If even that fails (the database went away),
       // those rows stay 'sending' and the next sender reports them 'unknown'.
       try {
-        if (sent.length > 0) await markNext([]);
+        await record();
         await releaseClaims(q, mailing.id, this.claimToken);
       } catch (error) {
         ctx.log.error({ err: error, mailing: mailing.id }, 'could not record the last wave of a mailing');
