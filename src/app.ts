@@ -29,11 +29,15 @@ function adminNav(viewer: Viewer | null): NavLink[] {
   const links: NavLink[] = [
     { href: '/admin', label: 'Dashboard' },
     { href: '/admin/petitions', label: 'Petitions' },
-    { href: '/admin/groups', label: 'Groups' },
-    { href: '/admin/people', label: 'People' },
-    { href: '/admin/segments', label: 'Segments' },
-    { href: '/admin/mailings', label: 'Mailings' },
   ];
+  if (viewer.role === 'admin' || viewer.role === 'organiser') {
+    links.push(
+      { href: '/admin/groups', label: 'Groups' },
+      { href: '/admin/people', label: 'People' },
+      { href: '/admin/segments', label: 'Segments' },
+      { href: '/admin/mailings', label: 'Mailings' },
+    );
+  }
   if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
   if (viewer.role === 'admin') {
     links.push(
@@ -44,6 +48,7 @@ function adminNav(viewer: Viewer | null): NavLink[] {
       { href: '/admin/mail', label: 'Mail' },
     );
   }
+  links.push({ href: '/admin/account', label: 'Your account' });
   return links;
 }
 
@@ -56,6 +61,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     secret: ctx.secret,
     publicDir,
     errorPage: (_request, _reply, status, message) => ErrorPage({ status, message }),
+    checkDatabase: () => sql`select 1`.execute(ctx.db),
     buildPageContext: (request, reply, asset) => {
       let token: string | undefined;
       return {
@@ -75,15 +81,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await ctx.brand.get();
   });
   registerSessionHook(app, ctx);
-
-  app.get('/healthz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' });
-    } catch {
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
-    }
-  });
 
   app.get('/brand.css', async (_request, reply) =>
     reply

@@ -1,7 +1,7 @@
-import { Argument, Command, Option, type CommanderError } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option, type CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { importers } from './imports.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
 
 /** Exit codes: 0 done, 1 failed while working, 2 the command line itself was wrong. */
 const USAGE_ERROR = 2;
@@ -20,7 +20,9 @@ function config(): Config {
 
 /** Runs a command body with an open runtime, closing it (and the embedded server) afterwards. */
 async function withRuntime<T>(options: { migrate?: boolean }, body: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(config(), { migrate: options.migrate ?? true, applicationName: 'chorus-cli' });
+  const cfg = config();
+  const { openRuntime } = await import('./runtime.ts');
+  const runtime = await openRuntime(cfg, { migrate: options.migrate ?? true, applicationName: 'chorus-cli' });
   try {
     return await body(runtime);
   } finally {
@@ -59,8 +61,8 @@ export function buildProgram(): Command {
     .description('Run the web server (and, unless SERVE_WITH_WORKER=false, the background worker).')
     .option('--demo', 'load the demo coalition on first start')
     .action(async (options: { demo?: boolean }) => {
-      const { serve } = await import('./serve.ts');
       const cfg = config();
+      const { serve } = await import('./serve.ts');
       const running = await serve(cfg, { demo: options.demo ?? false });
       onShutdownSignal(running.stop);
     });
@@ -69,8 +71,9 @@ export function buildProgram(): Command {
     .command('worker')
     .description('Run background jobs (email, counting, imports, retention) until stopped.')
     .action(async () => {
+      const cfg = config();
       const { work } = await import('./serve.ts');
-      const running = await work(config());
+      const running = await work(cfg);
       onShutdownSignal(running.stop);
     });
 
@@ -84,14 +87,28 @@ export function buildProgram(): Command {
     });
 
   const kinds = Object.keys(importers);
+  const kindList = kinds.length ? kinds.map((k) => `${k} (${importers[k]!.description})`).join('; ') : 'none installed';
   program
     .command('import')
-    .description('Import a data file: ' + kinds.map((k) => `${k} (${importers[k]!.description})`).join('; ') + '.')
-    .addArgument(new Argument('<kind>', 'what the file holds').choices(kinds))
+    .description(`Import a data file. Kinds: ${kindList}.`)
+    .addArgument(
+      new Argument('<kind>', `what the file holds: ${kinds.join(', ') || 'no importers are installed'}`).argParser((kind: string) => {
+        if (!Object.hasOwn(importers, kind)) {
+          throw new InvalidArgumentError(kinds.length ? `Kinds: ${kinds.join(', ')}.` : 'No importers are installed.');
+        }
+        return kind;
+      }),
+    )
     .argument('<file>', 'path to the file')
-    .action(async (kind: string, file: string) => {
+    .option('--purpose <purpose>', 'people: whose updates they agreed to hear about: coalition or a group slug')
+    .option('--wording <text>', 'people: the exact words they agreed to')
+    .option('--agreed-on <date>', "people: the day they agreed (YYYY-MM-DD); default each row's date joined")
+    .option('--tag <name...>', 'people: tag everyone imported')
+    .option('--list <name>', 'people: add everyone imported to this list (made if missing)')
+    .option('--dry-run', 'people: check the file and report what would happen, writing nothing')
+    .action(async (kind: string, file: string, options: Record<string, unknown>) => {
       const importer = importers[kind]!;
-      const summary = await withRuntime({ migrate: true }, (runtime) => importer.run(runtime, file));
+      const summary = await withRuntime({ migrate: true }, (runtime) => importer.run(runtime, file, options));
       if (summary.failed) process.exitCode = 1;
     });
 
@@ -126,6 +143,11 @@ export function buildProgram(): Command {
       process.exit(USAGE_ERROR);
     });
     command.configureOutput({ outputError: (message, write) => write(message.split('\n')[0] + '\n') });
+    // A command that only groups others (chorus, chorus user), given none: say so above its help.
+    if (command.commands.length > 0) {
+      const names = command.commands.map((c) => c.name());
+      command.addHelpText('before', ({ error }) => (error ? `error: missing command: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : ''));
+    }
     command.commands.forEach(configure);
   };
   configure(program);

@@ -19,7 +19,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   try {
     const demo = options.demo ? await loadDemoOnce(runtime.db) : { loaded: false };
     const app = await buildApp(runtime);
-    await app.listen({ port: config.PORT, host: config.HOST });
+    await app.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw new Error(`Port ${config.PORT} on ${config.HOST} is already in use (another Chorus?). Stop that, or set PORT to another port.`, { cause: error });
+    });
     if (config.SERVE_WITH_WORKER) {
       worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY, tickers: allTickers(runtime) });
     }

@@ -2,30 +2,102 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { Notice } from '../platform/web/components.tsx';
-import { usePage } from '../platform/web/context.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { usePage, type NavLink } from '../platform/web/context.ts';
+import { Layout, roleLabel } from '../platform/web/layout.tsx';
+import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 
-function Dashboard({ notice }: { notice?: string }) {
+/** What each admin area is for, so the dashboard explains where to go. */
+function describe(href: string, role: string): string | undefined {
+  const descriptions: Record<string, string> = {
+    '/admin/petitions': 'Start, edit and follow petitions.',
+    '/admin/groups': role === 'admin' ? 'Add, edit and delete member groups.' : 'Edit your groups’ public pages, or add a new group.',
+    '/admin/moderation': 'Check petitions and contributions waiting for review.',
+    '/admin/organisers': 'Invite organisers, change their roles and groups, disable accounts.',
+    '/admin/brand': 'The coalition’s name, logo and colours.',
+    '/admin/audit': 'Who changed what, and when.',
+    '/admin/mail': 'Email Chorus has sent, or kept when no mail server is set up.',
+    '/admin/account': 'Your details and password.',
+  };
+  return descriptions[href];
+}
+
+interface DashboardProps {
+  notice?: string | undefined;
+  /** Group organisers' own groups. */
+  groups?: Group[] | undefined;
+  counts?: { groups: number; organisers: number; invited: number } | undefined;
+}
+
+function Dashboard({ notice, groups, counts }: DashboardProps) {
   const page = usePage();
+  const viewer = page.viewer!;
+  const links: NavLink[] = page.adminNav.filter((l) => l.href !== '/admin');
   return (
     <Layout title="Organiser dashboard">
       {notice === 'password-set' ? <Notice>Your password has been saved.</Notice> : null}
       <h1>Organiser dashboard</h1>
-      <ul class="link-list">
-        {page.adminNav
-          .filter((l) => l.href !== '/admin')
-          .map((l) => (
-            <li>
-              <a href={l.href}>{l.label}</a>
-            </li>
-          ))}
+      <p class="lead">
+        Signed in as {viewer.name}, {roleLabel(viewer.role)}.
+      </p>
+      {counts ? (
+        <p>
+          The coalition has {counts.groups} member {counts.groups === 1 ? 'group' : 'groups'} and {counts.organisers} organiser{' '}
+          {counts.organisers === 1 ? 'account' : 'accounts'}
+          {counts.invited > 0 ? `, ${counts.invited} of them invited but not signed in yet` : ''}.
+        </p>
+      ) : null}
+      {groups ? (
+        <section aria-labelledby="your-groups">
+          <h2 id="your-groups">Your groups</h2>
+          {groups.length === 0 ? (
+            <p>You do not organise any groups yet. Add your group, or ask a coalition admin to add you to one.</p>
+          ) : (
+            <ul class="link-list">
+              {groups.map((g) => (
+                <li>
+                  <a href={`/admin/groups/${g.id}`}>{g.name}</a> (<a href={`/groups/${g.slug}`}>public page</a>)
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <a href="/admin/groups/new">Add a group</a>
+          </p>
+        </section>
+      ) : null}
+      <h2>What you can do</h2>
+      <ul class="dashboard-links">
+        {links.map((l) => (
+          <li>
+            <a href={l.href}>{l.label}</a>
+            {describe(l.href, viewer.role) ? <p class="hint">{describe(l.href, viewer.role)}</p> : null}
+          </li>
+        ))}
       </ul>
     </Layout>
   );
 }
 
-export function registerAdminRoutes(app: FastifyInstance, _ctx: AppContext) {
-  app.get('/admin', { preHandler: requireRole() }, async (request, reply) =>
-    reply.render(<Dashboard notice={(request.query as { notice?: string }).notice} />),
-  );
+async function adminCounts(ctx: AppContext) {
+  const [groups, organisers] = await Promise.all([
+    ctx.db.selectFrom('groups').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('organisers')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.countAll<string>().filterWhere('password_hash', 'is', null).filterWhere('disabled_at', 'is', null).as('invited')])
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { groups: Number(groups.n), organisers: Number(organisers.n), invited: Number(organisers.invited) };
+}
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/admin', { preHandler: requireRole() }, async (request, reply) => {
+    const viewer = request.viewer!;
+    const notice = (request.query as { notice?: string }).notice;
+    if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} counts={await adminCounts(ctx)} />);
+    if (viewer.role === 'organiser') {
+      const { groups } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page: 1, perPage: 100 });
+      return reply.render(<Dashboard notice={notice} groups={groups} />);
+    }
+    return reply.render(<Dashboard notice={notice} />);
+  });
 }

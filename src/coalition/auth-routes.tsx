@@ -2,24 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../platform/http/errors.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { queueEmail } from '../platform/mail/outbox.ts';
 import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import { emailAddress, errorsFrom, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
-import {
-  consumeOrganiserToken,
-  findOrganiserByEmail,
-  getOrganiser,
-  issueOrganiserToken,
-  peekOrganiserToken,
-  setOrganiserPassword,
-  signIn,
-} from './organisers.ts';
-import { hashPassword, passwordSchema, verifyPassword } from './passwords.ts';
-import { clearSessionCookie, createSession, endAllSessions, endSession, sessionToken, setSessionCookie } from './sessions.ts';
-
-const RESET_TTL_MS = 60 * 60 * 1000;
+import { consumeOrganiserToken, getOrganiser, peekOrganiserToken, signIn } from './organisers.ts';
+import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';
+import { requestPasswordReset, resetPasswordWithToken } from './reset-password.ts';
+import { clearSessionCookie, createSession, endSession, sessionToken, setSessionCookie } from './sessions.ts';
 
 /** Only local paths may be a post-sign-in destination (no open redirects). */
 export function safeNext(next: unknown): string {
@@ -66,24 +55,11 @@ function ForgotPasswordPage({ errors, values, sent }: { errors?: FieldErrors; va
   );
 }
 
-function NewPasswordPage({ action, errors, needsCurrent, title }: { action: string; errors?: FieldErrors; needsCurrent?: boolean; title: string }) {
+function ResetPasswordPage({ token, errors }: { token: string; errors?: FieldErrors }) {
   return (
-    <Layout title={title}>
-      <h1>{title}</h1>
-      <ErrorSummary errors={errors} />
-      <Form action={action}>
-        {needsCurrent ? <TextInput name="current" label="Current password" type="password" autocomplete="current-password" errors={errors} /> : null}
-        <TextInput
-          name="password"
-          label="New password"
-          hint="At least 12 characters. A few unrelated words make a strong password."
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
-        <TextInput name="confirm" label="Type the new password again" type="password" autocomplete="new-password" errors={errors} />
-        <Button>Save password</Button>
-      </Form>
+    <Layout title="Set a new password">
+      <h1>Set a new password</h1>
+      <NewPasswordForm action={`/reset-password/${token}`} errors={errors} />
     </Layout>
   );
 }
@@ -101,10 +77,6 @@ function ContinueSignInPage({ token, email }: { token: string; email: string }) 
     </Layout>
   );
 }
-
-const newPasswordForm = z
-  .object({ password: passwordSchema, confirm: z.string().optional(), current: z.string().optional() })
-  .refine((v) => v.password === v.confirm, { message: 'The passwords do not match', path: ['confirm'] });
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.BASE_URL.startsWith('https:');
@@ -155,27 +127,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/forgot-password', async (request, reply) => {
     const form = parseForm(z.object({ email: emailAddress() }), request.body);
     if (!form.ok) return reply.render(<ForgotPasswordPage errors={form.errors} values={form.values} />, 422);
-    const organiser = await findOrganiserByEmail(ctx.db, form.value.email);
-    if (organiser && !organiser.disabled_at) {
-      const brand = await ctx.brand.get();
-      await ctx.db.transaction().execute(async (tx) => {
-        const token = await issueOrganiserToken(tx, organiser.id, 'password-reset', RESET_TTL_MS);
-        await queueEmail(tx, {
-          kind: 'organiser.password-reset',
-          to: organiser.email,
-          brand,
-          baseUrl: ctx.config.BASE_URL,
-          content: {
-            subject: `Reset your ${brand.name} password`,
-            heading: 'Reset your password',
-            blocks: [
-              { type: 'paragraph', text: `Someone asked to reset the password of the ${brand.name} organiser account for this address.` },
-              { type: 'button', href: `${ctx.config.BASE_URL}/reset-password/${token}`, label: 'Set a new password' },
-              { type: 'small', text: 'The link works once, for one hour. If you did not ask for this, ignore this email: your password has not changed.' },
-            ],
-          },
-        });
-      });
+    try {
+      await requestPasswordReset(ctx.db, { email: form.value.email, ip: request.ip });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply.render(<ForgotPasswordPage errors={{ email: error.message }} values={{ email: form.value.email }} />, error.status);
     }
     // The same answer whether or not the account exists, so the form reveals no addresses.
     return reply.render(<ForgotPasswordPage sent />);
@@ -184,20 +141,15 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/reset-password/:token', async (request, reply) => {
     const { token } = request.params as { token: string };
     await peekOrganiserToken(ctx.db, token, 'password-reset');
-    return reply.render(<NewPasswordPage action={`/reset-password/${token}`} title="Set a new password" />);
+    return reply.render(<ResetPasswordPage token={token} />);
   });
 
   app.post('/reset-password/:token', async (request, reply) => {
     const { token } = request.params as { token: string };
     await peekOrganiserToken(ctx.db, token, 'password-reset');
     const form = parseForm(newPasswordForm, request.body);
-    if (!form.ok) return reply.render(<NewPasswordPage action={`/reset-password/${token}`} title="Set a new password" errors={form.errors} />, 422);
-    const organiserId = await ctx.db.transaction().execute(async (tx) => {
-      const id = await consumeOrganiserToken(tx, token, 'password-reset');
-      await setOrganiserPassword(tx, id, form.value.password);
-      await endAllSessions(tx, id);
-      return id;
-    });
+    if (!form.ok) return reply.render(<ResetPasswordPage token={token} errors={form.errors} />, 422);
+    const organiserId = await ctx.db.transaction().execute((tx) => resetPasswordWithToken(tx, token, form.value.password));
     await startSession(request, reply, organiserId);
     return reply.redirect('/admin?notice=password-set', 303);
   });
@@ -219,31 +171,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     });
     await startSession(request, reply, organiserId);
     const organiser = await getOrganiser(ctx.db, organiserId);
-    return reply.redirect(organiser?.hasPassword ? '/admin' : '/account/password', 303);
+    return reply.redirect(organiser?.hasPassword ? '/admin' : '/admin/account', 303);
   });
 
-  app.get('/account/password', { preHandler: requireRole() }, async (request, reply) => {
-    const organiser = await getOrganiser(ctx.db, request.viewer!.id);
-    return reply.render(<NewPasswordPage action="/account/password" title={organiser?.hasPassword ? 'Change your password' : 'Choose a password'} needsCurrent={organiser?.hasPassword} />);
-  });
-
-  app.post('/account/password', { preHandler: requireRole() }, async (request, reply) => {
-    const viewer = request.viewer!;
-    const row = await ctx.db.selectFrom('organisers').select('password_hash').where('id', '=', viewer.id).executeTakeFirstOrThrow();
-    const title = row.password_hash ? 'Change your password' : 'Choose a password';
-    const form = parseForm(newPasswordForm, request.body);
-    if (!form.ok) return reply.render(<NewPasswordPage action="/account/password" title={title} needsCurrent={!!row.password_hash} errors={form.errors} />, 422);
-    if (row.password_hash && !(await verifyPassword(row.password_hash, form.value.current ?? ''))) {
-      return reply.render(
-        <NewPasswordPage action="/account/password" title={title} needsCurrent errors={{ current: 'Your current password is not correct' }} />,
-        422,
-      );
-    }
-    const hash = await hashPassword(form.value.password);
-    await ctx.db.transaction().execute(async (tx) => {
-      await tx.updateTable('organisers').set({ password_hash: hash }).where('id', '=', viewer.id).execute();
-      await endAllSessions(tx, viewer.id, sessionToken(request, secure));
-    });
-    return reply.redirect('/admin?notice=password-set', 303);
-  });
+  // The old address of the password page.
+  app.get('/account/password', async (_request, reply) => reply.redirect('/admin/account', 303));
 }

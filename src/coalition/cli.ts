@@ -2,9 +2,11 @@ import type { AppContext } from '../context.ts';
 import { findGroupBySlug } from './groups.ts';
 import { createOrganiser, findOrganiserByEmail, issueOrganiserToken } from './organisers.ts';
 import type { Role } from './tables.ts';
+import { recordAudit } from '../platform/audit.ts';
 import { DomainError } from '../platform/http/errors.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600 * 1000;
+const RESET_LINK_TTL_MS = 24 * 3600 * 1000;
 
 /** `chorus user add`: creates the account and prints a one-time sign-in link. */
 export async function addUser(ctx: AppContext, props: { email: string; name: string; role: Role; group?: string[] }): Promise<void> {
@@ -27,10 +29,18 @@ export async function addUser(ctx: AppContext, props: { email: string; name: str
   console.log(`Added ${props.email} (${props.role}). One-time sign-in link, valid 7 days:\n  ${ctx.config.BASE_URL}/sign-in/link/${token}`);
 }
 
-/** `chorus user reset`: a fresh one-time sign-in link (the person then chooses a new password). */
+/**
+ * `chorus user reset`: a one-time link to set a new password, which then signs the person in.
+ * (A plain sign-in link would not do for a lost password: changing a password asks for the
+ * current one.)
+ */
 export async function resetUser(ctx: AppContext, email: string): Promise<void> {
   const organiser = await findOrganiserByEmail(ctx.db, email);
   if (!organiser) throw new Error(`There is no organiser with the email address ${email}`);
-  const token = await issueOrganiserToken(ctx.db, organiser.id, 'sign-in', LINK_TTL_MS);
-  console.log(`One-time sign-in link for ${organiser.email}, valid 7 days:\n  ${ctx.config.BASE_URL}/sign-in/link/${token}`);
+  if (organiser.disabled_at) throw new Error(`The account ${organiser.email} is disabled; an admin must enable it first`);
+  const token = await ctx.db.transaction().execute(async (tx) => {
+    await recordAudit(tx, { actor: 'cli', action: 'organiser.password.reset-link', subjectType: 'organiser', subjectId: organiser.id });
+    return issueOrganiserToken(tx, organiser.id, 'password-reset', RESET_LINK_TTL_MS);
+  });
+  console.log(`One-time link for ${organiser.email} to set a password and sign in, valid 24 hours:\n  ${ctx.config.BASE_URL}/reset-password/${token}`);
 }

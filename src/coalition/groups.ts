@@ -1,3 +1,4 @@
+import { invalidField } from '../platform/http/errors.ts';
 import type { Q } from '../schema.ts';
 
 export interface Group {
@@ -71,4 +72,36 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
     .replace(/-+$/, '');
+}
+
+/** One page of groups by name: every group, or only those with the given ids. */
+export async function listGroupPage(q: Q, options: { only: number[] | 'all'; page: number; perPage: number }): Promise<{ groups: Group[]; total: number }> {
+  const only = options.only;
+  if (only !== 'all' && only.length === 0) return { groups: [], total: 0 };
+  let query = q.selectFrom('groups');
+  if (only !== 'all') query = query.where('id', 'in', only);
+  const [count, rows] = await Promise.all([
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .selectAll()
+      .orderBy('name')
+      .orderBy('id')
+      .limit(options.perPage)
+      .offset((options.page - 1) * options.perPage)
+      .execute(),
+  ]);
+  return { groups: rows.map(toGroup), total: Number(count.n) };
+}
+
+/** Groups by id, for showing an organiser's memberships. */
+export async function groupNamesById(q: Q): Promise<Map<number, string>> {
+  const rows = await q.selectFrom('groups').select(['id', 'name']).orderBy('name').execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Checks that each id names a group (ids come from checkboxes, which anyone can edit). */
+export async function assertGroupsExist(q: Q, field: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await q.selectFrom('groups').select('id').where('id', 'in', ids).execute();
+  if (found.length !== new Set(ids).size) throw invalidField(field, 'Choose groups from the list');
 }

@@ -70,4 +70,26 @@ export const coalitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-11-24-0200-coalition-admin',
+    {
+      async up(db: Kysely<unknown>) {
+        // Organiser pages are addressed by an unguessable id, not the row number.
+        // Password-reset requests are counted per address and per client address (throttling).
+        await sql`
+          alter table organisers add column public_id uuid not null default gen_random_uuid();
+          create unique index organisers_public_id on organisers (public_id);
+
+          create table password_reset_requests (
+            id bigint generated always as identity primary key,
+            email_key text not null,
+            ip text not null,
+            at timestamptz not null default now()
+          );
+          create index password_reset_requests_email on password_reset_requests (email_key, at);
+          create index password_reset_requests_ip on password_reset_requests (ip, at);
+        `.execute(db);
+      },
+    },
+  ],
 ];

@@ -1,14 +1,16 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { recordAudit } from '../platform/audit.ts';
-import { DomainError, conflict, gone, invalidField, rateLimited } from '../platform/http/errors.ts';
+import { DomainError, gone, invalidField, rateLimited } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import type { Role } from './tables.ts';
+import type { OrganisersTable, Role } from './tables.ts';
 import { newToken, tokenId } from './tokens.ts';
 
 export interface Organiser {
   id: number;
+  /** Unguessable id for page addresses. */
+  publicId: string;
   email: string;
   name: string;
   role: Role;
@@ -35,35 +37,59 @@ export async function findOrganiserByEmail(q: Q, email: string) {
     .executeTakeFirst();
 }
 
-export async function getOrganiser(q: Q, id: number): Promise<Organiser | undefined> {
-  const row = await q.selectFrom('organisers').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const groups = await q.selectFrom('organiser_groups').select('group_id').where('organiser_id', '=', id).execute();
+type OrganiserRow = Selectable<OrganisersTable>;
+
+function toOrganiser(row: OrganiserRow, groupIds: number[]): Organiser {
   return {
     id: row.id,
+    publicId: row.public_id,
     email: row.email,
     name: row.name,
     role: row.role,
     hasPassword: row.password_hash !== null,
     disabled: row.disabled_at !== null,
     lastSignInAt: row.last_sign_in_at,
-    groupIds: groups.map((g) => g.group_id),
+    groupIds,
   };
 }
 
+async function withGroups(q: Q, rows: OrganiserRow[]): Promise<Organiser[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const memberships = await q.selectFrom('organiser_groups').selectAll().where('organiser_id', 'in', ids).execute();
+  return rows.map((row) => toOrganiser(row, memberships.filter((m) => m.organiser_id === row.id).map((m) => m.group_id)));
+}
+
+export async function getOrganiser(q: Q, id: number): Promise<Organiser | undefined> {
+  const row = await q.selectFrom('organisers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? (await withGroups(q, [row]))[0] : undefined;
+}
+
+/** An organiser by the unguessable id used in admin page addresses. */
+export async function findOrganiserByPublicId(q: Q, publicId: string): Promise<Organiser | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(publicId)) return undefined;
+  const row = await q.selectFrom('organisers').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+  return row ? (await withGroups(q, [row]))[0] : undefined;
+}
+
 export async function listOrganisers(q: Q): Promise<Organiser[]> {
-  const rows = await q.selectFrom('organisers').selectAll().orderBy('name').execute();
-  const memberships = await q.selectFrom('organiser_groups').selectAll().execute();
-  return rows.map((row) => ({
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    hasPassword: row.password_hash !== null,
-    disabled: row.disabled_at !== null,
-    lastSignInAt: row.last_sign_in_at,
-    groupIds: memberships.filter((m) => m.organiser_id === row.id).map((m) => m.group_id),
-  }));
+  return withGroups(q, await q.selectFrom('organisers').selectAll().orderBy('name').execute());
+}
+
+/** One page of organiser accounts by name, with the total. */
+export async function listOrganiserPage(q: Q, page: number, perPage: number): Promise<{ organisers: Organiser[]; total: number }> {
+  const [count, rows] = await Promise.all([
+    q.selectFrom('organisers').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    q
+      .selectFrom('organisers')
+      .selectAll()
+      .orderBy('name')
+      .orderBy('id')
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
+  ]);
+  return { organisers: await withGroups(q, rows), total: Number(count.n) };
 }
 
 export interface CreateOrganiserProps {
@@ -195,10 +221,4 @@ export async function signIn(q: Q, props: SignInProps): Promise<number> {
 
 export async function deleteOldSignInFailures(q: Q): Promise<void> {
   await q.deleteFrom('sign_in_failures').where('at', '<', sql<Date>`now() - interval '1 day'`).execute();
-}
-
-export function assertCanChangeRole(actor: Viewer, organiserId: number, newRole: Role): void {
-  if (actor.id === organiserId && newRole !== 'admin') {
-    throw conflict('You cannot remove your own admin role. Ask another admin to do it.');
-  }
 }

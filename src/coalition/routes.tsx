@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { registerAccountRoutes } from './account-routes.tsx';
 import { registerAdminRoutes } from './admin-routes.tsx';
+import { registerAuditAdminRoutes } from './audit-admin-routes.tsx';
 import { registerAuthRoutes } from './auth-routes.tsx';
+import { registerBrandAdminRoutes } from './brand-admin-routes.tsx';
+import { registerGroupAdminRoutes } from './group-admin-routes.tsx';
+import { registerOrganiserAdminRoutes } from './organiser-admin-routes.tsx';
 import { registerPublicRoutes } from './public-routes.tsx';
 import { sessionToken, viewerForSession } from './sessions.ts';
 
@@ -19,4 +24,9 @@ export function registerCoalitionRoutes(app: FastifyInstance, ctx: AppContext) {
   registerAuthRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerGroupAdminRoutes(app, ctx);
+  registerOrganiserAdminRoutes(app, ctx);
+  registerBrandAdminRoutes(app, ctx);
+  registerAuditAdminRoutes(app, ctx);
 }

@@ -17,6 +17,8 @@ export interface GroupsTable {
 
 export interface OrganisersTable {
   id: Generated<number>;
+  /** Unguessable id for admin page addresses. */
+  public_id: Generated<string>;
   email: string;
   name: string;
   role: Role;
@@ -55,6 +57,13 @@ export interface SignInFailuresTable {
   at: Generated<Date>;
 }
 
+export interface PasswordResetRequestsTable {
+  id: Generated<number>;
+  email_key: string;
+  ip: string;
+  at: Generated<Date>;
+}
+
 export interface CoalitionTables {
   groups: GroupsTable;
   organisers: OrganisersTable;
@@ -62,4 +71,5 @@ export interface CoalitionTables {
   sessions: SessionsTable;
   organiser_tokens: OrganiserTokensTable;
   sign_in_failures: SignInFailuresTable;
+  password_reset_requests: PasswordResetRequestsTable;
 }

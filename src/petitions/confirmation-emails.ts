@@ -57,8 +57,8 @@ interface Due {
 const templates = new Map<string, RenderedEmail>();
 
 /** Renders the message once per petition and brand, then fills in each signer's name and link. */
-function template(brand: Brand, baseUrl: string, petitionId: number, action: string): RenderedEmail {
-  const key = `${brand.version}|${petitionId}|${action}`;
+function template(brand: Brand, baseUrl: string, petitionId: number, action: string, keepDays: number): RenderedEmail {
+  const key = `${brand.version}|${petitionId}|${action}|${keepDays}`;
   let t = templates.get(key);
   if (!t) {
     t = renderEmail(
@@ -71,7 +71,7 @@ function template(brand: Brand, baseUrl: string, petitionId: number, action: str
           { type: 'paragraph', text: `Thank you for signing the petition “${action}”.` },
           { type: 'paragraph', text: 'Your signature only counts once you confirm it:' },
           { type: 'button', href: '%%LINK%%', label: 'Confirm my signature' },
-          { type: 'small', text: 'If you did not sign this petition, you can ignore this email and your details will be deleted within 14 days.' },
+          { type: 'small', text: `If you did not sign this petition, you can ignore this email and your details will be deleted within ${keepDays} days.` },
         ],
       },
       baseUrl,
@@ -85,8 +85,9 @@ function template(brand: Brand, baseUrl: string, petitionId: number, action: str
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 
-export function confirmationMessage(brand: Brand, baseUrl: string, secret: string, due: Due): RenderedEmail {
-  const t = template(brand, baseUrl, due.petition_id, due.action);
+/** `keepDays`: how long an unconfirmed signature is kept (UNCONFIRMED_SIGNATURE_DAYS), as the email promises. */
+export function confirmationMessage(brand: Brand, baseUrl: string, secret: string, due: Due, keepDays = 14): RenderedEmail {
+  const t = template(brand, baseUrl, due.petition_id, due.action, keepDays);
   const link = confirmationUrl(baseUrl, secret, due.public_id);
   return {
     subject: t.subject,
@@ -123,7 +124,7 @@ export async function sendDueConfirmations(ctx: AppContext, limit: number): Prom
       .insertInto('outbound_emails')
       .values(
         rows.map((r) => {
-          const m = confirmationMessage(brand, baseUrl, ctx.secret, r);
+          const m = confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS);
           return {
             kind: 'petitions.signature.confirmation',
             to_address: r.email,
@@ -143,7 +144,7 @@ export async function sendDueConfirmations(ctx: AppContext, limit: number): Prom
   } else {
     await Promise.all(
       rows.map(async (r) => {
-        const m = confirmationMessage(brand, baseUrl, ctx.secret, r);
+        const m = confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS);
         try {
           await ctx.mailer.send({ from: ctx.config.MAIL_FROM, to: r.email, subject: m.subject, text: m.text, html: m.html });
           sent.push(r.id);

@@ -60,13 +60,13 @@ export async function reconcileCounts(q: Q, petitionId: number): Promise<number>
   await sql`delete from petition_counts where petition_id = ${petitionId}`.execute(q);
   await sql`
     insert into petition_counts (petition_id, dimension, key, count)
-    select ${petitionId}, 'constituency', constituency_code, count(*) from signatures
+    select ${petitionId}::int, 'constituency', constituency_code, count(*) from signatures
       where petition_id = ${petitionId} and counted and constituency_code is not null group by constituency_code
     union all
-    select ${petitionId}, 'country', country_code, count(*) from signatures
+    select ${petitionId}::int, 'country', country_code, count(*) from signatures
       where petition_id = ${petitionId} and counted group by country_code
     union all
-    select ${petitionId}, 'region', region_code, count(*) from signatures
+    select ${petitionId}::int, 'region', region_code, count(*) from signatures
       where petition_id = ${petitionId} and counted and region_code is not null group by region_code`.execute(q);
   const total = await sql<{ n: number }>`
     update petitions set signature_count = (select count(*) from signatures where petition_id = ${petitionId} and counted),

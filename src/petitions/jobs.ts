@@ -46,6 +46,6 @@ export const petitionJobs = [sendConfirmationEmails, closeExpiredPetitions, dele
 export const petitionCron: CronEntry[] = [
   { job: closeExpiredPetitions, match: '* * * * *' },
   { job: deleteUnconfirmedSignatures, match: '23 * * * *' },
-  // A sweep in case a wake-up was missed (e.g. mail retried after an outage).
-  { job: sendConfirmationEmails, match: '*/5 * * * *' },
+  // A sweep in case a wake-up was lost (a process stopped just after a commit, mail retried after an outage).
+  { job: sendConfirmationEmails, match: '* * * * *' },
 ];

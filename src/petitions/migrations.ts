@@ -119,6 +119,15 @@ export const petitionMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-11-24-0500-petition-reopened-at',
+    {
+      // An admin's reopening is stamped like every other transition.
+      async up(db: Kysely<unknown>) {
+        await sql`alter table petitions add column reopened_at timestamptz`.execute(db);
+      },
+    },
+  ],
+  [
     '2026-11-24-0810-signature-person',
     {
       async up(db: Kysely<unknown>) {
@@ -127,6 +136,22 @@ export const petitionMigrations: Array<[string, Migration]> = [
           alter table signatures add column person_id bigint references people (id) on delete set null;
           create index signatures_person on signatures (person_id) where person_id is not null;
           create index signatures_to_link on signatures (petition_id, id) where state = 'validated' and person_id is null;
+        `.execute(db);
+      },
+    },
+  ],
+  [
+    '2026-11-24-0600-petition-challenges-spent',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Proof-of-work solutions already used to sign (while a petition is under attack): each
+          -- solves one signature only. Rows expire with their challenge.
+          create table petition_challenges_spent (
+            signature text primary key,
+            expires_at timestamptz not null
+          );
+          create index petition_challenges_spent_expiry on petition_challenges_spent (expires_at);
         `.execute(db);
       },
     },

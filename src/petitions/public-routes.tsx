@@ -1,5 +1,166 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { DomainError } from '../platform/http/errors.ts';
+import { confirmSignature } from './confirm-signature.ts';
+import { queueConfirmationSender } from './confirmation-emails.ts';
+import { registerEmbedRoutes } from './embed-routes.tsx';
+import { HexGridCache } from './hexmap.tsx';
+import { registerJsonRoutes, sendPetitionJson } from './json-routes.ts';
+import { listPetitions, petitionSorts, type PetitionSort } from './list-petitions.ts';
+import { constituencyTally, petitionBreakdown } from './petition-breakdown.ts';
+import { PetitionCache } from './petition-cache.ts';
+import { ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
+import { PetitionListPage, type ListTab } from './public/list-page.tsx';
+import { PetitionPage } from './public/petition-page.tsx';
+import { freshPetition, parsePetitionRef, PRIVATE_PAGE_CACHE, sendPublicPage, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
+import { SignPage } from './public/sign-form.tsx';
+import { RenderCache } from './render-cache.ts';
+import { mastodonHost, mastodonShareUrl } from './share-links.ts';
+import { registerSignRoutes } from './sign-routes.tsx';
+import { SignatureWriter } from './signature-writer.ts';
+import { PUBLISHED_STATES } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
-export function registerPetitionPublicRoutes(_app: FastifyInstance, _ctx: AppContext) {}
+export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {
+  const deps: PublicDeps = {
+    ctx,
+    petitions: new PetitionCache(ctx.db),
+    pages: new RenderCache(1000),
+    hexGrid: new HexGridCache(),
+    // One writer per app instance: concurrent signatures share its transactions.
+    writer: new SignatureWriter(ctx.db, {
+      rateLimits: {
+        burst: ctx.config.SIGN_RATE_BURST,
+        burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,
+        sustained: ctx.config.SIGN_RATE_SUSTAINED,
+        sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
+      },
+      onConfirmationsDue: queueConfirmationSender,
+      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
+    }),
+  };
+  registerListRoute(app, deps);
+  registerPetitionPageRoutes(app, deps);
+  registerSignRoutes(app, deps);
+  registerJsonRoutes(app, deps);
+  registerEmbedRoutes(app, deps);
+}
+
+const listQuery = z.object({
+  state: z.enum(['open', 'closed']).catch('open'),
+  sort: z.enum(petitionSorts).catch('popular'),
+  q: z
+    .string()
+    .catch('')
+    // eslint-disable-next-line no-control-regex
+    .transform((v) => v.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200)),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+function registerListRoute(app: FastifyInstance, deps: PublicDeps) {
+  app.get('/petitions', async (request, reply) => {
+    const query = listQuery.parse({ q: '', ...(request.query as object) });
+    const tab: ListTab = query.state;
+    const sort: PetitionSort = tab === 'closed' && query.sort === 'closing' ? 'popular' : query.sort;
+    const href = (change: { tab?: ListTab; sort?: PetitionSort; page?: number }) => {
+      const params = new URLSearchParams();
+      const t = change.tab ?? tab;
+      if (t !== 'open') params.set('state', t);
+      const s = change.sort ?? sort;
+      if (s !== 'popular' && !(t === 'closed' && s === 'closing')) params.set('sort', s);
+      if (query.q && change.tab === undefined) params.set('q', query.q);
+      const n = change.page ?? query.page;
+      if (n > 1) params.set('page', String(n));
+      const qs = params.toString();
+      return qs ? `/petitions?${qs}` : '/petitions';
+    };
+    const key = `list|${tab}|${sort}|${query.page}|${query.q}`;
+    return sendPublicPage(deps, request, reply, key, async () => {
+      const page = await listPetitions(deps.ctx.db, {
+        states: tab === 'open' ? ['open'] : PUBLISHED_STATES.filter((s) => s !== 'open'),
+        sort,
+        search: query.q,
+        page: query.page,
+        perPage: 20,
+      });
+      return <PetitionListPage page={page} tab={tab} sort={sort} search={query.q} href={href} />;
+    });
+  });
+}
+
+const constituencyCode = /^[A-Z]\d{8}$/;
+
+function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
+  const { ctx } = deps;
+
+  app.get<{ Params: { ref: string } }>('/petitions/:ref', async (request, reply) => {
+    const ref = parsePetitionRef(request.params.ref);
+    if (ref?.json) return sendPetitionJson(deps, request, reply);
+    const petition = await visiblePetition(deps, request.params.ref);
+    if (ref?.slug !== petition.slug) {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      return reply.redirect(`${petition.path}${query}`, 301);
+    }
+    return sendPublicPage(deps, request, reply, `page|${petition.id}`, async () => {
+      const [fresh, breakdown, grid] = await Promise.all([freshPetition(deps, petition.id), petitionBreakdown(ctx.db, petition.id), deps.hexGrid.get(ctx.db)]);
+      return <PetitionPage petition={fresh} breakdown={breakdown} grid={grid} baseUrl={ctx.config.BASE_URL} hearMoreWording={wordingFor(ctx, fresh)} />;
+    });
+  });
+
+  app.get<{ Params: { ref: string } }>('/petitions/:ref/sign', async (request, reply) => {
+    const petition = await visiblePetition(deps, request.params.ref);
+    if (petition.state !== 'open') return reply.redirect(petition.path, 303);
+    return sendPublicPage(deps, request, reply, `sign|${petition.id}`, async () => (
+      <SignPage petition={petition} hearMoreWording={wordingFor(ctx, petition)} />
+    ));
+  });
+
+  app.get<{ Params: { ref: string }; Querystring: { outcome?: string; in?: string } }>('/petitions/:ref/thank-you', async (request, reply) => {
+    const petition = await visiblePetition(deps, request.params.ref);
+    const outcome = thankYouOutcomes.find((o) => o === request.query.outcome) ?? 'signed';
+    const code = constituencyCode.test(String(request.query.in ?? '')) ? String(request.query.in) : undefined;
+    return sendPublicPage(deps, request, reply, `thanks|${petition.id}|${outcome}|${code ?? ''}`, async () => {
+      const tally = code ? await constituencyTally(ctx.db, petition.id, code) : undefined;
+      return <ThankYouPage petition={await freshPetition(deps, petition.id)} outcome={outcome} tally={tally} baseUrl={ctx.config.BASE_URL} />;
+    });
+  });
+
+  app.get<{ Params: { ref: string }; Querystring: { in?: string } }>('/petitions/:ref/confirmed', async (request, reply) => {
+    const petition = await visiblePetition(deps, request.params.ref);
+    const code = constituencyCode.test(String(request.query.in ?? '')) ? String(request.query.in) : undefined;
+    return sendPublicPage(deps, request, reply, `confirmed|${petition.id}|${code ?? ''}`, async () => {
+      const tally = code ? await constituencyTally(ctx.db, petition.id, code) : undefined;
+      return <ConfirmedPage petition={await freshPetition(deps, petition.id)} tally={tally} baseUrl={ctx.config.BASE_URL} />;
+    });
+  });
+
+  // The link in the confirmation email. It carries a token, so nothing here is cached or referred on.
+  app.get<{ Params: { publicId: string }; Querystring: { token?: unknown } }>('/signatures/:publicId/confirm', async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const token = typeof request.query.token === 'string' ? request.query.token : '';
+    const confirmation = await confirmSignature(ctx.db, ctx.secret, request.params.publicId, token);
+    const petition = await deps.petitions.get(confirmation.petitionId);
+    if (!petition) throw new DomainError('not_found', 'We could not find that petition.');
+    const query = confirmation.constituencyCode ? `?in=${encodeURIComponent(confirmation.constituencyCode)}` : '';
+    return reply.redirect(`${petition.path}/confirmed${query}`, 303);
+  });
+
+  app.get<{ Params: { ref: string }; Querystring: { instance?: unknown } }>('/petitions/:ref/share/mastodon', async (request, reply) => {
+    const petition = await visiblePetition(deps, request.params.ref);
+    const typed = request.query.instance;
+    if (typed === undefined) {
+      return sendPublicPage(deps, request, reply, `mastodon|${petition.id}`, async () => <MastodonSharePage petition={petition} />);
+    }
+    const host = typeof typed === 'string' ? mastodonHost(typed) : undefined;
+    if (!host) {
+      const message = 'Enter your Mastodon server’s address, like mastodon.social';
+      reply.header('cache-control', PRIVATE_PAGE_CACHE);
+      return reply.render(
+        <MastodonSharePage petition={petition} values={{ instance: typeof typed === 'string' ? typed : '' }} errors={{ instance: message }} />,
+        422,
+      );
+    }
+    return reply.redirect(mastodonShareUrl(host, ctx.config.BASE_URL, petition), 303);
+  });
+}

@@ -23,7 +23,8 @@ const personName = z
 export const signFormSchema = z
   .object({
     name: personName,
-    email: emailAddress(),
+    // eslint-disable-next-line no-control-regex
+    email: emailAddress().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter an email address in the correct format, like name@example.com' }),
     country: z
       .string()
       .trim()
@@ -35,15 +36,20 @@ export const signFormSchema = z
     hear_more: checkbox(),
     altcha: z.string().max(10_000).optional(),
   })
-  .superRefine((value, ctx) => {
-    if (value.country === UK) {
-      if (!value.postcode) {
+  // Runs even when other fields failed, so the error summary lists every problem at once.
+  .superRefine(
+    (value, ctx) => {
+      const country = typeof value.country === 'string' ? value.country.trim().toUpperCase() : '';
+      if (country !== '' && country !== UK) return;
+      const postcode = typeof value.postcode === 'string' ? value.postcode.trim() : '';
+      if (!postcode) {
         ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter your postcode' });
-      } else if (!isValidPostcode(value.postcode)) {
+      } else if (!isValidPostcode(postcode)) {
         ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter a real UK postcode, like SW1A 1AA' });
       }
-    }
-  });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export type SignForm = z.output<typeof signFormSchema>;
 
@@ -69,11 +75,14 @@ export function hearMoreWording(coalitionName: string, groupNames: string[]): st
   return `Email me about this and other campaigns from ${coalitionName}${groups}. I can unsubscribe at any time.`;
 }
 
-const consentTextIds = new Map<string, number>();
+/** Per database handle (tests run several databases in one process; ids differ between them). */
+const consentTextIds = new WeakMap<Q, Map<string, number>>();
 
 /** The id of a consent wording, stored once (the exact words shown are kept for the record). */
 export async function consentTextId(q: Q, wording: string): Promise<number> {
-  const cached = consentTextIds.get(wording);
+  let known = consentTextIds.get(q);
+  if (!known) consentTextIds.set(q, (known = new Map()));
+  const cached = known.get(wording);
   if (cached) return cached;
   const row = await q
     .insertInto('signature_consent_texts')
@@ -81,7 +90,7 @@ export async function consentTextId(q: Q, wording: string): Promise<number> {
     .onConflict((oc) => oc.column('wording').doUpdateSet({ wording }))
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (consentTextIds.size > 1000) consentTextIds.clear();
-  consentTextIds.set(wording, row.id);
+  if (known.size > 1000) known.clear();
+  known.set(wording, row.id);
   return row.id;
 }

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { resolvePostcodes, type PostcodePlace } from '../politics/postcodes.ts';
 import type { Db, Tx } from '../schema.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
+
+/** Why a stored signature is held back from the count until a moderator decides. */
+export type HeldReason = 'rate_limit' | 'unverified';
 
 /** A validated signature, ready to store. */
 export interface SignatureInput {
@@ -16,17 +21,12 @@ export interface SignatureInput {
   ip: string | null;
   hearMore: boolean;
   consentTextId: number | null;
+  /** Set when the signature must be held whatever the rate limit says (no proof of work while under attack). */
+  heldReason?: HeldReason | null;
 }
 
-export type PostcodePlace =
-  | { status: 'found'; constituencyCode: string | null; regionCode: string | null }
-  | { status: 'unknown' | 'terminated' | 'outside_uk' | 'malformed'; message: string };
-
-/** Looks up many postcodes in one query (politics capability). */
-export type ResolvePostcodes = (q: Tx, postcodes: string[]) => Promise<Map<string, PostcodePlace>>;
-
 export type SignOutcome =
-  /** Stored; a confirmation email will follow. `held`: over the rate limit, not counted until moderated. */
+  /** Stored; a confirmation email will follow. `held`: not counted until moderated (never shown to the signer). */
   | { kind: 'signed'; publicId: string; held: boolean; constituencyCode: string | null }
   /** Already signed and not yet confirmed: the confirmation email is sent again. */
   | { kind: 'resent'; publicId: string; constituencyCode: string | null }
@@ -48,13 +48,19 @@ interface Pending {
 }
 
 export interface SignatureWriterOptions {
-  resolvePostcodes: ResolvePostcodes;
   rateLimits: RateLimits;
-  /** Called inside each batch's transaction when confirmation emails became due (queue the sender). */
-  onConfirmationsDue: (tx: Tx) => Promise<void>;
+  /**
+   * Wakes the confirmation sender after a batch that made emails due has committed: at most once
+   * a second (with a trailing call), and outside the batch's transaction, so concurrent batches do
+   * not queue behind one job row. The due rows themselves are the durable record; a periodic
+   * sweep finds them even if a wake-up is lost.
+   */
+  onConfirmationsDue: (db: Db) => Promise<void>;
+  /** Reports a failed wake-up (the sweep still sends the mail). */
+  onWakeFailed?: (error: unknown) => void;
   /** Most signatures in one transaction. */
   maxBatch?: number;
-  /** Transactions in flight at once. */
+  /** Transactions in flight at once: while one waits for its commit to reach disk, the next runs. */
   maxConcurrent?: number;
 }
 
@@ -70,10 +76,15 @@ export class SignatureWriter {
   private inFlight = 0;
   private readonly maxBatch: number;
   private readonly maxConcurrent: number;
+  /** Batches whose commits made confirmation emails due, and how many of them a wake-up covers. */
+  private dueCommits = 0;
+  private wokenFor = 0;
+  private waking: Promise<void> | undefined;
+  private lastWake = 0;
 
   constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrent = options.maxConcurrent ?? 2;
+    this.maxConcurrent = options.maxConcurrent ?? 4;
   }
 
   submit(input: SignatureInput): Promise<SignOutcome> {
@@ -87,39 +98,96 @@ export class SignatureWriter {
     while (this.inFlight < this.maxConcurrent && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
-      this.write(batch)
-        .then(
-          (outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i]!)),
-          (error: unknown) => batch.forEach((p) => p.reject(error)),
-        )
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
+      this.write(batch).finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) void this.wakeSender();
+        this.pump();
+      });
     }
   }
 
-  private async write(batch: Pending[]): Promise<SignOutcome[]> {
-    return this.db.transaction().execute((tx) => writeBatch(tx, batch.map((p) => p.input), this.options));
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.transaction(batch.map((p) => p.input));
+      if (outcomes.some((o) => o.kind === 'signed' || o.kind === 'resent')) this.dueCommits++;
+      await this.wakeSender();
+      batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1 || !isDataError(error)) {
+        batch.forEach((p) => p.reject(error));
+        return;
+      }
+      // One signature the database refuses must not fail everyone else's: store each on its own.
+      for (const p of batch) {
+        try {
+          const [outcome] = await this.transaction([p.input]);
+          if (outcome!.kind === 'signed' || outcome!.kind === 'resent') this.dueCommits++;
+          await this.wakeSender();
+          p.resolve(outcome!);
+        } catch (single) {
+          p.reject(single);
+        }
+      }
+    }
   }
+
+  private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
+    return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options));
+  }
+
+  /**
+   * Queues the sender's wake-up after commits that made emails due, before answering them, so the
+   * mail is on its way when the signer sees "check your email". Under a spike most batches skip
+   * it: a wake-up still being queued covers every commit before it (its job can only run after
+   * it commits), and while other batches are running, the last of them to finish wakes for all.
+   */
+  private async wakeSender(): Promise<void> {
+    if (this.wokenFor === this.dueCommits || this.waking) return;
+    if (this.inFlight > 1 && Date.now() - this.lastWake < 100) return;
+    const covering = this.dueCommits;
+    this.lastWake = Date.now();
+    this.waking = this.options
+      .onConfirmationsDue(this.db)
+      .then(
+        () => {
+          this.wokenFor = Math.max(this.wokenFor, covering);
+        },
+        (error: unknown) => this.options.onWakeFailed?.(error),
+      )
+      .finally(() => {
+        this.waking = undefined;
+        // Commits made while this wake-up was being queued may need one of their own.
+        if (this.inFlight === 0) void this.wakeSender();
+      });
+    await this.waking;
+  }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection or the server. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 interface Row {
   index: number;
   input: SignatureInput;
+  /** Chosen before the insert, so rows of one batch can refer to each other. */
+  publicId: string;
   constituencyCode: string | null;
   regionCode: string | null;
-  held: boolean;
+  heldReason: HeldReason | null;
   slot: number;
 }
+
+const emailKey = (petitionId: number, canonicalEmail: string) => `${petitionId}|${canonicalEmail}`;
 
 /** Writes one batch in the caller's transaction; returns an outcome per input, in order. */
 export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: SignatureWriterOptions): Promise<SignOutcome[]> {
   const outcomes: Array<SignOutcome | undefined> = new Array(inputs.length);
   const petitionIds = [...new Set(inputs.map((i) => i.petitionId))].sort((a, b) => a - b);
 
-  // One writer per petition at a time across every process, so the per-address rate limit holds.
-  for (const id of petitionIds) await sql`select pg_advisory_xact_lock(7301, ${id})`.execute(tx);
+  await lockSigners(tx, inputs);
 
   const open = await sql<{ id: number }>`
     select id from petitions
@@ -127,22 +195,8 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
   const openIds = new Set(open.rows.map((r) => r.id));
 
   const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
-  const places = postcodes.length > 0 ? await options.resolvePostcodes(tx, postcodes) : new Map<string, PostcodePlace>();
-
-  const ips = [...new Set(inputs.flatMap((i) => (i.ip ? [i.ip] : [])))];
-  const recent = new Map<string, { inBurst: number; inSustained: number }>();
-  if (ips.length > 0) {
-    const { burstSeconds, sustainedSeconds } = options.rateLimits;
-    const counts = await sql<{ petition_id: number; ip: string; in_burst: number; in_sustained: number }>`
-      select petition_id, host(ip) as ip,
-        count(*) filter (where created_at > now() - make_interval(secs => ${burstSeconds}))::int as in_burst,
-        count(*)::int as in_sustained
-      from signatures
-      where petition_id = any(${petitionIds}::int[]) and ip = any(${ips}::inet[])
-        and created_at > now() - make_interval(secs => ${sustainedSeconds})
-      group by petition_id, ip`.execute(tx);
-    for (const c of counts.rows) recent.set(`${c.petition_id}|${c.ip}`, { inBurst: c.in_burst, inSustained: c.in_sustained });
-  }
+  const places = postcodes.length > 0 ? await resolvePostcodes(tx, postcodes) : new Map<string, PostcodePlace>();
+  const recent = await recentFromAddresses(tx, inputs, petitionIds, options.rateLimits);
 
   const rows: Row[] = [];
   inputs.forEach((input, index) => {
@@ -155,137 +209,185 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
     if (input.postcode) {
       const place = places.get(input.postcode);
       if (!place || place.status !== 'found') {
-        outcomes[index] = { kind: 'postcode', field: 'postcode', message: place?.message ?? 'Enter a real UK postcode' };
+        outcomes[index] = { kind: 'postcode', field: 'postcode', message: place?.message ?? 'Enter a real UK postcode, like SW1A 1AA' };
         return;
       }
       constituencyCode = place.constituencyCode;
       regionCode = place.regionCode;
     }
-    let held = false;
+    let heldReason: HeldReason | null = input.heldReason ?? null;
     if (input.ip) {
       const key = `${input.petitionId}|${input.ip}`;
       const seen = recent.get(key) ?? { inBurst: 0, inSustained: 0 };
-      held = overRateLimit(seen, options.rateLimits);
+      if (overRateLimit(seen, options.rateLimits)) heldReason ??= 'rate_limit';
       recent.set(key, { inBurst: seen.inBurst + 1, inSustained: seen.inSustained + 1 });
     }
-    rows.push({ index, input, constituencyCode, regionCode, held, slot: 1 });
+    rows.push({ index, input, publicId: randomUUID(), constituencyCode, regionCode, heldReason, slot: 1 });
   });
 
-  const inserted = await insertRows(tx, rows);
-  const conflicts = rows.filter((r) => !inserted.has(key(r)));
-  for (const row of rows) {
-    const publicId = inserted.get(key(row));
-    if (publicId) outcomes[row.index] = { kind: 'signed', publicId, held: row.held, constituencyCode: row.constituencyCode };
-  }
-
-  let due = inserted.size > 0;
-  if (conflicts.length > 0) {
-    due = (await settleConflicts(tx, conflicts, outcomes)) || due;
-  }
-  if (due) await options.onConfirmationsDue(tx);
+  await applyDuplicateRule(tx, rows, outcomes);
   return outcomes.map((o) => o ?? { kind: 'not-open' });
 }
 
-function key(row: Row): string {
-  return `${row.input.petitionId}|${row.input.canonicalEmail}|${row.slot}`;
+/**
+ * Locks, until this transaction ends, every client address and every canonical email of the
+ * batch on its petition, across every process: the rate limit and the duplicate rule then see
+ * every earlier signature from that address or email, while batches of other signers run at the
+ * same time. Keys are taken in one ascending order everywhere, so two batches cannot deadlock.
+ */
+async function lockSigners(tx: Tx, inputs: SignatureInput[]): Promise<void> {
+  const keys = new Set<string>();
+  for (const i of inputs) {
+    keys.add(`sign-email:${i.petitionId}:${i.canonicalEmail}`);
+    if (i.ip) keys.add(`sign-ip:${i.petitionId}:${i.ip}`);
+  }
+  await sql`select pg_advisory_xact_lock(k)
+    from (select distinct hashtextextended(key, 7301) as k from unnest(${[...keys]}::text[]) as key order by 1) as ordered`.execute(tx);
 }
 
-/** Multi-row insert; rows that hit the one-per-email index are left for the duplicate rule. */
-async function insertRows(tx: Tx, rows: Row[]): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  if (rows.length === 0) return result;
+function signed(row: Row): SignOutcome {
+  return { kind: 'signed', publicId: row.publicId, held: row.heldReason !== null, constituencyCode: row.constituencyCode };
+}
+
+/** Signatures already made from each address on each petition within the rate-limit periods. */
+async function recentFromAddresses(tx: Tx, inputs: SignatureInput[], petitionIds: number[], limits: RateLimits) {
+  const recent = new Map<string, { inBurst: number; inSustained: number }>();
+  const ips = [...new Set(inputs.flatMap((i) => (i.ip ? [i.ip] : [])))];
+  if (ips.length === 0) return recent;
+  const counts = await sql<{ petition_id: number; ip: string; in_burst: number; in_sustained: number }>`
+    select petition_id, host(ip) as ip,
+      count(*) filter (where created_at > now() - make_interval(secs => ${limits.burstSeconds}))::int as in_burst,
+      count(*)::int as in_sustained
+    from signatures
+    where petition_id = any(${petitionIds}::int[]) and ip = any(${ips}::inet[])
+      and created_at > now() - make_interval(secs => ${limits.sustainedSeconds})
+    group by petition_id, ip`.execute(tx);
+  for (const c of counts.rows) recent.set(`${c.petition_id}|${c.ip}`, { inBurst: c.in_burst, inSustained: c.in_sustained });
+  return recent;
+}
+
+/** Multi-row insert; rows that hit the one-per-email index are left for the duplicate rule. Returns the public ids stored. */
+async function insertRows(tx: Tx, rows: Row[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const col = <T>(pick: (r: Row) => T) => rows.map(pick);
-  const inserted = await sql<{ petition_id: number; canonical_email: string; household_slot: number; public_id: string }>`
-    insert into signatures (petition_id, name, email, canonical_email, household_slot, postcode, country_code,
+  const inserted = await sql<{ public_id: string }>`
+    insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, confirmation_due_at)
-    select petition_id, name, email, canonical_email, household_slot, postcode, country_code,
+    select petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, now()
     from unnest(
-      ${col((r) => r.input.petitionId)}::int[], ${col((r) => r.input.name)}::text[], ${col((r) => r.input.email)}::text[],
-      ${col((r) => r.input.canonicalEmail)}::text[], ${col((r) => r.slot)}::smallint[], ${col((r) => r.input.postcode)}::text[],
-      ${col((r) => r.input.countryCode)}::text[], ${col((r) => r.constituencyCode)}::text[], ${col((r) => r.regionCode)}::text[],
-      ${col((r) => r.input.ip)}::inet[], ${col((r) => (r.held ? 'rate_limit' : null))}::text[], ${col((r) => r.input.hearMore)}::boolean[],
-      ${col((r) => r.input.consentTextId)}::int[]
-    ) as v(petition_id, name, email, canonical_email, household_slot, postcode, country_code,
+      ${col((r) => r.input.petitionId)}::int[], ${col((r) => r.publicId)}::uuid[], ${col((r) => r.input.name)}::text[],
+      ${col((r) => r.input.email)}::text[], ${col((r) => r.input.canonicalEmail)}::text[], ${col((r) => r.slot)}::smallint[],
+      ${col((r) => r.input.postcode)}::text[], ${col((r) => r.input.countryCode)}::text[], ${col((r) => r.constituencyCode)}::text[],
+      ${col((r) => r.regionCode)}::text[], ${col((r) => r.input.ip)}::inet[], ${col((r) => r.heldReason)}::text[],
+      ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[]
+    ) as v(petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id)
     on conflict (petition_id, canonical_email, household_slot) do nothing
-    returning petition_id, canonical_email, household_slot, public_id`.execute(tx);
-  for (const r of inserted.rows) result.set(`${r.petition_id}|${r.canonical_email}|${r.household_slot}`, r.public_id);
-  return result;
+    returning public_id`.execute(tx);
+  return new Set(inserted.rows.map((r) => r.public_id));
+}
+
+interface Signer {
+  petition_id: number;
+  canonical_email: string;
+  name: string | null;
+  postcode: string | null;
+  household_slot: number;
+  state: string;
+  emails_sent: number;
+  public_id: string;
+  constituency_code: string | null;
+  held: boolean;
+  /** Stored by this batch (a repeat of it, such as a double click, gets the same answer). */
+  storedNow?: boolean;
+}
+
+async function signersOf(tx: Tx, rows: Row[]): Promise<Map<string, Signer[]>> {
+  const byEmail = new Map<string, Signer[]>();
+  if (rows.length === 0) return byEmail;
+  const existing = await sql<Signer>`
+    select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code,
+      held_reason is not null as held
+    from signatures
+    where (petition_id, canonical_email) in (
+      select * from unnest(${rows.map((r) => r.input.petitionId)}::int[], ${rows.map((r) => r.input.canonicalEmail)}::text[]))`.execute(tx);
+  for (const e of existing.rows) {
+    const k = emailKey(e.petition_id, e.canonical_email);
+    byEmail.set(k, [...(byEmail.get(k) ?? []), e]);
+  }
+  return byEmail;
 }
 
 /**
- * Applies the duplicate rule to signatures whose email has signed before: the same person has
- * their confirmation resent (up to five emails); a second member of the household signs in slot 2.
- * Returns whether any confirmation email became due.
+ * Applies the duplicate rule to each signature in arrival order, against every earlier one
+ * (stored before, or earlier in this batch): a new email signs; the same person again has their
+ * confirmation resent (up to five emails); a second member of the household (another name, the
+ * same postcode) signs too; a third is refused. Then stores the new rows in one insert.
  */
-async function settleConflicts(tx: Tx, conflicts: Row[], outcomes: Array<SignOutcome | undefined>): Promise<boolean> {
-  const existing = await sql<{
-    petition_id: number;
-    canonical_email: string;
-    name: string | null;
-    postcode: string | null;
-    household_slot: number;
-    state: string;
-    emails_sent: number;
-    public_id: string;
-    constituency_code: string | null;
-  }>`
-    select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code
-    from signatures
-    where (petition_id, canonical_email) in (
-      select * from unnest(${conflicts.map((r) => r.input.petitionId)}::int[], ${conflicts.map((r) => r.input.canonicalEmail)}::text[]))`.execute(tx);
-  const byEmail = new Map<string, typeof existing.rows>();
-  for (const e of existing.rows) {
-    const k = `${e.petition_id}|${e.canonical_email}`;
-    byEmail.set(k, [...(byEmail.get(k) ?? []), e]);
-  }
-
-  const household: Row[] = [];
-  const resend: string[] = [];
-  for (const row of conflicts) {
-    const signers = byEmail.get(`${row.input.petitionId}|${row.input.canonicalEmail}`) ?? [];
+async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>): Promise<void> {
+  const byEmail = await signersOf(tx, rows);
+  const toInsert: Row[] = [];
+  const resend = new Set<string>();
+  for (const row of rows) {
+    const k = emailKey(row.input.petitionId, row.input.canonicalEmail);
+    const signers = byEmail.get(k) ?? [];
     const decision = decideDuplicate(
       signers.map((s) => ({ name: s.name, postcode: s.postcode, householdSlot: s.household_slot })),
       row.input.name,
       row.input.postcode,
     );
-    if (decision.kind === 'household') {
-      household.push({ ...row, slot: 2 });
-    } else if (decision.kind === 'limit-reached') {
+    if (signers.length === 0 || decision.kind === 'household') {
+      const slot = [1, 2].find((n) => !signers.some((s) => s.household_slot === n))!;
+      const stored = { ...row, slot };
+      toInsert.push(stored);
+      byEmail.set(k, [...signers, signerOf(stored)]);
+      outcomes[row.index] = signed(stored);
+      continue;
+    }
+    if (decision.kind === 'limit-reached') {
       outcomes[row.index] = { kind: 'household-limit' };
+      continue;
+    }
+    const signer = signers.find((s) => s.household_slot === decision.slot) ?? signers[0]!;
+    if (signer.state === 'invalidated') {
+      outcomes[row.index] = { kind: 'household-limit' };
+    } else if (signer.storedNow) {
+      outcomes[row.index] = { kind: 'signed', publicId: signer.public_id, held: signer.held, constituencyCode: signer.constituency_code };
+    } else if (signer.state === 'validated') {
+      outcomes[row.index] = { kind: 'already-signed', constituencyCode: signer.constituency_code };
+    } else if (resend.has(signer.public_id) || signer.emails_sent < MAX_EMAILS_PER_SIGNATURE) {
+      resend.add(signer.public_id);
+      outcomes[row.index] = { kind: 'resent', publicId: signer.public_id, constituencyCode: signer.constituency_code };
     } else {
-      const signer = signers.find((s) => s.household_slot === decision.slot) ?? signers[0];
-      if (!signer || signer.state === 'invalidated') {
-        outcomes[row.index] = { kind: 'household-limit' };
-      } else if (signer.state === 'validated') {
-        outcomes[row.index] = { kind: 'already-signed', constituencyCode: signer.constituency_code };
-      } else if (signer.emails_sent >= MAX_EMAILS_PER_SIGNATURE || resend.includes(signer.public_id)) {
-        outcomes[row.index] = resend.includes(signer.public_id)
-          ? { kind: 'resent', publicId: signer.public_id, constituencyCode: signer.constituency_code }
-          : { kind: 'email-limit' };
-      } else {
-        resend.push(signer.public_id);
-        outcomes[row.index] = { kind: 'resent', publicId: signer.public_id, constituencyCode: signer.constituency_code };
-      }
+      outcomes[row.index] = { kind: 'email-limit' };
     }
   }
 
-  let due = false;
-  if (household.length > 0) {
-    const inserted = await insertRows(tx, household);
-    for (const row of household) {
-      const publicId = inserted.get(key(row));
-      outcomes[row.index] = publicId
-        ? { kind: 'signed', publicId, held: row.held, constituencyCode: row.constituencyCode }
-        : { kind: 'household-limit' };
-      if (publicId) due = true;
-    }
+  const inserted = await insertRows(tx, toInsert);
+  // Writers hold the lock of each email they sign, so a clash here would mean a row we could not see:
+  // answer "already signed" (and its repeats in this batch too) rather than ever count twice.
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome?.kind === 'signed' && !inserted.has(outcome.publicId)) outcomes[index] = { kind: 'already-signed', constituencyCode: null };
   }
-  if (resend.length > 0) {
+  if (resend.size > 0) {
     await sql`update signatures set confirmation_due_at = now()
-      where public_id = any(${resend}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`.execute(tx);
-    due = true;
+      where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`.execute(tx);
   }
-  return due;
+}
+
+function signerOf(row: Row): Signer {
+  return {
+    petition_id: row.input.petitionId,
+    canonical_email: row.input.canonicalEmail,
+    name: row.input.name,
+    postcode: row.input.postcode,
+    household_slot: row.slot,
+    state: 'pending',
+    emails_sent: 0,
+    public_id: row.publicId,
+    constituency_code: row.constituencyCode,
+    held: row.heldReason !== null,
+    storedNow: true,
+  };
 }

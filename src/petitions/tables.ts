@@ -41,6 +41,7 @@ export interface PetitionsTable {
   debate_date: Maybe<string>;
   debate_links: Maybe<string>;
   debate_outcome: Maybe<string>;
+  reopened_at: Maybe<Date>;
 }
 
 export interface PetitionGroupsTable {
@@ -99,6 +100,11 @@ export interface PetitionCountsTable {
   count: Generated<number>;
 }
 
+export interface PetitionChallengesSpentTable {
+  signature: string;
+  expires_at: Date;
+}
+
 export interface PetitionTables {
   petitions: PetitionsTable;
   petition_groups: PetitionGroupsTable;
@@ -106,4 +112,5 @@ export interface PetitionTables {
   signature_consent_texts: SignatureConsentTextsTable;
   signatures: SignaturesTable;
   petition_counts: PetitionCountsTable;
+  petition_challenges_spent: PetitionChallengesSpentTable;
 }

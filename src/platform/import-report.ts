@@ -14,7 +14,8 @@ export interface ImportSummary {
 
 export interface Importer {
   description: string;
-  run(ctx: AppContext, file: string): Promise<ImportSummary>;
+  /** `options`: the command line's import options (e.g. --purpose for people); importers ignore others'. */
+  run(ctx: AppContext, file: string, options?: Record<string, unknown>): Promise<ImportSummary>;
 }
 
 /**

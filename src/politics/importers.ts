@@ -1,4 +1,13 @@
 import type { Importer } from '../platform/import-report.ts';
+import { hexJsonImporter } from './import-hexjson.ts';
+import { mpsImporter } from './import-mps.ts';
+import { onspdImporter } from './import-onspd.ts';
+import { resultsImporter } from './import-results.ts';
 
-/** Importers for official UK data: filled in by the politics capability. */
-export const politicsImporters: Record<string, Importer> = {};
+/** `chorus import <kind> <file>` for official UK reference data (see the README, "UK reference data"). */
+export const politicsImporters: Record<string, Importer> = {
+  onspd: onspdImporter,
+  results: resultsImporter,
+  mps: mpsImporter,
+  hexjson: hexJsonImporter,
+};

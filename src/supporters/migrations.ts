@@ -166,5 +166,103 @@ export const supporterMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-11-24-0900-supporters-retention',
+    {
+      async up(db: Kysely<unknown>) {
+        // Retention sweeps: sign-ups never confirmed, and people inactive for months.
+        await sql`
+          create index consents_pending on consents (requested_at) where status = 'pending';
+          create index people_latest_action on people (latest_action_at) where erased_at is null and merged_into_id is null;
+          create index people_merged_into on people (merged_into_id) where merged_into_id is not null;
+        `.execute(db);
+      },
+    },
+  ],
+  [
+    '2026-11-24-1000-segment-indexes',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Segment counts (segments/compile-segment.ts) start from a set of people (by seat or
+          -- region) and check each other condition with a hash join over an index-only scan of one
+          -- side, or a per-person index probe. Measured on 1M people (npm run bench:segment).
+
+          -- Only live records take part in segments, and the id rides along: "the people in these 50
+          -- seats" is an index-only scan with no visits to the wide people rows.
+          create index people_live_constituency on people (constituency_code, id) where merged_into_id is null and erased_at is null;
+          create index people_live_region on people (region_code, id) where merged_into_id is null and erased_at is null;
+
+          -- "Signed petition 3 since June": one range of this index gives the signers (index-only),
+          -- which Postgres hashes against the people found so far.
+          create index person_actions_kind_subject_time on person_actions (kind, subject_id, occurred_at, person_id);
+          -- "Has this person done X (on Y) since Z?" for a small set of people: one probe each,
+          -- answered from the index (the subject rides along for the filter).
+          create index person_actions_person_kind on person_actions (person_id, kind, occurred_at) include (subject_id);
+
+          -- Per-person probes of tags and group connections, answered from the index. They replace
+          -- the single-column (person_id) indexes, which are their prefixes and so are no longer
+          -- needed for anything (including the cascades when a person is deleted).
+          create index taggings_person_tag on taggings (person_id, tag_id);
+          drop index taggings_person;
+          create index person_groups_person_group on person_groups (person_id, group_id);
+          drop index person_groups_person;
+          create index list_members_person_list on list_members (person_id, list_id);
+          drop index list_members_person;
+
+          -- "Has live consent for purpose P": only given consent is indexed, so both the hashed set
+          -- and the per-person probe skip withdrawn and pending rows without reading the table.
+          create index consents_given on consents (purpose_id, person_id) where status = 'given';
+        `.execute(db);
+      },
+    },
+  ],
+  [
+    '2026-11-24-1001-people-imports',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- A CSV import of people: the file (web uploads, so any worker can run it), the column
+          -- mapping, the consent the organiser vouches for, the dry-run report, and progress by
+          -- line number, so a run interrupted by a restart resumes after the last batch it committed.
+          create table people_imports (
+            id uuid primary key default gen_random_uuid(),
+            source text not null check (source in ('web', 'cli')),
+            file_name text not null,
+            file_sha256 text not null,
+            file_bytes bigint not null,
+            -- Web uploads only (at most 5 MB); emptied once the import is done. CLI imports read the file from disk.
+            content bytea,
+            -- Consent for this group's updates; null for the coalition's.
+            group_id integer references groups (id) on delete cascade,
+            wording text not null,
+            -- The day people agreed, as the organiser states it; null: each row's created date, or the import day.
+            agreed_on date,
+            extra_tags text[] not null default '{}',
+            list_id integer references lists (id) on delete set null,
+            mapping jsonb,
+            state text not null default 'uploaded'
+              check (state in ('uploaded', 'checked', 'queued', 'running', 'done', 'failed')),
+            report jsonb,
+            -- The last line of the file whose row is fully imported (1 is the header).
+            lines_done integer not null default 0,
+            counts jsonb not null default '{}',
+            problems jsonb not null default '[]',
+            error text,
+            created_by integer references organisers (id) on delete set null,
+            created_by_label text not null,
+            created_at timestamptz not null default now(),
+            checked_at timestamptz,
+            queued_at timestamptz,
+            started_at timestamptz,
+            heartbeat_at timestamptz,
+            finished_at timestamptz
+          );
+          create index people_imports_created on people_imports (created_at desc);
+          create index people_imports_unfinished on people_imports (file_sha256) where state <> 'done';
+        `.execute(db);
+      },
+    },
+  ],
   ['2026-11-24-1100-mailings', mailingsMigration],
 ];

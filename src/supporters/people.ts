@@ -31,36 +31,64 @@ export function splitName(name: string): { givenName: string; familyName: string
   return { givenName, familyName: parts.length > 0 ? parts.join(' ') : null };
 }
 
+/** The live (not merged, not erased) person with this canonical email, following merges. */
+export async function livePersonIdFor(q: Q, canonical: string): Promise<number | undefined> {
+  const row = await sql<{ id: number }>`
+    with recursive chain as (
+      select id, merged_into_id, 0 as depth from people where canonical_email = ${canonical}
+      union all
+      select p.id, p.merged_into_id, chain.depth + 1 from people p join chain on p.id = chain.merged_into_id where chain.depth < 20
+    )
+    select id from chain where merged_into_id is null order by depth limit 1`.execute(q);
+  return row.rows[0]?.id;
+}
+
+/** Fills in what we did not know and keeps the latest address details of a known person. */
+async function updateFacts(q: Q, id: number, facts: PersonFacts, at: Date): Promise<string> {
+  const row = await sql<{ public_id: string }>`
+    update people set
+      given_name = coalesce(${facts.givenName ?? null}::text, given_name),
+      family_name = case when ${facts.givenName ?? null}::text is not null then ${facts.familyName ?? null}::text else family_name end,
+      phone = coalesce(${facts.phone ?? null}::text, phone),
+      postcode = coalesce(${facts.postcode ?? null}::text, postcode),
+      constituency_code = case when ${facts.postcode ?? null}::text is not null then ${facts.constituencyCode ?? null}::text else constituency_code end,
+      region_code = case when ${facts.postcode ?? null}::text is not null then ${facts.regionCode ?? null}::text else region_code end,
+      country_code = coalesce(${facts.countryCode ?? null}::text, country_code),
+      email_status = case when ${facts.emailVerified ?? false} and email_status = 'unverified' then 'verified' else email_status end,
+      first_action_at = least(coalesce(first_action_at, ${at}), ${at}),
+      latest_action_at = greatest(coalesce(latest_action_at, ${at}), ${at}),
+      modified_at = now()
+    where id = ${id}
+    returning public_id`.execute(q);
+  return row.rows[0]!.public_id;
+}
+
 /**
  * Finds or creates the one person with this canonical email (every action lands on the same
- * record), filling in facts we did not know and keeping the latest address details.
+ * record, also when that address belonged to a record since merged into another), filling in
+ * facts we did not know and keeping the latest address details.
  */
 export async function upsertPerson(q: Q, facts: PersonFacts, at: Date = new Date()): Promise<PersonRef> {
   const canonical = canonicalEmail(facts.email);
-  const row = await sql<{ id: number; public_id: string; created: boolean }>`
-    insert into people (email, canonical_email, email_status, given_name, family_name, phone, postcode,
-      constituency_code, region_code, country_code, source_utm_source, source_utm_campaign, source_referrer,
-      source_method, first_action_at, latest_action_at)
-    values (${facts.email.trim()}, ${canonical}, ${facts.emailVerified ? 'verified' : 'unverified'},
-      ${facts.givenName ?? null}, ${facts.familyName ?? null}, ${facts.phone ?? null}, ${facts.postcode ?? null},
-      ${facts.constituencyCode ?? null}, ${facts.regionCode ?? null}, ${facts.countryCode ?? null},
-      ${facts.source?.utmSource ?? null}, ${facts.source?.utmCampaign ?? null}, ${facts.source?.referrer ?? null},
-      ${facts.source?.method ?? null}, ${at}, ${at})
-    on conflict (canonical_email) where canonical_email is not null and merged_into_id is null do update set
-      given_name = coalesce(excluded.given_name, people.given_name),
-      family_name = case when excluded.given_name is not null then excluded.family_name else people.family_name end,
-      phone = coalesce(excluded.phone, people.phone),
-      postcode = coalesce(excluded.postcode, people.postcode),
-      constituency_code = case when excluded.postcode is not null then excluded.constituency_code else people.constituency_code end,
-      region_code = case when excluded.postcode is not null then excluded.region_code else people.region_code end,
-      country_code = coalesce(excluded.country_code, people.country_code),
-      email_status = case when excluded.email_status = 'verified' and people.email_status = 'unverified' then 'verified' else people.email_status end,
-      first_action_at = least(people.first_action_at, excluded.first_action_at),
-      latest_action_at = greatest(people.latest_action_at, excluded.latest_action_at),
-      modified_at = now()
-    returning id, public_id, (xmax = 0) as created`.execute(q);
-  const r = row.rows[0]!;
-  return { id: r.id, publicId: r.public_id, created: r.created };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await livePersonIdFor(q, canonical);
+    if (existing !== undefined) return { id: existing, publicId: await updateFacts(q, existing, facts, at), created: false };
+    const inserted = await sql<{ id: number; public_id: string }>`
+      insert into people (email, canonical_email, email_status, given_name, family_name, phone, postcode,
+        constituency_code, region_code, country_code, source_utm_source, source_utm_campaign, source_referrer,
+        source_method, first_action_at, latest_action_at)
+      values (${facts.email.trim()}, ${canonical}, ${facts.emailVerified ? 'verified' : 'unverified'},
+        ${facts.givenName ?? null}, ${facts.familyName ?? null}, ${facts.phone ?? null}, ${facts.postcode ?? null},
+        ${facts.constituencyCode ?? null}, ${facts.regionCode ?? null}, ${facts.countryCode ?? null},
+        ${facts.source?.utmSource ?? null}, ${facts.source?.utmCampaign ?? null}, ${facts.source?.referrer ?? null},
+        ${facts.source?.method ?? null}, ${at}, ${at})
+      on conflict (canonical_email) where canonical_email is not null and merged_into_id is null do nothing
+      returning id, public_id`.execute(q);
+    const row = inserted.rows[0];
+    if (row) return { id: row.id, publicId: row.public_id, created: true };
+    // Another request created this person a moment ago: update that record instead.
+  }
+  throw new Error('Could not find or create the person');
 }
 
 export interface ActionProps {
@@ -70,12 +98,17 @@ export interface ActionProps {
   groupId?: number | null;
   occurredAt?: Date;
   detail?: Record<string, unknown>;
+  /** False for things done to the record rather than by the person (an organiser's edit, a merge). */
+  byPerson?: boolean;
 }
 
-/** Adds an entry to a person's timeline and connects them to the action's group. */
-export async function recordAction(q: Q, personId: number, action: ActionProps): Promise<void> {
+/**
+ * Adds an entry to a person's timeline, moves their first/latest action dates, and connects
+ * them to the action's group. Returns the entry's id.
+ */
+export async function recordAction(q: Q, personId: number, action: ActionProps): Promise<number> {
   const at = action.occurredAt ?? new Date();
-  await q
+  const row = await q
     .insertInto('person_actions')
     .values({
       person_id: personId,
@@ -86,8 +119,14 @@ export async function recordAction(q: Q, personId: number, action: ActionProps):
       occurred_at: at,
       detail: JSON.stringify(action.detail ?? {}),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (action.byPerson !== false) {
+    await sql`update people set first_action_at = least(coalesce(first_action_at, ${at}), ${at}),
+      latest_action_at = greatest(coalesce(latest_action_at, ${at}), ${at}) where id = ${personId}`.execute(q);
+  }
   if (action.groupId) await connectToGroups(q, personId, [action.groupId], at);
+  return row.id;
 }
 
 /** Connects a person to groups (group organisers then see them). */

@@ -1,5 +1,157 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { findGroupBySlug, type Group } from '../coalition/groups.ts';
 import type { AppContext } from '../context.ts';
+import { DomainError, notFound } from '../platform/http/errors.ts';
+import { formList, formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './preferences-views.tsx';
+import { personForPreferences, preferencesOf, readUnsubscribe, savePreferences, unsubscribe, withdrawAll } from './preferences.ts';
+import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
+import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, type ConsentBox } from './signup-form.ts';
+import { CheckEmailPage, ConfirmSignUpPage, EmbedSubscribePage, GroupSubscribePage, JoinPage, SignUpConfirmedPage } from './signup-views.tsx';
+import { preferencesUrl } from './subscriber-tokens.ts';
+
+/** Lets any site frame this response (the embeddable form); every other page refuses framing. */
+async function allowFraming(_request: FastifyRequest, reply: FastifyReply) {
+  const csp = String(reply.getHeader('content-security-policy') ?? '');
+  reply.header('content-security-policy', csp.replace(/frame-ancestors [^;]*/, 'frame-ancestors *'));
+  reply.removeHeader('x-frame-options');
+}
+
+type FormPage = (props: { boxes: ConsentBox[]; arrival: Record<string, string>; errors?: FieldErrors; values?: FormValues; group?: Group }) => VNode;
+
+interface SignUpForm {
+  path: string;
+  method: string;
+  embed: boolean;
+  /** The group the form subscribes to (from the URL), or null for the coalition. */
+  group(request: FastifyRequest): Promise<Group | null>;
+  page: FormPage;
+}
+
+async function groupFromUrl(ctx: AppContext, request: FastifyRequest): Promise<Group> {
+  const group = await findGroupBySlug(ctx.db, (request.params as { slug: string }).slug);
+  if (!group) throw notFound('group');
+  return group;
+}
 
 /** Public sign-up forms, double opt-in confirmation, preferences and one-click unsubscribe. */
-export function registerSupporterPublicRoutes(_app: FastifyInstance, _ctx: AppContext) {}
+export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppContext) {
+  const forms: SignUpForm[] = [
+    { path: '/join', method: 'form:join', embed: false, group: async () => null, page: (p) => <JoinPage {...p} /> },
+    {
+      path: '/groups/:slug/subscribe',
+      method: 'form:group-subscribe',
+      embed: false,
+      group: (request) => groupFromUrl(ctx, request),
+      page: (p) => <GroupSubscribePage {...p} group={p.group!} />,
+    },
+    {
+      path: '/embed/subscribe/:slug',
+      method: 'form:embed',
+      embed: true,
+      group: (request) => groupFromUrl(ctx, request),
+      page: (p) => <EmbedSubscribePage {...p} group={p.group!} />,
+    },
+  ];
+
+  for (const form of forms) {
+    const hooks = form.embed ? { onRequest: allowFraming } : {};
+    app.get(form.path, hooks, async (request, reply) => {
+      const group = await form.group(request);
+      const boxes = await consentBoxes(ctx.db, await ctx.brand.get(), group?.id ?? null);
+      const arrival = arrivalSource(request.query, request.headers.referer);
+      return reply.header('cache-control', 'no-store').render(form.page({ boxes, arrival, group: group ?? undefined }));
+    });
+
+    app.post(form.path, { ...hooks, config: { csrf: 'origin' } }, async (request, reply) => {
+      const group = await form.group(request);
+      const brand = await ctx.brand.get();
+      const boxes = await consentBoxes(ctx.db, brand, group?.id ?? null);
+      const arrival = arrivalSource({}, undefined);
+      const parsed = parseForm(signUpFormSchema, request.body);
+      if (!parsed.ok) return reply.render(form.page({ boxes, arrival, errors: parsed.errors, values: parsed.values, group: group ?? undefined }), 422);
+      const checked = await checkSignUp(ctx.db, parsed.value, boxes);
+      if (!checked.ok) {
+        return reply.render(form.page({ boxes, arrival, errors: checked.errors, values: formValues(request.body), group: group ?? undefined }), 422);
+      }
+      await ctx.db.transaction().execute((tx) =>
+        signUp(tx, { ...checked.request, method: form.method, ip: request.ip }, { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret }),
+      );
+      return reply.render(<CheckEmailPage email={parsed.value.email} embed={form.embed} />);
+    });
+  }
+
+  // The email link shows a button: mail scanners that open links must not confirm on their own.
+  app.get('/subscribe/confirm/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const pending = await readSignUp(ctx.db, ctx.secret, token);
+    return reply.header('cache-control', 'no-store').render(<ConfirmSignUpPage token={token} purposes={pending.purposes} />);
+  });
+
+  app.post('/subscribe/confirm/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const confirmed = await ctx.db.transaction().execute((tx) => confirmSignUp(tx, ctx.secret, token, request.ip));
+    return reply.render(
+      <SignUpConfirmedPage
+        purposes={confirmed.purposes}
+        alreadyConfirmed={confirmed.alreadyConfirmed}
+        preferencesHref={preferencesUrl('', ctx.secret, confirmed.personPublicId)}
+      />,
+    );
+  });
+
+  app.get('/preferences/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const person = await personForPreferences(ctx.db, ctx.secret, token);
+    const lines = await preferencesOf(ctx.db, person.id, await ctx.brand.get());
+    const saved = (request.query as { saved?: string }).saved;
+    return reply
+      .header('cache-control', 'no-store')
+      .render(<PreferencesPage token={token} email={person.email ?? ''} lines={lines} saved={saved === 'saved' || saved === 'withdrawn-all' ? saved : undefined} />);
+  });
+
+  // Protected by the token itself and by the Origin check: no cookie is needed.
+  app.post('/preferences/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const person = await personForPreferences(ctx.db, ctx.secret, token);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const action = body.action;
+    if (action !== 'save' && action !== 'withdraw-all') throw new DomainError('bad_request', 'Choose “Save my preferences” or “Unsubscribe from everything”.');
+    const brand = await ctx.brand.get();
+    await ctx.db.transaction().execute(async (tx) => {
+      if (action === 'withdraw-all') return withdrawAll(tx, person, request.ip);
+      const chosen = new Map<number, number | undefined>();
+      for (const value of formList(body, 'purposes')) {
+        const purposeId = Number(value);
+        if (!Number.isSafeInteger(purposeId)) continue;
+        const wordingId = Number(body[`wording_${purposeId}`]);
+        chosen.set(purposeId, Number.isSafeInteger(wordingId) ? wordingId : undefined);
+      }
+      return savePreferences(tx, person, brand, chosen, request.ip);
+    });
+    return reply.redirect(`/preferences/${token}?saved=${action === 'save' ? 'saved' : 'withdrawn-all'}`, 303);
+  });
+
+  app.get('/unsubscribe/:token', async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const found = await readUnsubscribe(ctx.db, ctx.secret, token);
+    return reply.header('cache-control', 'no-store').render(<UnsubscribePage token={token} purpose={found.purpose} email={found.person.email ?? ''} />);
+  });
+
+  // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` from anywhere, with no
+  // cookies; the signed token is the authority, so there is no CSRF or Origin check.
+  app.post('/unsubscribe/:token', { config: { csrf: 'none' } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body['List-Unsubscribe'] !== 'One-Click') {
+      throw new DomainError('bad_request', 'Send List-Unsubscribe=One-Click to unsubscribe.', {
+        problems: [{ field: 'List-Unsubscribe', message: 'Send List-Unsubscribe=One-Click to unsubscribe' }],
+      });
+    }
+    const done = await ctx.db.transaction().execute((tx) => unsubscribe(tx, ctx.secret, token, request.ip));
+    return reply
+      .code(200)
+      .render(<UnsubscribedPage purpose={done.purpose} changed={done.changed} preferencesHref={preferencesUrl('', ctx.secret, done.person.publicId)} />);
+  });
+}

@@ -68,3 +68,23 @@ export function unsubscribeHeaders(baseUrl: string, secret: string, grant: Unsub
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }
+
+/** The link in a double opt-in email: confirms the consents asked for in one sign-up. */
+export function signUpConfirmationToken(secret: string, personPublicId: string, signUpId: number): string {
+  const body = `${personPublicId}.${signUpId}`;
+  return `${body}.${sign(secret, `signup:${body}`)}`;
+}
+
+export function readSignUpConfirmationToken(secret: string, token: string): { personPublicId: string; signUpId: number } | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [personPublicId, id, mac] = parts as [string, string, string];
+  if (!same(mac, sign(secret, `signup:${personPublicId}.${id}`))) return undefined;
+  const signUpId = Number(id);
+  if (!Number.isSafeInteger(signUpId)) return undefined;
+  return { personPublicId, signUpId };
+}
+
+export function signUpConfirmationUrl(baseUrl: string, secret: string, personPublicId: string, signUpId: number): string {
+  return `${baseUrl}/subscribe/confirm/${signUpConfirmationToken(secret, personPublicId, signUpId)}`;
+}

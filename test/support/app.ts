@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { BrandCache } from '../../src/coalition/brand.ts';
@@ -21,10 +22,26 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment for loadConfig (SMTP_URL, BASE_URL...). */
   env?: Record<string, string>;
+  /** Adds test-only routes to this app instance (never to the product) before it starts. */
+  routes?: (app: FastifyInstance) => void;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', BASE_URL: 'http://chorus.test', CHORUS_SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+}
+
+/**
+ * graphile-worker's one-shot run can return just before it has recorded a job's outcome (a retry
+ * time after a failure, the removal of a finished job); wait for that, so tests see settled state.
+ */
+async function jobOutcomesRecorded(database: TestDatabase): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const locked = await sql`select 1 from graphile_worker._private_jobs where locked_at is not null limit 1`.execute(database.db);
+    if (locked.rows.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('Jobs were still locked 5 s after the run finished');
 }
 
 /** A real Chorus app on a fresh database of its own; requests go through app.inject(). */
@@ -41,12 +58,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     brand: new BrandCache(database.db, 0),
   };
   const app = await buildApp(ctx);
+  options.routes?.(app);
   await app.ready();
   return {
     app,
     ctx,
     database,
-    runJobs: () => runDueJobs(ctx, allJobs),
+    async runJobs() {
+      await runDueJobs(ctx, allJobs);
+      await jobOutcomesRecorded(database);
+    },
     async close() {
       await app.close();
       ctx.mailer.close();

@@ -114,7 +114,8 @@ function waitForExit(child: ChildProcess): Promise<{ code: number | null; output
   });
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on (just now). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -125,7 +126,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id exists (ours or another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -192,6 +194,27 @@ async function ensureDatabase(password: string, port: number, database: string) 
   }
 }
 
+/**
+ * The system user PostgreSQL runs as (when user namespaces are unavailable) must be able to walk
+ * down to the cluster folder. Our own folder is opened for passing through (not for listing);
+ * a closed folder above it is the person's to change, so we say which one.
+ */
+function openPathFor(runAs: { uid: number; gid: number }, dataDir: string) {
+  fs.chmodSync(dataDir, 0o711);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const stat = fs.statSync(dir);
+    const bit = stat.uid === runAs.uid ? 0o100 : stat.gid === runAs.gid ? 0o010 : 0o001;
+    if ((stat.mode & bit) === 0) {
+      throw new Error(
+        `PostgreSQL cannot run as root and user namespaces are not available here, so it runs as the system user "${FALLBACK_OS_USER}", ` +
+          `which cannot enter ${dir}. Put CHORUS_DATA_DIR in a folder other users can pass through (for example /var/lib/chorus), ` +
+          `run Chorus as a normal user, or set DATABASE_URL.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 async function initialise(bins: Binaries, runAs: RunAs, pgdata: string, passwordFile: string, log: (l: string) => void) {
   log(`Initialising the embedded PostgreSQL cluster in ${pgdata} ...`);
   fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
@@ -245,6 +268,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const bins = await binaries();
   const runAs = decideRunAs();
+  if (runAs.kind === 'user') openPathFor(runAs, dataDir);
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
     await initialise(bins, runAs, pgdata, passwordFile, log);
   } else if (runAs.kind === 'user') {

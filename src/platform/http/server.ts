@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
-import { DomainError } from './errors.ts';
+import { DomainError, invalidField } from './errors.ts';
 
 export interface UploadedFile {
   filename: string;
@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   /** Renders the error page for a status (404, 403, 500...) in the brand. */
   errorPage: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => VNode;
   buildPageContext: (request: FastifyRequest, reply: FastifyReply, asset: (name: string) => string) => PageContext;
+  /** Resolves when the database answers; rejects otherwise. Served as GET /healthz. */
+  checkDatabase: () => Promise<unknown>;
 }
 
 /** Hash-stamped URLs for files in public/, so they can be cached for a year. */
@@ -68,6 +70,19 @@ export function assetUrls(publicDir: string): (name: string) => string {
     }
     return url;
   };
+}
+
+/**
+ * The database could not be reached (server down or restarting, database gone, pool closed or
+ * exhausted): the service is unavailable for a while, not broken.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // ECONN*: no server; 57P0x: shutting down / cannot connect now; 3D000: database gone; 08xxx: connection failures.
+    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|57P0[1-3]|3D000|08\w{3})$/.test(code)) return true;
+  }
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(message);
 }
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -105,6 +120,14 @@ function describeFrameworkError(error: { code?: string; statusCode?: number; mes
       if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
         return { status: 400, message: 'The request body could not be read.' };
       }
+      // Busboy (multipart) reports a malformed upload with plain errors.
+      if (/^(Multipart: |Malformed part header|Unexpected end of (form|multipart data))/.test(error.message)) {
+        return { status: 400, message: 'The form upload could not be read. Go back and send the form again.' };
+      }
+      // PostgreSQL refused a value it cannot store (an invalid character, an overlong code).
+      if (error.code === '22021' || error.code === '22P05' || error.code === '22001') {
+        return { status: 400, message: 'The request contains a character or value we cannot store.' };
+      }
       return undefined;
   }
 }
@@ -126,6 +149,20 @@ export function sameOrigin(request: FastifyRequest, baseUrl: string): boolean {
   return true;
 }
 
+/**
+ * PostgreSQL text cannot hold the NUL character, so a NUL smuggled into an address, query, form
+ * or JSON body would fail deep in a query. Finds the first one, naming where it is.
+ */
+export function findNulCharacter(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+  if (!value || typeof value !== 'object' || depth > 8 || Buffer.isBuffer(value)) return undefined;
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    const found = findNulCharacter(inner, Array.isArray(value) ? path || key : path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -142,6 +179,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // Per-request lines only when debugging: at spike rates they would drown everything else.
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  // Answered before every other hook (sessions, brand), which need the database themselves: a
+  // load balancer asking during an outage gets a 503 saying so, not a failure in some hook.
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', database: 'ok' }));
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== '/healthz') return;
+    try {
+      await options.checkDatabase();
+    } catch {
+      return reply.code(503).header('cache-control', 'no-store').send({ status: 'error', database: 'unreachable' });
+    }
   });
 
   await app.register(fastifyCookie, { secret: options.secret });
@@ -208,6 +257,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
 
+  app.addHook('preValidation', (request, _reply, done) => {
+    const field = findNulCharacter(request.params) ?? findNulCharacter(request.query) ?? findNulCharacter(request.body);
+    done(field ? invalidField(field, `${field} must not contain the invisible NUL character`) : undefined);
+  });
+
   // Every unsafe request proves where it came from (see FastifyContextConfig.csrf).
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
@@ -236,6 +290,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       code = error.code;
       problems = error.problems;
       if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+    } else if (isDatabaseUnavailable(error)) {
+      status = 503;
+      message = 'The service is not available at the moment. Please try again in a few minutes.';
+      code = 'unavailable';
+      reply.header('retry-after', '60');
     } else {
       const known = describeFrameworkError(error as { code?: string; statusCode?: number; message: string });
       if (known) {

@@ -1,5 +1,5 @@
 import type { ComponentChildren, VNode } from 'preact';
-import { usePage } from './context.ts';
+import { usePage, type NavLink } from './context.ts';
 import { CsrfField } from './components.tsx';
 
 export interface LayoutProps {
@@ -8,7 +8,7 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** Extra tags for <head> (Open Graph, alternate links). */
   head?: VNode | VNode[];
-  /** Scripts (same-origin, no inline script) for progressive enhancement. */
+  /** Extra scripts (same-origin, no inline script) for progressive enhancement; app.js is always loaded. */
   scripts?: string[];
   /** Wider main column for admin tables. */
   wide?: boolean;
@@ -21,6 +21,8 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
   const { brand, viewer } = page;
   const fullTitle = title === brand.name ? brand.name : `${title} – ${brand.name}`;
   const nav = viewer ? page.adminNav : [];
+  const currentPublic = currentLink(page.path, page.publicNav);
+  const currentAdmin = currentLink(page.path, nav);
   return (
     <html lang="en-GB">
       <head>
@@ -31,7 +33,7 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
         <link rel="stylesheet" href={`/brand.css?v=${brand.version}`} />
         <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
         {head}
-        {scripts.map((src) => (
+        {[...new Set(['app.js', ...scripts])].map((src) => (
           <script src={page.asset(src)} defer />
         ))}
       </head>
@@ -49,7 +51,7 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
               <ul>
                 {page.publicNav.map((link) => (
                   <li>
-                    <a href={link.href} aria-current={isCurrent(page.path, link.href) ? 'page' : undefined}>
+                    <a href={link.href} aria-current={link.href === currentPublic ? 'page' : undefined}>
                       {link.label}
                     </a>
                   </li>
@@ -65,7 +67,7 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
                 <ul>
                   {nav.map((link) => (
                     <li>
-                      <a href={link.href} aria-current={isCurrent(page.path, link.href) ? 'page' : undefined}>
+                      <a href={link.href} aria-current={link.href === currentAdmin ? 'page' : undefined}>
                         {link.label}
                       </a>
                     </li>
@@ -125,6 +127,14 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
 
 function isCurrent(path: string, href: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+}
+
+/** The nav link for the section this page is in: the most specific match (Mail, not Dashboard, on /admin/mail/3). */
+function currentLink(path: string, links: NavLink[]): string | undefined {
+  return links
+    .filter((link) => isCurrent(path, link.href))
+    .map((link) => link.href)
+    .sort((a, b) => b.length - a.length)[0];
 }
 
 export function roleLabel(role: 'admin' | 'organiser' | 'moderator'): string {

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { notFound } from '../platform/http/errors.ts';
+import { requireRole } from '../platform/http/guards.ts';
+import { uploadedFile } from '../platform/media.ts';
+import { formValues, parseForm } from '../platform/web/forms.ts';
+import { PER_PAGE, idFrom, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
+import { deleteGroup } from './delete-group.ts';
+import { groupForEditing, groupManagerRoles } from './group-access.ts';
+import { DeleteGroupPage, GroupFormPage, GroupsAdminPage } from './group-admin-views.tsx';
+import { groupIdsFor, listGroupPage } from './groups.ts';
+import { createGroup, groupInputSchema, updateGroup } from './save-group.ts';
+
+function groupIdParam(request: FastifyRequest): number {
+  const id = idFrom((request.params as { id: string }).id);
+  if (id === undefined) throw notFound('group');
+  return id;
+}
+
+/** Managing member groups: admins every group, group organisers their own; moderators not at all. */
+export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) {
+  const managers = { preHandler: requireRole(...groupManagerRoles) };
+  const admins = { preHandler: requireRole('admin') };
+
+  app.get('/admin/groups', managers, async (request, reply) => {
+    const viewer = request.viewer!;
+    const page = pageFrom(request.query);
+    const { groups, total } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page, perPage: PER_PAGE });
+    return reply.render(
+      <GroupsAdminPage groups={groups} total={total} page={page} totalPages={pageCount(total)} isAdmin={viewer.role === 'admin'} query={request.query} />,
+    );
+  });
+
+  app.get('/admin/groups/new', managers, async (_request, reply) => reply.render(<GroupFormPage />));
+
+  app.post('/admin/groups/new', managers, async (request, reply) => {
+    const form = parseForm(groupInputSchema, request.body);
+    if (!form.ok) return reply.render(<GroupFormPage errors={form.errors} values={form.values} />, 422);
+    const saved = await saveOrFieldErrors(() =>
+      ctx.db.transaction().execute((tx) => createGroup(tx, { actor: request.viewer!, input: form.value, logo: uploadedFile(request.body, 'logo') })),
+    );
+    if (!saved.ok) return reply.render(<GroupFormPage errors={saved.errors} values={formValues(request.body)} />, 422);
+    return reply.redirect('/admin/groups?notice=created', 303);
+  });
+
+  app.get('/admin/groups/:id', managers, async (request, reply) => {
+    const group = await groupForEditing(ctx.db, request.viewer!, groupIdParam(request));
+    return reply.render(<GroupFormPage group={group} canDelete={request.viewer!.role === 'admin'} query={request.query} />);
+  });
+
+  app.post('/admin/groups/:id', managers, async (request, reply) => {
+    const viewer = request.viewer!;
+    const group = await groupForEditing(ctx.db, viewer, groupIdParam(request));
+    const canDelete = viewer.role === 'admin';
+    const form = parseForm(groupInputSchema, request.body);
+    if (!form.ok) return reply.render(<GroupFormPage group={group} errors={form.errors} values={form.values} canDelete={canDelete} />, 422);
+    const saved = await saveOrFieldErrors(() =>
+      ctx.db.transaction().execute(async (tx) => {
+        // Checked again inside the transaction: the group may have gone meanwhile.
+        const current = await groupForEditing(tx, viewer, group.id);
+        return updateGroup(tx, { actor: viewer, group: current, input: form.value, logo: uploadedFile(request.body, 'logo') });
+      }),
+    );
+    if (!saved.ok) return reply.render(<GroupFormPage group={group} errors={saved.errors} values={formValues(request.body)} canDelete={canDelete} />, 422);
+    return reply.redirect(`/admin/groups/${group.id}?notice=updated`, 303);
+  });
+
+  app.get('/admin/groups/:id/delete', admins, async (request, reply) => {
+    const group = await groupForEditing(ctx.db, request.viewer!, groupIdParam(request));
+    return reply.render(<DeleteGroupPage group={group} />);
+  });
+
+  app.post('/admin/groups/:id/delete', admins, async (request, reply) => {
+    const viewer = request.viewer!;
+    const id = groupIdParam(request);
+    await ctx.db.transaction().execute(async (tx) => deleteGroup(tx, { actor: viewer, group: await groupForEditing(tx, viewer, id) }));
+    return reply.redirect('/admin/groups?notice=deleted', 303);
+  });
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { conflict } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { confirmedSigners, constituencyCountsCsv, exportFileName, recordExport, signerNamesCsv } from '../export-signatures.ts';
+import { petitionFor } from '../petition-access.ts';
+import type { Petition } from '../store.ts';
+import { SIGNED_STATES } from '../transitions.ts';
+import { ExportsPage, printableNamesStream } from './exports-page.tsx';
+import { petitionIdOf, viewerOf } from './shared.tsx';
+
+/** Downloads for a hand-in: names with constituency (CSV or printable), counts by constituency. Every one is audited. */
+export function registerExportRoutes(app: FastifyInstance, ctx: AppContext) {
+  const makers = { preHandler: requireRole('admin', 'organiser') };
+
+  async function exportable(request: FastifyRequest): Promise<Petition> {
+    const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'export');
+    if (!SIGNED_STATES.includes(petition.state)) throw conflict('This petition has not opened, so it has no signatures yet.');
+    return petition;
+  }
+
+  function csvReply(reply: FastifyReply, fileName: string) {
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .header('cache-control', 'no-store');
+  }
+
+  app.get('/admin/petitions/:id/exports', makers, async (request, reply) => reply.render(<ExportsPage petition={await exportable(request)} />));
+
+  app.get('/admin/petitions/:id/exports/names.csv', makers, async (request, reply) => {
+    const petition = await exportable(request);
+    await recordExport(ctx.db, viewerOf(request), petition.id, 'names-csv');
+    return csvReply(reply, exportFileName(petition.id, petition.slug, 'names')).send(signerNamesCsv(ctx.db, petition.id));
+  });
+
+  app.get('/admin/petitions/:id/exports/constituencies.csv', makers, async (request, reply) => {
+    const petition = await exportable(request);
+    await recordExport(ctx.db, viewerOf(request), petition.id, 'constituency-counts-csv');
+    return csvReply(reply, exportFileName(petition.id, petition.slug, 'constituencies')).send(constituencyCountsCsv(ctx.db, petition.id));
+  });
+
+  app.get('/admin/petitions/:id/exports/print', makers, async (request, reply) => {
+    const petition = await exportable(request);
+    await recordExport(ctx.db, viewerOf(request), petition.id, 'names-print');
+    const html = printableNamesStream(petition, request.pageContext(reply), confirmedSigners(ctx.db, petition.id));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  });
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { conflict, forbidden } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { parseForm, formValues } from '../../platform/web/forms.ts';
+import { heldCount, moderationQueue } from '../admin-store.ts';
+import { changePetitionState, type ChangePetitionStateProps } from '../change-petition-state.ts';
+import { mayTransition, petitionFor } from '../petition-access.ts';
+import { rejectionReasons, type RejectionCode } from '../states.ts';
+import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
+import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
+import { OverviewPage } from './overview-page.tsx';
+import { fieldErrorsOf, noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+
+const PER_PAGE = 20;
+
+const rejectFormSchema = z.object({
+  code: z.enum(Object.keys(rejectionReasons) as [RejectionCode, ...RejectionCode[]], { message: 'Choose why the petition is being rejected' }),
+  details: z
+    .string({ message: 'Explain the decision' })
+    .trim()
+    .min(1, { message: 'Explain the decision' })
+    .max(1000, { message: 'The explanation must be 1,000 characters or fewer' }),
+});
+
+const reopenFormSchema = z.object({ closing_date: z.string().trim().optional().transform((v) => (v ? v : undefined)) });
+
+const noticeFor: Record<PetitionTransition, string> = {
+  submit: 'submitted',
+  approve: 'approved',
+  reject: 'rejected',
+  hide: 'hidden',
+  close: 'closed',
+  reopen: 'reopened',
+};
+
+/** The moderation queue and every change of state (submit, approve, reject, hide, close, reopen). */
+export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) {
+  const anyone = { preHandler: requireRole() };
+  const moderators = { preHandler: requireRole('admin', 'moderator') };
+
+  app.get('/admin/moderation', moderators, async (request, reply) =>
+    reply.render(<ModerationQueuePage result={await moderationQueue(ctx.db, pageOf(request), PER_PAGE)} notice={noticeOf(request)} />),
+  );
+
+  /** Applies a transition; a decision on a petition from the queue goes back to the queue. */
+  async function transition(props: ChangePetitionStateProps): Promise<string> {
+    const before = await ctx.db.transaction().execute(async (tx) => {
+      const was = (await petitionFor(tx, props.actor, props.petitionId, 'view')).state;
+      await changePetitionState(tx, props);
+      return was;
+    });
+    const notice = noticeFor[props.transition];
+    const fromQueue = before === 'awaiting_moderation' && props.transition !== 'submit';
+    return fromQueue ? `/admin/moderation?notice=${notice}` : `${petitionAdminPath(props.petitionId)}?notice=${notice}`;
+  }
+
+  for (const name of ['submit', 'approve', 'hide', 'close'] as const) {
+    app.post(`/admin/petitions/:id/${name}`, anyone, async (request, reply) =>
+      reply.redirect(await transition({ actor: viewerOf(request), petitionId: petitionIdOf(request), transition: name }), 303),
+    );
+  }
+
+  app.get('/admin/petitions/:id/reject', moderators, async (request, reply) => {
+    const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'view');
+    if (!mayTransition(viewerOf(request), 'reject')) throw forbidden();
+    if (!REJECTABLE_STATES.includes(petition.state)) throw conflict('This petition cannot be rejected in its current state.');
+    return reply.render(<RejectPage petition={petition} />);
+  });
+
+  app.post('/admin/petitions/:id/reject', moderators, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const petition = await petitionFor(ctx.db, viewer, petitionIdOf(request), 'view');
+    const form = parseForm(rejectFormSchema, request.body);
+    if (!form.ok) return reply.render(<RejectPage petition={petition} errors={form.errors} values={form.values} />, 422);
+    return reply.redirect(await transition({ actor: viewer, petitionId: petition.id, transition: 'reject', rejection: form.value }), 303);
+  });
+
+  app.post('/admin/petitions/:id/reopen', { preHandler: requireRole('admin') }, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const petitionId = petitionIdOf(request);
+    const form = parseForm(reopenFormSchema, request.body);
+    try {
+      return reply.redirect(await transition({ actor: viewer, petitionId, transition: 'reopen', closingDate: form.ok ? form.value.closing_date : undefined }), 303);
+    } catch (error) {
+      const errors = fieldErrorsOf(error);
+      const petition = await petitionFor(ctx.db, viewer, petitionId, 'view');
+      return reply.render(<OverviewPage petition={petition} viewer={viewer} held={await heldCount(ctx.db, petitionId)} errors={errors} values={formValues(request.body)} />, 422);
+    }
+  });
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { conflict, invalidFields } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { formValues, parseForm } from '../../platform/web/forms.ts';
+import { decideHeldSignatures, heldByAddress, heldSelection } from '../held-signatures.ts';
+import { invalidateSignatures, invalidationFormSchema, previewInvalidation } from '../invalidate-signatures.ts';
+import { petitionFor } from '../petition-access.ts';
+import { setUnderAttack } from '../set-under-attack.ts';
+import type { Petition } from '../store.ts';
+import { SIGNED_STATES } from '../transitions.ts';
+import { trendingPeriods, trendingReport, type TrendingPeriod } from '../trending-report.ts';
+import { HeldPage } from './held-page.tsx';
+import { InvalidateFormPage, InvalidatePreviewPage } from './invalidate-page.tsx';
+import { noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { TrendingPage } from './trending-page.tsx';
+
+const HELD_PER_PAGE = 50;
+
+const heldFormSchema = z.object({
+  ip: z.string({ message: 'Choose an address from the list' }),
+  decision: z.enum(['release', 'invalidate'], { message: 'Choose to release or invalidate' }),
+});
+
+/** Moderators' and admins' tools against fake signatures: invalidation, the trending report, held signatures, "under attack". */
+export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) {
+  const protectors = { preHandler: requireRole('admin', 'moderator') };
+
+  async function signedPetition(request: FastifyRequest): Promise<Petition> {
+    const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'protect');
+    if (!SIGNED_STATES.includes(petition.state)) throw conflict('This petition has not opened, so it has no signatures yet.');
+    return petition;
+  }
+
+  app.get('/admin/petitions/:id/invalidate', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    return reply.render(<InvalidateFormPage petition={petition} values={formValues(request.query)} />);
+  });
+
+  app.post('/admin/petitions/:id/invalidate/preview', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    const form = parseForm(invalidationFormSchema, request.body);
+    if (!form.ok) return reply.render(<InvalidateFormPage petition={petition} values={form.values} errors={form.errors} />, 422);
+    const preview = await previewInvalidation(ctx.db, petition.id, form.value.criterion);
+    return reply.render(<InvalidatePreviewPage petition={petition} criterion={form.value.criterion} reason={form.value.reason} preview={preview} />);
+  });
+
+  app.post('/admin/petitions/:id/invalidate', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    const form = parseForm(invalidationFormSchema, request.body);
+    if (!form.ok) return reply.render(<InvalidateFormPage petition={petition} values={form.values} errors={form.errors} />, 422);
+    const result = await invalidateSignatures(ctx.db, { actor: viewerOf(request), petitionId: petition.id, ...form.value });
+    return reply.redirect(`${petitionAdminPath(petition.id)}?notice=invalidated&n=${result.invalidated}`, 303);
+  });
+
+  app.get('/admin/petitions/:id/trending', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    const raw = (request.query as { period?: string }).period;
+    const period: TrendingPeriod = raw && raw in trendingPeriods ? (raw as TrendingPeriod) : 'day';
+    return reply.render(<TrendingPage petition={petition} period={period} report={await trendingReport(ctx.db, petition.id, { period })} />);
+  });
+
+  app.get('/admin/petitions/:id/held', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    const page = pageOf(request);
+    const held = await heldByAddress(ctx.db, petition.id, page, HELD_PER_PAGE);
+    const totalPages = Math.max(1, Math.ceil(held.addressCount / HELD_PER_PAGE));
+    return reply.render(<HeldPage petition={petition} {...held} page={page} totalPages={totalPages} notice={noticeOf(request)} />);
+  });
+
+  app.post('/admin/petitions/:id/held', protectors, async (request, reply) => {
+    const petition = await signedPetition(request);
+    const form = parseForm(heldFormSchema, request.body);
+    if (!form.ok) throw invalidFields(Object.entries(form.errors).map(([field, message]) => ({ field, message })));
+    const { decision } = form.value;
+    await decideHeldSignatures(ctx.db, { actor: viewerOf(request), petitionId: petition.id, selection: heldSelection(form.value.ip), decision });
+    return reply.redirect(`${petitionAdminPath(petition.id, 'held')}?notice=${decision === 'release' ? 'released' : 'invalidated'}`, 303);
+  });
+
+  app.post('/admin/petitions/:id/under-attack', protectors, async (request, reply) => {
+    const petitionId = petitionIdOf(request);
+    const on = (request.body as { on?: string } | undefined)?.on === 'yes';
+    await ctx.db.transaction().execute((tx) => setUnderAttack(tx, { actor: viewerOf(request), petitionId, on }));
+    return reply.redirect(`${petitionAdminPath(petitionId)}?notice=under-attack-${on ? 'on' : 'off'}`, 303);
+  });
+}

@@ -1,0 +1,93 @@
+import type { Updateable } from 'kysely';
+import { conflict, forbidden, invalidField, notFound } from '../platform/http/errors.ts';
+import type { Viewer } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import { lockPetition } from './admin-store.ts';
+import { closingDateProblem, defaultClosingDate, hasPassed } from './closing-date.ts';
+import { assertInGroups } from './petition-access.ts';
+import { auditPetition } from './petition-audit.ts';
+import { stateLabels, type RejectionCode } from './states.ts';
+import { findPetition, type Petition } from './store.ts';
+import type { PetitionsTable } from './tables.ts';
+import { transitions, type PetitionTransition } from './transitions.ts';
+
+export interface ChangePetitionStateProps {
+  actor: Viewer;
+  petitionId: number;
+  transition: PetitionTransition;
+  /** Required to reject: shown publicly with the petition. */
+  rejection?: { code: RejectionCode; details: string } | undefined;
+  /** Reopening: a new closing date (required when the old one has passed). */
+  closingDate?: string | undefined;
+}
+
+/** Column changes a transition makes besides the state: each stamps its own timestamp. */
+function stamps(petition: Petition, props: ChangePetitionStateProps, now: Date): Updateable<PetitionsTable> {
+  switch (props.transition) {
+    case 'submit':
+      return { submitted_at: now };
+    case 'approve': {
+      if (petition.closingDate && hasPassed(petition.closingDate, now)) {
+        throw conflict('The closing date has passed. Ask the organiser to choose a new one before approving.');
+      }
+      return { opened_at: now, closing_date: petition.closingDate ?? defaultClosingDate(now) };
+    }
+    case 'reject': {
+      if (!props.rejection) throw invalidField('code', 'Choose a reason for rejecting the petition');
+      return { rejected_at: now, rejection_code: props.rejection.code, rejection_details: props.rejection.details };
+    }
+    case 'hide':
+      return { hidden_at: now };
+    case 'close':
+      return { closed_at: now };
+    case 'reopen': {
+      let closingDate = petition.closingDate;
+      if (props.closingDate) {
+        const problem = closingDateProblem(props.closingDate);
+        if (problem) throw invalidField('closing_date', problem);
+        closingDate = props.closingDate;
+      } else if (!closingDate) {
+        closingDate = defaultClosingDate(now);
+      } else if (hasPassed(closingDate, now)) {
+        throw invalidField('closing_date', 'The closing date has passed: enter a new closing date to reopen the petition');
+      }
+      return {
+        reopened_at: now,
+        opened_at: petition.openedAt ?? now,
+        closing_date: closingDate,
+        closed_at: null,
+        rejected_at: null,
+        rejection_code: null,
+        rejection_details: null,
+        hidden_at: null,
+      };
+    }
+  }
+}
+
+/**
+ * Moves a petition through its lifecycle (draft → awaiting moderation → open → closed, or
+ * rejected / hidden, and back to open by an admin), stamping the transition's timestamp and
+ * writing the audit log in the same transaction.
+ */
+export async function changePetitionState(q: Q, props: ChangePetitionStateProps): Promise<Petition> {
+  const { actor, petitionId, transition } = props;
+  if (!(await lockPetition(q, petitionId))) throw notFound('petition');
+  const before = (await findPetition(q, petitionId))!;
+  const rule = transitions[transition];
+  const now = new Date();
+  if (!rule.roles.includes(actor.role)) throw forbidden('Your role does not allow this. Ask a coalition admin if you need it.');
+  await assertInGroups(q, actor, before);
+  if (!rule.from.includes(before.state)) {
+    throw conflict(`A petition that is “${stateLabels[before.state].toLowerCase()}” cannot be changed that way.`);
+  }
+  await q
+    .updateTable('petitions')
+    .set({ ...stamps(before, props, now), state: rule.to, updated_at: now })
+    .where('id', '=', petitionId)
+    .where('state', '=', before.state)
+    .execute();
+  const after = (await findPetition(q, petitionId))!;
+  await auditPetition(q, actor, `petition.${rule.verb}`, before, after);
+  return after;
+}

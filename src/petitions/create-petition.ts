@@ -1,0 +1,72 @@
+import { groupIdsFor, slugify } from '../coalition/groups.ts';
+import { forbidden, invalidField } from '../platform/http/errors.ts';
+import type { UploadedFile } from '../platform/http/server.ts';
+import { storeImage } from '../platform/media.ts';
+import type { Viewer } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import { closingDateProblem } from './closing-date.ts';
+import { replaceMilestones, setPetitionGroups } from './admin-store.ts';
+import { auditPetition } from './petition-audit.ts';
+import type { MilestoneInput } from './petition-form.ts';
+import { findPetition } from './store.ts';
+
+export interface PetitionWording {
+  groupIds: number[];
+  action: string;
+  background: string;
+  additionalDetails: string;
+  target: string;
+}
+
+export interface CreatePetitionProps extends PetitionWording {
+  actor: Viewer;
+  /** YYYY-MM-DD; when absent the petition closes six months after it opens. */
+  closingDate?: string | undefined;
+  milestones: MilestoneInput[];
+  image?: { file: UploadedFile; alt: string } | undefined;
+}
+
+/**
+ * Checks the groups a petition is made for: they must exist, and an organiser may choose only
+ * groups they organise for. Returns the ids the actor may act for ('all' for admins).
+ */
+export async function checkPetitionGroups(q: Q, actor: Viewer, groupIds: number[]): Promise<number[] | 'all'> {
+  const allowed = await groupIdsFor(q, actor);
+  if (allowed !== 'all' && groupIds.some((id) => !allowed.includes(id))) {
+    throw forbidden('You can only make petitions for groups you organise for.');
+  }
+  const found = groupIds.length === 0 ? [] : await q.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
+  if (found.length !== groupIds.length) throw invalidField('groups', 'Choose groups from the list');
+  return allowed;
+}
+
+/** Makes a draft petition for one or more member groups. Admins and group organisers only. */
+export async function createPetition(q: Q, props: CreatePetitionProps): Promise<number> {
+  const { actor } = props;
+  if (actor.role !== 'admin' && actor.role !== 'organiser') throw forbidden('Only group organisers and admins make petitions.');
+  if (props.groupIds.length === 0) throw invalidField('groups', 'Choose at least one group');
+  await checkPetitionGroups(q, actor, props.groupIds);
+  const problem = props.closingDate ? closingDateProblem(props.closingDate) : undefined;
+  if (problem) throw invalidField('closing_date', problem);
+  const imageId = props.image ? await storeImage(q, 'image', props.image.file) : null;
+  const row = await q
+    .insertInto('petitions')
+    .values({
+      slug: slugify(props.action) || 'petition',
+      action: props.action,
+      background: props.background,
+      additional_details: props.additionalDetails,
+      target: props.target,
+      state: 'draft',
+      closing_date: props.closingDate ?? null,
+      image_media_id: imageId,
+      image_alt: props.image ? props.image.alt : null,
+      created_by: actor.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await setPetitionGroups(q, row.id, props.groupIds);
+  await replaceMilestones(q, row.id, props.milestones);
+  await auditPetition(q, actor, 'petition.create', undefined, await findPetition(q, row.id));
+  return row.id;
+}

@@ -1,0 +1,112 @@
+import { nextMilestone, reachedMilestones } from '../milestones.ts';
+import { shareLinks, sharedUrl } from '../share-links.ts';
+import { stateLabels } from '../states.ts';
+import type { Petition } from '../store.ts';
+import type { PlaceTally } from '../petition-breakdown.ts';
+
+export const fmt = (n: number) => n.toLocaleString('en-GB');
+
+const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+const calendarDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+/** A moment, as a date in London. */
+export function showDate(at: Date): string {
+  return longDate.format(at);
+}
+
+/** A calendar date ('2026-03-01') as words; a date has no time zone. */
+export function showDay(day: string): string {
+  const parsed = new Date(`${day}T12:00:00Z`);
+  return Number.isNaN(parsed.getTime()) ? day : calendarDate.format(parsed);
+}
+
+export const signatures = (n: number) => `${fmt(n)} ${n === 1 ? 'signature' : 'signatures'}`;
+
+export function StateTag({ petition }: { petition: Petition }) {
+  const colour = petition.state === 'open' ? 'green' : petition.state === 'rejected' ? 'red' : 'grey';
+  return <strong class={`tag tag--${colour}`}>{stateLabels[petition.state]}</strong>;
+}
+
+/** The count, and progress towards the next milestone in words and as a bar. */
+export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Petition; headingLevel?: 2 | 3 }) {
+  // Progress only means something while people can still sign.
+  const next = petition.state === 'open' ? nextMilestone(petition.milestones, petition.signatureCount) : undefined;
+  const previous = reachedMilestones(petition.milestones).at(-1)?.threshold ?? 0;
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <section class="petition-count" aria-labelledby={`count-${petition.id}`}>
+      <Heading class="visually-hidden" id={`count-${petition.id}`}>
+        Signatures
+      </Heading>
+      <p class="petition-count__figure" data-petition-count={petition.id}>
+        <span class="key-figure" data-count-figure>
+          {fmt(petition.signatureCount)}
+        </span>{' '}
+        {petition.signatureCount === 1 ? 'signature' : 'signatures'}
+      </p>
+      {next ? (
+        <div class="petition-progress">
+          <p id={`progress-${petition.id}`} class="petition-progress__text">
+            {fmt(next.threshold - petition.signatureCount)} more needed to reach {fmt(next.threshold)}: {next.label.charAt(0).toLowerCase()}
+            {next.label.slice(1)}.
+          </p>
+          <progress
+            class="petition-progress__bar"
+            max={next.threshold - previous}
+            value={Math.max(0, petition.signatureCount - previous)}
+            aria-labelledby={`progress-${petition.id}`}
+          >
+            {fmt(petition.signatureCount)} of {fmt(next.threshold)}
+          </progress>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** "N people in <constituency> have signed" (counts update every few seconds). */
+export function ConstituencyLine({ tally }: { tally: PlaceTally | undefined }) {
+  if (!tally) return null;
+  return (
+    <p class="constituency-line">
+      <strong>
+        {tally.count === 1 ? '1 person' : `${fmt(tally.count)} people`} in {tally.name} {tally.count === 1 ? 'has' : 'have'} signed
+      </strong>{' '}
+      so far. Counts update every few seconds.
+    </p>
+  );
+}
+
+/** Share links for each channel, and the link itself to copy (works without JavaScript). */
+export function ShareBlock({ petition, baseUrl, headingLevel = 2 }: { petition: Petition; baseUrl: string; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const copyUrl = sharedUrl(baseUrl, petition, 'copy');
+  return (
+    <section class="share" aria-labelledby="share-heading">
+      <Heading id="share-heading">Share this petition</Heading>
+      <p>More people sign when a friend asks them. Share it where the people you know are.</p>
+      <ul class="share__links">
+        {shareLinks(baseUrl, petition).map((link) => (
+          <li>
+            <a class={`share__link share__link--${link.channel}`} href={link.href} rel={link.external ? 'noopener noreferrer' : undefined}>
+              {link.label}
+              <span class="visually-hidden"> (share this petition)</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div class="form-group">
+        <label class="label" for="share-url">
+          Or copy the link
+        </label>
+        <div class="copy-field">
+          <input class="input" id="share-url" type="text" readOnly value={copyUrl} data-copy-source />
+          <button type="button" class="button button--secondary copy-field__button" data-copy-target="share-url" hidden>
+            Copy link
+          </button>
+        </div>
+        <p class="copy-field__status" role="status" data-copy-status="share-url" />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,325 @@
+import { Layout } from '../../platform/web/layout.tsx';
+import { Hexmap, type HexGrid } from '../hexmap.tsx';
+import { reachedMilestones } from '../milestones.ts';
+import type { Breakdown } from '../petition-breakdown.ts';
+import { rejectionReasons, type RejectionCode } from '../states.ts';
+import type { Petition } from '../store.ts';
+import { CountAndProgress, ShareBlock, showDate, showDay, signatures, StateTag, fmt } from './parts.tsx';
+import { SignForm } from './sign-form.tsx';
+
+export interface PetitionPageProps {
+  petition: Petition;
+  breakdown: Breakdown;
+  grid: HexGrid;
+  baseUrl: string;
+  hearMoreWording: string;
+}
+
+function summary(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 200 ? flat : `${flat.slice(0, 197).replace(/\s+\S*$/, '')}…`;
+}
+
+/** Open Graph and Twitter card tags, so a shared link shows the petition. */
+function SocialTags({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
+  const description = summary(petition.background) || `Sign the petition: ${petition.action}`;
+  const image = petition.imageUrl ? `${baseUrl}${petition.imageUrl}` : undefined;
+  return [
+    <meta name="description" content={description} />,
+    <link rel="canonical" href={`${baseUrl}${petition.path}`} />,
+    <link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />,
+    <meta property="og:type" content="website" />,
+    <meta property="og:title" content={petition.action} />,
+    <meta property="og:description" content={description} />,
+    <meta property="og:url" content={`${baseUrl}${petition.path}`} />,
+    ...(image ? [<meta property="og:image" content={image} />, <meta property="og:image:alt" content={petition.imageAlt ?? ''} />] : []),
+    <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />,
+    <meta name="twitter:title" content={petition.action} />,
+    <meta name="twitter:description" content={description} />,
+    ...(image ? [<meta name="twitter:image" content={image} />] : []),
+  ];
+}
+
+function Paragraphs({ text }: { text: string }) {
+  return (
+    <>
+      {text
+        .split(/\n{2,}/)
+        .filter((p) => p.trim())
+        .map((p) => (
+          <p>{p}</p>
+        ))}
+    </>
+  );
+}
+
+function Outcomes({ petition }: { petition: Petition }) {
+  const { response, handIn, debate } = petition;
+  if (!response && !handIn && !debate) return null;
+  return (
+    <>
+      {response ? (
+        <section class="petition-outcome" aria-labelledby="response-heading">
+          <h2 id="response-heading">Response from {petition.target}</h2>
+          {response.date ? <p class="hint">Responded on {showDay(response.date)}</p> : null}
+          <p class="lead">{response.summary}</p>
+          {response.details ? <Paragraphs text={response.details} /> : null}
+        </section>
+      ) : null}
+      {handIn ? (
+        <section class="petition-outcome" aria-labelledby="hand-in-heading">
+          <h2 id="hand-in-heading">Hand-in</h2>
+          <p>
+            {handIn.date ? `Handed in on ${showDay(handIn.date)}` : 'Handed in'}
+            {handIn.place ? ` at ${handIn.place}` : ''}.
+          </p>
+          {handIn.link ? (
+            <p>
+              <a href={handIn.link} rel="noopener">
+                Photos and report of the hand-in
+              </a>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {debate ? (
+        <section class="petition-outcome" aria-labelledby="debate-heading">
+          <h2 id="debate-heading">Debate</h2>
+          {debate.date ? <p>Debated on {showDay(debate.date)}.</p> : null}
+          {debate.outcome ? <Paragraphs text={debate.outcome} /> : null}
+          {debate.links.length > 0 ? (
+            <ul class="link-list">
+              {debate.links.map((link) => (
+                <li>
+                  <a href={link} rel="noopener">
+                    {link.replace(/^https?:\/\//, '')}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function Milestones({ petition }: { petition: Petition }) {
+  if (petition.milestones.length === 0) return null;
+  const reached = new Set(reachedMilestones(petition.milestones).map((m) => m.threshold));
+  return (
+    <section aria-labelledby="milestones-heading">
+      <h2 id="milestones-heading">Milestones</h2>
+      <ul class="milestones">
+        {[...petition.milestones]
+          .sort((a, b) => a.threshold - b.threshold)
+          .map((m) => (
+            <li class={reached.has(m.threshold) ? 'milestones__item milestones__item--reached' : 'milestones__item'}>
+              <strong>{signatures(m.threshold)}</strong>: {m.label}.{' '}
+              {m.reachedAt ? <span class="tag tag--green">Reached {showDate(m.reachedAt)}</span> : <span class="tag tag--grey">Not yet reached</span>}
+            </li>
+          ))}
+      </ul>
+    </section>
+  );
+}
+
+function WhereFrom({ petition, breakdown, grid }: { petition: Petition; breakdown: Breakdown; grid: HexGrid }) {
+  const counts = new Map(breakdown.constituencies.map((c) => [c.code, c.count]));
+  const top = breakdown.constituencies.slice(0, 10);
+  return (
+    <section aria-labelledby="where-heading">
+      <h2 id="where-heading">Where signatures come from</h2>
+      {grid.hexes.length > 0 ? (
+        <>
+          <Hexmap
+            grid={grid}
+            counts={counts}
+            id={`hexmap-${petition.id}`}
+            title={`Map of signatures by constituency: ${petition.action}`}
+            description={`A hex map of UK parliamentary constituencies, one hexagon each, shaded by how many people there have signed. ${breakdown.constituencies.length} constituencies have signatures. The same figures are in the table below.`}
+          />
+          <p>
+            <a href="#constituency-table">Skip to the table of signatures by constituency</a>
+          </p>
+        </>
+      ) : null}
+      {top.length > 0 ? (
+        <table class="table">
+          <caption class="table__caption">Constituencies with the most signatures</caption>
+          <thead>
+            <tr>
+              <th scope="col">Constituency</th>
+              <th scope="col">MP</th>
+              <th scope="col" class="numeric">
+                Signatures
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {top.map((c) => (
+              <tr>
+                <th scope="row">{c.name}</th>
+                <td>{c.mp ?? '–'}</td>
+                <td class="numeric">{fmt(c.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No signatures from UK constituencies have been counted yet.</p>
+      )}
+      <details class="details" id="constituency-table">
+        <summary class="details__summary">Signatures by constituency, region and country (tables)</summary>
+        <div class="details__text table-scroll">
+          <PlaceTable caption="Signatures by constituency" rows={breakdown.constituencies} place="Constituency" />
+          <PlaceTable caption="Signatures by region" rows={breakdown.regions} place="Region" />
+          <PlaceTable caption="Signatures by country" rows={breakdown.countries} place="Country" />
+        </div>
+      </details>
+    </section>
+  );
+}
+
+function PlaceTable({ caption, rows, place }: { caption: string; rows: Array<{ code: string; name: string; count: number }>; place: string }) {
+  if (rows.length === 0) return <p>{caption}: none counted yet.</p>;
+  return (
+    <table class="table">
+      <caption class="table__caption">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{place}</th>
+          <th scope="col" class="numeric">
+            Signatures
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <th scope="row">{r.name}</th>
+            <td class="numeric">{fmt(r.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
+  const title = `Petition: ${petition.action}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const code = `<iframe src="${baseUrl}/petitions/${petition.id}/embed" title="${title}" width="360" height="260" loading="lazy"></iframe>`;
+  return (
+    <section aria-labelledby="embed-heading">
+      <h2 id="embed-heading">Put this petition on your website</h2>
+      <p>Copy this code into your page to show the petition and its live count, with a link to sign. It loads nothing from anyone else.</p>
+      <div class="form-group">
+        <label class="label" for="embed-code">
+          Code to embed
+        </label>
+        <textarea class="textarea textarea--code" id="embed-code" rows={4} readOnly>
+          {code}
+        </textarea>
+        <button type="button" class="button button--secondary" data-copy-target="embed-code" hidden>
+          Copy code
+        </button>
+        <p class="copy-field__status" role="status" data-copy-status="embed-code" />
+      </div>
+      <p>
+        Or use the counter image: <code>{`${baseUrl}/petitions/${petition.id}/counter.svg`}</code>
+      </p>
+    </section>
+  );
+}
+
+/** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
+export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWording }: PetitionPageProps) {
+  const open = petition.state === 'open';
+  const rejected = petition.state === 'rejected';
+  return (
+    <Layout
+      title={petition.action}
+      head={SocialTags({ petition, baseUrl })}
+      breadcrumbs={[{ href: '/petitions', label: 'Petitions' }]}
+      scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}
+    >
+      <div class="petition-header">
+        <StateTag petition={petition} />
+        <h1 class="petition-header__title">{petition.action}</h1>
+        <p class="petition-header__target">
+          To: <strong>{petition.target}</strong>
+        </p>
+        {petition.groups.length > 0 ? (
+          <p class="petition-header__groups">
+            Started by{' '}
+            {petition.groups.map((g, i) => (
+              <>
+                {i > 0 ? (i === petition.groups.length - 1 ? ' and ' : ', ') : ''}
+                <a href={`/groups/${g.slug}`}>{g.name}</a>
+              </>
+            ))}
+          </p>
+        ) : null}
+      </div>
+      {rejected ? (
+        <div class="notice notice--warning" role="note">
+          <h2 class="notice__title">This petition was rejected</h2>
+          <p>{rejectionReasons[petition.rejection?.code as RejectionCode] ?? 'It did not meet the standards for petitions.'}</p>
+          {petition.rejection?.details ? <p>{petition.rejection.details}</p> : null}
+        </div>
+      ) : (
+        <CountAndProgress petition={petition} />
+      )}
+      {petition.imageUrl ? <img class="petition-image" src={petition.imageUrl} alt={petition.imageAlt ?? ''} /> : null}
+      <Paragraphs text={petition.background} />
+      {petition.additionalDetails.trim() ? (
+        <details class="details">
+          <summary class="details__summary">More details</summary>
+          <div class="details__text">
+            <Paragraphs text={petition.additionalDetails} />
+          </div>
+        </details>
+      ) : null}
+      <dl class="summary-list">
+        {petition.openedAt ? (
+          <div class="summary-list__row">
+            <dt>Opened</dt>
+            <dd>{showDate(petition.openedAt)}</dd>
+          </div>
+        ) : null}
+        {open && petition.closingDate ? (
+          <div class="summary-list__row">
+            <dt>Closes</dt>
+            <dd>{showDay(petition.closingDate)}</dd>
+          </div>
+        ) : null}
+        {petition.closedAt ? (
+          <div class="summary-list__row">
+            <dt>Closed</dt>
+            <dd>{showDate(petition.closedAt)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {open ? (
+        <section class="sign" aria-labelledby="sign-heading">
+          <h2 id="sign-heading">Sign this petition</h2>
+          <SignForm petition={petition} hearMoreWording={hearMoreWording} />
+        </section>
+      ) : petition.state === 'closed' ? (
+        <p class="notice notice--info">This petition is closed. It can no longer be signed.</p>
+      ) : null}
+      <Outcomes petition={petition} />
+      {rejected ? null : (
+        <>
+          <Milestones petition={petition} />
+          {open ? <ShareBlock petition={petition} baseUrl={baseUrl} /> : null}
+          <WhereFrom petition={petition} breakdown={breakdown} grid={grid} />
+          {open ? <EmbedCode petition={petition} baseUrl={baseUrl} /> : null}
+        </>
+      )}
+      <p class="petition-data">
+        <a href={`/petitions/${petition.id}.json`}>Get this petition’s data (JSON)</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,209 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../../test/support/agent.ts';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signedInAgent } from '../../../test/support/organisers.ts';
+import { SmtpSink } from '../../../test/support/smtp.ts';
+import type { Brand } from '../web/context.ts';
+import { queueEmail } from './outbox.ts';
+
+const brand: Brand = {
+  name: 'Save Our Wards',
+  tagline: 'Keeping our hospital open',
+  logoUrl: null,
+  primaryColour: '#8a1538',
+  primaryTextColour: '#ffffff',
+  accentColour: '#ffdd00',
+  version: 'test',
+};
+
+function queue(t: TestApp, to: string, subject = 'Your ward needs you') {
+  return queueEmail(t.ctx.db, {
+    kind: 'test.message',
+    to,
+    brand,
+    baseUrl: t.ctx.config.BASE_URL,
+    content: {
+      subject,
+      heading: 'Come to the meeting',
+      blocks: [
+        { type: 'paragraph', text: 'We meet on Tuesday <b>at 7pm</b> & everyone is welcome.' },
+        { type: 'button', href: 'http://chorus.test/events/1', label: 'Book a place' },
+      ],
+      footer: ['You get this because you signed up.'],
+    },
+  });
+}
+
+function message(t: TestApp, id: number) {
+  return t.ctx.db.selectFrom('outbound_emails').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** The queue's job that sends message `id`, while one is pending. */
+async function pendingJob(t: TestApp, id: number) {
+  const result = await sql<{ id: string; attempts: number; run_at: Date; last_error: string | null }>`
+    select jobs.id, jobs.attempts, jobs.run_at, jobs.last_error
+    from graphile_worker._private_jobs jobs join graphile_worker._private_tasks tasks on tasks.id = jobs.task_id
+    where tasks.identifier = 'platform.email.send' and (jobs.payload->>'id')::bigint = ${id}`.execute(t.ctx.db);
+  return result.rows[0];
+}
+
+describe('with an SMTP server', () => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  const refusals = new Map<string, Array<{ code: number; message: string }>>();
+  const refused: string[] = [];
+
+  beforeAll(async () => {
+    // Each recipient can be given a list of refusals, used up one per attempt.
+    sink = await new SmtpSink({
+      refuse: ([to = '']) => {
+        const next = refusals.get(to)?.shift();
+        if (next) refused.push(to);
+        return next;
+      },
+    }).start();
+    t = await createTestApp({ env: { SMTP_URL: sink.url, MAIL_FROM: 'Save Our Wards <hello@wards.example>' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+  beforeEach(() => {
+    refused.length = 0;
+  });
+
+  it('renders the message as text and as HTML in the brand, and a worker run delivers it', async () => {
+    const id = await queue(t, 'pat@example.org');
+    const queued = await message(t, id);
+    expect(queued.status).toBe('queued');
+    await t.runJobs();
+
+    const [mail] = sink.to('pat@example.org');
+    expect(sink.to('pat@example.org')).toHaveLength(1);
+    expect(mail!.subject).toBe('Your ward needs you');
+    expect(mail!.from).toBe('hello@wards.example');
+    expect(mail!.text).toContain('Come to the meeting');
+    expect(mail!.text).toContain('We meet on Tuesday <b>at 7pm</b> & everyone is welcome.');
+    expect(mail!.text).toContain('Book a place:\nhttp://chorus.test/events/1');
+    expect(mail!.text).toContain('Save Our Wards');
+    expect(mail!.html).toContain('Save Our Wards');
+    expect(mail!.html).toContain('background:#8a1538');
+    expect(mail!.html).toContain('href="http://chorus.test/events/1"');
+    // Text from the message is escaped in the HTML, never markup.
+    expect(mail!.html).toContain('&lt;b>at 7pm&lt;/b> &amp; everyone');
+
+    const sent = await message(t, id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+    expect(sent.sent_at).toBeInstanceOf(Date);
+    expect(await pendingJob(t, id)).toBeUndefined();
+  });
+
+  it('retries a temporary refusal (451) later, with backoff, and then delivers it exactly once', async () => {
+    refusals.set('busy@example.org', [{ code: 451, message: 'Greylisted, try again later' }]);
+    const id = await queue(t, 'busy@example.org');
+    await t.runJobs();
+
+    expect(refused).toEqual(['busy@example.org']); // tried once, not again straight away
+    expect(sink.to('busy@example.org')).toHaveLength(0);
+    const waiting = await message(t, id);
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(waiting.last_error).toContain('Greylisted, try again later');
+    // The queue keeps the job, with the failure, for a later attempt.
+    const job = (await pendingJob(t, id))!;
+    expect(job.last_error).toContain('Greylisted, try again later');
+    expect(job.attempts).toBe(1);
+    // Backoff: the next attempt waits (about 3 s after the first failure, longer after each).
+    expect(job.run_at.getTime() - Date.now()).toBeGreaterThan(1500);
+
+    // Time passes: the retry becomes due.
+    await sql`update graphile_worker._private_jobs set run_at = now() where id = ${job.id}`.execute(t.ctx.db);
+    await t.runJobs();
+    await t.runJobs();
+
+    expect(sink.to('busy@example.org')).toHaveLength(1);
+    expect(await message(t, id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+    expect(await pendingJob(t, id)).toBeUndefined();
+  });
+
+  it('stops at a permanent refusal (550), marking the message failed with the server’s reason', async () => {
+    refusals.set('gone@example.org', [
+      { code: 550, message: 'No such mailbox here' },
+      { code: 550, message: 'No such mailbox here' },
+    ]);
+    const id = await queue(t, 'gone@example.org');
+    await t.runJobs();
+    await t.runJobs();
+
+    expect(refused).toEqual(['gone@example.org']);
+    expect(sink.to('gone@example.org')).toHaveLength(0);
+    const failed = await message(t, id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.last_error).toContain('550');
+    expect(failed.last_error).toContain('No such mailbox here');
+    expect(await pendingJob(t, id)).toBeUndefined();
+  });
+
+  it('keeps nothing back: a message queued in a transaction that rolls back is never sent', async () => {
+    await t.ctx.db
+      .transaction()
+      .execute(async (tx) => {
+        await queueEmail(tx, { kind: 'test.message', to: 'never@example.org', brand, baseUrl: 'http://chorus.test', content: { subject: 'x', blocks: [] } });
+        throw new Error('the surrounding write failed');
+      })
+      .catch(() => undefined);
+    await t.runJobs();
+    expect(sink.to('never@example.org')).toHaveLength(0);
+    expect(await t.ctx.db.selectFrom('outbound_emails').select('id').where('to_address', '=', 'never@example.org').execute()).toEqual([]);
+  });
+});
+
+describe('without an SMTP server', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(); // no SMTP_URL
+  });
+  afterAll(() => t.close());
+
+  it('keeps each message and lists it in the admin mail viewer, whose HTML view is sandboxed', async () => {
+    const id = await queue(t, 'local@example.org', 'Confirm your place');
+    await t.runJobs();
+    expect(await message(t, id)).toMatchObject({ status: 'kept' });
+
+    const { agent: admin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const list = await admin.get('/admin/mail');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('No SMTP server is set up (SMTP_URL)');
+    expect(list.body).toContain('local@example.org');
+    expect(list.body).toContain(`<a href="/admin/mail/${id}">Confirm your place</a>`);
+    expect(list.body).toContain('Kept (no SMTP server set up)');
+
+    const view = await admin.get(`/admin/mail/${id}`);
+    expect(view.statusCode).toBe(200);
+    // The text version, with its links clickable, and the HTML version in a sandboxed frame.
+    expect(view.body).toContain('<a href="http://chorus.test/events/1">http://chorus.test/events/1</a>');
+    expect(view.body).toContain(`<iframe class="mail-preview" title="HTML version of the message" src="/admin/mail/${id}/html" sandbox>`);
+    const html = await admin.get(`/admin/mail/${id}/html`);
+    expect(html.statusCode).toBe(200);
+    expect(html.body).toContain('background:#8a1538');
+    const csp = String(html.headers['content-security-policy']);
+    expect(csp).toMatch(/^sandbox;/);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('script-src');
+  });
+
+  it('is for coalition admins only', async () => {
+    const id = await queue(t, 'private@example.org');
+    for (const role of ['organiser', 'moderator'] as const) {
+      const { agent } = await signedInAgent(t.app, t.ctx, { role });
+      for (const url of ['/admin/mail', `/admin/mail/${id}`, `/admin/mail/${id}/html`]) {
+        const res = await agent.get(url);
+        expect(res.statusCode, `${role} ${url}`).toBe(403);
+        expect(res.body).not.toContain('private@example.org');
+      }
+    }
+    const anonymous = await new Agent(t.app).get(`/admin/mail/${id}/html`);
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toBe(`/sign-in?next=${encodeURIComponent(`/admin/mail/${id}/html`)}`);
+  });
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { lookupPostcode } from '../politics/postcodes.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { invalidField } from '../platform/http/errors.ts';
+import { emailAddress, optionalText } from '../platform/web/forms.ts';
+import type { Viewer } from '../platform/web/context.ts';
+import type { Q } from '../schema.ts';
+import { livePersonIdFor, recordAction } from './people.ts';
+import type { Person } from './person-record.ts';
+
+const plainName = (label: string) =>
+  optionalText(label, 100).refine((v) => v === undefined || !/[<>]/.test(v), { message: `Enter the ${label} without < or > characters` });
+
+export const editPersonSchema = z.object({
+  given_name: plainName('first name'),
+  family_name: plainName('last name'),
+  email: emailAddress(),
+  phone: optionalText('phone number', 30).refine((v) => v === undefined || /^\+?[0-9 ()-]{6,30}$/.test(v), {
+    message: 'Enter a phone number using only numbers, spaces, brackets and +, like 020 7946 0000',
+  }),
+  postcode: optionalText('postcode', 16),
+});
+
+export type EditPerson = z.output<typeof editPersonSchema>;
+
+/**
+ * An organiser corrects a person's details. A new email address must not belong to another
+ * person (merge them instead) and is unconfirmed until proven; the audit log records which
+ * fields changed, never their values.
+ */
+export async function editPerson(q: Q, person: Person, form: EditPerson, actor: Viewer): Promise<void> {
+  const canonical = canonicalEmail(form.email);
+  const emailChanged = canonical !== canonicalEmail(person.email ?? '');
+  if (emailChanged) {
+    const holder = await livePersonIdFor(q, canonical);
+    if (holder !== undefined && holder !== person.id) {
+      throw invalidField('email', 'Another person has this email address. Merge the two records instead.');
+    }
+  }
+  let place: { postcode: string | null; constituency: string | null; region: string | null; country: string | null } = {
+    postcode: null,
+    constituency: null,
+    region: null,
+    country: person.countryCode,
+  };
+  if (form.postcode) {
+    const found = await lookupPostcode(q, form.postcode);
+    if (found.status !== 'found') throw invalidField('postcode', found.message);
+    place = { postcode: found.postcode, constituency: found.constituencyCode, region: found.regionCode, country: 'GB' };
+  }
+  const next = {
+    given_name: form.given_name ?? null,
+    family_name: form.family_name ?? null,
+    email: form.email,
+    phone: form.phone ?? null,
+    postcode: place.postcode,
+  };
+  const changed = (Object.keys(next) as Array<keyof typeof next>).filter((key) => {
+    const before = { given_name: person.givenName, family_name: person.familyName, email: person.email, phone: person.phone, postcode: person.postcode }[key];
+    return (before ?? null) !== next[key];
+  });
+  if (changed.length === 0) return;
+  await q
+    .updateTable('people')
+    .set({
+      ...next,
+      canonical_email: canonical,
+      constituency_code: place.constituency,
+      region_code: place.region,
+      country_code: place.country,
+      ...(emailChanged ? { email_status: 'unverified' as const, email_status_reason: null } : {}),
+      modified_at: new Date(),
+    })
+    .where('id', '=', person.id)
+    .execute();
+  await recordAction(q, person.id, { kind: 'person.edited', detail: { fields: changed }, byPerson: false });
+  await recordAudit(q, { actor, action: 'person.update', subjectType: 'person', subjectId: person.publicId, after: { fields: changed } });
+}

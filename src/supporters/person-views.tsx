@@ -1,0 +1,246 @@
+import { Button, ErrorSummary, Form, Notice, TextInput } from '../platform/web/components.tsx';
+import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
+import { Layout } from '../platform/web/layout.tsx';
+import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
+import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
+import { displayName, type Membership, type Person, type PersonGroup, type TimelineEntry } from './person-record.ts';
+
+export interface PersonPageProps {
+  person: Person;
+  consents: ConsentRecord[];
+  events: ConsentEventRecord[];
+  groups: PersonGroup[];
+  tags: Membership[];
+  lists: Membership[];
+  timeline: TimelineEntry[];
+  isAdmin: boolean;
+  notice?: string | undefined;
+}
+
+const statusLabel: Record<string, string> = { given: 'Given', pending: 'Waiting for confirmation', withdrawn: 'Withdrawn' };
+const eventLabel: Record<string, string> = { requested: 'Asked', given: 'Given', withdrawn: 'Withdrawn' };
+
+const notices: Record<string, string> = {
+  saved: 'The details have been saved.',
+  merged: 'The two records have been merged into this one.',
+};
+
+function describeAction(entry: TimelineEntry): string {
+  const detail = entry.detail;
+  switch (entry.kind) {
+    case 'petition.signed':
+      return `Signed the petition “${String(detail.petition ?? entry.subjectId)}”`;
+    case 'signup.requested':
+      return `Signed up (${String(entry.subjectId ?? 'form')}), waiting for email confirmation`;
+    case 'signup.confirmed':
+      return 'Confirmed their email subscription';
+    case 'consent.withdrawn':
+      return 'Unsubscribed with an email link';
+    case 'consent.withdrawn-all':
+      return 'Unsubscribed from everything';
+    case 'preferences.changed':
+      return 'Changed their email preferences';
+    case 'person.merged':
+      return 'Another record was merged into this one';
+    case 'person.edited':
+      return 'Details edited by an organiser';
+    default:
+      return entry.kind;
+  }
+}
+
+function ConsentTables({ consents, events }: { consents: ConsentRecord[]; events: ConsentEventRecord[] }) {
+  if (consents.length === 0) return <p>No consents recorded.</p>;
+  return (
+    <>
+      <div class="table-scroll">
+        <table class="table">
+          <caption class="visually-hidden">Consent for each purpose</caption>
+          <thead>
+            <tr>
+              <th scope="col">Purpose</th>
+              <th scope="col">State</th>
+              <th scope="col">Words agreed to</th>
+              <th scope="col">When</th>
+              <th scope="col">How</th>
+            </tr>
+          </thead>
+          <tbody>
+            {consents.map((c) => (
+              <tr>
+                <th scope="row">{c.purpose.name}</th>
+                <td>{statusLabel[c.status] ?? c.status}</td>
+                <td>{c.wording ? <span>Version {c.wording.version}: “{c.wording.text}”</span> : '–'}</td>
+                <td>
+                  {c.status === 'given' ? `Given ${londonTime(c.givenAt)}` : c.status === 'withdrawn' ? `Withdrawn ${londonTime(c.withdrawnAt)}` : `Asked ${londonTime(c.requestedAt)}`}
+                </td>
+                <td>
+                  {c.method}
+                  {c.source ? ` (${c.source})` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <details class="details">
+        <summary>History of consent ({events.length} events)</summary>
+        <table class="table">
+          <caption class="visually-hidden">Every consent request, confirmation and withdrawal, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Purpose</th>
+              <th scope="col">Event</th>
+              <th scope="col">Wording version</th>
+              <th scope="col">How</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr>
+                <td>{londonTime(e.occurredAt)}</td>
+                <td>{e.purposeKey}</td>
+                <td>{eventLabel[e.event] ?? e.event}</td>
+                <td>{e.wording ? e.wording.version : '–'}</td>
+                <td>
+                  {e.method}
+                  {e.source ? ` (${e.source})` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}
+
+function MembershipList({ items, empty }: { items: Array<{ name: string; groupName?: string | null }>; empty: string }) {
+  if (items.length === 0) return <p>{empty}</p>;
+  return (
+    <ul>
+      {items.map((i) => (
+        <li>
+          {i.name}
+          {i.groupName ? ` (${i.groupName})` : ''}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PersonPage(props: PersonPageProps) {
+  const { person } = props;
+  const base = `/admin/people/${person.publicId}`;
+  const name = displayName(person);
+  const source = [person.source.method, person.source.utmSource && `utm_source ${person.source.utmSource}`, person.source.utmCampaign && `utm_campaign ${person.source.utmCampaign}`]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <Layout title={name} breadcrumbs={peopleCrumbs} wide>
+      {props.notice && notices[props.notice] ? <Notice>{notices[props.notice]}</Notice> : null}
+      <h1>{name}</h1>
+      {person.erasedAt ? <Notice kind="info">This person’s personal data was erased on {londonTime(person.erasedAt)}.</Notice> : null}
+      <dl class="summary-list">
+        <SummaryRow label="Email">
+          {person.email ?? '–'} {person.emailStatus === 'verified' ? '(confirmed)' : '(not confirmed)'}
+        </SummaryRow>
+        <SummaryRow label="Phone">{person.phone ?? '–'}</SummaryRow>
+        <SummaryRow label="Postcode">{person.postcode ?? '–'}</SummaryRow>
+        <SummaryRow label="Constituency">{person.constituencyCode ?? '–'}</SummaryRow>
+        <SummaryRow label="Country">{person.countryCode ?? '–'}</SummaryRow>
+        <SummaryRow label="Came from">
+          {source || '–'}
+          {person.source.referrer ? (
+            <>
+              <br />
+              Referring page: {person.source.referrer}
+            </>
+          ) : null}
+        </SummaryRow>
+        <SummaryRow label="First action">{londonTime(person.firstActionAt)}</SummaryRow>
+        <SummaryRow label="Latest action">{londonTime(person.latestActionAt)}</SummaryRow>
+      </dl>
+      <ul class="link-list person-actions">
+        {person.erasedAt ? null : (
+          <li>
+            <a href={`${base}/edit`}>Edit details</a>
+          </li>
+        )}
+        <li>
+          <a href={`${base}/consents.csv`}>Download consent proof (CSV)</a> or <a href={`${base}/consents.json`}>(JSON)</a>
+        </li>
+        {props.isAdmin ? (
+          <li>
+            <a href={`${base}/data`}>Everything we hold (subject access)</a>
+          </li>
+        ) : null}
+        {props.isAdmin && !person.erasedAt ? (
+          <>
+            <li>
+              <a href={`/admin/people/merge?first=${person.publicId}`}>Merge with another record</a>
+            </li>
+            <li>
+              <a href={`${base}/erase`}>Erase this person</a>
+            </li>
+          </>
+        ) : null}
+      </ul>
+      <h2>Consent</h2>
+      <ConsentTables consents={props.consents} events={props.events} />
+      <h2>Groups</h2>
+      <MembershipList items={props.groups} empty="Not connected to any group." />
+      <h2>Tags</h2>
+      <MembershipList items={props.tags} empty="No tags." />
+      <h2>Lists</h2>
+      <MembershipList items={props.lists} empty="Not on any list." />
+      <h2>Timeline</h2>
+      {props.timeline.length === 0 ? (
+        <p>Nothing yet.</p>
+      ) : (
+        <ol class="timeline">
+          {props.timeline.map((entry) => (
+            <li class="timeline__item">
+              <span class="timeline__when">{londonTime(entry.occurredAt)}</span> {describeAction(entry)}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Layout>
+  );
+}
+
+export function EditPersonPage({ person, errors, values }: { person: Person; errors?: FieldErrors; values?: FormValues }) {
+  const name = displayName(person);
+  const current: FormValues = values ?? {
+    given_name: person.givenName ?? '',
+    family_name: person.familyName ?? '',
+    email: person.email ?? '',
+    phone: person.phone ?? '',
+    postcode: person.postcode ?? '',
+  };
+  return (
+    <Layout title={errors ? `Error: Edit ${name}` : `Edit ${name}`} breadcrumbs={[...peopleCrumbs, { href: `/admin/people/${person.publicId}`, label: name }]}>
+      <h1>Edit details</h1>
+      <ErrorSummary errors={errors} />
+      <Form action={`/admin/people/${person.publicId}/edit`}>
+        <TextInput name="given_name" label="First name" autocomplete="off" errors={errors} values={current} />
+        <TextInput name="family_name" label="Last name" autocomplete="off" errors={errors} values={current} />
+        <TextInput
+          name="email"
+          label="Email address"
+          type="email"
+          hint="A new address must be confirmed again before we email it"
+          autocomplete="off"
+          spellcheck={false}
+          errors={errors}
+          values={current}
+        />
+        <TextInput name="phone" label="Phone (optional)" type="tel" autocomplete="off" width="20" errors={errors} values={current} />
+        <TextInput name="postcode" label="Postcode (optional)" autocomplete="off" width="10" errors={errors} values={current} />
+        <Button>Save details</Button>
+      </Form>
+    </Layout>
+  );
+}

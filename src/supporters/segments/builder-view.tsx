@@ -1,0 +1,106 @@
+import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Select, TextInput } from '../../platform/web/components.tsx';
+import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
+import { Layout } from '../../platform/web/layout.tsx';
+import { queryFromDraft, type Draft } from './builder-query.ts';
+import { ConditionFields, type BuilderChoices } from './condition-fields.tsx';
+import { conditionKinds } from './definition.ts';
+
+export interface BuilderPageProps {
+  /** Editing a saved segment (its id and name), or building a new one. */
+  segment?: { id: number; name: string; groupId: number | null };
+  draft: Draft;
+  choices: BuilderChoices;
+  /** Null when the conditions have problems. */
+  count: number | null;
+  errors?: FieldErrors | undefined;
+  /** Who may own the segment: the coalition (admins) and the viewer's groups. */
+  owners: Array<{ value: string; label: string }>;
+  saveValues?: FormValues | undefined;
+  saveErrors?: FieldErrors | undefined;
+}
+
+export function formatCount(n: number): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'person matches' : 'people match'}`;
+}
+
+function kindLabel(kind: string): string {
+  return conditionKinds.find((k) => k.kind === kind)?.label ?? kind;
+}
+
+/**
+ * The segment builder: a GET form (conditions in the query string) that works without
+ * JavaScript ("Update count" reloads with the count), plus a separate POST form to save.
+ * public/segments.js updates the count as fields change.
+ */
+export function BuilderPage(props: BuilderPageProps) {
+  const { draft, segment, errors } = props;
+  const action = segment ? `/admin/segments/${segment.id}/edit` : '/admin/segments/new';
+  const title = segment ? `Edit segment: ${segment.name}` : 'New segment';
+  const allErrors = { ...(errors ?? {}), ...(props.saveErrors ?? {}) };
+  return (
+    <Layout title={title} wide scripts={['segments.js']} breadcrumbs={[{ href: '/admin/segments', label: 'Segments' }]}>
+      <h1>{title}</h1>
+      <ErrorSummary errors={allErrors} />
+      <Form method="get" action={action} id="segment-builder" class="segment-builder">
+        <ChoiceGroup
+          type="radio"
+          inline
+          name="match"
+          legend="Include people who match"
+          options={[
+            { value: 'all', label: 'all of the conditions' },
+            { value: 'any', label: 'any of the conditions' },
+          ]}
+          selected={[draft.match]}
+          errors={errors}
+        />
+        {draft.conditions.length === 0 ? <p>No conditions yet: the segment is everyone you can see. Add a condition below.</p> : null}
+        {draft.conditions.map((condition, index) => (
+          <fieldset class="fieldset segment-condition">
+            <legend class="fieldset__legend">
+              Condition {index + 1}: {kindLabel(condition.kind)}
+            </legend>
+            <input type="hidden" name={`c${index}.kind`} value={condition.kind} />
+            <ConditionFields index={index} condition={condition} choices={props.choices} errors={index === draft.fresh ? undefined : errors} />
+            <Checkbox name={`c${index}.not`} label="Exclude the people who match this condition instead (not)" checked={condition.not} />
+            <button type="submit" class="button button--secondary button--small" name="remove" value={String(index)}>
+              Remove condition {index + 1}
+            </button>
+          </fieldset>
+        ))}
+        <fieldset class="fieldset segment-add">
+          <legend class="fieldset__legend">Add a condition on</legend>
+          {conditionKinds.map((k) => (
+            <button type="submit" class="button button--secondary button--small" name="add" value={k.kind}>
+              {k.label}
+            </button>
+          ))}
+        </fieldset>
+        <div class="segment-count" data-count-url="/admin/segments/count">
+          <p aria-live="polite" id="segment-count">
+            {props.count === null ? 'Fix the problems above to see how many people match.' : formatCount(props.count)}
+          </p>
+          <p class="hint">Counts the people you can see: everyone for coalition admins, your groups’ people for group organisers.</p>
+          <Button variant="secondary">Update count</Button>
+        </div>
+      </Form>
+      <SaveForm {...props} />
+    </Layout>
+  );
+}
+
+function SaveForm({ segment, draft, owners, saveValues, saveErrors, count }: BuilderPageProps) {
+  const values = saveValues ?? (segment ? { name: segment.name, group: segment.groupId === null ? 'coalition' : String(segment.groupId) } : {});
+  return (
+    <section aria-labelledby="save-heading" class="segment-save">
+      <h2 id="save-heading">{segment ? 'Save changes' : 'Save this segment'}</h2>
+      <p>Saves the conditions as last counted above{count === null ? ' (fix the problems first)' : ''}.</p>
+      <Form action={segment ? `/admin/segments/${segment.id}` : '/admin/segments'} id="segment-save">
+        <input type="hidden" name="query" value={queryFromDraft({ ...draft, conditions: draft.conditions.filter((_, i) => i !== draft.fresh) })} />
+        <TextInput name="name" label="Segment name" width="20" maxLength={120} values={values} errors={saveErrors} />
+        <Select name="group" label="Owned by" options={owners} values={values} errors={saveErrors} />
+        <Button>{segment ? 'Save changes' : 'Save segment'}</Button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { Tx } from '../../schema.ts';
+import { DomainError, invalidField, notFound } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { errorsFrom, formValues, optionalText, parseForm, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
+import {
+  addMember,
+  addSegmentMembers,
+  createCollection,
+  deleteCollection,
+  getCollection,
+  listCollections,
+  listMembers,
+  removeMember,
+  searchPeopleByEmail,
+  updateCollection,
+  type Collection,
+  type CollectionKind,
+} from './collections.ts';
+import type { PeopleScope } from './compile-segment.ts';
+import { canManage } from './ownership.ts';
+import { getSegment, listSegments, segmentScope } from './segment-store.ts';
+import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+
+const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
+const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });
+const segmentForm = z.object({ segment: z.string({ message: 'Choose a segment' }).regex(/^\d{1,9}$/, { message: 'Choose a segment' }) });
+
+/** Tags or lists: /admin/tags and /admin/lists, the same pages with different words. */
+export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, kind: CollectionKind) {
+  const guard = { preHandler: requireRole('admin', 'organiser') };
+  const base = words[kind].base;
+
+  async function load(request: FastifyRequest) {
+    const viewer = viewerOf(request);
+    const scope = await scopeOf(ctx.db, viewer);
+    const id = (request.params as { id: string }).id;
+    if (!/^\d{1,9}$/.test(id)) throw notFound(kind);
+    return { viewer, scope, collection: await getCollection(ctx.db, kind, Number(id), scope) };
+  }
+
+  async function showCollection(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
+    const { scope, collection } = await load(request);
+    const query = request.query as { page?: string; q?: string; notice?: string; added?: string };
+    const page = /^\d{1,6}$/.test(query.page ?? '') ? Math.max(1, Number(query.page)) : 1;
+    const search = (query.q ?? '').slice(0, 254);
+    const manage = canManage(scope, collection);
+    const segments = manage ? (await listSegments(ctx.db, scope)).map((s) => ({ value: String(s.id), label: s.name })) : [];
+    return reply.render(
+      <CollectionPage
+        collection={collection}
+        members={await listMembers(ctx.db, kind, collection.id, scope, page, MEMBERS_PER_PAGE)}
+        page={page}
+        manage={manage}
+        search={search}
+        found={manage && search ? await searchPeopleByEmail(ctx.db, search, scope) : null}
+        segments={segments}
+        notice={query.notice}
+        added={query.added}
+        {...extra}
+      />,
+      extra.errors ? 422 : 200,
+    );
+  }
+
+  /** Runs a change; a rule's field problem re-renders the page with it beside the field. */
+  async function change(request: FastifyRequest, reply: FastifyReply, work: (c: { q: Tx; collection: Collection; scope: PeopleScope }) => Promise<string>) {
+    const { scope, collection } = await load(request);
+    try {
+      const next = await ctx.db.transaction().execute((q) => work({ q, collection, scope }));
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') return showCollection(request, reply, { errors: errorsFrom(error), values: formValues(request.body) });
+      throw error;
+    }
+  }
+
+  app.get(base, guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    const notice = (request.query as { notice?: string }).notice;
+    return reply.render(<CollectionsPage kind={kind} collections={await listCollections(ctx.db, kind, scope)} owners={await ownerOptions(ctx.db, scope)} notice={notice} />);
+  });
+
+  app.post(base, guard, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const scope = await scopeOf(ctx.db, viewer);
+    const form = parseForm(nameForm, request.body);
+    const values = formValues(request.body);
+    let errors: FieldErrors = form.ok ? {} : form.errors;
+    try {
+      const groupId = await parseOwner(ctx.db, values.group, scope);
+      if (form.ok) {
+        const id = await ctx.db.transaction().execute((tx) => createCollection(tx, kind, { ...form.value, groupId }, viewer, scope));
+        return reply.redirect(`${base}/${id}?notice=created`, 303);
+      }
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+      errors = { ...errors, ...errorsFrom(error) };
+    }
+    const page = <CollectionsPage kind={kind} collections={await listCollections(ctx.db, kind, scope)} owners={await ownerOptions(ctx.db, scope)} errors={errors} values={values} />;
+    return reply.render(page, 422);
+  });
+
+  app.get(`${base}/:id`, guard, async (request, reply) => showCollection(request, reply));
+
+  app.post(`${base}/:id`, guard, async (request, reply) => {
+    const form = parseForm(nameForm, request.body);
+    if (!form.ok) return showCollection(request, reply, { errors: form.errors, values: form.values });
+    return change(request, reply, async ({ q, collection, scope }) => {
+      await updateCollection(q, kind, collection, form.value, viewerOf(request), scope);
+      return `${base}/${collection.id}?notice=saved`;
+    });
+  });
+
+  app.post(`${base}/:id/delete`, guard, async (request, reply) =>
+    change(request, reply, async ({ q, collection, scope }) => {
+      await deleteCollection(q, kind, collection, viewerOf(request), scope);
+      return `${base}?notice=deleted`;
+    }),
+  );
+
+  app.post(`${base}/:id/members`, guard, async (request, reply) =>
+    change(request, reply, async ({ q, collection, scope }) => {
+      const form = parseForm(personForm, request.body);
+      if (!form.ok) throw invalidField('person', form.errors.person ?? 'Choose a person from the search results');
+      const added = await addMember(q, kind, collection, form.value.person, scope);
+      return `${base}/${collection.id}?notice=${added ? 'added' : 'already-in'}`;
+    }),
+  );
+
+  app.post(`${base}/:id/members/remove`, guard, async (request, reply) =>
+    change(request, reply, async ({ q, collection, scope }) => {
+      const form = parseForm(personForm, request.body);
+      if (!form.ok) throw invalidField('person', form.errors.person ?? 'Choose a person');
+      await removeMember(q, kind, collection, form.value.person, scope);
+      return `${base}/${collection.id}?notice=removed`;
+    }),
+  );
+
+  app.post(`${base}/:id/segment`, guard, async (request, reply) =>
+    change(request, reply, async ({ q, collection, scope }) => {
+      const form = parseForm(segmentForm, request.body);
+      if (!form.ok) throw invalidField('segment', form.errors.segment ?? 'Choose a segment');
+      const segment = await getSegment(q, Number(form.value.segment), scope).catch(() => {
+        throw invalidField('segment', 'Choose a segment');
+      });
+      const added = await addSegmentMembers(q, kind, collection, segment, segmentScope(scope, segment), viewerOf(request));
+      return `${base}/${collection.id}?notice=segment-added&added=${added}`;
+    }),
+  );
+}

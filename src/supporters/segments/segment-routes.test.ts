@@ -1,0 +1,209 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../../test/support/agent.ts';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signedInAgent } from '../../../test/support/organisers.ts';
+import { connectToGroups, upsertPerson } from '../people.ts';
+import { exportSegmentCsv, safeCell } from './export-segment.ts';
+import { getSegment } from './segment-store.ts';
+
+let t: TestApp;
+let admin: Agent;
+let organiser: Agent;
+let adminId = 0;
+const group: Record<string, number> = {};
+let volunteer = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const g of ['A', 'B']) group[g] = (await t.ctx.db.insertInto('groups').values({ slug: `group-${g.toLowerCase()}`, name: `Group ${g}` }).returning('id').executeTakeFirstOrThrow()).id;
+  volunteer = (await t.ctx.db.insertInto('tags').values({ name: 'volunteer' }).returning('id').executeTakeFirstOrThrow()).id;
+  // 60 people in group A (every third a volunteer, in London), 3 in group B (all volunteers).
+  for (let i = 1; i <= 63; i++) {
+    const inA = i <= 60;
+    const person = await upsertPerson(t.ctx.db, {
+      email: `person${i}@example.org`,
+      givenName: i === 1 ? '=HYPERLINK("http://evil")' : `Person${i}`,
+      familyName: 'Test',
+      postcode: 'SW1A 1AA',
+      constituencyCode: 'E14001172',
+      regionCode: inA && i % 3 === 0 ? 'E12000007' : 'E12000008',
+    });
+    await connectToGroups(t.ctx.db, person.id, [inA ? group.A! : group.B!]);
+    if (!inA || i % 3 === 0) await t.ctx.db.insertInto('taggings').values({ tag_id: volunteer, person_id: person.id }).execute();
+  }
+  const a = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+  admin = a.agent;
+  adminId = a.id;
+  organiser = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [group.A!] })).agent;
+});
+afterAll(() => t.close());
+
+const volunteers = () => `match=all&c0.kind=tags&c0.tagMatch=any&c0.tags=${volunteer}`;
+
+async function saveSegment(agent: Agent, fields: Record<string, string>) {
+  await agent.get('/admin/segments/new');
+  return agent.post('/admin/segments', fields);
+}
+
+describe('segment builder and live count', () => {
+  it('shows everyone you can see before any condition is added, without JavaScript', async () => {
+    const page = await admin.get('/admin/segments/new');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('63 people match');
+    expect(page.body).toContain('src="/assets/segments.js');
+    expect((await organiser.get('/admin/segments/new')).body).toContain('60 people match');
+  });
+
+  it('adds a condition with a button, then counts it with "Update count"', async () => {
+    const added = await admin.get('/admin/segments/new?match=all&add=tags');
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toContain('Condition 1: Tags');
+    expect(added.body).not.toContain('There is a problem');
+    const counted = await admin.get(`/admin/segments/new?${volunteers()}`);
+    expect(counted.body).toContain('23 people match');
+    const removed = await admin.get(`/admin/segments/new?${volunteers()}&remove=0`);
+    expect(removed.body).not.toContain('Condition 1');
+    expect(removed.body).toContain('63 people match');
+  });
+
+  it('answers the live count as JSON, scoped to the viewer', async () => {
+    const all = await admin.get(`/admin/segments/count?${volunteers()}&c1.kind=region&c1.regions=E12000007`);
+    expect(all.statusCode).toBe(200);
+    expect(all.json()).toEqual({ count: 20, text: '20 people match' });
+    expect((await organiser.get(`/admin/segments/count?${volunteers()}`)).json().count).toBe(20);
+    expect((await admin.get(`/admin/segments/count?${volunteers()}&c1.kind=region&c1.regions=E12000007&c1.not=yes`)).json().count).toBe(3);
+    expect((await admin.get(`/admin/segments/count?match=any&${volunteers().slice(10)}&c1.kind=region&c1.regions=E12000007`)).json().count).toBe(23);
+  });
+
+  it('refuses bad conditions with 422, naming the field', async () => {
+    const noTags = await admin.get('/admin/segments/count?c0.kind=tags&c0.tagMatch=any');
+    expect(noTags.statusCode).toBe(422);
+    expect(noTags.json().errors).toEqual([{ field: 'c0.tags', message: 'Choose at least one tag' }]);
+    const badDate = await admin.get('/admin/segments/count?c0.kind=created&c0.since=2025-02-30');
+    expect(badDate.statusCode).toBe(422);
+    expect(badDate.json().errors[0]).toEqual({ field: 'c0.since', message: 'Enter a real date' });
+    const badKind = await admin.get('/admin/segments/count?c0.kind=shoe-size');
+    expect(badKind.json().errors[0].field).toBe('c0.kind');
+    const badCode = await admin.get('/admin/segments/count?c0.kind=constituency&c0.codes=Westminster');
+    expect(badCode.json().errors[0]).toEqual({ field: 'c0.codes', message: 'Enter codes like E14001234' });
+    const wrongOrder = await admin.get('/admin/segments/count?c0.kind=action&c0.action=petition.signed&c0.since=2025-05-01&c0.before=2025-04-01');
+    expect(wrongOrder.json().errors[0].field).toBe('c0.before');
+    const page = await admin.get('/admin/segments/new?c0.kind=tags&c0.tagMatch=any');
+    expect(page.statusCode).toBe(422);
+    expect(page.body).toContain('There is a problem');
+    expect(page.body).toContain('href="#field-c0-tags"');
+  });
+});
+
+describe('saving, editing and deleting segments', () => {
+  let segmentId = 0;
+
+  it('saves a segment and shows its count and first 50 people', async () => {
+    const saved = await saveSegment(admin, { name: 'Volunteers', group: 'coalition', query: volunteers() });
+    expect(saved.statusCode).toBe(303);
+    segmentId = Number(/\/admin\/segments\/(\d+)/.exec(saved.headers.location as string)![1]);
+    const stored = await getSegment(t.ctx.db, segmentId, 'all');
+    expect(stored).toMatchObject({ name: 'Volunteers', groupId: null, definition: { match: 'all', conditions: [{ kind: 'tags', match: 'any', tagIds: [volunteer], not: false }] } });
+    const page = await admin.get(`/admin/segments/${segmentId}`);
+    expect(page.body).toContain('<span class="key-figure">23</span> people');
+
+    const everyone = await saveSegment(admin, { name: 'Everyone', group: 'coalition', query: 'match=all' });
+    const everyonePage = await admin.get(everyone.headers.location as string);
+    expect(everyonePage.body).toContain('The first 50 people');
+    expect(everyonePage.body.match(/<tr>/g)!.length).toBe(51);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_id']).where('action', '=', 'segment.create').execute();
+    expect(audit).toContainEqual({ action: 'segment.create', actor_id: adminId });
+  });
+
+  it('keeps what was typed and names the field when saving fails', async () => {
+    const noName = await saveSegment(admin, { name: '', group: 'coalition', query: volunteers() });
+    expect(noName.statusCode).toBe(422);
+    expect(noName.body).toContain('Enter a name for the segment');
+    expect(noName.body).toContain('href="#field-name"');
+    const organiserCoalition = await saveSegment(organiser, { name: 'Mine', group: 'coalition', query: volunteers() });
+    expect(organiserCoalition.statusCode).toBe(422);
+    expect(organiserCoalition.body).toContain('Choose one of your groups');
+    expect(organiserCoalition.body).toContain('value="Mine"');
+    const badConditions = await saveSegment(admin, { name: 'Broken', group: 'coalition', query: 'c0.kind=lists' });
+    expect(badConditions.statusCode).toBe(422);
+    expect(badConditions.body).toContain('Choose at least one list');
+  });
+
+  it('edits a segment: the builder opens with its conditions, saving replaces them', async () => {
+    const edit = await admin.get(`/admin/segments/${segmentId}/edit`);
+    expect(edit.statusCode).toBe(200);
+    expect(edit.body).toMatch(new RegExp(`name="c0.tags" type="checkbox" value="${volunteer}" checked`));
+    expect(edit.body).toContain('value="Volunteers"');
+    const saved = await admin.post(`/admin/segments/${segmentId}`, { name: 'London volunteers', group: 'coalition', query: `${volunteers()}&c1.kind=region&c1.regions=E12000007` });
+    expect(saved.statusCode).toBe(303);
+    const stored = await getSegment(t.ctx.db, segmentId, 'all');
+    expect(stored.name).toBe('London volunteers');
+    expect(stored.definition.conditions).toHaveLength(2);
+    expect((await admin.get(`/admin/segments/${segmentId}`)).body).toContain('<span class="key-figure">20</span> people');
+  });
+
+  it('lets organisers see coalition segments (counting only their people) but not change them', async () => {
+    const page = await organiser.get(`/admin/segments/${segmentId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<span class="key-figure">20</span> people');
+    expect(page.body).not.toContain('Edit conditions');
+    await organiser.get('/admin/segments/new');
+    expect((await organiser.post(`/admin/segments/${segmentId}`, { name: 'Mine now', group: String(group.A), query: 'match=all' })).statusCode).toBe(403);
+    expect((await organiser.post(`/admin/segments/${segmentId}/delete`, {})).statusCode).toBe(403);
+  });
+
+  it("scopes a group's segment to that group's people, and hides it from other groups", async () => {
+    const saved = await saveSegment(organiser, { name: 'Group A volunteers', group: String(group.A), query: volunteers() });
+    expect(saved.statusCode).toBe(303);
+    const adminView = await admin.get(saved.headers.location as string);
+    expect(adminView.body).toContain('<span class="key-figure">20</span> people');
+    const other = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [group.B!] })).agent;
+    expect((await other.get(saved.headers.location as string)).statusCode).toBe(404);
+    expect((await admin.get('/admin/segments/abc')).statusCode).toBe(404);
+  });
+
+  it('deletes a segment', async () => {
+    const saved = await saveSegment(admin, { name: 'Short-lived', group: 'coalition', query: 'match=all' });
+    const id = /\d+/.exec(saved.headers.location as string)![0];
+    await admin.get(`/admin/segments/${id}`);
+    expect((await admin.post(`/admin/segments/${id}/delete`, {})).headers.location).toBe('/admin/segments?notice=deleted');
+    expect((await admin.get(`/admin/segments/${id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('CSV export', () => {
+  it('streams the segment with its columns, guards against spreadsheet formulas, and audits who exported what', async () => {
+    const saved = await saveSegment(admin, { name: 'All volunteers', group: 'coalition', query: volunteers() });
+    const id = Number(/\d+/.exec(saved.headers.location as string)![0]);
+    const response = await admin.get(`/admin/segments/${id}/export.csv`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(new RegExp(`attachment; filename="segment-${id}-\\d{4}-\\d{2}-\\d{2}.csv"`));
+    const rows = parse(response.body, { columns: true }) as Array<Record<string, string>>;
+    expect(Object.keys(rows[0]!)).toEqual(['person_id', 'email', 'email_status', 'first_name', 'last_name', 'phone', 'postcode', 'constituency_code', 'region_code', 'country', 'created_at', 'tags']);
+    expect(rows).toHaveLength(23);
+    expect(rows.map((r) => r.email)).toContain('person63@example.org');
+    expect(rows.find((r) => r.email === 'person3@example.org')).toMatchObject({ first_name: 'Person3', postcode: 'SW1A 1AA', region_code: 'E12000007', tags: 'volunteer' });
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['actor_id', 'after']).where('action', '=', 'segment.export').where('subject_id', '=', String(id)).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: adminId, after: { rows: 23, complete: true } });
+
+    const organiserRows = parse((await organiser.get(`/admin/segments/${id}/export.csv`)).body, { columns: true }) as Array<Record<string, string>>;
+    expect(organiserRows).toHaveLength(20);
+    expect(organiserRows.map((r) => r.email)).not.toContain('person63@example.org');
+  });
+
+  it('reads the segment in batches and writes formulas as text', async () => {
+    const segment = await getSegment(t.ctx.db, (await t.ctx.db.selectFrom('segments').select('id').where('name', '=', 'Everyone').executeTakeFirstOrThrow()).id, 'all');
+    const viewer = { id: adminId, name: 'Admin', email: 'admin@example.org', role: 'admin' as const };
+    let text = '';
+    for await (const chunk of exportSegmentCsv(t.ctx.db, segment, 'all', viewer, { batchSize: 7 })) text += String(chunk);
+    const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    expect(rows).toHaveLength(63);
+    expect(new Set(rows.map((r) => r.person_id)).size).toBe(63);
+    expect(rows[0]!.first_name).toBe(`'=HYPERLINK("http://evil")`);
+    expect(safeCell('+44 20')).toBe("'+44 20");
+    expect(safeCell('Ada')).toBe('Ada');
+  });
+});

@@ -1,0 +1,165 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { DomainError, notFound } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { errorsFrom, formValues, parseForm, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import type { Q } from '../../schema.ts';
+import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
+import { BuilderPage, formatCount } from './builder-view.tsx';
+import { actionKinds, collectionChoices } from './collections.ts';
+import { countSegment, segmentPage, type PeopleScope } from './compile-segment.ts';
+import type { BuilderChoices } from './condition-fields.tsx';
+import { listPurposes } from './consent-purposes.ts';
+import { exportSegmentCsv } from './export-segment.ts';
+import { canManage } from './ownership.ts';
+import { createSegment, deleteSegment, getSegment, listSegments, segmentScope, updateSegment, type SavedSegment } from './segment-store.ts';
+import { SegmentPage, SegmentsIndexPage } from './segment-views.tsx';
+import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+
+const PEOPLE_SHOWN = 50;
+
+async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices> {
+  const [tags, lists, purposes, kinds] = await Promise.all([
+    collectionChoices(q, 'tag', scope),
+    collectionChoices(q, 'list', scope),
+    listPurposes(q, scope),
+    actionKinds(q),
+  ]);
+  return { tags, lists, purposes, actionKinds: kinds };
+}
+
+/** A query string (the save form's hidden copy of the builder) as the parsed-query object Fastify gives. */
+function queryObject(text: string): Record<string, string[]> {
+  const object: Record<string, string[]> = {};
+  for (const [key, value] of new URLSearchParams(text)) (object[key] ??= []).push(value);
+  return object;
+}
+
+function segmentId(request: FastifyRequest): number {
+  const id = (request.params as { id: string }).id;
+  if (!/^\d{1,9}$/.test(id)) throw notFound('segment');
+  return Number(id);
+}
+
+const saveForm = z.object({ name: requiredText('a name for the segment', 120), group: z.string().optional(), query: z.string().max(20_000).default('') });
+
+export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppContext) {
+  const guard = { preHandler: requireRole('admin', 'organiser') };
+
+  async function renderBuilder(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    props: { segment?: SavedSegment; draft: Draft; saveErrors?: FieldErrors; saveValues?: Record<string, string> },
+  ) {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    const result = definitionFromDraft(props.draft);
+    const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
+    const page = (
+      <BuilderPage
+        segment={props.segment}
+        draft={props.draft}
+        choices={await builderChoices(ctx.db, scope)}
+        count={count}
+        errors={result.ok ? undefined : result.errors}
+        owners={await ownerOptions(ctx.db, scope)}
+        saveErrors={props.saveErrors}
+        saveValues={props.saveValues}
+      />
+    );
+    return reply.render(page, result.ok && !props.saveErrors ? 200 : 422);
+  }
+
+  /** Saves a new or changed segment from the save form; re-renders the builder with problems. */
+  async function save(request: FastifyRequest, reply: FastifyReply, existing?: SavedSegment) {
+    const viewer = viewerOf(request);
+    const scope = await scopeOf(ctx.db, viewer);
+    const form = parseForm(saveForm, request.body);
+    const body = formValues(request.body);
+    const draft = draftFromQuery(queryObject(body.query ?? ''));
+    const result = definitionFromDraft(draft);
+    let saveErrors: FieldErrors = form.ok ? {} : form.errors;
+    let groupId: number | null = null;
+    try {
+      groupId = await parseOwner(ctx.db, body.group, scope);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      saveErrors = { ...saveErrors, ...errorsFrom(error) };
+    }
+    if (!form.ok || !result.ok || Object.keys(saveErrors).length > 0) {
+      return renderBuilder(request, reply, { segment: existing, draft, saveErrors, saveValues: body });
+    }
+    const props = { name: form.value.name, groupId, definition: result.definition };
+    const id = await ctx.db.transaction().execute(async (tx) => {
+      if (!existing) return createSegment(tx, props, viewer, scope);
+      await updateSegment(tx, existing, props, viewer, scope);
+      return existing.id;
+    });
+    return reply.redirect(`/admin/segments/${id}?notice=saved`, 303);
+  }
+
+  app.get('/admin/segments', guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    return reply.render(<SegmentsIndexPage segments={await listSegments(ctx.db, scope)} notice={(request.query as { notice?: string }).notice} />);
+  });
+
+  app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(request.query as Record<string, unknown>) }));
+
+  /** The live count for public/segments.js: always JSON, problems named by field. */
+  app.get('/admin/segments/count', guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    const result = definitionFromDraft(draftFromQuery(request.query as Record<string, unknown>));
+    reply.header('cache-control', 'no-store');
+    if (!result.ok) {
+      const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
+      return reply.code(422).send({ error: 'invalid', message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });
+    }
+    const count = await countSegment(ctx.db, result.definition, scope);
+    return reply.send({ count, text: formatCount(count) });
+  });
+
+  app.post('/admin/segments', guard, async (request, reply) => save(request, reply));
+
+  app.get('/admin/segments/:id', guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    const segment = await getSegment(ctx.db, segmentId(request), scope);
+    const people = segmentScope(scope, segment);
+    const [count, first] = await Promise.all([countSegment(ctx.db, segment.definition, people), segmentPage(ctx.db, segment.definition, people, 0, PEOPLE_SHOWN)]);
+    return reply.render(
+      <SegmentPage segment={segment} count={count} people={first} manage={canManage(scope, segment)} notice={(request.query as { notice?: string }).notice} />,
+    );
+  });
+
+  app.get('/admin/segments/:id/edit', guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    const segment = await getSegment(ctx.db, segmentId(request), scope);
+    const query = request.query as Record<string, unknown>;
+    const draft = Object.keys(query).length === 0 ? draftFromDefinition(segment.definition) : draftFromQuery(query);
+    return renderBuilder(request, reply, { segment, draft });
+  });
+
+  app.post('/admin/segments/:id', guard, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, viewerOf(request));
+    return save(request, reply, await getSegment(ctx.db, segmentId(request), scope));
+  });
+
+  app.post('/admin/segments/:id/delete', guard, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const scope = await scopeOf(ctx.db, viewer);
+    const segment = await getSegment(ctx.db, segmentId(request), scope);
+    await ctx.db.transaction().execute((tx) => deleteSegment(tx, segment, viewer, scope));
+    return reply.redirect('/admin/segments?notice=deleted', 303);
+  });
+
+  app.get('/admin/segments/:id/export.csv', guard, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const scope = await scopeOf(ctx.db, viewer);
+    const segment = await getSegment(ctx.db, segmentId(request), scope);
+    const day = new Date().toISOString().slice(0, 10);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="segment-${segment.id}-${day}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(exportSegmentCsv(ctx.db, segment, segmentScope(scope, segment), viewer));
+  });
+}

@@ -1,0 +1,121 @@
+import { ActionButton, Notice } from '../../platform/web/components.tsx';
+import { Layout } from '../../platform/web/layout.tsx';
+import { formatCount } from './builder-view.tsx';
+import type { SegmentPerson } from './compile-segment.ts';
+import type { SavedSegment } from './segment-store.ts';
+
+export function londonDate(date: Date): string {
+  return date.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+export function ownerLabel(item: { groupName: string | null }): string {
+  return item.groupName ?? 'Whole coalition';
+}
+
+export function SegmentsIndexPage({ segments, notice }: { segments: SavedSegment[]; notice?: string | undefined }) {
+  return (
+    <Layout title="Segments" wide>
+      {notice === 'deleted' ? <Notice>The segment has been deleted.</Notice> : null}
+      <h1>Segments</h1>
+      <p class="lead">Saved sets of people, defined by conditions and counted live: for mailings and exports.</p>
+      <p>
+        <a class="button button--primary" href="/admin/segments/new">
+          New segment
+        </a>{' '}
+        <a href="/admin/tags">Tags</a> · <a href="/admin/lists">Lists</a> · <a href="/admin/people-imports">Import people from a CSV file</a>
+      </p>
+      {segments.length === 0 ? (
+        <p>No segments yet.</p>
+      ) : (
+        <table class="table">
+          <caption class="visually-hidden">Saved segments</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Owned by</th>
+              <th scope="col">Conditions</th>
+              <th scope="col">Last changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {segments.map((s) => (
+              <tr>
+                <td>
+                  <a href={`/admin/segments/${s.id}`}>{s.name}</a>
+                </td>
+                <td>{ownerLabel(s)}</td>
+                <td class="numeric">{s.definition.conditions.length}</td>
+                <td>{londonDate(s.modifiedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
+
+function personName(p: { given_name: string | null; family_name: string | null }): string {
+  return [p.given_name, p.family_name].filter(Boolean).join(' ') || '(no name)';
+}
+
+export function SegmentPage(props: { segment: SavedSegment; count: number; people: SegmentPerson[]; manage: boolean; notice?: string | undefined }) {
+  const { segment, count, people } = props;
+  return (
+    <Layout title={segment.name} wide breadcrumbs={[{ href: '/admin/segments', label: 'Segments' }]}>
+      {props.notice === 'saved' ? <Notice>The segment has been saved.</Notice> : null}
+      <h1>{segment.name}</h1>
+      <p>
+        Owned by {ownerLabel(segment)}. {segment.groupId === null ? 'Counts the people you can see.' : `Counts the people connected to ${segment.groupName ?? 'the group'}.`}
+      </p>
+      <p class="segment-count">
+        <span class="key-figure">{count.toLocaleString('en-GB')}</span> {count === 1 ? 'person' : 'people'}
+      </p>
+      <p class="segment-actions">
+        <a class="button button--secondary" href={`/admin/segments/${segment.id}/export.csv`} download>
+          Export as CSV
+        </a>{' '}
+        {props.manage ? (
+          <>
+            <a class="button button--secondary" href={`/admin/segments/${segment.id}/edit`}>
+              Edit conditions
+            </a>{' '}
+            <ActionButton action={`/admin/segments/${segment.id}/delete`} variant="warning">
+              Delete segment
+            </ActionButton>
+          </>
+        ) : null}
+      </p>
+      <h2>{count > people.length ? `The first ${people.length} people` : 'People'}</h2>
+      {people.length === 0 ? (
+        <p>Nobody matches yet.</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="table">
+            <caption class="visually-hidden">{formatCount(count)}; the first {people.length} shown</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Postcode</th>
+                <th scope="col">Constituency</th>
+                <th scope="col">Added</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((p) => (
+                <tr>
+                  <td>{personName(p)}</td>
+                  <td>{p.email ?? ''}</td>
+                  <td>{p.postcode ?? ''}</td>
+                  <td>{p.constituency_code ?? ''}</td>
+                  <td>{londonDate(p.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
