@@ -118,6 +118,13 @@ describe('a worker killed in the middle of a mailing', () => {
       return rows[0]!.waiting > 0 && rows[0]!.sending === 0;
     });
     await kill(first);
+    // Its server session notices the dead client and gives up the waiting statement: only then
+    // is the table let go, so nothing of the killed worker's runs after its death.
+    await waitUntil('the killed worker is disconnected', async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = 'chorus-worker'`.execute(t.ctx.db);
+      return rows[0]!.n === 0;
+    });
     await blocker.query('rollback');
     await blocker.end();
     const atKill = receivedBy('calm').size;

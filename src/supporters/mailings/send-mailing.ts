@@ -69,8 +69,12 @@ export async function sendMailing(ctx: AppContext, mailingId: number, signal?: A
     const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [MAILING_LOCK, mailingId]);
     if (!rows[0]?.got) return;
     try {
+      // If this process dies mid-statement, the server notices within a second and abandons the
+      // statement, rather than finishing it (marking people 'sending' whom nobody will send to).
+      await client.query(`set client_connection_check_interval = '1s'`);
       await new MailingRun(ctx, sessionDb(client), mailingId, signal).run();
     } finally {
+      await client.query('reset client_connection_check_interval');
       await client.query('select pg_advisory_unlock($1, $2)', [MAILING_LOCK, mailingId]);
     }
   } catch (error) {
