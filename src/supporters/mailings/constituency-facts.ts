@@ -1,25 +1,15 @@
+import { constituencyNames } from '../../politics/constituencies.ts';
 import type { Q } from '../../schema.ts';
 
-/**
- * A constituency's name and its MP, for {{constituency}} and {{mp}}. Reads the politics tables
- * directly for now; to be replaced by the politics capability's own lookup when it exports one.
- */
+/** A constituency's name and its MP, for {{constituency}} and {{mp}}, from the politics capability. */
 export interface ConstituencyFacts {
   name: string;
   mp: string | null;
 }
 
 export async function constituencyFacts(q: Q, codes: string[]): Promise<Map<string, ConstituencyFacts>> {
-  const facts = new Map<string, ConstituencyFacts>();
-  if (codes.length === 0) return facts;
-  const rows = await q
-    .selectFrom('constituencies as c')
-    .leftJoin('mps as m', 'm.constituency_code', 'c.code')
-    .select(['c.code', 'c.name', 'm.name as mp'])
-    .where('c.code', 'in', codes)
-    .execute();
-  for (const row of rows) facts.set(row.code, { name: row.name, mp: row.mp });
-  return facts;
+  const names = await constituencyNames(q, codes);
+  return new Map([...names].map(([code, c]) => [code, { name: c.name, mp: c.mp }]));
 }
 
 /** Remembers facts already looked up, so a mailing asks once per constituency (there are 650). */

@@ -13,6 +13,10 @@ export const mailingsMigration: Migration = {
         purpose_id integer not null references consent_purposes (id) on delete cascade,
         -- A saved segment, or null for everyone with a live consent for the purpose.
         segment_id integer references segments (id) on delete set null,
+        -- The segment as read when the mailing was last saved or set going ({name, groupId,
+        -- definition}); null means everyone. A segment deleted meanwhile never turns the mailing
+        -- into one to everyone: its last conditions still apply.
+        segment_snapshot jsonb,
         subject text not null,
         -- Markdown (no raw HTML) with {{first_name}}-style placeholders.
         body text not null,

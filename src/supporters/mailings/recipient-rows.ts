@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Q } from '../../schema.ts';
+import { liveConsentCondition } from '../consent.ts';
 import type { Outcome } from './smtp-outcome.ts';
 
 /**
@@ -102,11 +103,11 @@ export async function recordAndMarkNext(
         case
           when p.erased_at is not null or p.merged_into_id is not null or p.email is null then 'The person was erased or merged before sending.'
           when p.email_status = 'undeliverable' then 'The address was marked undeliverable before sending.'
-          when c.status is distinct from 'given' then 'No live consent at the time of sending (unsubscribed or withdrawn).'
+          when (${liveConsentCondition}) is not true then 'No live consent at the time of sending (unsubscribed or withdrawn).'
         end as skip_reason
       from mailing_recipients r
       join people p on p.id = r.person_id
-      left join consents c on c.person_id = r.person_id and c.purpose_id = ${purposeId}
+      left join consents on consents.person_id = r.person_id and consents.purpose_id = ${purposeId}
       where r.mailing_id = ${mailingId} and r.person_id = any(${next}::bigint[])
         and r.status = 'queued' and r.claim_token = ${claimToken}
       for update of r

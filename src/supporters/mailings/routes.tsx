@@ -5,9 +5,9 @@ import { conflict, DomainError, forbidden, notFound } from '../../platform/http/
 import { requireRole } from '../../platform/http/guards.ts';
 import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm } from '../../platform/web/forms.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
-import { countAudience } from './audience.ts';
+import { audienceOf, countAudience } from './audience.ts';
 import { statusCounts, mailingReport } from './report.ts';
-import { audienceOf, findSamplePerson, sampleMessage, sendTestMessage } from './sample-message.ts';
+import { findSamplePerson, sampleMessage, sendTestMessage } from './sample-message.ts';
 import { mailingForm, saveMailing } from './save-mailing.ts';
 import { cancelSchedule, sendOrSchedule } from './schedule-mailing.ts';
 import { parseSendForm } from './send-form.ts';

@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { canonicalEmail } from '../../petitions/canonical-email.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { OutgoingMessage } from '../../platform/mail/transport.ts';
 import type { Viewer } from '../../platform/web/context.ts';
 import type { Q } from '../../schema.ts';
-import { inAudience, type Audience } from './audience.ts';
+import { audienceOf, audienceQuery } from './audience.ts';
 import { constituencyFacts } from './constituency-facts.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
 import type { Outcome } from './smtp-outcome.ts';
@@ -26,22 +25,12 @@ export interface SamplePerson {
   constituencyCode: string | null;
 }
 
-export function audienceOf(mailing: Mailing): Audience {
-  return {
-    purposeId: mailing.purposeId,
-    segmentDefinition: mailing.segmentDefinition,
-    scope: { groupIds: mailing.groupId === null ? 'all' : [mailing.groupId] },
-  };
-}
-
 /** Someone the mailing would go to: the one with this email address, or else the first. */
 export async function findSamplePerson(q: Q, mailing: Mailing, email?: string): Promise<SamplePerson | undefined> {
-  const byEmail = email ? sql`and p.canonical_email = ${canonicalEmail(email)}` : sql``;
-  const { rows } = await sql<SamplePerson>`
-    select p.public_id as "publicId", p.email, p.given_name as "givenName", p.constituency_code as "constituencyCode"
-    from people p where ${inAudience(audienceOf(mailing))} ${byEmail}
-    order by p.id limit 1`.execute(q);
-  return rows[0];
+  let query = audienceQuery(q, audienceOf(mailing)).select(['p.public_id', 'p.email', 'p.given_name', 'p.constituency_code']);
+  if (email) query = query.where('p.canonical_email', '=', canonicalEmail(email));
+  const row = await query.orderBy('p.id').limit(1).executeTakeFirst();
+  return row && { publicId: row.public_id, email: row.email!, givenName: row.given_name, constituencyCode: row.constituency_code };
 }
 
 export async function sampleMessage(ctx: AppContext, mailing: Mailing, person: SamplePerson | undefined, to: string): Promise<OutgoingMessage> {

@@ -4,7 +4,8 @@ import { conflict, invalidFields, type FieldProblem } from '../../platform/http/
 import { requiredText } from '../../platform/web/forms.ts';
 import type { Viewer } from '../../platform/web/context.ts';
 import type { Q } from '../../schema.ts';
-import { purposeChoices, segmentChoices, type GroupScope } from './access.ts';
+import { purposeChoices, segmentChoices, segmentFits, type GroupScope } from './access.ts';
+import { snapshotSegment, type SegmentSnapshot } from './audience.ts';
 import { unsafeLinks } from './markdown.ts';
 import { checkPlaceholders } from './placeholders.ts';
 import { EDITABLE_STATES, withMailings } from './tables.ts';
@@ -69,11 +70,15 @@ export interface SaveMailingProps {
 export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number> {
   const { input } = props;
   const problems = contentProblems(input);
-  const purposes = await purposeChoices(q, props.scope);
-  if (!purposes.some((p) => p.id === input.purpose_id)) problems.unshift({ field: 'purpose_id', message: 'Choose who the mailing is from' });
+  const purpose = (await purposeChoices(q, props.scope)).find((p) => p.id === input.purpose_id);
+  if (!purpose) problems.unshift({ field: 'purpose_id', message: 'Choose who the mailing is from' });
+  let segment: SegmentSnapshot | null = null;
   if (input.segment_id !== null) {
-    const segments = await segmentChoices(q, props.scope);
-    if (!segments.some((s) => s.id === input.segment_id)) problems.push({ field: 'segment_id', message: 'Choose a saved segment from the list, or everyone' });
+    const chosen = (await segmentChoices(q, props.scope)).find((s) => s.id === input.segment_id);
+    if (!chosen) problems.push({ field: 'segment_id', message: 'Choose a saved segment from the list, or everyone' });
+    else if (purpose && !segmentFits(chosen, purpose.groupId)) {
+      problems.push({ field: 'segment_id', message: 'Choose one of the sending group’s own segments, a coalition-wide one, or everyone' });
+    } else segment = await snapshotSegment(q, chosen.id);
   }
   if (problems.length > 0) throw invalidFields(problems);
 
@@ -81,6 +86,7 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   const values = {
     purpose_id: input.purpose_id,
     segment_id: input.segment_id,
+    segment_snapshot: segment && JSON.stringify(segment),
     subject: input.subject,
     body: input.body,
     rate_per_second: input.rate_per_second,

@@ -6,7 +6,7 @@ import type { Viewer } from '../../platform/web/context.ts';
 import type { Q } from '../../schema.ts';
 import { MAILING_LOCK } from './send-mailing.ts';
 import { queueMailingSender } from './send-job.ts';
-import type { Mailing } from './store.ts';
+import { getMailing, keepSegmentSnapshot, type Mailing } from './store.ts';
 import { withMailings } from './tables.ts';
 
 export type SendWhen = { now: true } | { now: false; at: Date };
@@ -37,6 +37,7 @@ export async function sendOrSchedule(q: Q, props: SendOrScheduleProps): Promise<
     .returning('id')
     .executeTakeFirst();
   if (!row) throw conflict('This mailing has already been scheduled or sent.');
+  await keepSegmentSnapshot(q, mailing);
   if (when.now) await queueMailingSender(q, mailing.id);
   await recordAudit(q, {
     actor: props.actor,
@@ -46,7 +47,7 @@ export async function sendOrSchedule(q: Q, props: SendOrScheduleProps): Promise<
     after: {
       subject: mailing.subject,
       purpose: mailing.purposeName,
-      segment: mailing.segmentName ?? 'everyone with consent',
+      segment: mailing.segment?.name ?? 'everyone with consent',
       recipients: props.confirmedCount,
       scheduledFor: when.now ? null : when.at.toISOString(),
     },
@@ -76,7 +77,11 @@ export async function startDueMailings(ctx: AppContext, now: Date = new Date()):
       .where('scheduled_for', '<=', now)
       .returning('id')
       .execute();
-    for (const { id } of started) await queueMailingSender(tx, id);
+    for (const { id } of started) {
+      const mailing = await getMailing(tx, id);
+      if (mailing) await keepSegmentSnapshot(tx, mailing);
+      await queueMailingSender(tx, id);
+    }
     return started.map((r) => r.id);
   });
 }

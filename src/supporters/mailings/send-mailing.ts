@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Q } from '../../schema.ts';
-import { addRecipientBatch, type Audience } from './audience.ts';
+import { addRecipientBatch, audienceOf } from './audience.ts';
 import { ConstituencyCache } from './constituency-facts.ts';
 import { smtpPoolSize } from './bulk-transport.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
@@ -115,11 +115,7 @@ class MailingRun {
 
   /** Copies the audience into recipient rows in batches, carrying on from the saved cursor. */
   private async prepare(mailing: Mailing): Promise<boolean> {
-    const audience: Audience = {
-      purposeId: mailing.purposeId,
-      segmentDefinition: mailing.segmentDefinition,
-      scope: { groupIds: mailing.groupId === null ? 'all' : [mailing.groupId] },
-    };
+    const audience = audienceOf(mailing);
     let after = mailing.preparedThrough;
     for (;;) {
       if (this.stopping) return false;

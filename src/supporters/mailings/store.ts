@@ -1,4 +1,5 @@
 import type { Q } from '../../schema.ts';
+import { readSnapshot, snapshotSegment, type SegmentSnapshot } from './audience.ts';
 import { withMailings, type MailingStatus } from './tables.ts';
 
 /** A mailing with what its pages and its sender need to know about where it comes from. */
@@ -10,9 +11,10 @@ export interface Mailing {
   groupId: number | null;
   /** Who it is from, as people see it: the group's name, or null for the coalition (the brand). */
   groupName: string | null;
+  /** The saved segment chosen (null once deleted, or for everyone). */
   segmentId: number | null;
-  segmentName: string | null;
-  segmentDefinition: unknown;
+  /** Who it goes to: the segment as last read, or null for everyone with a live consent. */
+  segment: SegmentSnapshot | null;
   subject: string;
   body: string;
   status: MailingStatus;
@@ -32,7 +34,6 @@ function baseQuery(q: Q) {
     .selectFrom('mailings as m')
     .innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id')
     .leftJoin('groups as g', 'g.id', 'cp.group_id')
-    .leftJoin('segments as s', 's.id', 'm.segment_id')
     .select([
       'm.id',
       'm.purpose_id',
@@ -40,8 +41,7 @@ function baseQuery(q: Q) {
       'cp.group_id',
       'g.name as group_name',
       'm.segment_id',
-      's.name as segment_name',
-      's.definition as segment_definition',
+      'm.segment_snapshot',
       'm.subject',
       'm.body',
       'm.status',
@@ -67,8 +67,7 @@ function toMailing(r: Row): Mailing {
     groupId: r.group_id,
     groupName: r.group_name,
     segmentId: r.segment_id,
-    segmentName: r.segment_name,
-    segmentDefinition: r.segment_id === null ? null : r.segment_definition,
+    segment: readSnapshot(r.segment_snapshot),
     subject: r.subject,
     body: r.body,
     status: r.status,
@@ -84,9 +83,21 @@ function toMailing(r: Row): Mailing {
   };
 }
 
+/** One mailing, with its segment as it is now (or as last read, if it has since been deleted). */
 export async function getMailing(q: Q, id: number): Promise<Mailing | undefined> {
   const row = await baseQuery(q).where('m.id', '=', id).executeTakeFirst();
-  return row ? toMailing(row) : undefined;
+  if (!row) return undefined;
+  const mailing = toMailing(row);
+  return mailing.segmentId === null ? mailing : { ...mailing, segment: await snapshotSegment(q, mailing.segmentId) };
+}
+
+/** Keeps the segment as it is at the moment sending starts, in case it is deleted while sending. */
+export async function keepSegmentSnapshot(q: Q, mailing: Pick<Mailing, 'id' | 'segment'>): Promise<void> {
+  await withMailings(q)
+    .updateTable('mailings')
+    .set({ segment_snapshot: mailing.segment && JSON.stringify(mailing.segment) })
+    .where('id', '=', mailing.id)
+    .execute();
 }
 
 /** Newest first; `groupIds` limits the list to those groups' purposes (organisers). */

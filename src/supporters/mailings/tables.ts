@@ -17,6 +17,7 @@ export interface MailingsTable {
   id: Generated<number>;
   purpose_id: number;
   segment_id: Maybe<number>;
+  segment_snapshot: ColumnType<unknown, string | null | undefined, string | null>;
   subject: string;
   body: string;
   status: ColumnType<MailingStatus, MailingStatus | undefined, MailingStatus>;

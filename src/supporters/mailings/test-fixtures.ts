@@ -1,5 +1,5 @@
 import type { Db } from '../../schema.ts';
-import { upsertPerson } from '../people.ts';
+import { connectToGroups, upsertPerson } from '../people.ts';
 
 /** Small fixtures for the mailing tests: groups, purposes, people with consent, constituencies. */
 export async function addGroup(db: Db, name: string): Promise<number> {
@@ -31,6 +31,8 @@ export interface PersonProps {
   /** Purposes whose consent was withdrawn. */
   withdrawn?: number[];
   undeliverable?: boolean;
+  /** Groups the person is a supporter of. */
+  groups?: number[];
 }
 
 export async function addPerson(db: Db, props: PersonProps): Promise<{ id: number; publicId: string }> {
@@ -51,6 +53,7 @@ export async function addPerson(db: Db, props: PersonProps): Promise<{ id: numbe
       .values(consents.map((c) => ({ ...c, person_id: person.id, method: 'test', wording_id: null, source: null })))
       .execute();
   }
+  await connectToGroups(db, person.id, props.groups ?? []);
   if (props.undeliverable) {
     await db.updateTable('people').set({ email_status: 'undeliverable', email_status_reason: 'bounced before' }).where('id', '=', person.id).execute();
   }
@@ -63,7 +66,7 @@ export async function withdrawThroughMailing(db: Db, personId: number, purposeId
   await db.insertInto('consent_events').values({ person_id: personId, purpose_id: purposeId, event: 'withdrawn', method: 'unsubscribe:one-click', source, wording_id: null, ip: null }).execute();
 }
 
-/** A static list and a saved segment of it (in the definition subset segment-members.ts reads). */
+/** A static list and a saved segment of the people on it. */
 export async function addSegmentOfList(db: Db, name: string, personIds: number[], groupId: number | null = null): Promise<number> {
   const list = await db.insertInto('lists').values({ name, group_id: groupId }).returning('id').executeTakeFirstOrThrow();
   await db
@@ -72,7 +75,7 @@ export async function addSegmentOfList(db: Db, name: string, personIds: number[]
     .execute();
   const segment = await db
     .insertInto('segments')
-    .values({ name, group_id: groupId, definition: JSON.stringify({ all: [{ list: list.id }] }), created_by: null })
+    .values({ name, group_id: groupId, definition: JSON.stringify({ version: 1, match: 'all', conditions: [{ kind: 'lists', listIds: [list.id], not: false }] }), created_by: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return segment.id;

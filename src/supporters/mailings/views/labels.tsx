@@ -33,8 +33,10 @@ export function whenText(m: Mailing): string {
   return `Last changed ${formatLondon(m.updatedAt)}`;
 }
 
-export function audienceText(m: Pick<Mailing, 'segmentName' | 'purposeName'>): string {
-  return m.segmentName ? `People in the segment “${m.segmentName}” who agreed to hear from ${m.purposeName}` : `Everyone who agreed to hear from ${m.purposeName}`;
+export function audienceText(m: Pick<Mailing, 'segment' | 'segmentId' | 'purposeName'>): string {
+  if (!m.segment) return `Everyone who agreed to hear from ${m.purposeName}`;
+  const deleted = m.segmentId === null ? ' (since deleted: its conditions as last saved)' : '';
+  return `People in the segment “${m.segment.name}”${deleted} who agreed to hear from ${m.purposeName}`;
 }
 
 export function number(n: number): string {
