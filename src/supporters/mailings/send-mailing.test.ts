@@ -6,7 +6,8 @@ import type { Agent } from '../../../test/support/agent.ts';
 import { readUnsubscribeToken, readPreferencesToken } from '../subscriber-tokens.ts';
 import { unsubscribeSource } from './report.ts';
 import { withMailings } from './tables.ts';
-import { addConstituency, addPerson, addPurpose, addSegmentOfList, withdrawThroughMailing } from './test-fixtures.ts';
+import { hasLiveConsent, withdrawConsent } from '../consent.ts';
+import { addConstituency, addPerson, addPurpose, addSegmentOfList } from './test-fixtures.ts';
 
 let t: TestApp;
 let sink: SmtpSink;
@@ -74,14 +75,35 @@ const received = (address: string, id: number): ReceivedMail[] => sink.to(addres
 
 describe('sending a mailing', () => {
   let id: number;
+  let progressPage: string;
+  let progress: { status: string; counts: Record<string, number> };
   beforeAll(async () => {
     // Slow (5 a second, one at a time, in person order), so a withdrawal lands mid-mailing.
     id = await composeAndSend({ rate_per_second: '5' });
     const running = t.runJobs();
     await sink.waitFor((m) => m.to.includes('ada@example.org'));
     // Consent withdrawn after the recipients were fixed: checked again at the moment of sending.
-    await withdrawThroughMailing(t.ctx.db, people.late!.id, coalition, 'preferences-page');
+    await withdrawConsent(t.ctx.db, { personId: people.late!.id, purposeId: coalition, method: 'preferences' });
+    // Ada's message is at the server; her row says so a moment later.
+    for (let tries = 0; tries < 100; tries++) {
+      progress = JSON.parse((await admin.get(`/admin/mailings/${id}/progress.json`)).body);
+      if (progress.counts.sent! >= 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    progressPage = (await admin.get(`/admin/mailings/${id}`)).body;
     await running;
+  });
+
+  it('shows its progress on the admin page while it is being sent', () => {
+    expect(progress.status).toBe('sending');
+    expect(progress.counts.recipients).toBe(5);
+    expect(progress.counts.sent).toBeGreaterThanOrEqual(1);
+    expect(progress.counts.sent).toBeLessThan(5);
+    expect(progressPage).toContain('<h2 id="progress-title">Progress</h2>');
+    expect(progressPage).toMatch(/<progress id="mailing-progress" max="5" value="\d"/);
+    expect(progressPage).toContain(`data-mailing-progress="/admin/mailings/${id}/progress.json"`);
+    // Without JavaScript the page refreshes itself.
+    expect(progressPage).toContain('<noscript><meta http-equiv="refresh" content="10"/></noscript>');
   });
 
   it('reaches exactly the people with a live consent for its purpose and a deliverable address', () => {
@@ -147,8 +169,20 @@ describe('sending a mailing', () => {
     expect((await t.app.inject({ method: 'GET', url: '/m/nosuchlink' })).statusCode).toBe(404);
   });
 
+  it('unsubscribes with one click: a POST of List-Unsubscribe=One-Click to the header’s URL, with no cookies or form token', async () => {
+    const bo = received('bo@example.org', id)[0]!;
+    const url = /^<http:\/\/chorus\.test(\/unsubscribe\/[^>]+)>$/.exec(header(bo, 'List-Unsubscribe')!)![1]!;
+    const wrongBody = await t.app.inject({ method: 'POST', url, payload: 'List-Unsubscribe=Maybe', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(wrongBody.statusCode).toBe(400);
+    expect(await hasLiveConsent(t.ctx.db, people.bo!.id, coalition)).toBe(true);
+    const res = await t.app.inject({ method: 'POST', url, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(200);
+    expect(await hasLiveConsent(t.ctx.db, people.bo!.id, coalition)).toBe(false);
+    const event = await t.ctx.db.selectFrom('consent_events').select(['event', 'source']).where('person_id', '=', people.bo!.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(event).toEqual({ event: 'withdrawn', source: unsubscribeSource(id) });
+  });
+
   it('ends with a report: sent, failed with the SMTP reason, skipped, unsubscribed through its links, clicks', async () => {
-    await withdrawThroughMailing(t.ctx.db, people.bo!.id, coalition, unsubscribeSource(id));
     const mailing = await withMailings(t.ctx.db).selectFrom('mailings').select(['status', 'recipient_count', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(mailing.status).toBe('sent');
     expect(mailing.recipient_count).toBe(5); // ada, bo, cy, gone, late

@@ -60,12 +60,6 @@ export async function addPerson(db: Db, props: PersonProps): Promise<{ id: numbe
   return { id: person.id, publicId: person.publicId };
 }
 
-/** What the one-click unsubscribe route records when someone leaves through a mailing's link. */
-export async function withdrawThroughMailing(db: Db, personId: number, purposeId: number, source: string): Promise<void> {
-  await db.updateTable('consents').set({ status: 'withdrawn', withdrawn_at: new Date() }).where('person_id', '=', personId).where('purpose_id', '=', purposeId).execute();
-  await db.insertInto('consent_events').values({ person_id: personId, purpose_id: purposeId, event: 'withdrawn', method: 'unsubscribe:one-click', source, wording_id: null, ip: null }).execute();
-}
-
 /** A static list and a saved segment of the people on it. */
 export async function addSegmentOfList(db: Db, name: string, personIds: number[], groupId: number | null = null): Promise<number> {
   const list = await db.insertInto('lists').values({ name, group_id: groupId }).returning('id').executeTakeFirstOrThrow();
