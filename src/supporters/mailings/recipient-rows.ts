@@ -49,16 +49,18 @@ export interface RecordedOutcome {
 }
 
 /**
- * Recording how a wave went: each recipient's outcome (a temporary refusal goes back to the queue
- * with a later retry time, or counts as failed after MAX_ATTEMPTS), and hard-bounced addresses
- * marked undeliverable with the reason. As CTEs, so it can share a round trip with marking.
+ * Records how a wave went, straight after the mail server answered: each recipient's outcome (a
+ * temporary refusal goes back to the queue with a later retry time, or counts as failed after
+ * MAX_ATTEMPTS), and hard-bounced addresses marked undeliverable with the reason.
  */
-function recordingCtes(mailingId: number, outcomes: RecordedOutcome[]) {
+export async function recordOutcomes(q: Q, mailingId: number, outcomes: RecordedOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
   const ids = outcomes.map((o) => o.personId);
   const statuses = outcomes.map((o) => o.outcome.status);
   const reasons = outcomes.map((o) => (o.outcome.status === 'sent' ? null : o.outcome.reason));
   const bounced = outcomes.map((o) => o.outcome.status === 'failed' && o.outcome.bounce);
-  return sql`results as (
+  await sql`
+    with results as (
       select * from unnest(${ids}::bigint[], ${statuses}::text[], ${reasons}::text[], ${bounced}::boolean[])
         as t(person_id, status, reason, bounced)
     ), recorded as (
@@ -79,26 +81,19 @@ function recordingCtes(mailingId: number, outcomes: RecordedOutcome[]) {
     ), bounced as (
       update people p set email_status = 'undeliverable', email_status_reason = t.reason, modified_at = now()
       from results t where t.bounced and p.id = t.person_id
-    )`;
-}
-
-export async function recordOutcomes(q: Q, mailingId: number, outcomes: RecordedOutcome[]): Promise<void> {
-  if (outcomes.length > 0) await sql`with ${recordingCtes(mailingId, outcomes)} select 1`.execute(q);
+    )
+    select 1`.execute(q);
 }
 
 /**
- * One round trip per wave at full speed: records how the last wave went, then checks the next
- * people again — live consent for the purpose, a deliverable address, not erased or merged —
- * marking those who pass 'sending' (committed before any SMTP call) and the rest 'skipped' with
- * the reason. Returns those to send now.
+ * Checks the next people again — live consent for the purpose, a deliverable address, not erased
+ * or merged — marking those who pass 'sending' (committed before any SMTP call) and the rest
+ * 'skipped' with the reason. Returns those to send now.
  */
-export async function recordAndMarkNext(
-  q: Q,
-  props: { mailingId: number; purposeId: number; claimToken: string; outcomes: RecordedOutcome[]; next: number[] },
-): Promise<ReadyRecipient[]> {
-  const { mailingId, purposeId, claimToken, outcomes, next } = props;
+export async function markReady(q: Q, props: { mailingId: number; purposeId: number; claimToken: string; next: number[] }): Promise<ReadyRecipient[]> {
+  const { mailingId, purposeId, claimToken, next } = props;
   const { rows } = await sql<ReadyRecipient>`
-    with ${recordingCtes(mailingId, outcomes)}, candidates as (
+    with candidates as (
       select r.person_id, p.public_id, p.email, p.given_name, p.constituency_code,
         case
           when p.erased_at is not null or p.merged_into_id is not null or p.email is null then 'The person was erased or merged before sending.'

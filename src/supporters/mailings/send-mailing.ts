@@ -9,13 +9,12 @@ import { smtpPoolSize } from './bulk-transport.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
 import {
   claimBatch,
-  recordAndMarkNext,
+  markReady,
   recordOutcomes,
   releaseClaims,
   remaining,
   takeOverFromStoppedSender,
   type ReadyRecipient,
-  type RecordedOutcome,
 } from './recipient-rows.ts';
 import { mailingReport } from './report.ts';
 import { sessionDb } from './session.ts';
@@ -33,11 +32,6 @@ class Throttle {
   private start = Date.now();
   private sent = 0;
   constructor(private readonly perSecond: number) {}
-
-  /** How long until the next wave may go. */
-  delay(): number {
-    return Math.max(0, this.start + (this.sent * 1000) / this.perSecond - Date.now());
-  }
 
   async wait(count: number): Promise<void> {
     const due = this.start + (this.sent * 1000) / this.perSecond;
@@ -131,9 +125,9 @@ class MailingRun {
   }
 
   /**
-   * Sends in waves: marks a wave 'sending' (committed), sends it, and records the outcomes before
-   * or as the next wave is marked. A wave is at most one message per SMTP connection, so no more
-   * than `pool size` messages are ever in doubt, and only while they are with the mail server.
+   * Sends in waves: marks a wave 'sending' (committed), sends it, and records the outcomes as soon
+   * as the server has answered. A wave is at most one message per SMTP connection, so no more than
+   * `pool size` messages are ever in doubt, and only while they are with the mail server.
    */
   private async send(mailing: Mailing): Promise<void> {
     const { ctx, q } = this;
@@ -161,43 +155,28 @@ class MailingRun {
       });
     };
 
-    // Outcomes of the wave just sent: recorded with the next wave's marking (one round trip), or
-    // on their own at once when the next wave has to wait for the throttle, or there is none.
-    let sent: RecordedOutcome[] = [];
-    const markNext = async (next: number[]) => {
-      const ready = await recordAndMarkNext(q, { mailingId: mailing.id, purposeId: mailing.purposeId, claimToken: this.claimToken, outcomes: sent, next });
-      sent = [];
-      return ready;
-    };
-    const record = async () => {
-      await recordOutcomes(q, mailing.id, sent);
-      sent = [];
-    };
     try {
       while (!this.stopping && (await this.stillSending())) {
         const claimed = await claimBatch(q, mailing.id, this.claimToken, batchSize);
         if (claimed.length === 0) break;
         for (let i = 0; i < claimed.length && !this.stopping; i += waveSize) {
           const next = claimed.slice(i, i + waveSize);
-          if (throttle.delay() > 0) await record();
           await throttle.wait(next.length);
-          const ready = await markNext(next);
+          const ready = await markReady(q, { mailingId: mailing.id, purposeId: mailing.purposeId, claimToken: this.claimToken, next });
           if (ready.length === 0) continue;
           const results = await deliver(q, transport, 'supporters.mailing', await messagesFor(ready));
-          sent = ready.map((r, i) => ({ personId: r.person_id, outcome: results[i]! }));
+          // Recorded the moment the server has answered: a crash after this cannot put them in doubt.
+          await recordOutcomes(q, mailing.id, ready.map((r, index) => ({ personId: r.person_id, outcome: results[index]! })));
         }
-        await record();
       }
     } finally {
       transport?.close();
-      // Record the last wave whatever happens, and hand back what was claimed but not sent so the
-      // next sender need not wait for the lease. If even that fails (the database went away),
-      // those rows stay 'sending' and the next sender reports them 'unknown'.
+      // Hand back what was claimed but not sent so the next sender need not wait for the lease.
+      // If even that fails (the database went away), the next sender takes them back anyway.
       try {
-        await record();
         await releaseClaims(q, mailing.id, this.claimToken);
       } catch (error) {
-        ctx.log.error({ err: error, mailing: mailing.id }, 'could not record the last wave of a mailing');
+        ctx.log.error({ err: error, mailing: mailing.id }, 'could not hand back the unsent part of a mailing');
       }
     }
   }
