@@ -26,6 +26,7 @@ export const settingDocs = {
   SIGN_RATE_BURST_SECONDS: 'The burst period, in seconds.',
   SIGN_RATE_SUSTAINED: 'Signatures one address may make on one petition per sustained period before further ones are held.',
   SIGN_RATE_SUSTAINED_SECONDS: 'The sustained period, in seconds.',
+  MAILING_RATE: 'Fastest a mailing may be sent, in messages per second (each mailing can be set slower); also the default speed.',
 } as const;
 
 export type SettingName = keyof typeof settingDocs;
@@ -97,6 +98,7 @@ const schema = z.object({
   SIGN_RATE_BURST_SECONDS: positiveInt(60, 86_400),
   SIGN_RATE_SUSTAINED: positiveInt(5, 100_000),
   SIGN_RATE_SUSTAINED_SECONDS: positiveInt(300, 86_400),
+  MAILING_RATE: positiveInt(100, 100_000),
 });
 
 type Parsed = z.infer<typeof schema>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { mailingsMigration } from './mailings/migration.ts';
 
 /**
  * People (one per canonical email), their actions, consent per purpose with the exact wording
@@ -263,4 +264,5 @@ export const supporterMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  ['2026-11-24-1100-mailings', mailingsMigration],
 ];

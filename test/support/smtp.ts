@@ -17,6 +17,11 @@ export interface SmtpSinkOptions {
    * refuse it (4xx temporary, 5xx permanent), or undefined to accept it.
    */
   refuse?: (recipients: string[]) => { code: number; message: string } | undefined;
+  /**
+   * A slow server: waits this long before accepting each message. A message whose client hangs
+   * up meanwhile is not kept (it was never acknowledged, so a real server would not deliver it).
+   */
+  acceptDelayMs?: number;
 }
 
 /**
@@ -27,12 +32,16 @@ export class SmtpSink {
   private waiters: Array<{ test: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }> = [];
   private server: SMTPServer;
   private port = 0;
+  private closedSessions = new Set<string>();
 
   constructor(private readonly options: SmtpSinkOptions = {}) {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onClose: (session: SMTPServerSession) => {
+        this.closedSessions.add(session.id);
+      },
       onData: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) => {
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         const chunks: Buffer[] = [];
@@ -45,7 +54,8 @@ export class SmtpSink {
             return callback(error);
           }
           const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then(
+          const delay = this.options.acceptDelayMs ?? 0;
+          const accept = () => simpleParser(raw).then(
             (parsed) => {
               const mail: ReceivedMail = {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -66,6 +76,11 @@ export class SmtpSink {
             },
             (error: Error) => callback(error),
           );
+          if (delay <= 0) return void accept();
+          setTimeout(() => {
+            if (this.closedSessions.has(session.id)) return callback(new Error('The client hung up before the message was accepted'));
+            void accept();
+          }, delay);
         });
       },
     });

@@ -1,8 +1,20 @@
 import type { AppContext } from '../../context.ts';
 import type { CronEntry, JobDefinition } from '../../platform/jobs/jobs.ts';
 import type { Ticker } from '../../platform/jobs/ticker.ts';
+import { resumeOrphanedMailings, startDueMailings } from './schedule-mailing.ts';
+import { sendMailingJob } from './send-job.ts';
 
 /** Sending mailings through the durable queue. */
-export const mailingJobs: JobDefinition<unknown>[] = [];
+export const mailingJobs: JobDefinition<unknown>[] = [sendMailingJob as JobDefinition<unknown>];
 export const mailingCron: CronEntry[] = [];
-export const mailingTickers = (_ctx: AppContext): Ticker[] => [];
+/** Every couple of seconds: start scheduled mailings that are due, and resume any that lost their sender. */
+export const mailingTickers = (ctx: AppContext): Ticker[] => [
+  {
+    name: 'supporters.mailings.due-and-orphaned',
+    intervalMs: 2000,
+    async run() {
+      await startDueMailings(ctx);
+      await resumeOrphanedMailings(ctx);
+    },
+  },
+];

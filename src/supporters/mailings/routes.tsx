@@ -1,5 +1,201 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { conflict, DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
+import { requireRole } from '../../platform/http/guards.ts';
+import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm } from '../../platform/web/forms.ts';
+import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
+import { audienceOf, countAudience } from './audience.ts';
+import { statusCounts, mailingReport } from './report.ts';
+import { findSamplePerson, sampleMessage, sendTestMessage } from './sample-message.ts';
+import { mailingForm, saveMailing } from './save-mailing.ts';
+import { cancelSchedule, sendOrSchedule } from './schedule-mailing.ts';
+import { parseSendForm } from './send-form.ts';
+import { listMailings, type Mailing } from './store.ts';
+import { EDITABLE_STATES, REPORTABLE_STATES } from './tables.ts';
+import { followTrackedLink } from './tracked-links.ts';
+import { MailingFormPage } from './views/edit.tsx';
+import { MailingList } from './views/list.tsx';
+import { PreviewPage } from './views/preview.tsx';
+import { ConfirmSend, SendForm } from './views/send.tsx';
+import { MailingPage } from './views/show.tsx';
+
+const PER_PAGE = 50;
 
 /** Mailings: compose, preview, test send, schedule or send to a segment, progress and report; tracked links. */
-export function registerMailingRoutes(_app: FastifyInstance, _ctx: AppContext) {}
+export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
+  const organisers = { preHandler: requireRole('admin', 'organiser') };
+  const maxRate = ctx.config.MAILING_RATE;
+
+  async function load(request: FastifyRequest): Promise<{ scope: GroupScope; mailing: Mailing }> {
+    const scope = await scopeOf(ctx.db, request.viewer!);
+    const id = Number((request.params as { id: string }).id);
+    return { scope, mailing: await findMailingFor(ctx.db, scope, id) };
+  }
+
+  async function renderForm(reply: FastifyReply, scope: GroupScope, props: { mailing?: Mailing; errors?: Record<string, string>; values?: Record<string, string> }, status = 200) {
+    const [purposes, segments] = await Promise.all([purposeChoices(ctx.db, scope), segmentChoices(ctx.db, scope)]);
+    if (purposes.length === 0) throw forbidden('You are not an organiser of a group, so there is nobody you can write to.');
+    return reply.render(<MailingFormPage purposes={purposes} segments={segments} maxRate={maxRate} {...props} />, status);
+  }
+
+  async function save(request: FastifyRequest, reply: FastifyReply, scope: GroupScope, mailing?: Mailing) {
+    const result = parseForm(mailingForm(maxRate), request.body);
+    if (!result.ok) return renderForm(reply, scope, { mailing, errors: result.errors, values: result.values }, 422);
+    try {
+      const id = await ctx.db.transaction().execute((tx) => saveMailing(tx, { actor: request.viewer!, scope, id: mailing?.id, input: result.value }));
+      return reply.redirect(`/admin/mailings/${id}?notice=saved`, 303);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') {
+        return renderForm(reply, scope, { mailing, errors: errorsFrom(error), values: formValues(request.body) }, 422);
+      }
+      throw error;
+    }
+  }
+
+  app.get('/admin/mailings', organisers, async (request, reply) => {
+    const scope = await scopeOf(ctx.db, request.viewer!);
+    const page = Math.max(1, Number.parseInt((request.query as { page?: string }).page ?? '1', 10) || 1);
+    const { items, total } = await listMailings(ctx.db, scope, page, PER_PAGE);
+    const canCreate = (await purposeChoices(ctx.db, scope)).length > 0;
+    return reply.render(<MailingList items={items} page={page} totalPages={Math.max(1, Math.ceil(total / PER_PAGE))} canCreate={canCreate} />);
+  });
+
+  app.get('/admin/mailings/new', organisers, async (request, reply) => renderForm(reply, await scopeOf(ctx.db, request.viewer!), {}));
+
+  app.post('/admin/mailings', organisers, async (request, reply) => save(request, reply, await scopeOf(ctx.db, request.viewer!)));
+
+  app.get('/admin/mailings/:id', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    const notice = (request.query as { notice?: string }).notice;
+    if (mailing.status === 'draft' || mailing.status === 'scheduled') {
+      return reply.render(<MailingPage mailing={mailing} notice={notice} audienceCount={await countAudience(ctx.db, audienceOf(mailing))} />);
+    }
+    const report = REPORTABLE_STATES.includes(mailing.status) && !isActive(mailing) ? await mailingReport(ctx.db, mailing.id) : undefined;
+    const progress = isActive(mailing) ? withTotal(await statusCounts(ctx.db, mailing.id)) : undefined;
+    return reply.render(<MailingPage mailing={mailing} notice={notice} progress={progress} report={report} />);
+  });
+
+  app.get('/admin/mailings/:id/progress.json', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    return reply.header('cache-control', 'no-store').send({ status: mailing.status, counts: withTotal(await statusCounts(ctx.db, mailing.id)) });
+  });
+
+  app.get('/admin/mailings/:id/edit', organisers, async (request, reply) => {
+    const { scope, mailing } = await load(request);
+    assertEditable(mailing);
+    return renderForm(reply, scope, { mailing });
+  });
+
+  app.post('/admin/mailings/:id', organisers, async (request, reply) => {
+    const { scope, mailing } = await load(request);
+    assertEditable(mailing);
+    return save(request, reply, scope, mailing);
+  });
+
+  const asQuery = z.object({ as: optionalEmail(), tested: z.string().optional() });
+
+  async function renderPreview(request: FastifyRequest, reply: FastifyReply, mailing: Mailing, extra: { testErrors?: Record<string, string>; testValues?: Record<string, string>; status?: number } = {}) {
+    const query = asQuery.safeParse(request.query);
+    const asText = typeof (request.query as { as?: unknown }).as === 'string' ? (request.query as { as: string }).as : '';
+    let asErrors: Record<string, string> | undefined;
+    let person = undefined as Awaited<ReturnType<typeof findSamplePerson>>;
+    if (!query.success) asErrors = { as: 'Enter an email address in the correct format, like name@example.com' };
+    else {
+      person = await findSamplePerson(ctx.db, mailing, query.data.as);
+      if (!person && query.data.as) asErrors = { as: 'Nobody with that email address would get this mailing' };
+    }
+    if (asErrors) person = await findSamplePerson(ctx.db, mailing);
+    const message = await sampleMessage(ctx, mailing, person, person?.email ?? 'preview@example.org');
+    const tested = query.success ? query.data.tested : undefined;
+    return reply.render(
+      <PreviewPage
+        mailing={mailing}
+        message={message}
+        shownAs={person?.email}
+        asErrors={asErrors}
+        asValues={asErrors ? { as: asText } : undefined}
+        testValues={extra.testValues ?? { to: request.viewer!.email }}
+        testErrors={extra.testErrors}
+        notice={tested ? { kind: 'success', text: `A test has been sent to ${tested}.` } : undefined}
+      />,
+      extra.status ?? (asErrors ? 422 : 200),
+    );
+  }
+
+  app.get('/admin/mailings/:id/preview', organisers, async (request, reply) => renderPreview(request, reply, (await load(request)).mailing));
+
+  // The message's own HTML in a sandboxed frame: no scripts, no same-origin access.
+  app.get('/admin/mailings/:id/preview.html', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    const query = asQuery.safeParse(request.query);
+    const person = await findSamplePerson(ctx.db, mailing, query.success ? query.data.as : undefined);
+    const message = await sampleMessage(ctx, mailing, person, person?.email ?? 'preview@example.org');
+    return reply
+      .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'")
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(message.html);
+  });
+
+  app.post('/admin/mailings/:id/test', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    const form = parseForm(z.object({ to: emailAddress() }), request.body);
+    if (!form.ok) return renderPreview(request, reply, mailing, { testErrors: form.errors, testValues: form.values, status: 422 });
+    const query = asQuery.safeParse(request.query);
+    const person = await findSamplePerson(ctx.db, mailing, query.success ? query.data.as : undefined);
+    const outcome = await sendTestMessage(ctx, { mailing, to: form.value.to, person, actor: request.viewer! });
+    if (outcome.status !== 'sent') {
+      const errors = { to: `The mail server did not take the test: ${outcome.reason}` };
+      return renderPreview(request, reply, mailing, { testErrors: errors, testValues: { to: form.value.to }, status: 502 });
+    }
+    const as = person ? `as=${encodeURIComponent(person.email)}&` : '';
+    return reply.redirect(`/admin/mailings/${mailing.id}/preview?${as}tested=${encodeURIComponent(form.value.to)}`, 303);
+  });
+
+  app.get('/admin/mailings/:id/send', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    assertEditable(mailing);
+    return reply.render(<SendForm mailing={mailing} values={{ when: 'now' }} />);
+  });
+
+  app.post('/admin/mailings/:id/send', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    assertEditable(mailing);
+    const form = parseSendForm(request.body, new Date());
+    if (!form.ok) return reply.render(<SendForm mailing={mailing} errors={form.errors} values={form.values} />, 422);
+    const { when, confirmed, sendAt } = form.value;
+    if (confirmed === undefined) {
+      const count = await countAudience(ctx.db, audienceOf(mailing));
+      return reply.render(<ConfirmSend mailing={mailing} count={count} at={when.now ? undefined : when.at} sendAt={sendAt} />);
+    }
+    await ctx.db.transaction().execute((tx) => sendOrSchedule(tx, { mailing, actor: request.viewer!, when, confirmedCount: confirmed }));
+    return reply.redirect(`/admin/mailings/${mailing.id}?notice=${when.now ? 'sending' : 'scheduled'}`, 303);
+  });
+
+  app.post('/admin/mailings/:id/unschedule', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    await ctx.db.transaction().execute((tx) => cancelSchedule(tx, { mailing, actor: request.viewer! }));
+    return reply.redirect(`/admin/mailings/${mailing.id}?notice=unscheduled`, 303);
+  });
+
+  // Tracked links in mailings: count the click (not for HEAD: link scanners), then go on.
+  app.get('/m/:token', async (request, reply) => {
+    const token = (request.params as { token: string }).token;
+    const url = await followTrackedLink(ctx.db, ctx.secret, token, { record: request.method === 'GET' });
+    if (!url) throw notFound('link');
+    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(url, 302);
+  });
+}
+
+function isActive(mailing: Mailing): boolean {
+  return mailing.status === 'preparing' || mailing.status === 'sending';
+}
+
+function withTotal<T extends Record<string, number>>(counts: T): T & { recipients: number } {
+  return { ...counts, recipients: Object.values(counts).reduce((a, b) => a + b, 0) };
+}
+
+function assertEditable(mailing: Mailing): void {
+  if (!EDITABLE_STATES.includes(mailing.status)) throw conflict('This mailing has been scheduled or sent, so it can no longer be changed or sent again.');
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../../test/support/agent.ts';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signedInAgent } from '../../../test/support/organisers.ts';
+import { SmtpSink } from '../../../test/support/smtp.ts';
+import { purposeFor } from '../consent.ts';
+import { addGroup, addPerson, addPurpose, addSegmentOfList } from './test-fixtures.ts';
+
+/** A group's organisers write only as their group, and only to their group's supporters. */
+let t: TestApp;
+let sink: SmtpSink;
+let leeds: Agent;
+let york: Agent;
+const ids = { leedsGroup: 0, yorkGroup: 0, leedsPurpose: 0, yorkPurpose: 0, coalitionPurpose: 0, everyoneSegment: 0, yorkSegment: 0 };
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  t = await createTestApp({ env: { SMTP_URL: sink.url } });
+  const db = t.ctx.db;
+  ids.leedsGroup = await addGroup(db, 'Keep Leeds NHS');
+  ids.yorkGroup = await addGroup(db, 'York Health Watch');
+  ids.leedsPurpose = (await purposeFor(db, { groupId: ids.leedsGroup })).id;
+  ids.yorkPurpose = (await purposeFor(db, { groupId: ids.yorkGroup })).id;
+  ids.coalitionPurpose = await addPurpose(db, { key: 'coalition.updates', name: 'Coalition updates' });
+  const people = [
+    await addPerson(db, { email: 'lee@example.org', givenName: 'Lee', groups: [ids.leedsGroup], consents: [ids.leedsPurpose] }),
+    await addPerson(db, { email: 'lena@example.org', givenName: 'Lena', groups: [ids.leedsGroup], consents: [ids.leedsPurpose, ids.coalitionPurpose] }),
+    await addPerson(db, { email: 'both@example.org', givenName: 'Bo', groups: [ids.leedsGroup, ids.yorkGroup], consents: [ids.leedsPurpose, ids.yorkPurpose] }),
+    await addPerson(db, { email: 'yan@example.org', givenName: 'Yan', groups: [ids.yorkGroup], consents: [ids.yorkPurpose] }),
+    // A record that says "yes" to Leeds' updates but belongs only to York: not Leeds' to reach.
+    await addPerson(db, { email: 'stray@example.org', givenName: 'Stray', groups: [ids.yorkGroup], consents: [ids.leedsPurpose] }),
+    await addPerson(db, { email: 'cora@example.org', givenName: 'Cora', consents: [ids.coalitionPurpose] }),
+  ];
+  ids.everyoneSegment = await addSegmentOfList(db, 'Everyone on the big list', people.map((p) => p.id));
+  ids.yorkSegment = await addSegmentOfList(db, 'York core', people.map((p) => p.id), ids.yorkGroup);
+  leeds = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [ids.leedsGroup] })).agent;
+  york = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [ids.yorkGroup] })).agent;
+});
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+const errorBeside = (body: string, field: string) =>
+  new RegExp(`<p class="error-message" id="field-${field}-error"><span class="visually-hidden">Error:</span> ([^<]*)</p>`).exec(body)?.[1];
+
+async function sendAs(agent: Agent, fields: Record<string, string>): Promise<number> {
+  await agent.get('/admin/mailings/new');
+  const created = await agent.post('/admin/mailings', { segment_id: '', body: 'Hello {{first_name}}', ...fields });
+  expect(created.statusCode).toBe(303);
+  const id = Number(/\/admin\/mailings\/(\d+)/.exec(created.headers.location as string)![1]);
+  await agent.get(`/admin/mailings/${id}/send`);
+  const confirm = await agent.post(`/admin/mailings/${id}/send`, { when: 'now' });
+  const count = /data-recipient-count="(\d+)"/.exec(confirm.body)![1]!;
+  expect((await agent.post(`/admin/mailings/${id}/send`, { when: 'now', confirmed: count })).statusCode).toBe(303);
+  await t.runJobs();
+  return id;
+}
+
+const recipientsOf = (subject: string) =>
+  sink.messages
+    .filter((m) => m.subject === subject)
+    .map((m) => m.to[0])
+    .sort();
+
+describe('a group organiser', () => {
+  it('can write only as their own group, to the coalition’s segments or their group’s', async () => {
+    const form = await leeds.get('/admin/mailings/new');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`<option value="${ids.leedsPurpose}"`);
+    expect(form.body).not.toContain(`<option value="${ids.yorkPurpose}"`);
+    expect(form.body).not.toContain(`<option value="${ids.coalitionPurpose}"`);
+    expect(form.body).toContain(`<option value="${ids.everyoneSegment}"`);
+    expect(form.body).not.toContain(`<option value="${ids.yorkSegment}"`);
+  });
+
+  it('is refused, naming the field, when posting another group’s or the coalition’s sender, or another group’s segment', async () => {
+    for (const purpose of [ids.yorkPurpose, ids.coalitionPurpose]) {
+      await leeds.get('/admin/mailings/new');
+      const res = await leeds.post('/admin/mailings', { purpose_id: String(purpose), segment_id: '', subject: 'Sneaky', body: 'Hi' });
+      expect(res.statusCode).toBe(422);
+      expect(errorBeside(res.body, 'purpose_id')).toBe('Choose who the mailing is from');
+    }
+    await leeds.get('/admin/mailings/new');
+    const segment = await leeds.post('/admin/mailings', { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.yorkSegment), subject: 'Sneaky', body: 'Hi' });
+    expect(segment.statusCode).toBe(422);
+    expect(errorBeside(segment.body, 'segment_id')).toBe('Choose a saved segment from the list, or everyone');
+    expect(segment.body).toContain('value="Sneaky"');
+  });
+
+  it('reaches only their group’s supporters with a live consent for the group’s updates', async () => {
+    await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), subject: 'Leeds news' });
+    expect(recipientsOf('Leeds news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);
+  });
+
+  it('reaches only their group’s supporters through a coalition-wide segment too', async () => {
+    await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.everyoneSegment), subject: 'Leeds segment news' });
+    expect(recipientsOf('Leeds segment news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);
+  });
+
+  it('cannot see, preview, change or send another group’s mailing', async () => {
+    const id = await sendAs(york, { purpose_id: String(ids.yorkPurpose), subject: 'York news' });
+    expect(recipientsOf('York news')).toEqual(['both@example.org', 'yan@example.org']);
+    for (const path of ['', '/preview', '/preview.html', '/progress.json', '/edit', '/send']) {
+      expect((await leeds.get(`/admin/mailings/${id}${path}`)).statusCode, path).toBe(404);
+    }
+    const list = await leeds.get('/admin/mailings');
+    expect(list.body).toContain('Leeds news');
+    expect(list.body).not.toContain('York news');
+    const yorkList = await york.get('/admin/mailings');
+    expect(yorkList.body).toContain('York news');
+    expect(yorkList.body).not.toContain('Leeds news');
+  });
+});

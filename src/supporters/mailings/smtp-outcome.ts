@@ -1,0 +1,41 @@
+import { isPermanentFailure } from '../../platform/mail/transport.ts';
+
+/**
+ * What an SMTP attempt means for one recipient.
+ * - sent: the server accepted it.
+ * - failed: refused for good (5xx). A hard bounce (`bounce`) when the server refused the
+ *   recipient or the message (at RCPT TO or DATA): the address becomes undeliverable. A 5xx to
+ *   our own login or sender address (AUTH, MAIL FROM) is a problem with our setup, not theirs.
+ * - retry: refused for now (4xx), or we never reached the server: nothing was delivered, so
+ *   trying again later cannot send it twice.
+ * - unknown: the connection failed mid-conversation; the server may or may not have it. Not
+ *   retried, so nobody gets the mailing twice.
+ */
+export type Outcome =
+  | { status: 'sent' }
+  | { status: 'failed'; reason: string; bounce: boolean }
+  | { status: 'retry'; reason: string }
+  | { status: 'unknown'; reason: string };
+
+interface SmtpError {
+  responseCode?: number;
+  response?: string;
+  code?: string;
+  command?: string;
+  message?: string;
+}
+
+const OUR_SIDE = /^(AUTH|MAIL FROM|EHLO|HELO|LHLO|STARTTLS|CONN)/i;
+const NEVER_CONNECTED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ETLS']);
+
+export function outcomeOf(error: unknown): Outcome {
+  const e = (error ?? {}) as SmtpError;
+  const reason = (e.response || e.message || String(error)).replace(/\s+/g, ' ').trim().slice(0, 500);
+  if (isPermanentFailure(error)) {
+    const bounce = !OUR_SIDE.test(e.command ?? '');
+    return { status: 'failed', reason, bounce };
+  }
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400) return { status: 'retry', reason };
+  if ((e.code && NEVER_CONNECTED.has(e.code)) || e.command === 'CONN') return { status: 'retry', reason };
+  return { status: 'unknown', reason };
+}

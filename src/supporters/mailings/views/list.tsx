@@ -1,0 +1,55 @@
+import { Pagination } from '../../../platform/web/components.tsx';
+import { Layout } from '../../../platform/web/layout.tsx';
+import type { Mailing } from '../store.ts';
+import { number, StatusTag, whenText } from './labels.tsx';
+
+export function MailingList({ items, page, totalPages, canCreate }: { items: Mailing[]; page: number; totalPages: number; canCreate: boolean }) {
+  return (
+    <Layout title="Mailings" wide>
+      <h1>Mailings</h1>
+      {canCreate ? (
+        <p>
+          <a class="button button--primary" href="/admin/mailings/new">
+            Write a mailing
+          </a>
+        </p>
+      ) : (
+        <p>You are not an organiser of any group yet, so there is nobody you can write to.</p>
+      )}
+      {items.length === 0 ? (
+        <p>No mailings yet.</p>
+      ) : (
+        <table class="table">
+          <caption class="visually-hidden">Mailings, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Subject</th>
+              <th scope="col">From</th>
+              <th scope="col">Status</th>
+              <th scope="col">When (UK time)</th>
+              <th scope="col" class="numeric">
+                Recipients
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((m) => (
+              <tr>
+                <td>
+                  <a href={`/admin/mailings/${m.id}`}>{m.subject}</a>
+                </td>
+                <td>{m.purposeName}</td>
+                <td>
+                  <StatusTag status={m.status} />
+                </td>
+                <td>{whenText(m)}</td>
+                <td class="numeric">{m.recipientCount === null ? '–' : number(m.recipientCount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pagination page={page} totalPages={totalPages} href={(p) => `/admin/mailings?page=${p}`} />
+    </Layout>
+  );
+}

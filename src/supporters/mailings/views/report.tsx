@@ -1,0 +1,138 @@
+import type { MailingReport, ReasonCount, StatusCounts } from '../report.ts';
+import { number } from './labels.tsx';
+
+const rows: Array<[keyof StatusCounts, string]> = [
+  ['sent', 'Sent'],
+  ['failed', 'Failed (refused by the mail server)'],
+  ['skipped', 'Skipped (no live consent or undeliverable at the time of sending)'],
+  ['unknown', 'Unknown (with the mail server when a worker stopped; not resent)'],
+  ['queued', 'Waiting to send'],
+  ['sending', 'Being sent now'],
+];
+
+/** Recipient counts by status; while sending, mailings.js refreshes the data-count cells (a meta refresh without JS). */
+export function StatusTable({ counts, caption }: { counts: StatusCounts & { recipients: number }; caption: string }) {
+  return (
+    <table class="table mailing-counts">
+      <caption>{caption}</caption>
+      <tbody>
+        <tr>
+          <th scope="row">Recipients</th>
+          <td class="numeric" data-count="recipients">
+            {number(counts.recipients)}
+          </td>
+        </tr>
+        {rows.map(([key, label]) => (
+          <tr>
+            <th scope="row">{label}</th>
+            <td class="numeric" data-count={key}>
+              {number(counts[key])}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Reasons({ reasons, caption }: { reasons: ReasonCount[]; caption: string }) {
+  if (reasons.length === 0) return null;
+  return (
+    <table class="table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Reason</th>
+          <th scope="col" class="numeric">
+            People
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {reasons.map((r) => (
+          <tr>
+            <td>{r.reason}</td>
+            <td class="numeric">{number(r.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function MailingReportView({ report }: { report: MailingReport }) {
+  const c = report.counts;
+  return (
+    <section aria-labelledby="report-title">
+      <h2 id="report-title">Report</h2>
+      <ul class="mailing-figures">
+        <li>
+          <span class="key-figure">{number(c.sent)}</span> sent
+        </li>
+        <li>
+          <span class="key-figure">{number(c.failed)}</span> failed
+        </li>
+        <li>
+          <span class="key-figure">{number(c.unsubscribed)}</span> unsubscribed through this mailing
+        </li>
+        <li>
+          <span class="key-figure">{number(c.clicks)}</span> clicks by {number(c.clickers)} {c.clickers === 1 ? 'person' : 'people'}
+        </li>
+      </ul>
+      <StatusTable counts={c} caption="Recipients by what happened" />
+      {c.unknown > 0 ? (
+        <p>
+          {number(c.unknown)} {c.unknown === 1 ? 'message was' : 'messages were'} with the mail server when a worker stopped, so we cannot tell
+          whether {c.unknown === 1 ? 'it' : 'they'} arrived. We did not send {c.unknown === 1 ? 'it' : 'them'} again, so that nobody gets this
+          mailing twice.
+        </p>
+      ) : null}
+      <Reasons reasons={report.failureReasons} caption="Why messages failed" />
+      {report.failed.length > 0 ? (
+        <table class="table">
+          <caption>Failed addresses{report.failed.length < c.failed ? ` (the first ${report.failed.length})` : ''}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">What the mail server said</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.failed.map((f) => (
+              <tr>
+                <td>{f.email ?? '(erased)'}</td>
+                <td>{f.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Reasons reasons={report.skipReasons} caption="Why people were skipped" />
+      {report.links.length > 0 ? (
+        <table class="table">
+          <caption>Clicks on links</caption>
+          <thead>
+            <tr>
+              <th scope="col">Link</th>
+              <th scope="col" class="numeric">
+                Clicks
+              </th>
+              <th scope="col" class="numeric">
+                People
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.links.map((l) => (
+              <tr>
+                <td class="mailing-link-url">{l.url}</td>
+                <td class="numeric">{number(l.clicks)}</td>
+                <td class="numeric">{number(l.people)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
