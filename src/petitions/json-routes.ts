@@ -62,7 +62,7 @@ const PER_PAGE = 50;
 export function registerJsonRoutes(app: FastifyInstance, deps: PublicDeps) {
   const { ctx } = deps;
 
-  app.get('/petitions.json', async (request, reply) => {
+  app.get('/petitions.json', { config: { securityHeaders: 'data' } }, async (request, reply) => {
     cors(reply);
     const query = parseOrThrow(listQuery, request.query ?? {});
     const key = `list.json|${query.state}|${query.sort}|${query.page}|${query.q ?? ''}`;
@@ -81,7 +81,7 @@ export function registerJsonRoutes(app: FastifyInstance, deps: PublicDeps) {
   });
 
   // The small polling endpoint: one cached body a second per petition, however many poll it.
-  app.get<{ Params: { ref: string } }>('/petitions/:ref/count.json', async (request, reply) => {
+  app.get<{ Params: { ref: string } }>('/petitions/:ref/count.json', { config: { securityHeaders: 'data' } }, async (request, reply) => {
     cors(reply);
     const petition = await visiblePetition(deps, request.params.ref);
     const body = await deps.pages.get(`count|${petition.id}`, async () => {

@@ -106,6 +106,9 @@ describe('petition JSON', () => {
     expect(body.signature_count).toBe(6);
     expect(Date.parse(body.updated_at)).not.toBeNaN();
     expect(Object.keys(body).sort()).toEqual(['signature_count', 'updated_at']);
+    // Data, not a document: nothing may load or frame it, and nosniff keeps it from being run.
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('lists petitions by state with paging links, without the breakdowns', async () => {
