@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { keepFor } from '../platform/http/hot-responses.ts';
 import { parseOrThrow } from '../platform/web/forms.ts';
 import { listPetitions, petitionSorts } from './list-petitions.ts';
 import { petitionBreakdown } from './petition-breakdown.ts';
@@ -81,7 +82,10 @@ export function registerJsonRoutes(app: FastifyInstance, deps: PublicDeps) {
   });
 
   // The small polling endpoint: one cached body a second per petition, however many poll it.
-  app.get<{ Params: { ref: string } }>('/petitions/:ref/count.json', { config: { securityHeaders: 'data' } }, async (request, reply) => {
+  // During a spike every open petition page polls this: a kept answer is replayed for half a
+  // second before the router (counts are batched every few seconds anyway).
+  const keepCount = { config: { securityHeaders: 'data' as const }, onSend: keepFor(app, 500) };
+  app.get<{ Params: { ref: string } }>('/petitions/:ref/count.json', keepCount, async (request, reply) => {
     cors(reply);
     const petition = await visiblePetition(deps, request.params.ref);
     const body = await deps.pages.get(`count|${petition.id}`, async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCompress from '@fastify/compress';
@@ -12,6 +13,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
 import { DomainError, invalidField } from './errors.ts';
+import { HotResponses } from './hot-responses.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
 export interface UploadedFile {
@@ -28,6 +30,10 @@ declare module 'fastify' {
      * or 'none' (APIs authenticated by a header token, which browsers never send by themselves).
      */
     csrf?: 'token' | 'origin' | 'none';
+  }
+  interface FastifyInstance {
+    /** Responses answered before the router (see HotResponses). */
+    hotResponses: HotResponses;
   }
   interface FastifyReply {
     /** Renders a page (JSX) as HTML with this request's page context. */
@@ -164,7 +170,9 @@ export function findNulCharacter(value: unknown, path = '', depth = 0): string |
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const hotResponses = new HotResponses();
   const app = Fastify({
+    serverFactory: (handler) => http.createServer((request, response) => hotResponses.serve(request, response) || handler(request, response)),
     logger: {
       level: options.logLevel,
       // No query strings (tokens) and no personal data in request logs.
@@ -180,6 +188,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
+
+  app.decorate('hotResponses', hotResponses);
 
   // Answered before every other hook (sessions, brand), which need the database themselves: a
   // load balancer asking during an outage gets a 503 saying so, not a failure in some hook.

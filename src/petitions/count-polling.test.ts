@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { cachesExpire, createPetition } from '../../test/support/public-petitions.ts';
+
+let t: TestApp;
+let base: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const headersOf = (res: Response) => Object.fromEntries([...res.headers].filter(([name]) => name !== 'date' && name !== 'keep-alive'));
+
+describe('the count endpoint over HTTP during a spike of pollers', () => {
+  it('replays its last answer, headers and all, before the router for half a second, then asks the app again', async () => {
+    const petition = await createPetition(t.ctx.db);
+    await t.ctx.db.updateTable('petitions').set({ signature_count: 41 }).where('id', '=', petition.id).execute();
+    const url = `${base}/petitions/${petition.id}/count.json`;
+
+    const first = await fetch(url);
+    const servedBefore = t.app.hotResponses.served;
+    const second = await fetch(`${url}?cache-buster=1`);
+    expect(t.app.hotResponses.served).toBe(servedBefore + 1);
+    expect(second.status).toBe(200);
+    expect(headersOf(second)).toEqual(headersOf(first));
+    expect(headersOf(second)).toMatchObject({
+      'access-control-allow-origin': '*',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect((await second.json()).signature_count).toBe((await first.json()).signature_count);
+
+    await t.ctx.db.updateTable('petitions').set({ signature_count: 42 }).where('id', '=', petition.id).execute();
+    await cachesExpire();
+    expect((await (await fetch(url)).json()).signature_count).toBe(42);
+  });
+
+  it('never keeps a refusal: an unknown petition is answered by the app every time', async () => {
+    const servedBefore = t.app.hotResponses.served;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${base}/petitions/99999/count.json`);
+      expect(res.status).toBe(404);
+    }
+    expect(t.app.hotResponses.served).toBe(servedBefore);
+  });
+
+  it('keeps nothing for a HEAD or POST to the same address', async () => {
+    const petition = await createPetition(t.ctx.db);
+    const url = `${base}/petitions/${petition.id}/count.json`;
+    await fetch(url);
+    const servedBefore = t.app.hotResponses.served;
+    expect((await fetch(url, { method: 'POST', headers: { origin: base } })).status).toBeGreaterThanOrEqual(400);
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(t.app.hotResponses.served).toBe(servedBefore);
+  });
+});

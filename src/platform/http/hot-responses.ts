@@ -1,0 +1,68 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+interface HotResponse {
+  until: number;
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * Finished public responses that the HTTP server answers before the router, for the hottest
+ * read-only URLs (a petition's count, polled by every open page during a spike). A route opts in
+ * with `keep` from an onSend hook; its response, headers and all, is then replayed as it was for
+ * a short moment. Anything not kept, or kept too long ago, goes through the app as usual, so
+ * every miss, error and variant still meets every hook.
+ */
+export class HotResponses {
+  private entries = new Map<string, HotResponse>();
+  /** How many requests were answered here (for tests and diagnostics). */
+  served = 0;
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  /** Answers the request from a fresh entry; false when the app must answer it. */
+  serve(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'GET' || !request.url) return false;
+    const entry = this.entries.get(pathOf(request.url));
+    if (!entry) return false;
+    if (Date.now() >= entry.until) {
+      this.entries.delete(pathOf(request.url));
+      return false;
+    }
+    response.writeHead(entry.status, entry.headers);
+    response.end(entry.body);
+    this.served++;
+    return true;
+  }
+
+  /** Keeps this reply (from an onSend hook) for `forMs`: only plain 200 answers to GET are kept. */
+  keep(request: FastifyRequest, reply: FastifyReply, payload: unknown, forMs: number): void {
+    if (request.method !== 'GET' || reply.statusCode !== 200) return;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return;
+    const body = Buffer.from(payload);
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
+    }
+    headers['content-length'] = String(body.length);
+    // One answer for every client: nothing that varies by request headers or sets cookies.
+    if (headers.vary !== undefined || headers['set-cookie'] !== undefined) return;
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(pathOf(request.url), { until: Date.now() + forMs, status: 200, headers, body });
+  }
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** A route's onSend hook that keeps its answers for `ms` (see HotResponses). */
+export function keepFor(app: FastifyInstance, ms: number) {
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    app.hotResponses.keep(request, reply, payload, ms);
+    done(null, payload);
+  };
+}
