@@ -51,16 +51,17 @@ async function seedPetition(url: string): Promise<{ id: number; path: string }> 
 async function main() {
   console.log(`bench:count — ${DURATION} s per target, ${CONNECTIONS} connections, load generator in its own process`);
   const database = await freshDatabase('count');
-  const bareRun = await (async () => {
+  const bare = async (bodyBytes = 0, random = false) => {
     const port = await freePort();
-    const bare = startChild(['--import', 'tsx', 'bench/support/bare-server.ts'], { PORT: String(port) });
+    const server = startChild(['--import', 'tsx', 'bench/support/bare-server.ts'], { PORT: String(port), BODY_BYTES: String(bodyBytes), RANDOM: random ? '1' : '' });
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/`, bare);
+      await waitForHttp(`http://127.0.0.1:${port}/`, server);
       return await runLoad({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, durationSeconds: DURATION });
     } finally {
-      await bare.stop();
+      await server.stop();
     }
-  })();
+  };
+  const bareRun = await bare();
   line('bare node http', bareRun);
 
   const petition = await seedPetition(database.url);
@@ -71,7 +72,8 @@ async function main() {
     const plain = await fetch(`${chorus.url}${petition.path}`, { headers: { 'accept-encoding': 'identity' } });
     const plainBytes = (await plain.arrayBuffer()).byteLength;
     const compressed = await fetch(`${chorus.url}${petition.path}`, { headers: { 'accept-encoding': 'br' } });
-    console.log(`petition page: ${plainBytes} bytes (${compressed.headers.get('content-length') ?? '?'} bytes with br), 650 constituencies with counts`);
+    const compressedBytes = Number(compressed.headers.get('content-length') ?? 0);
+    console.log(`petition page: ${plainBytes} bytes (${compressedBytes} bytes with br), 650 constituencies with counts`);
     const count = await runLoad({ url: `${chorus.url}/petitions/${petition.id}/count.json`, connections: CONNECTIONS, durationSeconds: DURATION });
     line('count.json', count);
     const page = await runLoad({ url: `${chorus.url}${petition.path}`, connections: CONNECTIONS, durationSeconds: DURATION });
@@ -83,6 +85,10 @@ async function main() {
       headers: { 'accept-encoding': 'br, gzip' },
     });
     line('petition page (br/gzip)', gzipPage);
+    // Context, not a target: the same bare server answering bodies the size of the page, which
+    // shows how much of the page's cost is moving its bytes (server and load generator share 2 cores).
+    line(`bare, ${plainBytes} B body`, await bare(plainBytes));
+    line(`bare, ${compressedBytes} B random`, await bare(compressedBytes, true));
     const bad = count.errors + count.non2xx + page.errors + page.non2xx + gzipPage.errors + gzipPage.non2xx;
     if (bad > 0) console.log(`WARNING: ${bad} failed requests`);
     const ratio = count.rps / bareRun.rps;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { signedInAgent } from '../../test/support/organisers.ts';
 import { cachesExpire, createPetition } from '../../test/support/public-petitions.ts';
 
 let t: TestApp;
@@ -59,5 +60,33 @@ describe('the count endpoint over HTTP during a spike of pollers', () => {
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(t.app.hotResponses.served).toBe(servedBefore);
+  });
+});
+
+describe('the petition page over HTTP during a spike of readers', () => {
+  it('replays the public page per encoding; a signed-in organiser always gets their own page from the app', async () => {
+    const petition = await createPetition(t.ctx.db, { action: 'Keep our walk-in centre open' });
+    const url = `${base}${petition.path}`;
+    const br = { 'accept-encoding': 'gzip, deflate, br' };
+
+    const first = await fetch(url, { headers: br });
+    expect(first.headers.get('content-encoding')).toBe('br');
+    let served = t.app.hotResponses.served;
+    const second = await fetch(url, { headers: br });
+    expect(t.app.hotResponses.served).toBe(served + 1);
+    expect(second.headers.get('content-encoding')).toBe('br');
+    expect(second.headers.get('vary')).toBe('accept-encoding');
+    expect(await second.text()).toBe(await first.text());
+
+    // A client that takes no compression never gets the compressed copy.
+    const plain = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toContain('Keep our walk-in centre open');
+
+    const organiser = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    served = t.app.hotResponses.served;
+    const own = await fetch(url, { headers: { ...br, ...organiser.agent.cookieHeader() } });
+    expect(t.app.hotResponses.served).toBe(served);
+    expect(own.headers.get('cache-control')).toBe('private, no-store');
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../platform/http/errors.ts';
+import { keepFor } from '../platform/http/hot-responses.ts';
 import { confirmSignature } from './confirm-signature.ts';
 import { queueConfirmationSender } from './confirmation-emails.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
@@ -94,7 +95,8 @@ const constituencyCode = /^[A-Z]\d{8}$/;
 function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
   const { ctx } = deps;
 
-  app.get<{ Params: { ref: string } }>('/petitions/:ref', async (request, reply) => {
+  // The page a spike lands on: its public answer is replayed before the router for half a second.
+  app.get<{ Params: { ref: string } }>('/petitions/:ref', { onSend: keepFor(app, 500) }, async (request, reply) => {
     const ref = parsePetitionRef(request.params.ref);
     if (ref?.json) return sendPetitionJson(deps, request, reply);
     const petition = await visiblePetition(deps, request.params.ref);

@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { preferredEncoding } from '../platform/http/hot-responses.ts';
 
 /** A finished response body, with its compressed forms made on first demand. */
 export interface Rendered {
@@ -45,12 +46,12 @@ export function sendRendered(request: FastifyRequest, reply: FastifyReply, r: Re
   for (const [name, value] of Object.entries(r.headers ?? {})) reply.header(name, value);
   if (r.body.length < COMPRESS_MIN_BYTES) return reply.send(r.body);
   reply.header('vary', 'accept-encoding');
-  const accepted = String(request.headers['accept-encoding'] ?? '');
-  if (/\bbr\b/.test(accepted)) {
+  const encoding = preferredEncoding(request.headers['accept-encoding']);
+  if (encoding === 'br') {
     r.br ??= brotliCompressSync(r.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: r.body.length } });
     return reply.header('content-encoding', 'br').send(r.br);
   }
-  if (/\bgzip\b/.test(accepted)) {
+  if (encoding === 'gzip') {
     r.gzip ??= gzipSync(r.body, { level: 6 });
     return reply.header('content-encoding', 'gzip').send(r.gzip);
   }

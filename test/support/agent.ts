@@ -21,7 +21,7 @@ export class Agent {
     if (String(response.headers['content-type'] ?? '').startsWith('text/html')) this.lastHtml = response.body;
   }
 
-  private cookieHeader(): Record<string, string> {
+  cookieHeader(): Record<string, string> {
     return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
   }
 

@@ -24,11 +24,13 @@ export class HotResponses {
 
   /** Answers the request from a fresh entry; false when the app must answer it. */
   serve(request: IncomingMessage, response: ServerResponse): boolean {
-    if (request.method !== 'GET' || !request.url) return false;
-    const entry = this.entries.get(pathOf(request.url));
+    // A request with cookies may be a signed-in organiser's, who sees more than the public does.
+    if (request.method !== 'GET' || !request.url || request.headers.cookie !== undefined) return false;
+    const key = keyOf(request.url, request.headers['accept-encoding']);
+    const entry = this.entries.get(key);
     if (!entry) return false;
     if (Date.now() >= entry.until) {
-      this.entries.delete(pathOf(request.url));
+      this.entries.delete(key);
       return false;
     }
     response.writeHead(entry.status, entry.headers);
@@ -47,16 +49,28 @@ export class HotResponses {
       if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
     }
     headers['content-length'] = String(body.length);
-    // One answer for every client: nothing that varies by request headers or sets cookies.
-    if (headers.vary !== undefined || headers['set-cookie'] !== undefined) return;
+    // One answer for every public client: nothing private, nothing setting cookies, nothing that
+    // varies by request headers other than the encoding (which is part of the key).
+    if (headers['set-cookie'] !== undefined || /private|no-store/.test(String(headers['cache-control'] ?? ''))) return;
+    if (headers.vary !== undefined && String(headers.vary).toLowerCase() !== 'accept-encoding') return;
+    if (request.headers.cookie !== undefined) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(pathOf(request.url), { until: Date.now() + forMs, status: 200, headers, body });
+    this.entries.set(keyOf(request.url, request.headers['accept-encoding']), { until: Date.now() + forMs, status: 200, headers, body });
   }
 }
 
-function pathOf(url: string): string {
+/** The compression this client gets: br, then gzip, else none (sendRendered chooses the same way). */
+export function preferredEncoding(acceptEncoding: string | string[] | undefined): 'br' | 'gzip' | undefined {
+  const accepted = String(acceptEncoding ?? '');
+  if (/\bbr\b/.test(accepted)) return 'br';
+  if (/\bgzip\b/.test(accepted)) return 'gzip';
+  return undefined;
+}
+
+/** Kept answers are for a path (the query is ignored: routes that keep answers do not read it) and an encoding. */
+function keyOf(url: string, acceptEncoding: string | string[] | undefined): string {
   const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  return `${preferredEncoding(acceptEncoding) ?? 'identity'} ${query < 0 ? url : url.slice(0, query)}`;
 }
 
 /** A route's onSend hook that keeps its answers for `ms` (see HotResponses). */
