@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { reachableBinaries, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 
 // Containers usually forbid user namespaces. A stand-in `unshare` that always fails, first on
 // PATH, makes this machine behave like one.
@@ -67,5 +67,24 @@ describe('embedded PostgreSQL where user namespaces are unavailable', () => {
       started.push(server);
       await server.stop();
     }
+  });
+
+  it.runIf(root)('runs a copy of the binaries kept beside the data when node_modules is in a folder that user cannot enter', () => {
+    const user = { uid: expectedOwner(), gid: Number(execFileSync('id', ['-g', 'chorus-postgres'], { encoding: 'utf8' }).trim()) };
+    const checkout = path.join(scratch, 'private-checkout');
+    const native = path.join(checkout, 'node_modules', 'pg', 'native');
+    fs.mkdirSync(path.join(native, 'bin'), { recursive: true });
+    fs.chmodSync(checkout, 0o700);
+    fs.writeFileSync(path.join(native, '..', 'package.json'), '{"version": "17.6.0"}');
+    for (const name of ['initdb', 'postgres']) fs.writeFileSync(path.join(native, 'bin', name), '#!/bin/sh\n', { mode: 0o755 });
+    const dataDir = path.join(scratch, 'open-data');
+    fs.mkdirSync(dataDir, { mode: 0o711 });
+
+    const bins = reachableBinaries(user, { initdb: path.join(native, 'bin', 'initdb'), postgres: path.join(native, 'bin', 'postgres') }, dataDir, () => undefined);
+    expect(bins.initdb).toBe(path.join(dataDir, 'postgres-binaries', '17.6.0', 'bin', 'initdb'));
+    expect(fs.statSync(bins.postgres).mode & 0o755).toBe(0o755);
+    // Reachable binaries are used where they are.
+    const open = { initdb: bins.initdb, postgres: bins.postgres };
+    expect(reachableBinaries(user, open, dataDir, () => undefined)).toEqual(open);
   });
 });

@@ -201,18 +201,47 @@ async function ensureDatabase(password: string, port: number, database: string) 
  */
 function openPathFor(runAs: { uid: number; gid: number }, dataDir: string) {
   fs.chmodSync(dataDir, 0o711);
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+  const closed = firstClosedFolder(runAs, path.dirname(dataDir));
+  if (closed) {
+    throw new Error(
+      `PostgreSQL cannot run as root and user namespaces are not available here, so it runs as the system user "${FALLBACK_OS_USER}", ` +
+        `which cannot enter ${closed}. Put CHORUS_DATA_DIR in a folder other users can pass through (for example /var/lib/chorus), ` +
+        `run Chorus as a normal user, or set DATABASE_URL.`,
+    );
+  }
+}
+
+/** The first folder from `dir` up to / that this user may not pass through, if any. */
+function firstClosedFolder(runAs: { uid: number; gid: number }, dir: string): string | undefined {
+  for (; ; dir = path.dirname(dir)) {
     const stat = fs.statSync(dir);
     const bit = stat.uid === runAs.uid ? 0o100 : stat.gid === runAs.gid ? 0o010 : 0o001;
-    if ((stat.mode & bit) === 0) {
-      throw new Error(
-        `PostgreSQL cannot run as root and user namespaces are not available here, so it runs as the system user "${FALLBACK_OS_USER}", ` +
-          `which cannot enter ${dir}. Put CHORUS_DATA_DIR in a folder other users can pass through (for example /var/lib/chorus), ` +
-          `run Chorus as a normal user, or set DATABASE_URL.`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
+    if ((stat.mode & bit) === 0) return dir;
+    if (dir === path.dirname(dir)) return undefined;
   }
+}
+
+/**
+ * The PostgreSQL binaries live in node_modules, which may sit below a folder the system user
+ * cannot enter (a checkout in a private folder). Then a copy is kept beside the data, which that
+ * user can reach, and used instead.
+ */
+export function reachableBinaries(runAs: { uid: number; gid: number }, bins: Binaries, dataDir: string, log: (l: string) => void): Binaries {
+  const nativeRoot = path.dirname(path.dirname(bins.initdb));
+  if (!firstClosedFolder(runAs, path.dirname(bins.initdb))) return bins;
+  const version = fs.readFileSync(path.join(nativeRoot, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? 'current';
+  const copy = path.join(dataDir, 'postgres-binaries', version);
+  if (!fs.existsSync(path.join(copy, 'complete'))) {
+    log(`Copying the PostgreSQL binaries to ${copy}, where the system user "${FALLBACK_OS_USER}" can reach them ...`);
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.dirname(copy), 0o755);
+    fs.cpSync(nativeRoot, copy, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(copy, 0o755);
+    fs.writeFileSync(path.join(copy, 'complete'), '');
+  }
+  const moved = (file: string) => path.join(copy, path.relative(nativeRoot, file));
+  return { initdb: moved(bins.initdb), postgres: moved(bins.postgres) };
 }
 
 async function initialise(bins: Binaries, runAs: RunAs, pgdata: string, passwordFile: string, log: (l: string) => void) {
@@ -266,9 +295,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     return { url: connectionString(password, existing.port, database), owned: false, stop: async () => undefined };
   }
 
-  const bins = await binaries();
+  let bins = await binaries();
   const runAs = decideRunAs();
-  if (runAs.kind === 'user') openPathFor(runAs, dataDir);
+  if (runAs.kind === 'user') {
+    openPathFor(runAs, dataDir);
+    bins = reachableBinaries(runAs, bins, dataDir, log);
+  }
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
     await initialise(bins, runAs, pgdata, passwordFile, log);
   } else if (runAs.kind === 'user') {
