@@ -15,12 +15,12 @@ describe('the outcome of an SMTP attempt', () => {
     expect(outcomeOf(smtpError({ responseCode: 552, response: '552 5.2.2 Mailbox full', command: 'DATA', code: 'EMESSAGE' }))).toMatchObject({ status: 'failed', bounce: true });
   });
 
-  it('is a failure but not the address’s fault when our login or sender address is refused', () => {
-    expect(outcomeOf(smtpError({ responseCode: 535, response: '535 5.7.8 Authentication failed', command: 'AUTH PLAIN', code: 'EAUTH' }))).toMatchObject({
-      status: 'failed',
-      bounce: false,
+  it('is tried again later, not failed and not a bounce, when our own login or sender address is refused', () => {
+    expect(outcomeOf(smtpError({ responseCode: 535, response: '535 5.7.8 Authentication failed', command: 'AUTH PLAIN', code: 'EAUTH' }))).toEqual({
+      status: 'retry',
+      reason: '535 5.7.8 Authentication failed',
     });
-    expect(outcomeOf(smtpError({ responseCode: 553, response: '553 sender not allowed', command: 'MAIL FROM', code: 'EENVELOPE' }))).toMatchObject({ bounce: false });
+    expect(outcomeOf(smtpError({ responseCode: 553, response: '553 sender not allowed', command: 'MAIL FROM', code: 'EENVELOPE' }))).toMatchObject({ status: 'retry' });
   });
 
   it('is tried again later after a temporary refusal or when the server could not be reached', () => {
