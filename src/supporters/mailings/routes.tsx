@@ -9,7 +9,7 @@ import { audienceOf, countAudience } from './audience.ts';
 import { statusCounts, mailingReport } from './report.ts';
 import { findSamplePerson, sampleMessage, sendTestMessage } from './sample-message.ts';
 import { mailingForm, saveMailing } from './save-mailing.ts';
-import { cancelSchedule, sendOrSchedule } from './schedule-mailing.ts';
+import { cancelSchedule, sendOrSchedule, stopSending } from './schedule-mailing.ts';
 import { parseSendForm } from './send-form.ts';
 import { listMailings, type Mailing } from './store.ts';
 import { EDITABLE_STATES, REPORTABLE_STATES } from './tables.ts';
@@ -177,6 +177,12 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     const { mailing } = await load(request);
     await ctx.db.transaction().execute((tx) => cancelSchedule(tx, { mailing, actor: request.viewer! }));
     return reply.redirect(`/admin/mailings/${mailing.id}?notice=unscheduled`, 303);
+  });
+
+  app.post('/admin/mailings/:id/stop', organisers, async (request, reply) => {
+    const { mailing } = await load(request);
+    await ctx.db.transaction().execute((tx) => stopSending(tx, { mailing, actor: request.viewer! }));
+    return reply.redirect(`/admin/mailings/${mailing.id}?notice=stopped`, 303);
   });
 
   // Tracked links in mailings: count the click (not for HEAD: link scanners), then go on.

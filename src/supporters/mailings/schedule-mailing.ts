@@ -67,6 +67,23 @@ export async function cancelSchedule(q: Q, props: { mailing: Mailing; actor: Vie
   await recordAudit(q, { actor: props.actor, action: 'mailing.unschedule', subjectType: 'mailing', subjectId: props.mailing.id });
 }
 
+/**
+ * Stops a mailing while it is being prepared or sent: nobody not yet sent to gets it. The sender
+ * checks before each batch, so at most the messages already with the mail server still go.
+ */
+export async function stopSending(q: Q, props: { mailing: Mailing; actor: Viewer }): Promise<void> {
+  const now = new Date();
+  const row = await withMailings(q)
+    .updateTable('mailings')
+    .set({ status: 'cancelled', finished_at: now, wake_at: null, updated_at: now })
+    .where('id', '=', props.mailing.id)
+    .where('status', 'in', ['preparing', 'sending'])
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw conflict('Only a mailing that is being sent can be stopped.');
+  await recordAudit(q, { actor: props.actor, action: 'mailing.stop', subjectType: 'mailing', subjectId: props.mailing.id });
+}
+
 /** Starts every scheduled mailing that is due at `now`; returns their ids. */
 export async function startDueMailings(ctx: AppContext, now: Date = new Date()): Promise<number[]> {
   return ctx.db.transaction().execute(async (tx) => {

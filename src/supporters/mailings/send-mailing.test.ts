@@ -241,3 +241,26 @@ describe('scheduling', () => {
     expect(sink.messages.filter((m) => m.subject === 'Scheduled news').map((m) => m.to[0]).sort()).toEqual(['wren@example.org', 'xan@example.org']);
   });
 });
+
+describe('stopping a mailing', () => {
+  it('stops it before anyone else gets it, audited; only a mailing being sent can be stopped', async () => {
+    const id = await composeAndSend({ subject: 'Stop me {{first_name}}' });
+    const page = await admin.get(`/admin/mailings/${id}`);
+    expect(page.body).toContain('Stop sending');
+
+    const stopped = await admin.post(`/admin/mailings/${id}/stop`, {});
+    expect(stopped.statusCode).toBe(303);
+    expect((await admin.get(stopped.headers.location as string)).body).toContain('Sending has stopped.');
+    await t.runJobs();
+    expect(received('ada@example.org', id)).toEqual([]);
+    const row = await withMailings(t.ctx.db).selectFrom('mailings').select(['status', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+    expect(row.finished_at).not.toBeNull();
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'mailing.stop').execute();
+    expect(audit).toHaveLength(1);
+
+    const again = await admin.post(`/admin/mailings/${id}/stop`, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('Only a mailing that is being sent can be stopped.');
+  });
+});

@@ -11,6 +11,7 @@ const notices: Record<string, string> = {
   sending: 'Sending has started. This page shows how it is going.',
   scheduled: 'The mailing is scheduled.',
   unscheduled: 'The mailing is back to draft. It will not be sent until you send or schedule it again.',
+  stopped: 'Sending has stopped. Nobody who had not been sent it yet will get it.',
 };
 
 function Summary({ mailing, audienceCount }: { mailing: Mailing; audienceCount: number | undefined }) {
@@ -121,6 +122,13 @@ export function MailingPage({ mailing, notice, audienceCount, progress, report }
         </p>
       ) : null}
       {active && progress ? <Progress mailing={mailing} counts={progress} /> : null}
+      {active ? (
+        <p>
+          <ActionButton action={`/admin/mailings/${mailing.id}/stop`} variant="warning">
+            Stop sending
+          </ActionButton>
+        </p>
+      ) : null}
       {report ? <MailingReportView report={report} /> : null}
     </Layout>
   );
