@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { recordAudit } from '../platform/audit.ts';
+import { isUniqueViolation } from '../platform/db/database.ts';
 import { DomainError, gone, invalidField, rateLimited } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
@@ -102,10 +103,12 @@ export interface CreateOrganiserProps {
   actor: Viewer | string;
 }
 
+const EMAIL_TAKEN = 'An organiser with this email address already exists';
+
 /** Adds an organiser account; throws `invalid` on the email field if the address is taken. */
 export async function createOrganiser(q: Q, props: CreateOrganiserProps): Promise<number> {
   const existing = await findOrganiserByEmail(q, props.email);
-  if (existing) throw invalidField('email', 'An organiser with this email address already exists');
+  if (existing) throw invalidField('email', EMAIL_TAKEN);
   const row = await q
     .insertInto('organisers')
     .values({
@@ -120,7 +123,7 @@ export async function createOrganiser(q: Q, props: CreateOrganiserProps): Promis
     .executeTakeFirstOrThrow()
     .catch((error: unknown) => {
       // Two admins adding the same address at once: the unique index decides, and says so plainly.
-      if ((error as { code?: string }).code === '23505') throw invalidField('email', 'An organiser with this email address already exists');
+      if (isUniqueViolation(error)) throw invalidField('email', EMAIL_TAKEN);
       throw error;
     });
   const groupIds = props.role === 'organiser' ? (props.groupIds ?? []) : [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../platform/audit.ts';
+import { isUniqueViolation } from '../platform/db/database.ts';
 import { DomainError, invalidField, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
 import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
@@ -47,7 +48,7 @@ const slugInUse = (slug: string) => `Another group already uses the web address 
 /** Two saves racing for one slug: the unique index refuses the second, named as a field error. */
 function onSlugConflict(slug: string) {
   return (error: unknown): never => {
-    if ((error as { code?: string }).code === '23505') throw invalidField('slug', slugInUse(slug));
+    if (isUniqueViolation(error)) throw invalidField('slug', slugInUse(slug));
     throw error;
   };
 }

@@ -109,8 +109,7 @@ export class SignatureWriter {
   private async write(batch: Pending[]): Promise<void> {
     try {
       const outcomes = await this.transaction(batch.map((p) => p.input));
-      if (outcomes.some((o) => o.kind === 'signed' || o.kind === 'resent')) this.dueCommits++;
-      await this.wakeSender();
+      await this.committed(outcomes);
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1 || !isDataError(error)) {
@@ -120,15 +119,20 @@ export class SignatureWriter {
       // One signature the database refuses must not fail everyone else's: store each on its own.
       for (const p of batch) {
         try {
-          const [outcome] = await this.transaction([p.input]);
-          if (outcome!.kind === 'signed' || outcome!.kind === 'resent') this.dueCommits++;
-          await this.wakeSender();
-          p.resolve(outcome!);
+          const outcomes = await this.transaction([p.input]);
+          await this.committed(outcomes);
+          p.resolve(outcomes[0]!);
         } catch (single) {
           p.reject(single);
         }
       }
     }
+  }
+
+  /** After a commit: wakes the confirmation sender if it made emails due. */
+  private async committed(outcomes: SignOutcome[]): Promise<void> {
+    if (outcomes.some((o) => o.kind === 'signed' || o.kind === 'resent')) this.dueCommits++;
+    await this.wakeSender();
   }
 
   private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {

@@ -6,6 +6,7 @@ import { chromium as pw, type Browser, type BrowserContext, type FrameLocator, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SmtpSink, linkIn } from '../../test/support/smtp.ts';
+import { freePort } from '../platform/db/embedded-postgres.ts';
 import { purposeFor } from './consent.ts';
 import { unsubscribeUrl } from './subscriber-tokens.ts';
 import { addGroup } from './test-support.ts';
@@ -18,17 +19,6 @@ let context: BrowserContext;
 let base: string;
 let host: http.Server;
 let hostOrigin: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   smtp = await new SmtpSink().start();

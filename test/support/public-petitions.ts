@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { defaultMilestones, type Milestone } from '../../src/petitions/milestones.ts';
@@ -143,14 +142,4 @@ export async function addConfirmedSignatures(
   }
 }
 
-/** A port nothing listens on right now, for a real server in a test. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from '../../src/platform/db/embedded-postgres.ts';

@@ -39,3 +39,8 @@ export function connectDatabase<DB>(url: string, poolSize: number, applicationNa
 
 /** A query runner: the database or an open transaction. Rules take this so callers can compose. */
 export type Queryable<DB> = Kysely<DB> | Transaction<DB>;
+
+/** PostgreSQL refused a row because a unique index already holds its key (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}

@@ -229,7 +229,7 @@ function firstClosedFolder(runAs: { uid: number; gid: number }, dir: string): st
 export function reachableBinaries(runAs: { uid: number; gid: number }, bins: Binaries, dataDir: string, log: (l: string) => void): Binaries {
   const nativeRoot = path.dirname(path.dirname(bins.initdb));
   if (!firstClosedFolder(runAs, path.dirname(bins.initdb))) return bins;
-  const version = fs.readFileSync(path.join(nativeRoot, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? 'current';
+  const { version } = JSON.parse(fs.readFileSync(path.join(nativeRoot, '..', 'package.json'), 'utf8')) as { version: string };
   const copy = path.join(dataDir, 'postgres-binaries', version);
   if (!fs.existsSync(path.join(copy, 'complete'))) {
     log(`Copying the PostgreSQL binaries to ${copy}, where the system user "${FALLBACK_OS_USER}" can reach them ...`);

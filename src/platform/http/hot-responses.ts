@@ -41,19 +41,20 @@ export class HotResponses {
 
   /** Keeps this reply (from an onSend hook) for `forMs`: only plain 200 answers to GET are kept. */
   keep(request: FastifyRequest, reply: FastifyReply, payload: unknown, forMs: number): void {
-    if (request.method !== 'GET' || reply.statusCode !== 200) return;
+    if (request.method !== 'GET' || reply.statusCode !== 200 || request.headers.cookie !== undefined) return;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return;
-    const body = Buffer.from(payload);
+    // One answer for every public client: nothing private, nothing setting cookies, nothing that
+    // varies by request headers other than the encoding (which is part of the key).
+    const replied = reply.getHeaders();
+    if (replied['set-cookie'] !== undefined || /private|no-store/.test(String(replied['cache-control'] ?? ''))) return;
+    if (replied.vary !== undefined && String(replied.vary).toLowerCase() !== 'accept-encoding') return;
+    // Rendered bodies are shared and never changed afterwards: kept as they are, not copied.
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
+    for (const [name, value] of Object.entries(replied)) {
       if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
     }
     headers['content-length'] = String(body.length);
-    // One answer for every public client: nothing private, nothing setting cookies, nothing that
-    // varies by request headers other than the encoding (which is part of the key).
-    if (headers['set-cookie'] !== undefined || /private|no-store/.test(String(headers['cache-control'] ?? ''))) return;
-    if (headers.vary !== undefined && String(headers.vary).toLowerCase() !== 'accept-encoding') return;
-    if (request.headers.cookie !== undefined) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(keyOf(request.url, request.headers['accept-encoding']), { until: Date.now() + forMs, status: 200, headers, body });
   }
