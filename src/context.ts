@@ -2,13 +2,18 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { BrandCache } from './coalition/brand.ts';
 import type { Config } from './config.ts';
+import type { ViewDb } from './platform/db/view.ts';
 import type { Mailer } from './platform/mail/transport.ts';
-import type { Db } from './schema.ts';
+import type { Database } from './schema.ts';
 
-/** What a running Chorus process hands to routes, rules and jobs. */
-export interface AppContext {
+/**
+ * What a running Chorus process hands to routes, rules and jobs. `Tables` is the capability's view
+ * of the database: each capability has its own `AppContext` alias (in its `tables.ts`) that sees
+ * its own tables only; the app builds one context and every capability's alias accepts it.
+ */
+export interface AppContext<Tables = Database> {
   config: Config;
-  db: Db;
+  db: ViewDb<Tables>;
   pool: pg.Pool;
   /** Secret for signing cookies and tokens (from CHORUS_SECRET or kept in the database). */
   secret: string;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import { parseForm, type FieldErrors } from '../platform/web/forms.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { Notice } from '../platform/web/components.tsx';
 import { usePage, type NavLink } from '../platform/web/context.ts';

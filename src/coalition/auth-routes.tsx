@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import { emailAddress, errorsFrom, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readSetting, writeSetting } from '../platform/settings.ts';
 import type { Brand } from '../platform/web/context.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 
 export const brandSettingsSchema = z.object({
   name: z.string().trim().min(1, { message: 'Enter the coalition’s name' }).max(80, { message: 'Name must be 80 characters or fewer' }),

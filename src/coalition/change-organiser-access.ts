@@ -1,7 +1,7 @@
 import { recordAudit } from '../platform/audit.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { assertGroupsExist, groupNamesById } from './groups.ts';
 import type { Organiser } from './organisers.ts';
 import type { Role } from './tables.ts';

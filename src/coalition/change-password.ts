@@ -1,7 +1,7 @@
 import { recordAudit } from '../platform/audit.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Db } from '../schema.ts';
+import type { Db } from './tables.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { endAllSessions } from './sessions.ts';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { findGroupBySlug } from './groups.ts';
 import { createOrganiser, findOrganiserByEmail, issueOrganiserToken } from './organisers.ts';
 import type { Role } from './tables.ts';

@@ -1,5 +1,5 @@
 import { recordAudit } from '../platform/audit.ts';
-import type { Tx } from '../schema.ts';
+import type { Tx } from './tables.ts';
 import { writeBrand } from './brand.ts';
 import { createOrganiser, issueOrganiserToken } from './organisers.ts';
 

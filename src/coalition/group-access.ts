@@ -1,6 +1,6 @@
 import { forbidden, notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { findGroupById, groupIdsFor, type Group } from './groups.ts';
 import type { Role } from './tables.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { uploadedFile } from '../platform/media.ts';

@@ -1,5 +1,6 @@
+import type { Handle } from '../platform/db/view.ts';
 import { invalidField } from '../platform/http/errors.ts';
-import type { Q } from '../schema.ts';
+import { coalitionQ } from './tables.ts';
 
 export interface Group {
   id: number;
@@ -39,23 +40,34 @@ export function toGroup(row: GroupRow): Group {
   };
 }
 
-export async function listGroups(q: Q): Promise<Group[]> {
+export async function listGroups(handle: Handle): Promise<Group[]> {
+  const q = coalitionQ(handle);
   const rows = await q.selectFrom('groups').selectAll().orderBy('name').execute();
   return rows.map(toGroup);
 }
 
-export async function findGroupBySlug(q: Q, slug: string): Promise<Group | undefined> {
+export async function findGroupBySlug(handle: Handle, slug: string): Promise<Group | undefined> {
+  const q = coalitionQ(handle);
   const row = await q.selectFrom('groups').selectAll().where('slug', '=', slug).executeTakeFirst();
   return row ? toGroup(row) : undefined;
 }
 
-export async function findGroupById(q: Q, id: number): Promise<Group | undefined> {
+export async function findGroupById(handle: Handle, id: number): Promise<Group | undefined> {
+  const q = coalitionQ(handle);
   const row = await q.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toGroup(row) : undefined;
 }
 
+/** The groups with these ids, by name (unknown ids are left out). */
+export async function findGroupsByIds(handle: Handle, ids: readonly number[]): Promise<Group[]> {
+  if (ids.length === 0) return [];
+  const rows = await coalitionQ(handle).selectFrom('groups').selectAll().where('id', 'in', [...new Set(ids)]).orderBy('name').execute();
+  return rows.map(toGroup);
+}
+
 /** Group ids an organiser may act for: every group for admins, their own for organisers. */
-export async function groupIdsFor(q: Q, viewer: { id: number; role: string }): Promise<number[] | 'all'> {
+export async function groupIdsFor(handle: Handle, viewer: { id: number; role: string }): Promise<number[] | 'all'> {
+  const q = coalitionQ(handle);
   if (viewer.role === 'admin') return 'all';
   const rows = await q.selectFrom('organiser_groups').select('group_id').where('organiser_id', '=', viewer.id).execute();
   return rows.map((r) => r.group_id);
@@ -75,7 +87,8 @@ export function slugify(name: string): string {
 }
 
 /** One page of groups by name: every group, or only those with the given ids. */
-export async function listGroupPage(q: Q, options: { only: number[] | 'all'; page: number; perPage: number }): Promise<{ groups: Group[]; total: number }> {
+export async function listGroupPage(handle: Handle, options: { only: number[] | 'all'; page: number; perPage: number }): Promise<{ groups: Group[]; total: number }> {
+  const q = coalitionQ(handle);
   const only = options.only;
   if (only !== 'all' && only.length === 0) return { groups: [], total: 0 };
   let query = q.selectFrom('groups');
@@ -94,13 +107,15 @@ export async function listGroupPage(q: Q, options: { only: number[] | 'all'; pag
 }
 
 /** Groups by id, for showing an organiser's memberships. */
-export async function groupNamesById(q: Q): Promise<Map<number, string>> {
+export async function groupNamesById(handle: Handle): Promise<Map<number, string>> {
+  const q = coalitionQ(handle);
   const rows = await q.selectFrom('groups').select(['id', 'name']).orderBy('name').execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Checks that each id names a group (ids come from checkboxes, which anyone can edit). */
-export async function assertGroupsExist(q: Q, field: string, ids: number[]): Promise<void> {
+export async function assertGroupsExist(handle: Handle, field: string, ids: number[]): Promise<void> {
+  const q = coalitionQ(handle);
   if (ids.length === 0) return;
   const found = await q.selectFrom('groups').select('id').where('id', 'in', ids).execute();
   if (found.length !== new Set(ids).size) throw invalidField(field, 'Choose groups from the list');

@@ -5,7 +5,7 @@ import { queueEmail } from '../platform/mail/outbox.ts';
 import type { Brand, Viewer } from '../platform/web/context.ts';
 import { emailAddress, requiredText } from '../platform/web/forms.ts';
 import { roleLabel } from '../platform/web/layout.tsx';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { assertGroupsExist } from './groups.ts';
 import { createOrganiser, issueOrganiserToken, roles, type Organiser } from './organisers.ts';
 import type { Role } from './tables.ts';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { formList, parseForm } from '../platform/web/forms.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { PER_PAGE, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
 import { changeOrganiserAccess } from './change-organiser-access.ts';
 import { disableOrganiser, enableOrganiser } from './disable-organiser.ts';

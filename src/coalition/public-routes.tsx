@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { usePage } from '../platform/web/context.ts';
 import { Layout } from '../platform/web/layout.tsx';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { registerAccountRoutes } from './account-routes.tsx';
 import { registerAdminRoutes } from './admin-routes.tsx';
 import { registerAuditAdminRoutes } from './audit-admin-routes.tsx';

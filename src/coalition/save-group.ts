@@ -6,7 +6,7 @@ import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import { checkbox, optionalEmail, optionalText, optionalWebsite, requiredText } from '../platform/web/forms.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { findGroupById, slugify, type Group } from './groups.ts';
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { newToken, tokenId } from './tokens.ts';
 
 /** Sessions end after 12 hours without use, and 7 days after sign-in whatever happens. */

@@ -1,5 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Timestamp } from '../platform/tables.ts';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
 
 export type Role = 'admin' | 'organiser' | 'moderator';
 
@@ -73,3 +75,14 @@ export interface CoalitionTables {
   sign_in_failures: SignInFailuresTable;
   password_reset_requests: PasswordResetRequestsTable;
 }
+
+/** The coalition capability's view of the database: its own tables only (see platform/db/view.ts). */
+export type CoalitionView = CoalitionTables;
+export type Db = ViewDb<CoalitionView>;
+export type Tx = ViewTx<CoalitionView>;
+/** The database or an open transaction, as the coalition capability sees it. */
+export type Q = View<CoalitionView>;
+/** The app context as the coalition capability sees it: `db` shows its own tables only. */
+export type AppContext = AnyAppContext<CoalitionView>;
+/** A handle from another capability (or the platform), seen through this capability's view. */
+export const coalitionQ = (q: Handle): Q => viewOf<CoalitionView>(q);

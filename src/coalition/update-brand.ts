@@ -4,7 +4,7 @@ import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Brand, Viewer } from '../platform/web/context.ts';
 import { checkbox, requiredText } from '../platform/web/forms.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { readBrand, writeBrand, type BrandSettings } from './brand.ts';
 import { MIN_TEXT_CONTRAST, contrastRatio } from './contrast.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { registerExportRoutes } from './admin/export-routes.tsx';
 import { registerModerationRoutes } from './admin/moderation-routes.tsx';
 import { registerOutcomeRoutes } from './admin/outcome-routes.tsx';

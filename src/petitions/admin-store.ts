@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { MilestoneInput } from './petition-form.ts';
 import { hydrate, markReachedMilestones, type Petition } from './store.ts';
 import { MODERATABLE_STATES } from './states.ts';

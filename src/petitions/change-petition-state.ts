@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import { conflict, forbidden, invalidField, notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { closingDateProblem, defaultClosingDate, hasPassed } from './closing-date.ts';
 import { assertInGroups } from './petition-access.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DomainError, notFound } from '../platform/http/errors.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { tokenMatches } from './confirmation-emails.ts';
 
 export interface Confirmation {

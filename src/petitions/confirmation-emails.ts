@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { addJob, defineJob } from '../platform/jobs/jobs.ts';
 import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
 import { isPermanentFailure } from '../platform/mail/transport.ts';
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from './signature-writer.ts';
 
 /** The token in a confirmation link: an HMAC of the signature's random id, so nothing secret is stored. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 
 /** Only one counter runs at a time across every process (session-level advisory lock key). */
 const COUNTER_LOCK = [7302, 1] as const;

@@ -1,9 +1,9 @@
-import { groupIdsFor, slugify } from '../coalition/groups.ts';
+import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/groups.ts';
 import { forbidden, invalidField } from '../platform/http/errors.ts';
 import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { auditPetition } from './petition-audit.ts';
@@ -35,8 +35,7 @@ export async function checkPetitionGroups(q: Q, actor: Viewer, groupIds: number[
   if (allowed !== 'all' && groupIds.some((id) => !allowed.includes(id))) {
     throw forbidden('You can only make petitions for groups you organise for.');
   }
-  const found = groupIds.length === 0 ? [] : await q.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
-  if (found.length !== groupIds.length) throw invalidField('groups', 'Choose groups from the list');
+  await assertGroupsExist(q, 'groups', groupIds);
   return allowed;
 }
 

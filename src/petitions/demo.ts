@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Tx } from '../schema.ts';
+import { onePostcodePerConstituency } from '../politics/postcodes.ts';
+import type { Tx } from './tables.ts';
 import { reconcileCounts } from './count-signatures.ts';
 import { defaultMilestones, type Milestone } from './milestones.ts';
 import { markReachedMilestones } from './store.ts';
@@ -156,15 +157,12 @@ export async function loadPetitionDemo(tx: Tx, groupIds: Record<string, number>)
  * raised to a power) so the map has hot spots; one in twenty signers lives abroad.
  */
 async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, overDays: number) {
+  const one = await onePostcodePerConstituency(tx);
   await sql`
     with places as (
-      select row_number() over (order by constituency_code) - 1 as i, postcode, constituency_code, region_code
-      from (
-        select distinct on (p.constituency_code) p.postcode, p.constituency_code, coalesce(c.region_code, p.region_code) as region_code
-        from postcodes p join constituencies c on c.code = p.constituency_code
-        where p.terminated_on is null
-        order by p.constituency_code, p.compact
-      ) one_per_constituency
+      select (i - 1)::int as i, postcode, constituency_code, region_code
+      from unnest(${one.map((p) => p.postcode)}::text[], ${one.map((p) => p.constituencyCode)}::text[], ${one.map((p) => p.regionCode)}::text[])
+        with ordinality as t(postcode, constituency_code, region_code, i)
     ), total as (select count(*)::int as n from places)
     insert into signatures (petition_id, state, name, email, canonical_email, postcode, country_code, constituency_code, region_code,
       hear_more, counted, created_at, validated_at)

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { recordAudit } from '../platform/audit.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { constituencyNames } from '../politics/constituencies.ts';
 import { countryName } from './countries.ts';
 import { countsBy } from './store.ts';

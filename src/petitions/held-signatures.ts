@@ -3,7 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { recordAudit } from '../platform/audit.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { reconcileCounts, underCounterLock } from './count-signatures.ts';
 
 /** Held signatures from one address on one petition. */

@@ -1,35 +1,17 @@
-import { readSetting } from '../platform/settings.ts';
-import type { Q } from '../schema.ts';
+import { hexLayout, type Hex as ConstituencyHex, type HexLayoutName as HexLayout } from '../politics/hexes.ts';
+import type { Q } from './tables.ts';
 
-export const hexLayouts = ['odd-r', 'even-r', 'odd-q', 'even-q'] as const;
-export type HexLayout = (typeof hexLayouts)[number];
-
-export interface Hex {
-  code: string;
-  name: string;
-  q: number;
-  r: number;
-}
+/** What the map needs of a hex. */
+export type Hex = Pick<ConstituencyHex, 'code' | 'name' | 'q' | 'r'>;
 
 export interface HexGrid {
   layout: HexLayout;
   hexes: Hex[];
 }
 
-/** The constituency cartogram imported from HexJSON (politics), in its layout. */
+/** The constituency cartogram imported from HexJSON, through politics (empty before any import). */
 export async function loadHexGrid(q: Q): Promise<HexGrid> {
-  const [stored, rows] = await Promise.all([
-    readSetting<unknown>(q, 'politics.hex_layout'),
-    q
-      .selectFrom('constituency_hexes as h')
-      .leftJoin('constituencies as c', 'c.code', 'h.constituency_code')
-      .select(['h.constituency_code as code', 'h.q', 'h.r', 'h.name as hexName', 'c.name as constituencyName'])
-      .orderBy('h.r', 'desc')
-      .orderBy('h.q')
-      .execute(),
-  ]);
-  const layout = hexLayouts.find((l) => l === stored) ?? 'odd-r';
-  return { layout, hexes: rows.map((r) => ({ code: r.code, name: r.constituencyName ?? r.hexName ?? r.code, q: r.q, r: r.r })) };
+  return (await hexLayout(q)) ?? { layout: 'odd-r', hexes: [] };
 }
 
 /** Reference data changes on import only: one read a minute per process is plenty. */

@@ -3,7 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../platform/audit.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { reconcileCounts, underCounterLock } from './count-signatures.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { defineJob, type CronEntry } from '../platform/jobs/jobs.ts';
 import type { Ticker } from '../platform/jobs/ticker.ts';
 import { sendConfirmationEmails } from './confirmation-emails.ts';

@@ -1,6 +1,6 @@
 import { recordAudit } from '../platform/audit.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { Petition } from './store.ts';
 
 /** The parts of a petition an audit entry keeps, before and after a change. */

@@ -1,4 +1,4 @@
-import type { Db } from '../schema.ts';
+import type { Db } from './tables.ts';
 import { findPetition, type Petition } from './store.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { keepFor } from '../platform/http/hot-responses.ts';
 import { confirmSignature } from './confirm-signature.ts';

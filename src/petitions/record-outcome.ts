@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { conflict, notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { isIsoDate, londonToday } from './closing-date.ts';
 import { petitionFor } from './petition-access.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { registerPetitionAdminRoutes } from './admin-routes.tsx';
 import { registerPetitionPublicRoutes } from './public-routes.tsx';
 

@@ -1,6 +1,6 @@
 import { notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { petitionFor } from './petition-access.ts';
 import { auditPetition } from './petition-audit.ts';

@@ -1,7 +1,7 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
 import { checkbox, emailAddress } from '../platform/web/forms.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { UK, isCountryCode } from './countries.ts';
 import type { SignatureInput } from './signature-writer.ts';

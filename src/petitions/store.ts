@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Q } from '../schema.ts';
+import { findGroupsByIds } from '../coalition/groups.ts';
+import type { Q } from './tables.ts';
 import type { Milestone } from './milestones.ts';
 import type { CountDimension, PetitionState, PetitionsTable } from './tables.ts';
 
@@ -93,14 +94,14 @@ export function toPetition(row: PetitionRow, groups: PetitionGroup[], milestones
 async function groupsOf(q: Q, ids: number[]): Promise<Map<number, PetitionGroup[]>> {
   const map = new Map<number, PetitionGroup[]>();
   if (ids.length === 0) return map;
-  const rows = await q
-    .selectFrom('petition_groups')
-    .innerJoin('groups', 'groups.id', 'petition_groups.group_id')
-    .select(['petition_groups.petition_id', 'groups.id', 'groups.slug', 'groups.name'])
-    .where('petition_groups.petition_id', 'in', ids)
-    .orderBy('groups.name')
-    .execute();
-  for (const r of rows) map.set(r.petition_id, [...(map.get(r.petition_id) ?? []), { id: r.id, slug: r.slug, name: r.name }]);
+  const links = await q.selectFrom('petition_groups').select(['petition_id', 'group_id']).where('petition_id', 'in', ids).execute();
+  const groups = await findGroupsByIds(q, links.map((l) => l.group_id));
+  const byGroup = new Map<number, number[]>();
+  for (const l of links) byGroup.set(l.group_id, [...(byGroup.get(l.group_id) ?? []), l.petition_id]);
+  // Groups come by name, so each petition's list is in name order.
+  for (const g of groups) {
+    for (const petitionId of byGroup.get(g.id) ?? []) map.set(petitionId, [...(map.get(petitionId) ?? []), { id: g.id, slug: g.slug, name: g.name }]);
+  }
   return map;
 }
 

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
 
 export type PetitionState = 'draft' | 'awaiting_moderation' | 'open' | 'closed' | 'rejected' | 'hidden';
 export type SignatureState = 'pending' | 'validated' | 'invalidated';
@@ -114,3 +116,14 @@ export interface PetitionTables {
   petition_counts: PetitionCountsTable;
   petition_challenges_spent: PetitionChallengesSpentTable;
 }
+
+/** The petitions capability's view of the database: its own tables only (see platform/db/view.ts). */
+export type PetitionsView = PetitionTables;
+export type Db = ViewDb<PetitionsView>;
+export type Tx = ViewTx<PetitionsView>;
+/** The database or an open transaction, as the petitions capability sees it. */
+export type Q = View<PetitionsView>;
+/** The app context as the petitions capability sees it: `db` shows its own tables only. */
+export type AppContext = AnyAppContext<PetitionsView>;
+/** A handle from another capability (or the platform), seen through this capability's view. */
+export const petitionsQ = (q: Handle): Q => viewOf<PetitionsView>(q);

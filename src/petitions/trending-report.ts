@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { emailDomain } from './invalidate-signatures.ts';
 
 /** As the UK Parliament's petitions site: an address or domain signing 100+ times in an hour is worth a look. */

@@ -3,7 +3,7 @@ import { createChallenge, randomInt, verifySolution, type Challenge } from 'altc
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 
 /**
  * The "under attack" defence: while a petition's organisers have it switched on, the sign form

@@ -3,7 +3,7 @@ import { conflict, invalidField, notFound } from '../platform/http/errors.ts';
 import type { UploadedFile } from '../platform/http/server.ts';
 import { storeImage } from '../platform/media.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { lockPetition, replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { checkPetitionGroups, type PetitionWording } from './create-petition.ts';

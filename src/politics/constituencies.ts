@@ -1,5 +1,6 @@
+import type { Handle } from '../platform/db/view.ts';
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import { politicsQ } from './tables.ts';
 import { partyName } from './parties.ts';
 
 export interface MpSummary {
@@ -128,7 +129,8 @@ function summaryOf(row: SummaryRow): ConstituencySummary {
 }
 
 /** One constituency with its MP, 2024 result and marginality rank, or undefined for an unknown code. */
-export async function getConstituency(q: Q, code: string): Promise<Constituency | undefined> {
+export async function getConstituency(handle: Handle, code: string): Promise<Constituency | undefined> {
+  const q = politicsQ(handle);
   const found = await sql<
     SummaryRow & {
       constituency_type: string | null;
@@ -190,7 +192,8 @@ function likePattern(text: string): string {
 }
 
 /** A page of constituencies, by name or most marginal first, optionally narrowed by a search. */
-export async function listConstituencies(q: Q, options: ListOptions = {}): Promise<ConstituencyPage> {
+export async function listConstituencies(handle: Handle, options: ListOptions = {}): Promise<ConstituencyPage> {
+  const q = politicsQ(handle);
   const perPage = Math.min(Math.max(1, Math.floor(options.perPage ?? 50)), 1000);
   const page = Math.max(1, Math.floor(options.page ?? 1));
   const search = options.search?.trim() ?? '';
@@ -205,7 +208,8 @@ export async function listConstituencies(q: Q, options: ListOptions = {}): Promi
 }
 
 /** Names, MPs and parties of many constituencies at once (for lists of signatures, supporters, targets). */
-export async function constituencyNames(q: Q, codes: string[]): Promise<Map<string, { name: string; mp: string | null; party: string | null }>> {
+export async function constituencyNames(handle: Handle, codes: string[]): Promise<Map<string, { name: string; mp: string | null; party: string | null }>> {
+  const q = politicsQ(handle);
   const wanted = [...new Set(codes.filter(Boolean).map((c) => c.toUpperCase()))];
   const names = new Map<string, { name: string; mp: string | null; party: string | null }>();
   if (wanted.length === 0) return names;
@@ -218,7 +222,8 @@ export async function constituencyNames(q: Q, codes: string[]): Promise<Map<stri
 }
 
 /** Region (or, outside England, country) codes with their names, from the constituencies loaded. */
-export async function regionNames(q: Q): Promise<Map<string, string>> {
+export async function regionNames(handle: Handle): Promise<Map<string, string>> {
+  const q = politicsQ(handle);
   const rows = await q
     .selectFrom('constituencies')
     .select(['region_code', 'region_name'])

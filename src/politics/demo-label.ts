@@ -1,5 +1,5 @@
 import { readSetting } from '../platform/settings.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 
 /** Settings row marking the constituency data as the demo set (see demo.ts); the results import clears it. */
 export const DEMO_SETTING = 'politics.demo_loaded_at';

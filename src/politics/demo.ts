@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { writeSetting } from '../platform/settings.ts';
-import type { Tx } from '../schema.ts';
+import type { Tx } from './tables.ts';
 import { DEMO_SETTING } from './demo-label.ts';
 import { replaceHexes } from './import-hexjson.ts';
 import { upsertMps } from './import-mps.ts';

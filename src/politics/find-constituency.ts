@@ -1,4 +1,4 @@
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { lookupPostcode, type PostcodePlace } from './postcodes.ts';
 
 /** Why a postcode does not lead to a constituency. */

@@ -1,5 +1,6 @@
+import type { Handle } from '../platform/db/view.ts';
 import { readSetting } from '../platform/settings.ts';
-import type { Q } from '../schema.ts';
+import { politicsQ } from './tables.ts';
 
 /** The four HexJSON layouts: which rows (r) or columns (q) are shifted by half a hex. */
 export const HEX_LAYOUTS = ['odd-r', 'even-r', 'odd-q', 'even-q'] as const;
@@ -22,7 +23,8 @@ export interface HexLayout {
 }
 
 /** The hex cartogram of constituencies (for maps), or undefined when none has been imported. */
-export async function hexLayout(q: Q): Promise<HexLayout | undefined> {
+export async function hexLayout(handle: Handle): Promise<HexLayout | undefined> {
+  const q = politicsQ(handle);
   const rows = await q
     .selectFrom('constituency_hexes as h')
     .leftJoin('constituencies as c', 'c.code', 'h.constituency_code')

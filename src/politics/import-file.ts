@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import { ImportProgress, type ImportSummary } from '../platform/import-report.ts';
-import type { Db } from '../schema.ts';
+import type { Db } from './tables.ts';
 
 /** A row that could not be loaded: its line in the file and why. */
 export interface ImportProblem {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { ImportProgress, type Importer } from '../platform/import-report.ts';
 import { writeSetting } from '../platform/settings.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { GSS_CODE, Rejections, failedRun, unreadableReason, type ImportOptions, type ImportResult } from './import-file.ts';
 import { HEX_LAYOUT_SETTING, HEX_LAYOUTS, type HexLayoutName } from './hexes.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Importer } from '../platform/import-report.ts';
-import type { Db } from '../schema.ts';
+import type { Db } from './tables.ts';
 import { GSS_CODE, importCsv, lastOfEach, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
 import { compactPostcode } from './postcodes.ts';
 

@@ -1,6 +1,7 @@
+import type { Handle } from '../platform/db/view.ts';
 import { sql } from 'kysely';
 import { isValid, toNormalised } from 'postcode';
-import type { Q } from '../schema.ts';
+import { politicsQ } from './tables.ts';
 
 /** ONS country codes of places with UK-style postcodes that are not in the UK. */
 const OUTSIDE_UK_COUNTRIES = new Set(['L93000001', 'M83000003']); // Channel Islands, Isle of Man
@@ -80,7 +81,8 @@ function placeOf(typed: string, row: Row | undefined): PostcodePlace {
  * Looks up many postcodes in one query. Keys of the result are the inputs exactly as given;
  * each maps to where it is, or why it cannot be used (malformed, unknown, terminated, outside the UK).
  */
-export async function resolvePostcodes(q: Q, inputs: string[]): Promise<Map<string, PostcodePlace>> {
+export async function resolvePostcodes(handle: Handle, inputs: string[]): Promise<Map<string, PostcodePlace>> {
+  const q = politicsQ(handle);
   const result = new Map<string, PostcodePlace>();
   const wanted = new Map<string, string[]>();
   for (const input of new Set(inputs)) {
@@ -106,6 +108,17 @@ export async function resolvePostcodes(q: Q, inputs: string[]): Promise<Map<stri
 }
 
 /** Looks up one postcode typed in any spacing and case. */
-export async function lookupPostcode(q: Q, input: string): Promise<PostcodePlace> {
+export async function lookupPostcode(handle: Handle, input: string): Promise<PostcodePlace> {
+  const q = politicsQ(handle);
   return (await resolvePostcodes(q, [input])).get(input)!;
+}
+
+/** A current postcode in each constituency (the first by postcode), with its region: for demo and sample data. */
+export async function onePostcodePerConstituency(handle: Handle): Promise<Array<{ postcode: string; constituencyCode: string; regionCode: string | null }>> {
+  const rows = await sql<{ postcode: string; constituency_code: string; region_code: string | null }>`
+    select distinct on (p.constituency_code) p.postcode, p.constituency_code, coalesce(c.region_code, p.region_code) as region_code
+    from postcodes p join constituencies c on c.code = p.constituency_code
+    where p.terminated_on is null
+    order by p.constituency_code, p.compact`.execute(politicsQ(handle));
+  return rows.rows.map((r) => ({ postcode: r.postcode, constituencyCode: r.constituency_code, regionCode: r.region_code }));
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { parseOrThrow } from '../platform/web/forms.ts';
 import { getConstituency, listConstituencies } from './constituencies.ts';

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
@@ -68,3 +70,14 @@ export interface PoliticsTables {
   mps: MpsTable;
   constituency_hexes: ConstituencyHexesTable;
 }
+
+/** The politics capability's view of the database: its own tables only (see platform/db/view.ts). */
+export type PoliticsView = PoliticsTables;
+export type Db = ViewDb<PoliticsView>;
+export type Tx = ViewTx<PoliticsView>;
+/** The database or an open transaction, as the politics capability sees it. */
+export type Q = View<PoliticsView>;
+/** The app context as the politics capability sees it: `db` shows its own tables only. */
+export type AppContext = AnyAppContext<PoliticsView>;
+/** A handle from another capability (or the platform), seen through this capability's view. */
+export const politicsQ = (q: Handle): Q => viewOf<PoliticsView>(q);

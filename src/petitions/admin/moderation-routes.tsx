@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { conflict, forbidden } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { parseForm, formValues } from '../../platform/web/forms.ts';

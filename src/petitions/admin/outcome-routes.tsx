@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { conflict } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { formValues, parseForm } from '../../platform/web/forms.ts';

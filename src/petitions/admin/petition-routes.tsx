@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { groupIdsFor, listGroups, type Group } from '../../coalition/groups.ts';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import type { Viewer } from '../../platform/web/context.ts';
 import { formList, formValues, parseForm, type FieldErrors, type FormResult, type FormValues } from '../../platform/web/forms.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { conflict, invalidFields } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { formValues, parseForm } from '../../platform/web/forms.ts';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { renderDocument } from '../../platform/web/render.tsx';
 import type { HexGridCache } from '../hexmap.tsx';
