@@ -2,54 +2,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { brandCss } from './coalition/brand.ts';
-import { registerCoalitionRoutes, registerSessionHook } from './coalition/routes.tsx';
+import { capabilities } from './capabilities.ts';
 import type { AppContext } from './context.ts';
+import type { AdminNavEntry } from './platform/capability.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { registerMailViewer } from './platform/mail/viewer-routes.tsx';
 import { registerMediaRoutes } from './platform/media.ts';
 import type { NavLink, Viewer } from './platform/web/context.ts';
 import { ErrorPage } from './platform/web/error-page.tsx';
-import { registerPetitionRoutes } from './petitions/routes.tsx';
-import { registerPoliticsRoutes } from './politics/routes.tsx';
-import { registerSupporterRoutes } from './supporters/routes.tsx';
-import { registerApiRoutes } from './api/routes.ts';
 
 export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
-const publicNav: NavLink[] = [
-  { href: '/', label: 'Home' },
-  { href: '/petitions', label: 'Petitions' },
-  { href: '/groups', label: 'Groups' },
-  { href: '/constituencies', label: 'Constituencies' },
+/** Platform areas every admin has, beside the capabilities' own. */
+const platformAdminNav: AdminNavEntry[] = [
+  { href: '/admin/mail', label: 'Mail', order: 110, roles: ['admin'], description: 'Email Chorus has sent, or kept when no mail server is set up.' },
 ];
 
+const publicNav: NavLink[] = capabilities
+  .flatMap((c) => c.publicNav ?? [])
+  .sort((a, b) => a.order - b.order)
+  .map(({ href, label }) => ({ href, label }));
+
+const adminEntries: AdminNavEntry[] = [...capabilities.flatMap((c) => c.adminNav ?? []), ...platformAdminNav].sort((a, b) => a.order - b.order);
+
+/** The organiser's menu: the areas their role may use, each with what it is for. */
 function adminNav(viewer: Viewer | null): NavLink[] {
   if (!viewer) return [];
-  const links: NavLink[] = [
-    { href: '/admin', label: 'Dashboard' },
-    { href: '/admin/petitions', label: 'Petitions' },
-  ];
-  if (viewer.role === 'admin' || viewer.role === 'organiser') {
-    links.push(
-      { href: '/admin/groups', label: 'Groups' },
-      { href: '/admin/people', label: 'People' },
-      { href: '/admin/segments', label: 'Segments' },
-      { href: '/admin/mailings', label: 'Mailings' },
-    );
-  }
-  if (viewer.role === 'admin' || viewer.role === 'moderator') links.push({ href: '/admin/moderation', label: 'Moderation' });
-  if (viewer.role === 'admin') {
-    links.push(
-      { href: '/admin/organisers', label: 'Organisers' },
-      { href: '/admin/brand', label: 'Brand' },
-      { href: '/admin/api', label: 'API and webhooks' },
-      { href: '/admin/audit', label: 'Audit log' },
-      { href: '/admin/mail', label: 'Mail' },
-    );
-  }
-  links.push({ href: '/admin/account', label: 'Your account' });
-  return links;
+  return adminEntries
+    .filter((e) => e.roles.includes(viewer.role))
+    .map((e) => ({ href: e.href, label: e.label, description: typeof e.description === 'function' ? e.description(viewer.role) : e.description }));
 }
 
 /** Builds the HTTP app: the platform's plumbing, then each capability's routes. */
@@ -76,26 +57,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
   });
 
-  // Pages render synchronously, so the brand is loaded (at most every 2 s) before each request.
-  app.addHook('onRequest', (_request, _reply, done) => {
-    if (ctx.brand.fresh()) return done();
-    ctx.brand.get().then(() => done(), done);
-  });
-  registerSessionHook(app, ctx);
-
-  app.get('/brand.css', async (_request, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(brandCss(await ctx.brand.get())),
-  );
-
+  for (const c of capabilities) c.hooks?.(app, ctx);
   registerMediaRoutes(app, ctx.db);
   registerMailViewer(app, ctx.db, ctx.mailer.configured);
-  registerCoalitionRoutes(app, ctx);
-  registerPoliticsRoutes(app, ctx);
-  registerPetitionRoutes(app, ctx);
-  registerSupporterRoutes(app, ctx);
-  registerApiRoutes(app, ctx);
+  for (const c of capabilities) {
+    c.routes?.public?.(app, ctx);
+    c.routes?.admin?.(app, ctx);
+    c.routes?.api?.(app, ctx);
+  }
   return app;
 }

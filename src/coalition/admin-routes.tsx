@@ -6,21 +6,6 @@ import { usePage, type NavLink } from '../platform/web/context.ts';
 import { Layout, roleLabel } from '../platform/web/layout.tsx';
 import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 
-/** What each admin area is for, so the dashboard explains where to go. */
-function describe(href: string, role: string): string | undefined {
-  const descriptions: Record<string, string> = {
-    '/admin/petitions': 'Start, edit and follow petitions.',
-    '/admin/groups': role === 'admin' ? 'Add, edit and delete member groups.' : 'Edit your groups’ public pages, or add a new group.',
-    '/admin/moderation': 'Check petitions and contributions waiting for review.',
-    '/admin/organisers': 'Invite organisers, change their roles and groups, disable accounts.',
-    '/admin/brand': 'The coalition’s name, logo and colours.',
-    '/admin/audit': 'Who changed what, and when.',
-    '/admin/mail': 'Email Chorus has sent, or kept when no mail server is set up.',
-    '/admin/account': 'Your details and password.',
-  };
-  return descriptions[href];
-}
-
 interface DashboardProps {
   notice?: string | undefined;
   /** Group organisers' own groups. */
@@ -70,7 +55,7 @@ function Dashboard({ notice, groups, counts }: DashboardProps) {
         {links.map((l) => (
           <li>
             <a href={l.href}>{l.label}</a>
-            {describe(l.href, viewer.role) ? <p class="hint">{describe(l.href, viewer.role)}</p> : null}
+            {l.description ? <p class="hint">{l.description}</p> : null}
           </li>
         ))}
       </ul>

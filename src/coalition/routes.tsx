@@ -1,17 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './tables.ts';
 import { registerAccountRoutes } from './account-routes.tsx';
 import { registerAdminRoutes } from './admin-routes.tsx';
 import { registerAuditAdminRoutes } from './audit-admin-routes.tsx';
 import { registerAuthRoutes } from './auth-routes.tsx';
+import { brandCss } from './brand.ts';
 import { registerBrandAdminRoutes } from './brand-admin-routes.tsx';
 import { registerGroupAdminRoutes } from './group-admin-routes.tsx';
 import { registerOrganiserAdminRoutes } from './organiser-admin-routes.tsx';
 import { registerPublicRoutes } from './public-routes.tsx';
 import { sessionToken, viewerForSession } from './sessions.ts';
+import type { AppContext } from './tables.ts';
+
+/**
+ * Before any route: the brand is loaded (pages render synchronously; at most every 2 s), and
+ * request.viewer is set from the session cookie (the signed-in organiser, or null).
+ */
+export function registerCoalitionHooks(app: FastifyInstance, ctx: AppContext) {
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (ctx.brand.fresh()) return done();
+    ctx.brand.get().then(() => done(), done);
+  });
+  registerSessionHook(app, ctx);
+}
 
 /** Sets request.viewer from the session cookie: the signed-in organiser, or null. */
-export function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
+function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.BASE_URL.startsWith('https:');
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', (request, _reply, done) => {
@@ -25,9 +38,20 @@ export function registerSessionHook(app: FastifyInstance, ctx: AppContext) {
   });
 }
 
-export function registerCoalitionRoutes(app: FastifyInstance, ctx: AppContext) {
+/** Sign-in, the home page, group pages and the brand stylesheet. */
+export function registerCoalitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/brand.css', async (_request, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(brandCss(await ctx.brand.get())),
+  );
   registerAuthRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
+}
+
+/** The dashboard, accounts, groups, organisers, brand and the audit log. */
+export function registerCoalitionAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   registerAdminRoutes(app, ctx);
   registerAccountRoutes(app, ctx);
   registerGroupAdminRoutes(app, ctx);

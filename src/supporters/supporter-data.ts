@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
-import { eraseSignaturesOfPerson, signaturesOfPerson } from '../petitions/signers.ts';
 import type { Q } from '../schema.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { findPersonById, groupsOfPerson, listsOfPerson, tagsOfPerson, timelineOf, toPerson } from './person-record.ts';
 
 /**
- * The supporters capability's own personal data about a person, and the petitions one (their
- * signatures), as registered with personal-data.ts.
+ * The supporters capability's own personal data about a person: its provider in the manifest.
  */
 
 /** The person and the records merged into them. */
@@ -59,12 +57,4 @@ export async function eraseSupporterData(q: Q, personId: number): Promise<void> 
       phone = null, postcode = null, source_utm_source = null, source_utm_campaign = null, source_referrer = null,
       source_method = null, erased_at = coalesce(erased_at, now()), modified_at = now()
     where id = any(${ids}::bigint[])`.execute(q);
-}
-
-export async function exportSignatureData(q: Q, personId: number): Promise<unknown> {
-  return signaturesOfPerson(q, personId);
-}
-
-export async function eraseSignatureData(q: Q, personId: number): Promise<void> {
-  await eraseSignaturesOfPerson(q, personId);
 }

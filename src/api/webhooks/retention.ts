@@ -4,7 +4,6 @@ import { defineJob } from '../../platform/jobs/jobs.ts';
 import type { Q } from '../../schema.ts';
 import { canonicalEmail } from '../../petitions/canonical-email.ts';
 import { findPersonById } from '../../supporters/person-record.ts';
-import { registerPersonalData } from '../../supporters/personal-data.ts';
 
 /** Deliveries hold the personal data they carried: the log keeps them this long, then forgets them. */
 export const DELIVERY_RETENTION_DAYS = 30;
@@ -50,5 +49,3 @@ export async function eraseDeliveryData(q: Q, personId: number): Promise<void> {
   await sql`delete from webhook_deliveries where id in (
     select delivery_id from webhook_delivery_items where canonical_email = ${email})`.execute(q);
 }
-
-registerPersonalData({ name: 'webhook-deliveries', export: exportDeliveryData, erase: eraseDeliveryData });

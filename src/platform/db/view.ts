@@ -30,3 +30,8 @@ export function viewOf<Tables>(q: Handle): View<Tables> {
 export function dbViewOf<Tables>(db: ViewDb<Record<never, never>>): ViewDb<Tables> {
   return db as unknown as ViewDb<Tables>;
 }
+
+/** Looks at an open transaction through a capability's view. */
+export function txViewOf<Tables>(tx: ViewTx<Record<never, never>>): ViewTx<Tables> {
+  return tx as unknown as ViewTx<Tables>;
+}

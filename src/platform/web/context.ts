@@ -25,6 +25,8 @@ export interface Viewer {
 export interface NavLink {
   href: string;
   label: string;
+  /** What the area is for (the organisers' dashboard shows it under the link). */
+  description?: string | undefined;
 }
 
 /** What every page needs to know about the request it renders for. */

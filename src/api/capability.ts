@@ -1,0 +1,36 @@
+import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import type { Q } from '../schema.ts';
+import { registerApiAdminRoutes } from './admin-routes.tsx';
+import { registerApiDocs } from './docs-routes.tsx';
+import { apiCron, apiJobs, apiTickers } from './jobs.ts';
+import { apiMigrations } from './migrations.ts';
+import { registerOsdiApi } from './osdi-routes.ts';
+import type { ApiTables } from './tables.ts';
+import { eraseDeliveryData, exportDeliveryData } from './webhooks/retention.ts';
+
+/** The OSDI API (/api/v1) over the capabilities above, its documentation, API keys and webhooks. */
+export const api = defineCapability({
+  name: 'api',
+  dependsOn: ['coalition', 'politics', 'petitions', 'supporters'],
+  tables: {
+    api_tokens: 'none',
+    webhooks: 'none',
+    webhook_deliveries: 'supporter',
+    webhook_attempts: 'none',
+    webhook_delivery_items: 'supporter',
+  } satisfies Record<keyof ApiTables, TableHolds>,
+  migrations: apiMigrations,
+  routes: { public: registerApiDocs, api: registerOsdiApi, admin: registerApiAdminRoutes },
+  adminNav: [{ href: '/admin/api', label: 'API and webhooks', order: 90, roles: ['admin'], description: 'Keys for other tools to use the API, and webhooks that tell them what happens.' }],
+  jobs: apiJobs,
+  cron: apiCron,
+  tickers: apiTickers,
+  personalData: [
+    {
+      name: 'webhook-deliveries',
+      tables: ['webhook_deliveries', 'webhook_delivery_items'],
+      export: (q, personId) => exportDeliveryData(q as Q, personId),
+      erase: (q, personId) => eraseDeliveryData(q as Q, personId),
+    },
+  ],
+});

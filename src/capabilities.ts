@@ -1,0 +1,16 @@
+import { api } from './api/capability.ts';
+import { coalition } from './coalition/capability.ts';
+import type { Capability } from './platform/capability.ts';
+import { installPersonalData } from './platform/personal-data.ts';
+import { petitions } from './petitions/capability.ts';
+import { politics } from './politics/capability.ts';
+import { supporters } from './supporters/capability.ts';
+
+/**
+ * Every capability, each registered through its manifest (`<capability>/capability.ts`). The app,
+ * the CLI, the worker, migrations, the demo and the personal-data registry read this list; adding
+ * a capability is its folder and one line here. A capability comes after those it depends on.
+ */
+export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api];
+
+installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));

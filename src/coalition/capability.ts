@@ -1,0 +1,47 @@
+import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import { coalitionMigrations } from './migrations.ts';
+import { coalitionCron, coalitionJobs } from './jobs.ts';
+import { loadCoalitionDemo } from './demo.ts';
+import { registerCoalitionAdminRoutes, registerCoalitionHooks, registerCoalitionPublicRoutes } from './routes.tsx';
+import type { CoalitionTables, CoalitionView } from './tables.ts';
+import { txViewOf } from '../platform/db/view.ts';
+
+/** Groups, organisers and their roles, sign-in, the brand, and the audit log's pages. */
+export const coalition = defineCapability({
+  name: 'coalition',
+  dependsOn: [],
+  tables: {
+    groups: 'none',
+    organisers: 'organiser',
+    organiser_groups: 'organiser',
+    sessions: 'organiser',
+    organiser_tokens: 'organiser',
+    sign_in_failures: 'organiser',
+    password_reset_requests: 'organiser',
+  } satisfies Record<keyof CoalitionTables, TableHolds>,
+  migrations: coalitionMigrations,
+  hooks: registerCoalitionHooks,
+  routes: { public: registerCoalitionPublicRoutes, admin: registerCoalitionAdminRoutes },
+  publicNav: [
+    { href: '/', label: 'Home', order: 0 },
+    { href: '/groups', label: 'Groups', order: 20 },
+  ],
+  adminNav: [
+    { href: '/admin', label: 'Dashboard', order: 0, roles: ['admin', 'organiser', 'moderator'] },
+    {
+      href: '/admin/groups',
+      label: 'Groups',
+      order: 20,
+      roles: ['admin', 'organiser'],
+      description: (role) => (role === 'admin' ? 'Add, edit and delete member groups.' : 'Edit your groups’ public pages, or add a new group.'),
+    },
+    { href: '/admin/organisers', label: 'Organisers', order: 70, roles: ['admin'], description: 'Invite organisers, change their roles and groups, disable accounts.' },
+    { href: '/admin/brand', label: 'Brand', order: 80, roles: ['admin'], description: 'The coalition’s name, logo and colours.' },
+    { href: '/admin/audit', label: 'Audit log', order: 100, roles: ['admin'], description: 'Who changed what, and when.' },
+    { href: '/admin/account', label: 'Your account', order: 1000, roles: ['admin', 'organiser', 'moderator'], description: 'Your details and password.' },
+  ],
+  jobs: coalitionJobs,
+  cron: coalitionCron,
+  demo: (tx) => loadCoalitionDemo(txViewOf<CoalitionView>(tx)),
+  settings: [{ name: 'SIGN_IN_MAX_FAILURES', description: 'Failed sign-ins for one email address within 15 minutes before sign-in is paused for it.' }],
+});

@@ -1,0 +1,55 @@
+import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import { txViewOf } from '../platform/db/view.ts';
+import { registerPetitionAdminRoutes } from './admin-routes.tsx';
+import { loadPetitionDemo } from './demo.ts';
+import { petitionCron, petitionJobs, petitionTickers } from './jobs.ts';
+import { petitionMigrations } from './migrations.ts';
+import { registerPetitionPublicRoutes } from './public-routes.tsx';
+import { eraseSignaturesOfPerson, signaturesOfPerson } from './signers.ts';
+import { petitionsQ, type PetitionTables, type PetitionsView } from './tables.ts';
+
+/** What the coalition's demo loader hands on: its groups' ids by slug. */
+interface CoalitionDemoFacts {
+  groupIds: Record<string, number>;
+}
+
+/** Petitions, signatures, counts, thresholds, moderation and the petition JSON. */
+export const petitions = defineCapability({
+  name: 'petitions',
+  dependsOn: ['coalition', 'politics'],
+  tables: {
+    petitions: 'none',
+    petition_groups: 'none',
+    petition_milestones: 'none',
+    signature_consent_texts: 'none',
+    signatures: 'supporter',
+    petition_counts: 'none',
+    petition_challenges_spent: 'none',
+  } satisfies Record<keyof PetitionTables, TableHolds>,
+  migrations: petitionMigrations,
+  routes: { public: registerPetitionPublicRoutes, admin: registerPetitionAdminRoutes },
+  publicNav: [{ href: '/petitions', label: 'Petitions', order: 10 }],
+  adminNav: [
+    { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
+    { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },
+  ],
+  jobs: petitionJobs,
+  cron: petitionCron,
+  tickers: petitionTickers,
+  demo: (tx, facts) => loadPetitionDemo(txViewOf<PetitionsView>(tx), (facts.coalition as CoalitionDemoFacts).groupIds),
+  settings: [
+    { name: 'UNCONFIRMED_SIGNATURE_DAYS', description: 'Days after which petition signatures nobody confirmed are deleted.' },
+    { name: 'SIGN_RATE_BURST', description: 'Signatures one address may make on one petition per burst period before further ones are held.' },
+    { name: 'SIGN_RATE_BURST_SECONDS', description: 'The burst period, in seconds.' },
+    { name: 'SIGN_RATE_SUSTAINED', description: 'Signatures one address may make on one petition per sustained period before further ones are held.' },
+    { name: 'SIGN_RATE_SUSTAINED_SECONDS', description: 'The sustained period, in seconds.' },
+  ],
+  personalData: [
+    {
+      name: 'petition-signatures',
+      tables: ['signatures'],
+      export: (q, personId) => signaturesOfPerson(petitionsQ(q), personId),
+      erase: async (q, personId) => void (await eraseSignaturesOfPerson(petitionsQ(q), personId)),
+    },
+  ],
+});

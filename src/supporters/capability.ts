@@ -1,0 +1,59 @@
+import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
+import type { MailingTables } from './mailings/tables.ts';
+import { supporterMigrations } from './migrations.ts';
+import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
+import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './routes.tsx';
+import { peopleImporter } from './segments/import-cli.ts';
+import { segmentCron, segmentJobs, segmentTickers } from './segments/jobs.ts';
+import type { SegmentTables } from './segments/tables.ts';
+import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
+import type { SupporterTables } from './tables.ts';
+import type { Q } from '../schema.ts';
+
+/** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
+export const supporters = defineCapability({
+  name: 'supporters',
+  dependsOn: ['coalition', 'politics', 'petitions'],
+  tables: {
+    people: 'supporter',
+    person_groups: 'supporter',
+    person_actions: 'supporter',
+    consent_purposes: 'none',
+    consent_wordings: 'none',
+    consents: 'supporter',
+    consent_events: 'supporter',
+    tags: 'none',
+    taggings: 'supporter',
+    lists: 'none',
+    list_members: 'supporter',
+    segments: 'none',
+    people_imports: 'none',
+    mailings: 'none',
+    mailing_recipients: 'supporter',
+    mailing_links: 'none',
+    link_clicks: 'supporter',
+  } satisfies Record<keyof (SupporterTables & SegmentTables & MailingTables), TableHolds>,
+  migrations: supporterMigrations,
+  routes: { public: registerSupporterPublicRoutes, admin: registerSupporterAdminRoutes },
+  adminNav: [
+    { href: '/admin/people', label: 'People', order: 30, roles: ['admin', 'organiser'], description: 'Find supporters, see their consent and history, merge duplicates, answer rights requests.' },
+    { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },
+    { href: '/admin/mailings', label: 'Mailings', order: 50, roles: ['admin', 'organiser'], description: 'Write, test and send email to supporters who agreed to hear from you.' },
+  ],
+  jobs: [...peopleJobs, ...segmentJobs, ...mailingJobs],
+  cron: [...peopleCron, ...segmentCron, ...mailingCron],
+  tickers: (ctx) => [...peopleTickers(ctx), ...segmentTickers(ctx), ...mailingTickers(ctx)],
+  importers: { people: peopleImporter },
+  settings: [{ name: 'MAILING_RATE', description: 'Fastest a mailing may be sent, in messages per second (each mailing can be set slower); also the default speed.' }],
+  personalData: [
+    {
+      name: 'supporter',
+      tables: ['people', 'person_groups', 'person_actions', 'consents', 'consent_events', 'taggings', 'list_members', 'mailing_recipients', 'link_clicks'],
+      export: (q: Handle, personId) => exportSupporterData(q as Q, personId),
+      erase: (q: Handle, personId) => eraseSupporterData(q as Q, personId),
+      eraseLast: true,
+    },
+  ],
+});
