@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { groupIdsFor } from '../coalition/groups.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { AppContext } from '../context.ts';
-import { forbidden, notFound } from '../platform/http/errors.ts';
+import { conflict, forbidden, notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
@@ -61,6 +61,13 @@ export async function canSeePerson(q: Q, scope: PeopleScope, personId: number): 
 export async function visiblePerson(q: Q, scope: PeopleScope, publicId: string): Promise<Person> {
   const person = await findPersonByPublicId(q, publicId);
   if (!person || !(await canSeePerson(q, scope, person.id))) throw notFound('person');
+  return person;
+}
+
+/** A person the viewer may see whose data is still held (erasing twice is a conflict). */
+export async function erasablePerson(q: Q, scope: PeopleScope, publicId: string): Promise<Person> {
+  const person = await visiblePerson(q, scope, publicId);
+  if (person.erasedAt) throw conflict('This person’s data has already been erased.');
   return person;
 }
 

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { DomainError } from '../platform/http/errors.ts';
 import { checkbox, parseForm, parseParams } from '../platform/web/forms.ts';
 import { z } from 'zod';
-import { auditAccess, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurpose, visiblePurposeIds } from './access.ts';
+import { auditAccess, erasablePerson, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurpose, visiblePurposeIds } from './access.ts';
 import { personProofCsv, personProofJson, purposeProofCsv } from './consent-proof.ts';
 import { countLiveConsents } from './count-live-consents.ts';
 import { erasePerson, exportPersonalData } from './personal-data.ts';
@@ -75,16 +74,14 @@ export function registerRightsRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin/people/:publicId/erase', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
-    const person = await visiblePerson(ctx.db, scope, personParam(request));
-    if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has already been erased.');
+    const person = await erasablePerson(ctx.db, scope, personParam(request));
     return reply.header('cache-control', 'no-store').render(<ErasePage person={person} />);
   });
 
   app.post('/admin/people/:publicId/erase', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
-    const person = await visiblePerson(ctx.db, scope, personParam(request));
-    if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has already been erased.');
+    const person = await erasablePerson(ctx.db, scope, personParam(request));
     const form = parseForm(eraseForm, request.body);
     if (!form.ok) return reply.render(<ErasePage person={person} errors={form.errors} />, 422);
     await ctx.db.transaction().execute((tx) => erasePerson(tx, person.id, scope.viewer));

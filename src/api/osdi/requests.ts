@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawBuilder, SqlBool } from 'kysely';
 import { z } from 'zod';
 import { DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
-import { parseOrThrow, parseParams } from '../../platform/web/forms.ts';
+import { parseOrThrow, parseParams, parseRequest } from '../../platform/web/forms.ts';
 import { isUuid, type ApiClient } from '../tokens.ts';
 import { filterCondition, type FieldSpecs } from './filter.ts';
 import { collection, pageRequest, sendHal, type PageRequest, type Resource } from './hal.ts';
@@ -41,6 +41,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 const pathParams = z.record(z.string(), z.string());
+/** A collection's query string: `page`, `per_page` and `filter` are read by pageRequest and filterCondition. */
+const collectionQuery = z.record(z.string(), z.unknown());
 
 /** A resource id in the path (/people/<uuid>); anything else is simply not found. */
 export function uuidParam(request: FastifyRequest, name: string, what: string): string {
@@ -66,7 +68,7 @@ export interface PageSource {
 
 /** Answers a collection request: page and filter from the query string, then one page of items. */
 export async function sendPage(request: FastifyRequest, reply: FastifyReply, source: PageSource): Promise<FastifyReply> {
-  const query = (request.query ?? {}) as Record<string, unknown>;
+  const query = parseRequest(collectionQuery, request.query);
   const page = pageRequest(query);
   const filter = filterCondition(query.filter, source.fields);
   const { items, total } = await source.load(filter, page);
