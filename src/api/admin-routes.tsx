@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import type { Option } from '../platform/web/components.tsx';
-import { formList, formValues, parseForm, requiredText } from '../platform/web/forms.ts';
+import { formList, formValues, parseForm, parseParams, parseRequest, requiredText } from '../platform/web/forms.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import { saveOrFieldErrors } from '../coalition/admin-pages.tsx';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
@@ -53,8 +53,13 @@ function chosenGroup(value: string, allowed: number[] | 'all'): number | null {
   return id;
 }
 
+/** Key, webhook and delivery ids in the path; the stores answer not found for one that does not fit. */
+const pathParams = z.record(z.string(), z.string());
+/** The webhook form's fields, with its repeated `events` read as a list. */
+const webhookBody = z.record(z.string(), z.unknown());
+
 function param(request: FastifyRequest, name: string): string {
-  return (request.params as Record<string, string>)[name] ?? '';
+  return parseParams(pathParams, request.params)[name] ?? '';
 }
 
 /** Shows a secret once: never cached, never kept by the browser's history cache. */
@@ -108,7 +113,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/api/webhooks/new', managers, async (request, reply) => {
     const viewer = request.viewer!;
     const { options, allowed } = await groupOptions(ctx, viewer);
-    const body = { ...((request.body as object | undefined) ?? {}), events: formList(request.body, 'events') };
+    const body = { ...parseRequest(webhookBody, request.body), events: formList(request.body, 'events') };
     const refuse = (errors: Record<string, string>) =>
       reply.render(<NewWebhookPage groupOptions={options} errors={errors} values={formValues(request.body)} selectedEvents={body.events} />, 422);
     const form = parseForm(webhookSchema(ctx.config.BASE_URL), body);

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { Notice } from '../platform/web/components.tsx';
 import { usePage, type NavLink } from '../platform/web/context.ts';
+import { parseRequest, queryText } from '../platform/web/forms.ts';
 import { Layout, roleLabel } from '../platform/web/layout.tsx';
+import { countCoalitionOverview } from './count-coalition-overview.ts';
 import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 
 interface DashboardProps {
@@ -63,22 +66,13 @@ function Dashboard({ notice, groups, counts }: DashboardProps) {
   );
 }
 
-async function adminCounts(ctx: AppContext) {
-  const [groups, organisers] = await Promise.all([
-    ctx.db.selectFrom('groups').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    ctx.db
-      .selectFrom('organisers')
-      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.countAll<string>().filterWhere('password_hash', 'is', null).filterWhere('disabled_at', 'is', null).as('invited')])
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { groups: Number(groups.n), organisers: Number(organisers.n), invited: Number(organisers.invited) };
-}
+const dashboardQuery = z.object({ notice: queryText() });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin', { preHandler: requireRole() }, async (request, reply) => {
     const viewer = request.viewer!;
-    const notice = (request.query as { notice?: string }).notice;
-    if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} counts={await adminCounts(ctx)} />);
+    const { notice } = parseRequest(dashboardQuery, request.query);
+    if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} counts={await countCoalitionOverview(ctx.db)} />);
     if (viewer.role === 'organiser') {
       const { groups } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page: 1, perPage: 100 });
       return reply.render(<Dashboard notice={notice} groups={groups} />);

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import { emailAddress, errorsFrom, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { emailAddress, errorsFrom, parseForm, parseParams, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
-import { consumeOrganiserToken, getOrganiser, peekOrganiserToken, signIn } from './organisers.ts';
+import { peekOrganiserToken, signIn } from './organisers.ts';
 import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';
 import { requestPasswordReset, resetPasswordWithToken } from './reset-password.ts';
 import { clearSessionCookie, createSession, endSession, sessionToken, setSessionCookie } from './sessions.ts';
+import { signInWithLink } from './sign-in-with-link.ts';
 
 /** Only local paths may be a post-sign-in destination (no open redirects). */
 export function safeNext(next: unknown): string {
@@ -78,6 +79,9 @@ function ContinueSignInPage({ token, email }: { token: string; email: string }) 
   );
 }
 
+const signInQuery = z.object({ next: queryText() });
+const tokenParams = z.object({ token: z.string() });
+
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.BASE_URL.startsWith('https:');
 
@@ -89,13 +93,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   }
 
   app.get('/sign-in', async (request, reply) => {
-    const next = safeNext((request.query as { next?: string }).next);
+    const next = safeNext(parseRequest(signInQuery, request.query).next);
     if (request.viewer) return reply.redirect(next, 303);
     return reply.render(<SignInPage next={next} />);
   });
 
   app.post('/sign-in', async (request, reply) => {
-    const next = safeNext((request.query as { next?: string }).next);
+    const next = safeNext(parseRequest(signInQuery, request.query).next);
     const form = parseForm(
       z.object({ email: emailAddress(), password: z.string({ message: 'Enter your password' }).min(1, { message: 'Enter your password' }) }),
       request.body,
@@ -139,13 +143,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/reset-password/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params, 'link');
     await peekOrganiserToken(ctx.db, token, 'password-reset');
     return reply.render(<ResetPasswordPage token={token} />);
   });
 
   app.post('/reset-password/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params, 'link');
     await peekOrganiserToken(ctx.db, token, 'password-reset');
     const form = parseForm(newPasswordForm, request.body);
     if (!form.ok) return reply.render(<ResetPasswordPage token={token} errors={form.errors} />, 422);
@@ -157,21 +161,16 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   // One-time sign-in links (first sign-in, `chorus user add|reset`). The GET only shows a button,
   // so mail scanners that open links do not use them up.
   app.get('/sign-in/link/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params, 'link');
     const { email } = await peekOrganiserToken(ctx.db, token, 'sign-in');
     return reply.render(<ContinueSignInPage token={token} email={email} />);
   });
 
   app.post('/sign-in/link/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const organiserId = await ctx.db.transaction().execute(async (tx) => {
-      const id = await consumeOrganiserToken(tx, token, 'sign-in');
-      await tx.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', id).execute();
-      return id;
-    });
-    await startSession(request, reply, organiserId);
-    const organiser = await getOrganiser(ctx.db, organiserId);
-    return reply.redirect(organiser?.hasPassword ? '/admin' : '/admin/account', 303);
+    const { token } = parseParams(tokenParams, request.params, 'link');
+    const signedIn = await ctx.db.transaction().execute((tx) => signInWithLink(tx, token));
+    await startSession(request, reply, signedIn.organiserId);
+    return reply.redirect(signedIn.hasPassword ? '/admin' : '/admin/account', 303);
   });
 
   // The old address of the password page.

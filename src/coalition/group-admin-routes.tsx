@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { uploadedFile } from '../platform/media.ts';
-import { formValues, parseForm } from '../platform/web/forms.ts';
+import { formValues, parseForm, parseParams } from '../platform/web/forms.ts';
 import { PER_PAGE, idFrom, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
 import { deleteGroup } from './delete-group.ts';
 import { groupForEditing, groupManagerRoles } from './group-access.ts';
@@ -11,10 +11,10 @@ import { DeleteGroupPage, GroupFormPage, GroupsAdminPage } from './group-admin-v
 import { groupIdsFor, listGroupPage } from './groups.ts';
 import { createGroup, groupInputSchema, updateGroup } from './save-group.ts';
 
+const groupParams = z.object({ id: z.string().transform(idFrom).pipe(z.number({ message: 'Enter a group id' })) });
+
 function groupIdParam(request: FastifyRequest): number {
-  const id = idFrom((request.params as { id: string }).id);
-  if (id === undefined) throw notFound('group');
-  return id;
+  return parseParams(groupParams, request.params, 'group').id;
 }
 
 /** Managing member groups: admins every group, group organisers their own; moderators not at all. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
-import { formList, parseForm } from '../platform/web/forms.ts';
+import { formList, parseForm, parseParams, queryText } from '../platform/web/forms.ts';
 import type { Q } from './tables.ts';
 import { PER_PAGE, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
 import { changeOrganiserAccess } from './change-organiser-access.ts';
@@ -14,9 +14,12 @@ import { InviteOrganiserPage, OrganiserPage, OrganisersPage } from './organiser-
 import { findOrganiserByPublicId, listOrganiserPage, type Organiser } from './organisers.ts';
 
 const accessSchema = z.object(accessFields);
+const organiserParams = z.object({ ref: z.string() });
+/** The role as sent, to tick it again when the form comes back with errors. */
+const sentRole = z.object({ role: queryText() }).catch({ role: undefined });
 
 async function organiserFrom(q: Q, request: FastifyRequest): Promise<Organiser> {
-  const organiser = await findOrganiserByPublicId(q, (request.params as { ref: string }).ref);
+  const organiser = await findOrganiserByPublicId(q, parseParams(organiserParams, request.params, 'organiser').ref);
   if (!organiser) throw notFound('organiser');
   return organiser;
 }
@@ -73,14 +76,14 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
         )
       : form;
     if (!saved.ok) {
-      const role = (request.body as { role?: unknown } | undefined)?.role;
+      const { role } = sentRole.parse(request.body);
       return reply.render(
         <OrganiserPage
           organiser={organiser}
           groupNames={await groupNamesById(ctx.db)}
           isSelf={organiser.id === viewer.id}
           errors={saved.errors}
-          role={typeof role === 'string' ? role : undefined}
+          role={role}
           groups={formList(request.body, 'groups')}
         />,
         422,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { usePage } from '../platform/web/context.ts';
+import { parseParams } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
 import { findGroupBySlug, listGroups, type Group } from './groups.ts';
 
@@ -137,11 +139,13 @@ function AccessibilityPage() {
   );
 }
 
+const groupPageParams = z.object({ slug: z.string() });
+
 export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/', async (_request, reply) => reply.render(<HomePage groups={await listGroups(ctx.db)} />));
   app.get('/groups', async (_request, reply) => reply.render(<GroupsPage groups={await listGroups(ctx.db)} />));
   app.get('/groups/:slug', async (request, reply) => {
-    const group = await findGroupBySlug(ctx.db, (request.params as { slug: string }).slug);
+    const group = await findGroupBySlug(ctx.db, parseParams(groupPageParams, request.params, 'group').slug);
     if (!group) throw notFound('group');
     return reply.render(<GroupPage group={group} />);
   });

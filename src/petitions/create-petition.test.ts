@@ -47,6 +47,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('starting a petition', () => {
+  it('answers 404, not an error, for a petition id that is not a whole number in range, and for an image id that is not one', async () => {
+    for (const id of ['abc', '0', '1.5', '9999999999']) {
+      expect((await admin.get(`/admin/petitions/${id}`)).statusCode, id).toBe(404);
+      expect((await admin.get(`/admin/petitions/${id}/trending`)).statusCode, id).toBe(404);
+    }
+    expect((await admin.get('/admin/petitions?state=toString&page=x')).statusCode).toBe(200);
+    expect((await admin.get('/media/not-an-image')).statusCode).toBe(404);
+  });
+
   it('offers an organiser only their own groups', async () => {
     const page = await organiser.get('/admin/petitions/new');
     expect(page.statusCode).toBe(200);

@@ -6,6 +6,7 @@ import { listPetitions, petitionSorts } from './list-petitions.ts';
 import { petitionBreakdown } from './petition-breakdown.ts';
 import { countJson, petitionJson, petitionListJson } from './petition-json.ts';
 import { freshPetition, visiblePetition, type PublicDeps } from './public/requests.ts';
+import { readSignatureCount } from './read-signature-count.ts';
 import { rendered, sendRendered } from './render-cache.ts';
 import { PUBLISHED_STATES, VISIBLE_STATES } from './states.ts';
 import type { PetitionState } from './tables.ts';
@@ -89,11 +90,7 @@ export function registerJsonRoutes(app: FastifyInstance, deps: PublicDeps) {
     cors(reply);
     const petition = await visiblePetition(deps, request.params.ref);
     const body = await deps.pages.get(`count|${petition.id}`, async () => {
-      const now = await ctx.db
-        .selectFrom('petitions')
-        .select(['signature_count', 'counted_at', 'updated_at'])
-        .where('id', '=', petition.id)
-        .executeTakeFirstOrThrow();
+      const now = await readSignatureCount(ctx.db, petition.id);
       return rendered(JSON.stringify(countJson(now)), JSON_TYPE, { headers: jsonHeaders(5, 10) });
     });
     return sendRendered(request, reply, body);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { keepFor } from '../platform/http/hot-responses.ts';
+import { parseRequest } from '../platform/web/forms.ts';
 import { confirmSignature } from './confirm-signature.ts';
 import { queueConfirmationSender } from './confirmation-emails.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
@@ -61,7 +62,7 @@ const listQuery = z.object({
 
 function registerListRoute(app: FastifyInstance, deps: PublicDeps) {
   app.get('/petitions', async (request, reply) => {
-    const query = listQuery.parse({ q: '', ...(request.query as object) });
+    const query = parseRequest(listQuery, request.query);
     const tab: ListTab = query.state;
     const sort: PetitionSort = tab === 'closed' && query.sort === 'closing' ? 'popular' : query.sort;
     const href = (change: { tab?: ListTab; sort?: PetitionSort; page?: number }) => {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Db, Q } from '../schema.ts';
 import { invalidField, notFound } from './http/errors.ts';
 import type { UploadedFile } from './http/server.ts';
+import { parseParams } from './web/forms.ts';
 
 /** Images are checked by their first bytes, not by the name or type the browser claims. */
 function sniffImageType(data: Buffer): string | undefined {
@@ -40,12 +42,11 @@ export function uploadedFile(body: unknown, field: string): UploadedFile | undef
   return undefined;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const mediaParams = z.object({ id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'Enter an image id' }) });
 
 export function registerMediaRoutes(app: FastifyInstance, db: Db) {
   app.get('/media/:id', async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (!uuid.test(id)) throw notFound('image');
+    const { id } = parseParams(mediaParams, request.params, 'image');
     const row = await db.selectFrom('media').select(['content_type', 'bytes', 'sha256']).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('image');
     return reply

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
-import { parseOrThrow } from '../platform/web/forms.ts';
+import { parseOrThrow, parseParams } from '../platform/web/forms.ts';
 import { getConstituency, listConstituencies } from './constituencies.ts';
 import { constituencyJson, constituencyPageJson, postcodeJson, publicJsonHeaders } from './constituency-json.ts';
 import { ConstituenciesPage, ConstituencyDetailPage } from './constituency-views.tsx';
@@ -45,6 +45,10 @@ function splitFormat(param: string): { key: string; json: boolean } {
 }
 
 /** Constituency pages and the postcode lookup, as HTML and as public JSON. */
+/** A GSS code or a postcode, each with an optional `.json`: their pages look them up (and answer 404 themselves). */
+const constituencyParams = z.object({ code: z.string() });
+const postcodeParams = z.object({ postcode: z.string() });
+
 export function registerPoliticsRoutes(app: FastifyInstance, ctx: AppContext) {
   const baseUrl = ctx.config.BASE_URL.replace(/\/+$/, '');
 
@@ -70,7 +74,7 @@ export function registerPoliticsRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/constituencies/:code', async (request, reply) => {
-    const { key, json } = splitFormat((request.params as { code: string }).code);
+    const { key, json } = splitFormat(parseParams(constituencyParams, request.params, 'constituency').code);
     const code = key.toUpperCase();
     const constituency = GSS_CODE.test(code) ? await getConstituency(ctx.db, code) : undefined;
     if (json) {
@@ -83,7 +87,7 @@ export function registerPoliticsRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/postcodes/:postcode', async (request, reply) => {
-    const { key, json } = splitFormat((request.params as { postcode: string }).postcode);
+    const { key, json } = splitFormat(parseParams(postcodeParams, request.params).postcode);
     if (!json) throw notFound('page');
     const outcome = await findConstituencyByPostcode(ctx.db, key);
     if (outcome.found) return publicJson(reply).send(postcodeJson(outcome.place, baseUrl));

@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import { groupIdsFor } from '../coalition/groups.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { AppContext } from '../context.ts';
-import { forbidden, notFound } from '../platform/http/errors.ts';
+import { conflict, forbidden, notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Q } from '../schema.ts';
-import { listPurposes } from './consent.ts';
+import { listPurposes, type Purpose } from './consent.ts';
 import { findPersonByPublicId, type Person } from './person-record.ts';
 
 /**
@@ -62,6 +62,21 @@ export async function visiblePerson(q: Q, scope: PeopleScope, publicId: string):
   const person = await findPersonByPublicId(q, publicId);
   if (!person || !(await canSeePerson(q, scope, person.id))) throw notFound('person');
   return person;
+}
+
+/** A person the viewer may see whose data is still held (erasing twice is a conflict). */
+export async function erasablePerson(q: Q, scope: PeopleScope, publicId: string): Promise<Person> {
+  const person = await visiblePerson(q, scope, publicId);
+  if (person.erasedAt) throw conflict('This person’s data has already been erased.');
+  return person;
+}
+
+/** A consent purpose the viewer may see, or not found. */
+export async function visiblePurpose(q: Q, scope: PeopleScope, purposeId: number): Promise<Purpose> {
+  const visible = await visiblePurposeIds(q, scope);
+  const purpose = (await listPurposes(q, { ids: [purposeId] }))[0];
+  if (!purpose || (visible !== 'all' && !visible.includes(purpose.id))) throw notFound('purpose');
+  return purpose;
 }
 
 /** Purpose ids whose consents the viewer may see. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listGroups } from '../coalition/groups.ts';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../platform/http/errors.ts';
-import { errorsFrom, formValues, parseForm } from '../platform/web/forms.ts';
+import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/web/forms.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { editPerson, editPersonSchema } from './edit-person.ts';
@@ -21,6 +21,9 @@ const searchQuery = z.object({
   group: z.coerce.number().int().positive().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
+
+const personParams = z.object({ publicId: z.string() });
+const personPageQuery = z.object({ notice: queryText() });
 
 /** Organisers' people pages: search, person record and timeline, merge, consent proof, subject access, erasure. */
 export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -42,7 +45,7 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   app.get('/admin/people/:publicId', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
-    const person = await visiblePerson(ctx.db, scope, (request.params as { publicId: string }).publicId);
+    const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     const purposes = await visiblePurposeIds(ctx.db, scope);
     const groups = scope.groupIds;
     const [consents, events, personGroups, tags, lists, timeline] = await Promise.all([
@@ -66,14 +69,14 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
           lists={lists}
           timeline={timeline}
           isAdmin={isAdmin(scope)}
-          notice={(request.query as { notice?: string }).notice}
+          notice={parseRequest(personPageQuery, request.query).notice}
         />,
       );
   });
 
   app.get('/admin/people/:publicId/edit', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
-    const person = await visiblePerson(ctx.db, scope, (request.params as { publicId: string }).publicId);
+    const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has been erased.');
     await auditAccess(ctx.db, scope, 'person.view', { type: 'person', id: person.publicId }, { page: 'edit' });
     return reply.header('cache-control', 'no-store').render(<EditPersonPage person={person} />);
@@ -81,7 +84,7 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
 
   app.post('/admin/people/:publicId/edit', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
-    const person = await visiblePerson(ctx.db, scope, (request.params as { publicId: string }).publicId);
+    const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has been erased.');
     const form = parseForm(editPersonSchema, request.body);
     if (!form.ok) return reply.render(<EditPersonPage person={person} errors={form.errors} values={form.values} />, 422);

@@ -1,44 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
 import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
 import { formValues } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
-import type { Q } from '../schema.ts';
 import { auditAccess, organisersOnly, requireAdmin, scopeOf } from './access.ts';
+import { findRecordsToMerge, summariseRecord, type RecordSummary } from './find-records-to-merge.ts';
 import { mergePeople } from './merge-people.ts';
-import { livePersonIdFor } from './people.ts';
 import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
-import { displayName, findPersonById, findPersonByPublicId, type Person } from './person-record.ts';
-
-interface RecordSummary {
-  person: Person;
-  actions: number;
-  consents: number;
-  signatures: number;
-}
-
-async function summarise(q: Q, person: Person): Promise<RecordSummary> {
-  const counts = await sql<{ actions: number; consents: number; signatures: number }>`
-    select (select count(*)::int from person_actions where person_id = ${person.id}) as actions,
-      (select count(*)::int from consents where person_id = ${person.id}) as consents,
-      (select count(*)::int from signatures where person_id = ${person.id}) as signatures`.execute(q);
-  return { person, ...counts.rows[0]! };
-}
-
-/** A record named by its email address or its id (from its page's address). */
-async function findRecord(q: Q, text: string): Promise<Person | undefined> {
-  const trimmed = text.trim();
-  if (trimmed.includes('@')) {
-    const id = await livePersonIdFor(q, canonicalEmail(trimmed));
-    return id === undefined ? undefined : findPersonById(q, id);
-  }
-  const person = await findPersonByPublicId(q, trimmed);
-  return person && !person.mergedIntoId && !person.erasedAt ? person : undefined;
-}
+import { displayName } from './person-record.ts';
 
 function ChooseRecordsPage({ errors, values }: { errors?: FieldErrors; values?: FormValues }) {
   return (
@@ -105,37 +76,25 @@ function MergePreviewPage({ first, second, errors }: { first: RecordSummary; sec
 const chooseQuery = z.object({ first: z.string().max(300).optional().catch(undefined), second: z.string().max(300).optional().catch(undefined) });
 
 export function registerMergeRoutes(app: FastifyInstance, ctx: AppContext) {
-  async function lookupBoth(first: string | undefined, second: string | undefined) {
-    const errors: FieldErrors = {};
-    const a = first?.trim() ? await findRecord(ctx.db, first) : undefined;
-    const b = second?.trim() ? await findRecord(ctx.db, second) : undefined;
-    if (!first?.trim()) errors.first = 'Enter the first record’s email address or id';
-    else if (!a) errors.first = 'No live record has that email address or id';
-    if (!second?.trim()) errors.second = 'Enter the second record’s email address or id';
-    else if (!b) errors.second = 'No live record has that email address or id';
-    if (a && b && a.id === b.id) errors.second = 'Choose a different record from the first';
-    return { a, b, errors };
-  }
-
   app.get('/admin/people/merge', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
     const query = chooseQuery.parse(request.query ?? {});
     if (query.first === undefined || query.second === undefined) return reply.render(<ChooseRecordsPage values={formValues(query)} />);
-    const { a, b, errors } = await lookupBoth(query.first, query.second);
+    const { a, b, errors } = await findRecordsToMerge(ctx.db, query.first, query.second);
     if (!a || !b || Object.keys(errors).length > 0) return reply.render(<ChooseRecordsPage errors={errors} values={formValues(query)} />, 422);
     await auditAccess(ctx.db, scope, 'person.view', { type: 'person', id: a.publicId }, { page: 'merge', with: b.publicId });
-    return reply.header('cache-control', 'no-store').render(<MergePreviewPage first={await summarise(ctx.db, a)} second={await summarise(ctx.db, b)} />);
+    return reply.header('cache-control', 'no-store').render(<MergePreviewPage first={await summariseRecord(ctx.db, a)} second={await summariseRecord(ctx.db, b)} />);
   });
 
   app.post('/admin/people/merge', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
     const body = formValues(request.body);
-    const { a, b, errors } = await lookupBoth(body.first, body.second);
+    const { a, b, errors } = await findRecordsToMerge(ctx.db, body.first, body.second);
     if (!a || !b || Object.keys(errors).length > 0) return reply.render(<ChooseRecordsPage errors={errors} values={body} />, 422);
     if (body.keep !== 'first' && body.keep !== 'second') {
-      return reply.render(<MergePreviewPage first={await summarise(ctx.db, a)} second={await summarise(ctx.db, b)} errors={{ keep: 'Choose which record to keep' }} />, 422);
+      return reply.render(<MergePreviewPage first={await summariseRecord(ctx.db, a)} second={await summariseRecord(ctx.db, b)} errors={{ keep: 'Choose which record to keep' }} />, 422);
     }
     const [survivor, merged] = body.keep === 'first' ? [a, b] : [b, a];
     await ctx.db.transaction().execute((tx) => mergePeople(tx, { survivorId: survivor.id, mergedId: merged.id, actor: scope.viewer }));

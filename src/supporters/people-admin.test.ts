@@ -128,6 +128,9 @@ describe('who sees which supporters', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${people.both!.publicId},both@example.org,group.${mine}.updates,1,Words for group.${mine}.updates,`);
     expect((await organiser.get(`/admin/people/consents/${theirPurpose.id}.csv`)).statusCode).toBe(404);
+    for (const file of ['abc.csv', `${myPurpose.id}.json`, '99999999999.csv', '0x1.csv']) {
+      expect((await organiser.get(`/admin/people/consents/${file}`)).statusCode, file).toBe(404);
+    }
     const exports = await auditOf('people.export');
     expect(exports.at(-1)).toMatchObject({ subject_type: 'consent_purpose', subject_id: String(myPurpose.id) });
     expect((await auditOf('person.consents.export')).map((a) => a.subject_id)).toContain(people.both!.publicId);

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import { z } from 'zod';
 import { findGroupBySlug, type Group } from '../coalition/groups.ts';
 import type { AppContext } from '../context.ts';
-import { DomainError, notFound } from '../platform/http/errors.ts';
-import { formList, formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { notFound } from '../platform/http/errors.ts';
+import { formList, formValues, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './preferences-views.tsx';
-import { personForPreferences, preferencesOf, readUnsubscribe, savePreferences, unsubscribe, withdrawAll } from './preferences.ts';
+import { personForPreferences, preferencesOf, readUnsubscribe, unsubscribe } from './preferences.ts';
 import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
 import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, type ConsentBox } from './signup-form.ts';
 import { CheckEmailPage, ConfirmSignUpPage, EmbedSubscribePage, GroupSubscribePage, JoinPage, SignUpConfirmedPage } from './signup-views.tsx';
 import { preferencesUrl } from './subscriber-tokens.ts';
+import { updatePreferences } from './update-preferences.ts';
 
 /** Lets any site frame this response (the embeddable form); every other page refuses framing. */
 async function allowFraming(_request: FastifyRequest, reply: FastifyReply) {
@@ -29,8 +31,30 @@ interface SignUpForm {
   page: FormPage;
 }
 
+const groupParams = z.object({ slug: z.string() });
+const tokenParams = z.object({ token: z.string() });
+const preferencesQuery = z.object({ saved: z.enum(['saved', 'withdrawn-all']).optional().catch(undefined) });
+
+const chooseAction = 'Choose “Save my preferences” or “Unsubscribe from everything”.';
+/** Ticked `purposes` (ids; others are ignored), each with its `wording_<id>` shown beside it. */
+const preferencesForm = z
+  .looseObject({ action: z.enum(['save', 'withdraw-all'], { message: chooseAction }) })
+  .transform((body) => {
+    const chosen = new Map<number, number | undefined>();
+    for (const value of formList(body, 'purposes')) {
+      const purposeId = Number(value);
+      if (!Number.isSafeInteger(purposeId)) continue;
+      const wordingId = Number(body[`wording_${purposeId}`]);
+      chosen.set(purposeId, Number.isSafeInteger(wordingId) ? wordingId : undefined);
+    }
+    return { action: body.action, chosen };
+  });
+
+const oneClickMessage = 'Send List-Unsubscribe=One-Click to unsubscribe';
+const oneClickForm = z.object({ 'List-Unsubscribe': z.literal('One-Click', { message: oneClickMessage }) });
+
 async function groupFromUrl(ctx: AppContext, request: FastifyRequest): Promise<Group> {
-  const group = await findGroupBySlug(ctx.db, (request.params as { slug: string }).slug);
+  const group = await findGroupBySlug(ctx.db, parseParams(groupParams, request.params, 'group').slug);
   if (!group) throw notFound('group');
   return group;
 }
@@ -84,13 +108,13 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
 
   // The email link shows a button: mail scanners that open links must not confirm on their own.
   app.get('/subscribe/confirm/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params);
     const pending = await readSignUp(ctx.db, ctx.secret, token);
     return reply.header('cache-control', 'no-store').render(<ConfirmSignUpPage token={token} purposes={pending.purposes} />);
   });
 
   app.post('/subscribe/confirm/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params);
     const confirmed = await ctx.db.transaction().execute((tx) => confirmSignUp(tx, ctx.secret, token, request.ip));
     return reply.render(
       <SignUpConfirmedPage
@@ -102,39 +126,25 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
   });
 
   app.get('/preferences/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params);
     const person = await personForPreferences(ctx.db, ctx.secret, token);
     const lines = await preferencesOf(ctx.db, person.id, await ctx.brand.get());
-    const saved = (request.query as { saved?: string }).saved;
-    return reply
-      .header('cache-control', 'no-store')
-      .render(<PreferencesPage token={token} email={person.email ?? ''} lines={lines} saved={saved === 'saved' || saved === 'withdrawn-all' ? saved : undefined} />);
+    const { saved } = parseRequest(preferencesQuery, request.query);
+    return reply.header('cache-control', 'no-store').render(<PreferencesPage token={token} email={person.email ?? ''} lines={lines} saved={saved} />);
   });
 
   // Protected by the token itself and by the Origin check: no cookie is needed.
   app.post('/preferences/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params);
     const person = await personForPreferences(ctx.db, ctx.secret, token);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const action = body.action;
-    if (action !== 'save' && action !== 'withdraw-all') throw new DomainError('bad_request', 'Choose “Save my preferences” or “Unsubscribe from everything”.');
+    const { action, chosen } = parseRequest(preferencesForm, request.body, chooseAction);
     const brand = await ctx.brand.get();
-    await ctx.db.transaction().execute(async (tx) => {
-      if (action === 'withdraw-all') return withdrawAll(tx, person, request.ip);
-      const chosen = new Map<number, number | undefined>();
-      for (const value of formList(body, 'purposes')) {
-        const purposeId = Number(value);
-        if (!Number.isSafeInteger(purposeId)) continue;
-        const wordingId = Number(body[`wording_${purposeId}`]);
-        chosen.set(purposeId, Number.isSafeInteger(wordingId) ? wordingId : undefined);
-      }
-      return savePreferences(tx, person, brand, chosen, request.ip);
-    });
+    await ctx.db.transaction().execute((tx) => updatePreferences(tx, { person, brand, action, chosen, ip: request.ip }));
     return reply.redirect(`/preferences/${token}?saved=${action === 'save' ? 'saved' : 'withdrawn-all'}`, 303);
   });
 
   app.get('/unsubscribe/:token', async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const { token } = parseParams(tokenParams, request.params);
     const found = await readUnsubscribe(ctx.db, ctx.secret, token);
     return reply.header('cache-control', 'no-store').render(<UnsubscribePage token={token} purpose={found.purpose} email={found.person.email ?? ''} />);
   });
@@ -142,13 +152,8 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
   // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` from anywhere, with no
   // cookies; the signed token is the authority, so there is no CSRF or Origin check.
   app.post('/unsubscribe/:token', { config: { csrf: 'none' } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    if (body['List-Unsubscribe'] !== 'One-Click') {
-      throw new DomainError('bad_request', 'Send List-Unsubscribe=One-Click to unsubscribe.', {
-        problems: [{ field: 'List-Unsubscribe', message: 'Send List-Unsubscribe=One-Click to unsubscribe' }],
-      });
-    }
+    const { token } = parseParams(tokenParams, request.params);
+    parseRequest(oneClickForm, request.body, `${oneClickMessage}.`);
     const done = await ctx.db.transaction().execute((tx) => unsubscribe(tx, ctx.secret, token, request.ip));
     return reply
       .code(200)

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { Button, ErrorSummary, Form, Notice, TextInput } from '../platform/web/components.tsx';
-import { parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { parseForm, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
 import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
@@ -76,13 +77,15 @@ function asValues(rules: RetentionRules): FormValues {
   return Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, String(v)]));
 }
 
+const retentionQuery = z.object({ notice: queryText() });
+
 /** Admins set how long each kind of record is kept, and see what the last run removed. */
 export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext) {
   const admins = { preHandler: requireRole('admin') };
 
   app.get('/admin/retention', admins, async (request, reply) => {
     const [rules, lastRun] = await Promise.all([readRetention(ctx.db), lastRetentionRun(ctx.db)]);
-    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={(request.query as { notice?: string }).notice} />);
+    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={parseRequest(retentionQuery, request.query).notice} />);
   });
 
   app.post('/admin/retention', admins, async (request, reply) => {

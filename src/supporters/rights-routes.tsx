@@ -1,16 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { DomainError, notFound } from '../platform/http/errors.ts';
-import { checkbox, parseForm } from '../platform/web/forms.ts';
+import { checkbox, parseForm, parseParams } from '../platform/web/forms.ts';
 import { z } from 'zod';
-import { auditAccess, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
-import { listPurposes } from './consent.ts';
+import { auditAccess, erasablePerson, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurpose, visiblePurposeIds } from './access.ts';
 import { personProofCsv, personProofJson, purposeProofCsv } from './consent-proof.ts';
+import { countLiveConsents } from './count-live-consents.ts';
 import { erasePerson, exportPersonalData } from './personal-data.ts';
 import { ConsentPurposesPage, ErasePage, SubjectAccessPage } from './rights-views.tsx';
 
-const personParam = (request: FastifyRequest) => (request.params as { publicId: string }).publicId;
+const personParams = z.object({ publicId: z.string() });
+const personParam = (request: FastifyRequest) => parseParams(personParams, request.params, 'person').publicId;
+/** A purpose's proof file: its id and `.csv`, as `/admin/people/consents/12.csv`. */
+const purposeFileParams = z.object({
+  file: z
+    .string()
+    .regex(/^\d{1,9}\.csv$/, { message: 'Name the purpose’s file by its id, like 12.csv' })
+    .transform((file) => Number(file.slice(0, -'.csv'.length))),
+});
 
 function attachment(name: string): string {
   return `attachment; filename="${name.replace(/[^a-zA-Z0-9._-]/g, '-')}"`;
@@ -68,16 +74,14 @@ export function registerRightsRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin/people/:publicId/erase', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
-    const person = await visiblePerson(ctx.db, scope, personParam(request));
-    if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has already been erased.');
+    const person = await erasablePerson(ctx.db, scope, personParam(request));
     return reply.header('cache-control', 'no-store').render(<ErasePage person={person} />);
   });
 
   app.post('/admin/people/:publicId/erase', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     requireAdmin(scope);
-    const person = await visiblePerson(ctx.db, scope, personParam(request));
-    if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has already been erased.');
+    const person = await erasablePerson(ctx.db, scope, personParam(request));
     const form = parseForm(eraseForm, request.body);
     if (!form.ok) return reply.render(<ErasePage person={person} errors={form.errors} />, 422);
     await ctx.db.transaction().execute((tx) => erasePerson(tx, person.id, scope.viewer));
@@ -86,20 +90,13 @@ export function registerRightsRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/people/consents', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
-    const purposes = await listPurposes(ctx.db, { groupIds: scope.groupIds });
-    const counts = await sql<{ purpose_id: number; n: number }>`
-      select purpose_id, count(*)::int as n from consents where status = 'given' group by purpose_id`.execute(ctx.db);
-    const live = new Map(counts.rows.map((r) => [r.purpose_id, r.n]));
-    return reply.render(<ConsentPurposesPage purposes={purposes.map((p) => ({ ...p, live: live.get(p.id) ?? 0 }))} />);
+    return reply.render(<ConsentPurposesPage purposes={await countLiveConsents(ctx.db, { groupIds: scope.groupIds })} />);
   });
 
   app.get('/admin/people/consents/:file', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
-    const match = /^(\d{1,9})\.csv$/.exec((request.params as { file: string }).file);
-    const purposeId = match ? Number(match[1]) : NaN;
-    const visible = await visiblePurposeIds(ctx.db, scope);
-    const purpose = (await listPurposes(ctx.db, { ids: Number.isSafeInteger(purposeId) ? [purposeId] : [] }))[0];
-    if (!purpose || (visible !== 'all' && !visible.includes(purpose.id))) throw notFound('purpose');
+    const { file: purposeId } = parseParams(purposeFileParams, request.params, 'purpose');
+    const purpose = await visiblePurpose(ctx.db, scope, purposeId);
     await auditAccess(ctx.db, scope, 'people.export', { type: 'consent_purpose', id: purpose.id }, { purpose: purpose.key, format: 'csv' });
     return reply
       .type('text/csv; charset=utf-8')

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawBuilder, SqlBool } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
-import { parseOrThrow } from '../../platform/web/forms.ts';
+import { parseOrThrow, parseParams, parseRequest } from '../../platform/web/forms.ts';
 import { isUuid, type ApiClient } from '../tokens.ts';
 import { filterCondition, type FieldSpecs } from './filter.ts';
 import { collection, pageRequest, sendHal, type PageRequest, type Resource } from './hal.ts';
@@ -40,15 +40,19 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return parseOrThrow(schema, body);
 }
 
+const pathParams = z.record(z.string(), z.string());
+/** A collection's query string: `page`, `per_page` and `filter` are read by pageRequest and filterCondition. */
+const collectionQuery = z.record(z.string(), z.unknown());
+
 /** A resource id in the path (/people/<uuid>); anything else is simply not found. */
 export function uuidParam(request: FastifyRequest, name: string, what: string): string {
-  const value = (request.params as Record<string, string>)[name] ?? '';
+  const value = parseParams(pathParams, request.params, what)[name] ?? '';
   if (!isUuid(value)) throw notFound(what);
   return value;
 }
 
 export function idParam(request: FastifyRequest, name: string, what: string): number {
-  const value = (request.params as Record<string, string>)[name] ?? '';
+  const value = parseParams(pathParams, request.params, what)[name] ?? '';
   if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 2_147_483_647) throw notFound(what);
   return Number(value);
 }
@@ -64,7 +68,7 @@ export interface PageSource {
 
 /** Answers a collection request: page and filter from the query string, then one page of items. */
 export async function sendPage(request: FastifyRequest, reply: FastifyReply, source: PageSource): Promise<FastifyReply> {
-  const query = (request.query ?? {}) as Record<string, unknown>;
+  const query = parseRequest(collectionQuery, request.query);
   const page = pageRequest(query);
   const filter = filterCondition(query.filter, source.fields);
   const { items, total } = await source.load(filter, page);

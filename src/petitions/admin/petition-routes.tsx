@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { groupIdsFor, listGroups, type Group } from '../../coalition/groups.ts';
 import type { AppContext } from '../tables.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import { formList, formValues, parseForm, type FieldErrors, type FormResult, type FormValues } from '../../platform/web/forms.ts';
+import { formList, formValues, parseForm, parseRequest, queryText, type FieldErrors, type FormResult, type FormValues } from '../../platform/web/forms.ts';
 import { countByState, heldCount, listPetitionsForAdmin } from '../admin-store.ts';
 import { createPetition, type PetitionWording } from '../create-petition.ts';
 import { petitionFor } from '../petition-access.ts';
@@ -56,6 +57,17 @@ function parseEditForm(wordingEditable: boolean, start: FormStart, body: unknown
   return form.ok ? { ok: true, value: { wording: wordingOf(form.value), settings: form.value } } : form;
 }
 
+/** ?state= filters the list by one state; any other value shows every petition. */
+const listQuery = z.object({
+  state: z
+    .string()
+    .refine((state): state is PetitionState => Object.hasOwn(stateLabels, state))
+    .optional()
+    .catch(undefined),
+});
+/** ?n= is the count a notice speaks of (signatures released, say). */
+const overviewQuery = z.object({ n: queryText() });
+
 /** List, start, look at and edit petitions. */
 export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppContext) {
   const anyone = { preHandler: requireRole() };
@@ -63,8 +75,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
 
   app.get('/admin/petitions', anyone, async (request, reply) => {
     const viewer = viewerOf(request);
-    const raw = (request.query as { state?: string }).state;
-    const state = raw && raw in stateLabels ? (raw as PetitionState) : undefined;
+    const { state } = parseRequest(listQuery, request.query);
     const groupIds = viewer.role === 'organiser' ? await groupIdsFor(ctx.db, viewer) : 'all';
     const [result, counts] = await Promise.all([
       listPetitionsForAdmin(ctx.db, { groupIds, state, page: pageOf(request), perPage: PER_PAGE }),
@@ -100,7 +111,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
 
   app.get('/admin/petitions/:id', anyone, async (request, reply) => {
     const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'view');
-    const n = Number((request.query as { n?: string }).n);
+    const n = Number(parseRequest(overviewQuery, request.query).n);
     return reply.render(
       <OverviewPage
         petition={petition}

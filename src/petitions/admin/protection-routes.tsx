@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
 import { conflict, invalidFields } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
-import { formValues, parseForm } from '../../platform/web/forms.ts';
+import { formValues, parseForm, parseRequest, queryText } from '../../platform/web/forms.ts';
 import { decideHeldSignatures, heldByAddress, heldSelection } from '../held-signatures.ts';
 import { invalidateSignatures, invalidationFormSchema, previewInvalidation } from '../invalidate-signatures.ts';
 import { petitionFor } from '../petition-access.ts';
@@ -17,6 +17,16 @@ import { noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './s
 import { TrendingPage } from './trending-page.tsx';
 
 const HELD_PER_PAGE = 50;
+
+/** ?period= one of the trending periods; anything else shows the last day. */
+const trendingQuery = z.object({
+  period: z
+    .string()
+    .refine((period): period is TrendingPeriod => Object.hasOwn(trendingPeriods, period))
+    .catch('day'),
+});
+/** The under-attack switch: `on=yes` turns it on, anything else off. */
+const underAttackForm = z.object({ on: queryText() });
 
 const heldFormSchema = z.object({
   ip: z.string({ message: 'Choose an address from the list' }),
@@ -56,8 +66,7 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
 
   app.get('/admin/petitions/:id/trending', protectors, async (request, reply) => {
     const petition = await signedPetition(request);
-    const raw = (request.query as { period?: string }).period;
-    const period: TrendingPeriod = raw && raw in trendingPeriods ? (raw as TrendingPeriod) : 'day';
+    const { period } = parseRequest(trendingQuery, request.query);
     return reply.render(<TrendingPage petition={petition} period={period} report={await trendingReport(ctx.db, petition.id, { period })} />);
   });
 
@@ -80,7 +89,7 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
 
   app.post('/admin/petitions/:id/under-attack', protectors, async (request, reply) => {
     const petitionId = petitionIdOf(request);
-    const on = (request.body as { on?: string } | undefined)?.on === 'yes';
+    const on = parseRequest(underAttackForm, request.body).on === 'yes';
     await ctx.db.transaction().execute((tx) => setUnderAttack(tx, { actor: viewerOf(request), petitionId, on }));
     return reply.redirect(`${petitionAdminPath(petitionId)}?notice=under-attack-${on ? 'on' : 'off'}`, 303);
   });

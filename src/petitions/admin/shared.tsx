@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { DomainError, notFound } from '../../platform/http/errors.ts';
-import { errorsFrom, type FieldErrors } from '../../platform/web/forms.ts';
+import { z } from 'zod';
+import { DomainError } from '../../platform/http/errors.ts';
+import { errorsFrom, parseParams, parseRequest, queryText, type FieldErrors } from '../../platform/web/forms.ts';
 import type { Viewer } from '../../platform/web/context.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
@@ -49,17 +50,24 @@ export function petitionCrumbs(petition: Petition): Array<{ href: string; label:
   ];
 }
 
+const petitionParams = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,9}$/, { message: 'Enter a petition id' })
+    .transform(Number)
+    .refine((id) => id >= 1, { message: 'Enter a petition id' }),
+});
+const pageQuery = z.object({ page: queryText() });
+const noticeQuery = z.object({ notice: queryText() });
+
 /** The petition id in the URL; anything else is a page that does not exist. */
 export function petitionIdOf(request: FastifyRequest): number {
-  const raw = (request.params as { id?: string }).id ?? '';
-  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw notFound('petition');
-  return id;
+  return parseParams(petitionParams, request.params, 'petition').id;
 }
 
 /** ?page=N, at least 1. */
 export function pageOf(request: FastifyRequest): number {
-  const raw = (request.query as { page?: string }).page ?? '1';
+  const raw = parseRequest(pageQuery, request.query).page ?? '1';
   const page = /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
   return Math.max(1, page);
 }
@@ -71,8 +79,7 @@ export function viewerOf(request: FastifyRequest): Viewer {
 
 /** The ?notice= code a redirect carried, if any. */
 export function noticeOf(request: FastifyRequest): string | undefined {
-  const notice = (request.query as { notice?: string }).notice;
-  return typeof notice === 'string' ? notice : undefined;
+  return parseRequest(noticeQuery, request.query).notice;
 }
 
 /** A rule's field problems, to show on the form again; any other error goes on to the error page. */

@@ -190,6 +190,11 @@ describe('without an SMTP server', () => {
     expect(csp).toMatch(/^sandbox;/);
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('script-src');
+    for (const bad of ['abc', '99999999999', `${id}x`]) {
+      expect((await admin.get(`/admin/mail/${bad}`)).statusCode, bad).toBe(404);
+      expect((await admin.get(`/admin/mail/${bad}/html`)).statusCode, bad).toBe(404);
+    }
+    expect((await admin.get('/admin/mail?page=abc')).statusCode).toBe(200);
   });
 
   it('is for coalition admins only', async () => {

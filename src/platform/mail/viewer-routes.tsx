@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Db } from '../../schema.ts';
 import { notFound } from '../http/errors.ts';
 import { requireRole } from '../http/guards.ts';
 import { Pagination } from '../web/components.tsx';
+import { parseParams, parseRequest, queryText } from '../web/forms.ts';
 import { Layout } from '../web/layout.tsx';
+import { findOutboundEmail, findOutboundEmailHtml, listOutboundEmails } from './list-outbound-emails.ts';
 
 const PER_PAGE = 50;
 
@@ -113,40 +116,34 @@ function MailMessage({ row, text }: { row: MailRow; text: string }) {
   );
 }
 
+const mailListQuery = z.object({ page: queryText() });
+const messageParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a message id' }).transform(Number) });
+
 /** The admin mail viewer: where a local install's mail goes when no SMTP server is set up. */
 export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured: boolean) {
   const admin = { preHandler: requireRole('admin') };
 
   app.get('/admin/mail', admin, async (request, reply) => {
-    const page = Math.max(1, Number.parseInt((request.query as { page?: string }).page ?? '1', 10) || 1);
-    const total = await db.selectFrom('outbound_emails').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await db
-      .selectFrom('outbound_emails')
-      .select(['id', 'kind', 'to_address', 'subject', 'status', 'created_at', 'sent_at', 'last_error'])
-      .orderBy('id', 'desc')
-      .limit(PER_PAGE)
-      .offset((page - 1) * PER_PAGE)
-      .execute();
-    return reply.render(<MailList rows={rows} page={page} totalPages={Math.max(1, Math.ceil(Number(total.n) / PER_PAGE))} smtpConfigured={smtpConfigured} />);
+    const page = Math.max(1, Number.parseInt(parseRequest(mailListQuery, request.query).page ?? '1', 10) || 1);
+    const { rows, total } = await listOutboundEmails(db, page, PER_PAGE);
+    return reply.render(<MailList rows={rows} page={page} totalPages={Math.max(1, Math.ceil(total / PER_PAGE))} smtpConfigured={smtpConfigured} />);
   });
 
   app.get('/admin/mail/:id', admin, async (request, reply) => {
-    const id = Number.parseInt((request.params as { id: string }).id, 10);
-    if (!Number.isSafeInteger(id)) throw notFound('message');
-    const row = await db.selectFrom('outbound_emails').selectAll().where('id', '=', id).executeTakeFirst();
+    const { id } = parseParams(messageParams, request.params, 'message');
+    const row = await findOutboundEmail(db, id);
     if (!row) throw notFound('message');
     return reply.render(<MailMessage row={row} text={row.text_body} />);
   });
 
   // The message's own HTML, shown in a sandboxed frame: no scripts, no same-origin access.
   app.get('/admin/mail/:id/html', admin, async (request, reply) => {
-    const id = Number.parseInt((request.params as { id: string }).id, 10);
-    if (!Number.isSafeInteger(id)) throw notFound('message');
-    const row = await db.selectFrom('outbound_emails').select('html_body').where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('message');
+    const { id } = parseParams(messageParams, request.params, 'message');
+    const html = await findOutboundEmailHtml(db, id);
+    if (html === undefined) throw notFound('message');
     return reply
       .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'")
       .type('text/html; charset=utf-8')
-      .send(row.html_body);
+      .send(html);
   });
 }

@@ -59,6 +59,27 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   throw new DomainError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
 }
 
+/**
+ * Reads path parameters. A value that does not fit names nothing that exists, so the answer is
+ * the route's 404 (with the field named), never a 500 from a query that could not run.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown, what = 'page'): z.output<S> {
+  const result = schema.safeParse(params ?? {});
+  if (result.success) return result.data;
+  throw new DomainError('not_found', `We could not find that ${what}.`, { problems: problemsFromZod(result.error) });
+}
+
+/**
+ * Reads a query string, or a body that is not a form shown again on failure: a value that does
+ * not fit answers 400 naming the field. `message` replaces the joined field messages.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, message?: string): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = problemsFromZod(result.error);
+  throw new DomainError('bad_request', message ?? problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
+}
+
 /** Turns a DomainError's field problems into form errors (rules can fail after validation). */
 export function errorsFrom(error: DomainError): FieldErrors {
   const errors: FieldErrors = {};
@@ -124,6 +145,9 @@ export const optionalWebsite = (label = 'website') =>
       },
       { message: `Enter the ${label} as a full address starting with https://` },
     );
+
+/** An optional query value such as `?notice=`: anything but one string (absent, repeated) reads as absent. */
+export const queryText = () => z.string().optional().catch(undefined);
 
 /** A checkbox: present ("yes") when ticked, absent when not. */
 export const checkbox = () =>

@@ -92,6 +92,13 @@ describe('composing a mailing', () => {
     const after = await withMailings(t.ctx.db).selectFrom('mailings').select(['rate_per_second', 'body']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(after).toEqual({ rate_per_second: 10, body: 'Better words' });
   });
+
+  it('answers 404, not an error, for a mailing id that is not a whole number in range', async () => {
+    for (const id of ['abc', '1.5', '99999999999', '-1']) {
+      expect((await admin.get(`/admin/mailings/${id}`)).statusCode, id).toBe(404);
+      expect((await admin.get(`/admin/mailings/${id}/progress.json`)).statusCode, id).toBe(404);
+    }
+  });
 });
 
 describe('preview and test send', () => {

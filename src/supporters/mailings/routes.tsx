@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { conflict, DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
-import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm } from '../../platform/web/forms.ts';
+import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm, parseParams, parseRequest, queryText } from '../../platform/web/forms.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { statusCounts, mailingReport } from './report.ts';
@@ -22,6 +22,13 @@ import { MailingPage } from './views/show.tsx';
 
 const PER_PAGE = 50;
 
+const mailingParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a mailing id' }).transform(Number) });
+const listQuery = z.object({ page: queryText() });
+const mailingQuery = z.object({ notice: queryText() });
+/** The preview's "show as" address as typed, to put back beside its error. */
+const typedAs = z.object({ as: queryText() });
+const linkParams = z.object({ token: z.string() });
+
 /** Mailings: compose, preview, test send, schedule or send to a segment, progress and report; tracked links. */
 export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
   const organisers = { preHandler: requireRole('admin', 'organiser') };
@@ -29,7 +36,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   async function load(request: FastifyRequest): Promise<{ scope: GroupScope; mailing: Mailing }> {
     const scope = await scopeOf(ctx.db, request.viewer!);
-    const id = Number((request.params as { id: string }).id);
+    const { id } = parseParams(mailingParams, request.params, 'mailing');
     return { scope, mailing: await findMailingFor(ctx.db, scope, id) };
   }
 
@@ -55,7 +62,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/mailings', organisers, async (request, reply) => {
     const scope = await scopeOf(ctx.db, request.viewer!);
-    const page = Math.max(1, Number.parseInt((request.query as { page?: string }).page ?? '1', 10) || 1);
+    const page = Math.max(1, Number.parseInt(parseRequest(listQuery, request.query).page ?? '1', 10) || 1);
     const { items, total } = await listMailings(ctx.db, scope, page, PER_PAGE);
     const canCreate = (await purposeChoices(ctx.db, scope)).length > 0;
     return reply.render(<MailingList items={items} page={page} totalPages={Math.max(1, Math.ceil(total / PER_PAGE))} canCreate={canCreate} />);
@@ -67,7 +74,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/mailings/:id', organisers, async (request, reply) => {
     const { mailing } = await load(request);
-    const notice = (request.query as { notice?: string }).notice;
+    const { notice } = parseRequest(mailingQuery, request.query);
     if (mailing.status === 'draft' || mailing.status === 'scheduled') {
       return reply.render(<MailingPage mailing={mailing} notice={notice} audienceCount={await countAudience(ctx.db, audienceOf(mailing))} />);
     }
@@ -97,7 +104,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   async function renderPreview(request: FastifyRequest, reply: FastifyReply, mailing: Mailing, extra: { testErrors?: Record<string, string>; testValues?: Record<string, string>; status?: number } = {}) {
     const query = asQuery.safeParse(request.query);
-    const asText = typeof (request.query as { as?: unknown }).as === 'string' ? (request.query as { as: string }).as : '';
+    const asText = parseRequest(typedAs, request.query).as ?? '';
     let asErrors: Record<string, string> | undefined;
     let person = undefined as Awaited<ReturnType<typeof findSamplePerson>>;
     if (!query.success) asErrors = { as: 'Enter an email address in the correct format, like name@example.com' };
@@ -187,7 +194,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   // Tracked links in mailings: count the click (not for HEAD: link scanners), then go on.
   app.get('/m/:token', async (request, reply) => {
-    const token = (request.params as { token: string }).token;
+    const { token } = parseParams(linkParams, request.params, 'link');
     const url = await followTrackedLink(ctx.db, ctx.secret, token, { record: request.method === 'GET' });
     if (!url) throw notFound('link');
     return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(url, 302);

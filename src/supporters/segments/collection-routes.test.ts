@@ -109,6 +109,7 @@ describe('tags', () => {
     await admin.get(base);
     expect((await admin.post(`${base}/delete`, {})).headers.location).toBe('/admin/tags?notice=deleted');
     expect((await admin.get(base)).statusCode).toBe(404);
+    for (const id of ['abc', '1.5', '9999999999']) expect((await admin.get(`/admin/tags/${id}`)).statusCode, id).toBe(404);
     expect(await t.ctx.db.selectFrom('taggings').select('tag_id').where('tag_id', '=', Number(idFrom(made.headers.location))).execute()).toEqual([]);
   });
 });

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../schema.ts';
-import { DomainError, invalidField, notFound } from '../../platform/http/errors.ts';
+import { DomainError, invalidField } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, optionalText, parseForm, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import { errorsFrom, formValues, optionalText, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
 import {
   addMember,
@@ -27,6 +27,9 @@ import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
 
 const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
 const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });
+const collectionParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter an id' }).transform(Number) });
+const collectionQuery = z.object({ page: queryText(), q: queryText(), notice: queryText(), added: queryText() });
+const collectionsQuery = z.object({ notice: queryText() });
 const segmentForm = z.object({ segment: z.string({ message: 'Choose a segment' }).regex(/^\d{1,9}$/, { message: 'Choose a segment' }) });
 
 /** Tags or lists: /admin/tags and /admin/lists, the same pages with different words. */
@@ -37,14 +40,13 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
   async function load(request: FastifyRequest) {
     const viewer = viewerOf(request);
     const scope = await scopeOf(ctx.db, viewer);
-    const id = (request.params as { id: string }).id;
-    if (!/^\d{1,9}$/.test(id)) throw notFound(kind);
-    return { viewer, scope, collection: await getCollection(ctx.db, kind, Number(id), scope) };
+    const { id } = parseParams(collectionParams, request.params, kind);
+    return { viewer, scope, collection: await getCollection(ctx.db, kind, id, scope) };
   }
 
   async function showCollection(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
     const { scope, collection } = await load(request);
-    const query = request.query as { page?: string; q?: string; notice?: string; added?: string };
+    const query = parseRequest(collectionQuery, request.query);
     const page = /^\d{1,6}$/.test(query.page ?? '') ? Math.max(1, Number(query.page)) : 1;
     const search = (query.q ?? '').slice(0, 254);
     const manage = canManage(scope, collection);
@@ -80,7 +82,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
 
   app.get(base, guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const notice = (request.query as { notice?: string }).notice;
+    const { notice } = parseRequest(collectionsQuery, request.query);
     return reply.render(<CollectionsPage kind={kind} collections={await listCollections(ctx.db, kind, scope)} owners={await ownerOptions(ctx.db, scope)} notice={notice} />);
   });
 

@@ -1,22 +1,21 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { DomainError, conflict, notFound } from '../../platform/http/errors.ts';
+import { DomainError, notFound } from '../../platform/http/errors.ts';
 import type { UploadedFile } from '../../platform/http/server.ts';
 import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, parseForm, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
-import { checkImport } from './check-import.ts';
-import { collectionChoices } from './collections.ts';
+import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { readHead } from './import-batches.ts';
 import { guessMapping, mappingSchema } from './import-mapping.ts';
 import { importPercent, ImportStatusPage } from './import-status-view.tsx';
-import { createImport, getImport, importContent, listImports, markQueued, saveMapping, saveReport, sha256, type PeopleImport } from './import-store.ts';
+import { getImport, listImports, type PeopleImport } from './import-store.ts';
 import { ImportsPage, MappingPage } from './import-views.tsx';
-import { queuePeopleImport } from './jobs.ts';
+import { keptImportFile, mapImportColumns, mappableImportFile } from './map-import-columns.ts';
 import { canManage } from './ownership.ts';
-import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+import { queueImport } from './queue-import.ts';
+import { importListChoices, importOwner, startImport } from './start-import.ts';
+import { ownerOptions, scopeOf, viewerOf } from './viewer-scope.ts';
 import { importOptionsSchema } from './import-options.ts';
 
 function isUpload(value: unknown): value is UploadedFile {
@@ -24,32 +23,30 @@ function isUpload(value: unknown): value is UploadedFile {
 }
 
 const uploadForm = z.object({ wording: requiredText('the words people agreed to', 5000) });
+/** The upload form's fields, file and all (the file is checked on its own below). */
+const uploadBody = z.record(z.string(), z.unknown());
+const importParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/i, { message: 'Enter an import id' }) });
+const importQuery = z.object({ step: queryText() });
 
 export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
   const guard = { preHandler: requireRole('admin', 'organiser') };
 
-  async function manageableLists(scope: PeopleScope) {
-    return (await collectionChoices(ctx.db, 'list', scope)).filter((l) => scope === 'all' || l.groupName !== null).map((l) => ({ value: String(l.id), label: `${l.name} (${l.groupName ?? 'whole coalition'})` }));
-  }
-
   async function showImports(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const page = <ImportsPage imports={await listImports(ctx.db, scope)} owners={await ownerOptions(ctx.db, scope)} lists={await manageableLists(scope)} {...extra} />;
+    const page = <ImportsPage imports={await listImports(ctx.db, scope)} owners={await ownerOptions(ctx.db, scope)} lists={await importListChoices(ctx.db, scope)} {...extra} />;
     return reply.render(page, extra.errors ? 422 : 200);
   }
 
   /** The import, if the viewer may see it: coalition imports for admins, a group's for its organisers too. */
   async function load(request: FastifyRequest): Promise<{ plan: PeopleImport; scope: PeopleScope }> {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const plan = await getImport(ctx.db, (request.params as { id: string }).id);
+    const plan = await getImport(ctx.db, parseParams(importParams, request.params, 'import').id);
     if (!plan || plan.source !== 'web' || !canManage(scope, plan)) throw notFound('import');
     return { plan, scope };
   }
 
   async function showMapping(reply: FastifyReply, plan: PeopleImport, errors?: FieldErrors) {
-    const content = await importContent(ctx.db, plan.id);
-    const head = content ? readHead(content) : undefined;
-    if (!head) throw conflict('The file of this import is no longer kept. Upload it again.');
+    const { head } = await keptImportFile(ctx.db, plan);
     return reply.render(<MappingPage plan={plan} head={head} mapping={plan.mapping ?? guessMapping(head.headers)} errors={errors} />, errors ? 422 : 200);
   }
 
@@ -58,7 +55,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/people-imports', guard, async (request, reply) => {
     const viewer = viewerOf(request);
     const scope = await scopeOf(ctx.db, viewer);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = parseRequest(uploadBody, request.body);
     const values = formValues(Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')));
     const errors: FieldErrors = {};
     const form = parseForm(uploadForm, values);
@@ -69,41 +66,28 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
     const head = isUpload(file) ? readHead(file.data) : undefined;
     if (!isUpload(file)) errors.file = 'Choose a CSV file';
     else if (!head) errors.file = 'The file must be a CSV file with a header row naming its columns';
-    let groupId: number | null = null;
-    let listId: number | null = null;
+    let owner = { groupId: null as number | null, listId: null as number | null };
     try {
-      groupId = await parseOwner(ctx.db, values.group, scope);
-      if (values.list) {
-        const list = (await manageableLists(scope)).find((l) => l.value === values.list);
-        if (!list) errors.list = 'Choose one of the lists';
-        else listId = Number(values.list);
-      }
+      owner = await importOwner(ctx.db, scope, { group: values.group, list: values.list });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       Object.assign(errors, errorsFrom(error));
     }
     if (Object.keys(errors).length > 0 || !form.ok || !options.success || !isUpload(file) || !head) return showImports(request, reply, { errors, values });
-    const id = await createImport(ctx.db, {
-      source: 'web',
-      fileName: file.filename.slice(0, 200),
-      fileSha256: sha256(file.data),
-      fileBytes: file.data.length,
-      content: file.data,
-      groupId,
+    const id = await startImport(ctx.db, {
+      viewer,
+      file,
+      ...owner,
       wording: form.value.wording,
       agreedOn: options.data.agreedOn ?? null,
       extraTags: options.data.tags,
-      listId,
-      mapping: null,
-      createdBy: viewer.id,
-      createdByLabel: `${viewer.name} <${viewer.email}>`,
     });
     return reply.redirect(`/admin/people-imports/${id}`, 303);
   });
 
   app.get('/admin/people-imports/:id', guard, async (request, reply) => {
     const { plan } = await load(request);
-    if (plan.state === 'uploaded' || (plan.state === 'checked' && (request.query as { step?: string }).step === 'mapping')) return showMapping(reply, plan);
+    if (plan.state === 'uploaded' || (plan.state === 'checked' && parseRequest(importQuery, request.query).step === 'mapping')) return showMapping(reply, plan);
     return reply.render(<ImportStatusPage plan={plan} />);
   });
 
@@ -112,35 +96,19 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.header('cache-control', 'no-store').send({ state: plan.state, percent: importPercent(plan), linesDone: plan.linesDone, counts: plan.counts });
   });
 
-  /** Saves the columns chosen and runs the dry run (files are at most 5 MB: seconds). */
+  /** Saves the columns chosen and runs the dry run. */
   app.post('/admin/people-imports/:id/mapping', guard, async (request, reply) => {
     const { plan } = await load(request);
-    if (plan.state !== 'uploaded' && plan.state !== 'checked') throw conflict('This import has already run.');
-    const content = await importContent(ctx.db, plan.id);
-    const head = content ? readHead(content) : undefined;
-    if (!content || !head) throw conflict('The file of this import is no longer kept. Upload it again.');
-    const form = parseForm(mappingSchema(head.headers.length), request.body);
+    const file = await mappableImportFile(ctx.db, plan);
+    const form = parseForm(mappingSchema(file.head.headers.length), request.body);
     if (!form.ok) return showMapping(reply, plan, form.errors);
-    await saveMapping(ctx.db, plan.id, form.value);
-    const report = await checkImport(ctx.db, {
-      source: Readable.from([content]),
-      delimiter: head.delimiter,
-      mapping: form.value,
-      groupId: plan.groupId,
-      extraTags: plan.extraTags,
-    });
-    await saveReport(ctx.db, plan.id, report);
+    await mapImportColumns(ctx.db, { plan, file, mapping: form.value });
     return reply.redirect(`/admin/people-imports/${plan.id}`, 303);
   });
 
   app.post('/admin/people-imports/:id/run', guard, async (request, reply) => {
     const { plan } = await load(request);
-    const queued = await ctx.db.transaction().execute(async (tx) => {
-      if (!(await markQueued(tx, plan.id))) return false;
-      await queuePeopleImport(tx, plan.id);
-      return true;
-    });
-    if (!queued && plan.state === 'checked') throw conflict('This import cannot run now.');
+    await ctx.db.transaction().execute((tx) => queueImport(tx, plan));
     return reply.redirect(`/admin/people-imports/${plan.id}`, 303);
   });
 }

@@ -264,6 +264,10 @@ describe('upload problems', () => {
     expect((await admin.get(mine.headers.location as string)).statusCode).toBe(200);
     const coalition = (await withImportTables(t.ctx.db).selectFrom('people_imports').select('id').where('group_id', 'is', null).executeTakeFirstOrThrow()).id;
     expect((await organiser.get(`/admin/people-imports/${coalition}`)).statusCode).toBe(404);
+    for (const id of ['abc', '1', `${coalition}x`]) {
+      expect((await admin.get(`/admin/people-imports/${id}`)).statusCode, id).toBe(404);
+      expect((await admin.get(`/admin/people-imports/${id}/status.json`)).statusCode, id).toBe(404);
+    }
   });
 });
 

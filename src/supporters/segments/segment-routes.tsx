@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { DomainError, notFound } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, parseForm, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
 import type { Q } from '../../schema.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
@@ -36,10 +36,13 @@ function queryObject(text: string): Record<string, string[]> {
   return object;
 }
 
+const segmentParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a segment id' }).transform(Number) });
+const noticeQuery = z.object({ notice: queryText() });
+/** The builder's conditions as the query string carries them (`c0.kind=tags&c0.values=…`), read by draftFromQuery. */
+const builderQuery = z.record(z.string(), z.unknown());
+
 function segmentId(request: FastifyRequest): number {
-  const id = (request.params as { id: string }).id;
-  if (!/^\d{1,9}$/.test(id)) throw notFound('segment');
-  return Number(id);
+  return parseParams(segmentParams, request.params, 'segment').id;
 }
 
 const saveForm = z.object({ name: requiredText('a name for the segment', 120), group: z.string().optional(), query: z.string().max(20_000).default('') });
@@ -100,15 +103,15 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
 
   app.get('/admin/segments', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    return reply.render(<SegmentsIndexPage segments={await listSegments(ctx.db, scope)} notice={(request.query as { notice?: string }).notice} />);
+    return reply.render(<SegmentsIndexPage segments={await listSegments(ctx.db, scope)} notice={parseRequest(noticeQuery, request.query).notice} />);
   });
 
-  app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(request.query as Record<string, unknown>) }));
+  app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(parseRequest(builderQuery, request.query)) }));
 
   /** The live count for public/segments.js: always JSON, problems named by field. */
   app.get('/admin/segments/count', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = definitionFromDraft(draftFromQuery(request.query as Record<string, unknown>));
+    const result = definitionFromDraft(draftFromQuery(parseRequest(builderQuery, request.query)));
     reply.header('cache-control', 'no-store');
     if (!result.ok) {
       const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
@@ -126,14 +129,14 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const people = segmentScope(scope, segment);
     const [count, first] = await Promise.all([countSegment(ctx.db, segment.definition, people), segmentPage(ctx.db, segment.definition, people, 0, PEOPLE_SHOWN)]);
     return reply.render(
-      <SegmentPage segment={segment} count={count} people={first} manage={canManage(scope, segment)} notice={(request.query as { notice?: string }).notice} />,
+      <SegmentPage segment={segment} count={count} people={first} manage={canManage(scope, segment)} notice={parseRequest(noticeQuery, request.query).notice} />,
     );
   });
 
   app.get('/admin/segments/:id/edit', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
     const segment = await getSegment(ctx.db, segmentId(request), scope);
-    const query = request.query as Record<string, unknown>;
+    const query = parseRequest(builderQuery, request.query);
     const draft = Object.keys(query).length === 0 ? draftFromDefinition(segment.definition) : draftFromQuery(query);
     return renderBuilder(request, reply, { segment, draft });
   });

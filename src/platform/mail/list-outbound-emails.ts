@@ -1,0 +1,25 @@
+import type { Db } from '../../schema.ts';
+
+/** One page of the mail viewer, newest first, with how many messages there are in all. */
+export async function listOutboundEmails(db: Db, page: number, perPage: number) {
+  const total = await db.selectFrom('outbound_emails').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await db
+    .selectFrom('outbound_emails')
+    .select(['id', 'kind', 'to_address', 'subject', 'status', 'created_at', 'sent_at', 'last_error'])
+    .orderBy('id', 'desc')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  return { rows, total: Number(total.n) };
+}
+
+/** One message, as the mail viewer shows it. */
+export async function findOutboundEmail(db: Db, id: number) {
+  return db.selectFrom('outbound_emails').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Only a message's HTML body, for the viewer's sandboxed frame. */
+export async function findOutboundEmailHtml(db: Db, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('outbound_emails').select('html_body').where('id', '=', id).executeTakeFirst();
+  return row?.html_body;
+}
