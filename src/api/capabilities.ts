@@ -1,11 +1,11 @@
-import type { AppContext } from '../context.ts';
+import type { AppContext as AppLevelContext } from '../context.ts';
 import { queueConfirmationSender } from '../petitions/confirmation-emails.ts';
 import { wordingFor as hearMoreWordingFor } from '../petitions/public/requests.ts';
 import { defaultRateLimits } from '../petitions/rate-limit.ts';
 import { consentTextId, toSignatureInput, type SignForm } from '../petitions/sign-petition.ts';
 import { SignatureWriter, type SignOutcome } from '../petitions/signature-writer.ts';
 import type { Petition } from '../petitions/store.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { peopleWithLiveConsent } from '../supporters/live-consents.ts';
 import { addMember, getCollection } from '../supporters/segments/collections.ts';
 import { ensureTagNamed } from '../supporters/segments/tag-names.ts';
@@ -56,9 +56,11 @@ export type PetitionSigner = (signature: ApiSignature) => Promise<SignOutcome>;
  * open-petition check, the postcode lookup, the duplicate rule (the same person never gets a
  * second signature), and the confirmation email once the write has committed (the signature
  * counts when the signer confirms it). No client address is passed, so the per-address limits do
- * not apply: the API key's own rate limit does. One writer per app instance.
+ * not apply: the API key's own rate limit does. One writer per app instance. It takes the app's
+ * context (not the API's view of it): the writer and the hear-more wording are the petitions
+ * capability's, made from the app's database, until petitions exports a signing command.
  */
-export function petitionSigner(ctx: AppContext): PetitionSigner {
+export function petitionSigner(ctx: AppLevelContext): PetitionSigner {
   const writer = new SignatureWriter(ctx.db, {
     rateLimits: defaultRateLimits,
     onConfirmationsDue: queueConfirmationSender,

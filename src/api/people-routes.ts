@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendHal, single } from './osdi/hal.ts';
 import { findPersonInScope, listPeoplePage } from '../supporters/people-pages.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { registerApiAdminRoutes } from './admin-routes.tsx';
 import { registerApiDocs } from './docs-routes.tsx';
 import { registerOsdiApi } from './osdi-routes.ts';

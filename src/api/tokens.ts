@@ -4,7 +4,7 @@ import { findGroupsByIds } from '../coalition/groups.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { TokenScope } from './tables.ts';
 
 /** Action Network's limit: 4 requests a second for each key. */

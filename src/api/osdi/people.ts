@@ -1,4 +1,4 @@
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { constituencyNames } from '../../politics/constituencies.ts';
 import type { PersonRow } from '../../supporters/people-pages.ts';
 import { subscribedAmong } from '../capabilities.ts';

@@ -1,4 +1,4 @@
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { SignatureRow } from '../../petitions/signature-pages.ts';
 import { constituencyNames } from '../../politics/constituencies.ts';
 import { splitName } from '../../supporters/people.ts';

@@ -1,13 +1,11 @@
 import { sql, type Selectable } from 'kysely';
-import type { AppContext } from '../../context.ts';
-import type { Q, Tx } from '../../schema.ts';
 import { signaturesConfirmedAfter, type ConfirmedCursor, type SignatureRow } from '../../petitions/signature-pages.ts';
 import { findPetition } from '../../petitions/store.ts';
 import { consentEventsAfter, newestConsentEventId, type SignUpEvent } from '../../supporters/sign-up-events.ts';
 import { identifier, isoDate } from '../osdi/hal.ts';
 import { osdiPersonFields, personHref } from '../osdi/people.ts';
 import { presentSignatures } from '../osdi/signatures.ts';
-import type { WebhookEvent, WebhooksTable } from '../tables.ts';
+import type { AppContext, Q, Tx, WebhookEvent, WebhooksTable } from '../tables.ts';
 import { queueDelivery } from './deliver.ts';
 
 /** Most events in one delivery. */

@@ -4,7 +4,7 @@ import { findGroupsByIds } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { newestConsentEventId } from '../../supporters/sign-up-events.ts';
 import type { WebhookEvent } from '../tables.ts';
 import { isUuid } from '../tokens.ts';
