@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PER_PAGE, pageCount, pageFrom } from '../coalition/admin-pages.tsx';
 import { groupManagerRoles } from '../coalition/group-access.ts';
 import { groupIdsFor, listGroups } from '../coalition/groups.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import type { Option } from '../platform/web/components.tsx';

@@ -1,37 +1,25 @@
-import { sql } from 'kysely';
-import type { AppContext } from '../context.ts';
+import type { AppContext as AppLevelContext } from '../context.ts';
 import { queueConfirmationSender } from '../petitions/confirmation-emails.ts';
 import { wordingFor as hearMoreWordingFor } from '../petitions/public/requests.ts';
 import { defaultRateLimits } from '../petitions/rate-limit.ts';
 import { consentTextId, toSignatureInput, type SignForm } from '../petitions/sign-petition.ts';
 import { SignatureWriter, type SignOutcome } from '../petitions/signature-writer.ts';
 import type { Petition } from '../petitions/store.ts';
-import type { Q } from '../schema.ts';
-import { COALITION_PURPOSE_KEY, groupPurposeKey, listPurposes, liveConsentCondition } from '../supporters/consent.ts';
+import type { Q } from './tables.ts';
+import { peopleWithLiveConsent } from '../supporters/live-consents.ts';
 import { addMember, getCollection } from '../supporters/segments/collections.ts';
+import { ensureTagNamed } from '../supporters/segments/tag-names.ts';
 import type { ApiScope } from './osdi/scope.ts';
 
 /**
  * What the API asks of other capabilities that is more than one call to their exported functions.
  * Everything else (upsertPerson, giveConsent, resolvePostcodes, findPetition...) is imported from
- * its owner where it is used. Where the owner has no function yet (marked MISSING), the adapter
- * here does the smallest honest thing, so the owner's function can replace it here, and only here.
+ * its owner where it is used.
  */
 
 /** Tags, lists and people as the supporters capability scopes them: a group's, or everyone's. */
 function peopleScopeOf(scope: ApiScope): 'all' | number[] {
   return scope.groupId === null ? 'all' : [scope.groupId];
-}
-
-/**
- * MISSING in supporters: the tags twin of `ensureListNamed` (segments/collections.ts). The tag of
- * this name owned by the group (null: the coalition), made if missing; names match without case.
- */
-async function ensureTagNamed(q: Q, name: string, groupId: number | null): Promise<number> {
-  await sql`insert into tags (name, group_id) values (${name}, ${groupId}::int) on conflict do nothing`.execute(q);
-  const found = await sql<{ id: number }>`
-    select id from tags where group_id is not distinct from ${groupId}::int and lower(name) = lower(${name})`.execute(q);
-  return found.rows[0]!.id;
 }
 
 /**
@@ -49,22 +37,11 @@ export async function tagPerson(q: Q, scope: ApiScope, personPublicId: string, t
 }
 
 /**
- * Which of these people the key's group (or the coalition) may email now: a batch form of the
- * supporters' hasLiveConsent, through their exported purpose lookup and live-consent condition.
+ * Which of these people the key's group (or the coalition) may email now (the supporters'
+ * peopleWithLiveConsent).
  */
 export async function subscribedAmong(q: Q, scope: ApiScope, personIds: number[]): Promise<Set<number>> {
-  if (personIds.length === 0) return new Set();
-  const key = scope.groupId === null ? COALITION_PURPOSE_KEY : groupPurposeKey(scope.groupId);
-  const [purpose] = await listPurposes(q, { key });
-  if (!purpose) return new Set();
-  const rows = await q
-    .selectFrom('consents')
-    .select('consents.person_id')
-    .where('consents.purpose_id', '=', purpose.id)
-    .where('consents.person_id', 'in', personIds)
-    .where(liveConsentCondition)
-    .execute();
-  return new Set(rows.map((r) => r.person_id));
+  return peopleWithLiveConsent(q, scope.groupId, personIds);
 }
 
 export interface ApiSignature {
@@ -79,9 +56,11 @@ export type PetitionSigner = (signature: ApiSignature) => Promise<SignOutcome>;
  * open-petition check, the postcode lookup, the duplicate rule (the same person never gets a
  * second signature), and the confirmation email once the write has committed (the signature
  * counts when the signer confirms it). No client address is passed, so the per-address limits do
- * not apply: the API key's own rate limit does. One writer per app instance.
+ * not apply: the API key's own rate limit does. One writer per app instance. It takes the app's
+ * context (not the API's view of it): the writer and the hear-more wording are the petitions
+ * capability's, made from the app's database, until petitions exports a signing command.
  */
-export function petitionSigner(ctx: AppContext): PetitionSigner {
+export function petitionSigner(ctx: AppLevelContext): PetitionSigner {
   const writer = new SignatureWriter(ctx.db, {
     rateLimits: defaultRateLimits,
     onConfirmationsDue: queueConfirmationSender,

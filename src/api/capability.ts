@@ -1,11 +1,10 @@
 import { defineCapability, type TableHolds } from '../platform/capability.ts';
-import type { Q } from '../schema.ts';
 import { registerApiAdminRoutes } from './admin-routes.tsx';
 import { registerApiDocs } from './docs-routes.tsx';
 import { apiCron, apiJobs, apiTickers } from './jobs.ts';
 import { apiMigrations } from './migrations.ts';
 import { registerOsdiApi } from './osdi-routes.ts';
-import type { ApiTables } from './tables.ts';
+import { apiQ, type ApiTables } from './tables.ts';
 import { eraseDeliveryData, exportDeliveryData } from './webhooks/retention.ts';
 
 /** The OSDI API (/api/v1) over the capabilities above, its documentation, API keys and webhooks. */
@@ -29,8 +28,8 @@ export const api = defineCapability({
     {
       name: 'webhook-deliveries',
       tables: ['webhook_deliveries', 'webhook_delivery_items'],
-      export: (q, personId) => exportDeliveryData(q as Q, personId),
-      erase: (q, personId) => eraseDeliveryData(q as Q, personId),
+      export: (q, personId) => exportDeliveryData(apiQ(q), personId),
+      erase: (q, personId) => eraseDeliveryData(apiQ(q), personId),
     },
   ],
 });

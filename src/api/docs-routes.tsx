@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { Layout } from '../platform/web/layout.tsx';
 import { MAX_PAGE_SIZE } from './osdi/hal.ts';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import type { CronEntry } from '../platform/jobs/jobs.ts';
 import type { Ticker } from '../platform/jobs/ticker.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';

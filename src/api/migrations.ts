@@ -84,11 +84,6 @@ export const apiMigrations: Array<[string, Migration]> = [
           );
           create index webhook_delivery_items_delivery on webhook_delivery_items (delivery_id);
           create index webhook_delivery_items_email on webhook_delivery_items (canonical_email) where canonical_email is not null;
-
-          -- The webhook sweep reads new confirmations by time. This index is on the petitions
-          -- capability's table (it only adds a way in, and changes no data); its owner may move it
-          -- into the petitions migrations under the same name.
-          create index if not exists signatures_validated_at on signatures (validated_at) where state = 'validated';
         `.execute(db);
       },
     },

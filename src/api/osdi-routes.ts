@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError, rateLimited, type FieldProblem } from '../platform/http/errors.ts';
 import { curies, MAX_PAGE_SIZE, sendHal } from './osdi/hal.ts';
 import { registerPeopleRoutes } from './people-routes.ts';

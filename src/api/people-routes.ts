@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import { findPersonInScope, listPeople, personFilterFields, personHref, presentPeople } from './osdi/people.ts';
-import { presentMember, tagKind, taggingsOfPerson } from './osdi/person-sets.ts';
+import { findPersonInScope, listPeoplePage } from '../supporters/people-pages.ts';
+import { taggingsOfPersonPage } from '../supporters/person-set-pages.ts';
+import { personHref, presentPeople } from './osdi/people.ts';
+import { presentMember, tagKind } from './osdi/person-sets.ts';
 import { clientOf, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
 import { personSignupSchema, signUpPerson } from './sign-up-person.ts';
 
@@ -18,9 +20,8 @@ export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
       baseUrl: base,
       url: people,
       rel: 'osdi:people',
-      fields: personFilterFields,
       load: async (filter, page) => {
-        const { rows, total } = await listPeople(ctx.db, client, filter, page);
+        const { rows, total } = await listPeoplePage(ctx.db, { scope: client, filter, ...page });
         return { items: await presentPeople(ctx.db, base, client, rows), total };
       },
     });
@@ -42,9 +43,8 @@ export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
       baseUrl: base,
       url: `${personHref(base, row.public_id)}/taggings`,
       rel: 'osdi:taggings',
-      fields: {},
-      load: async (_filter, page) => {
-        const { rows, total } = await taggingsOfPerson(ctx.db, client, row.id, page);
+      load: async (filter, page) => {
+        const { rows, total } = await taggingsOfPersonPage(ctx.db, { scope: client, personId: row.id, filter, ...page });
         return { items: rows.map((r) => presentMember(base, tagKind, r.set_id, r)), total };
       },
     });

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import { findPetitionInScope, listPetitions, petitionFilterFields, petitionHref, presentPetition } from './osdi/petitions.ts';
+import { findPetitionInScope, listPetitionsPage } from '../petitions/petition-pages.ts';
+import { findCurrentSignature, listSignaturesPage } from '../petitions/signature-pages.ts';
+import { petitionHref, presentPetition } from './osdi/petitions.ts';
 import { clientOf, idParam, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
-import { findSignature, listSignatures, presentSignatures, signatureFilterFields, signatureHref } from './osdi/signatures.ts';
+import { presentSignatures, signatureHref } from './osdi/signatures.ts';
 import { recordSignature, recordSignatureSchema } from './record-signature.ts';
 import { petitionSigner } from './capabilities.ts';
 
@@ -25,9 +27,8 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
       baseUrl: base,
       url: `${base}/api/v1/petitions`,
       rel: 'osdi:petitions',
-      fields: petitionFilterFields,
       load: async (filter, page) => {
-        const { petitions, total } = await listPetitions(ctx.db, client, filter, page);
+        const { petitions, total } = await listPetitionsPage(ctx.db, { scope: client, filter, ...page });
         return { items: petitions.map((p) => presentPetition(base, p)), total };
       },
     });
@@ -41,9 +42,8 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
       baseUrl: base,
       url: `${petitionHref(base, petition.id)}/signatures`,
       rel: 'osdi:signatures',
-      fields: signatureFilterFields,
       load: async (filter, page) => {
-        const { rows, total } = await listSignatures(ctx.db, petition.id, filter, page);
+        const { rows, total } = await listSignaturesPage(ctx.db, { petitionId: petition.id, filter, ...page });
         return { items: await presentSignatures(ctx.db, base, rows), total };
       },
     });
@@ -51,7 +51,7 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
 
   api.get('/petitions/:id/signatures/:signature', async (request, reply) => {
     const petition = await petitionOf(request);
-    const row = await findSignature(ctx.db, petition.id, { publicId: uuidParam(request, 'signature', 'signature') });
+    const row = await findCurrentSignature(ctx.db, petition.id, { publicId: uuidParam(request, 'signature', 'signature') });
     if (!row) throw notFound('signature');
     const [signature] = await presentSignatures(ctx.db, base, [row]);
     return sendHal(reply, single(base, signature!));
@@ -62,7 +62,7 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
     const petition = await petitionOf(request);
     const body = parseBody(recordSignatureSchema, request.body);
     const recorded = await recordSignature(sign, petition, body);
-    const row = await findSignature(ctx.db, petition.id, recorded.kind === 'created' ? { publicId: recorded.publicId } : { canonicalEmail: recorded.canonicalEmail });
+    const row = await findCurrentSignature(ctx.db, petition.id, recorded.kind === 'created' ? { publicId: recorded.publicId } : { canonicalEmail: recorded.canonicalEmail });
     if (!row) throw notFound('signature');
     const [signature] = await presentSignatures(ctx.db, base, [row]);
     reply.header('location', signatureHref(base, petition.id, row.public_id));

@@ -1,19 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import {
-  findMember,
-  findSet,
-  listMembers,
-  listSets,
-  memberFilterFields,
-  presentMember,
-  presentSet,
-  setFilterFields,
-  setHref,
-  type PersonSetKind,
-} from './osdi/person-sets.ts';
+import { findSetInScope, findSetMember, listSetMembersPage, listSetsPage } from '../supporters/person-set-pages.ts';
+import { presentMember, presentSet, setHref, type PersonSetKind } from './osdi/person-sets.ts';
 import { clientOf, idParam, sendPage, uuidParam } from './osdi/requests.ts';
 
 /** Tags and their taggings, or lists and their items (read only). */
@@ -28,31 +18,29 @@ export function registerPersonSetRoutes(api: FastifyInstance, ctx: AppContext, k
       baseUrl: base,
       url: `${base}/api/v1/${kind.path}`,
       rel: kind.rel,
-      fields: setFilterFields,
       load: async (filter, page) => {
-        const { rows, total } = await listSets(ctx.db, kind, client, filter, page);
+        const { rows, total } = await listSetsPage(ctx.db, kind.set, { scope: client, filter, ...page });
         return { items: rows.map((r) => presentSet(base, kind, r)), total };
       },
     });
   });
 
   api.get(`/${kind.path}/:id`, async (request, reply) => {
-    const set = await findSet(ctx.db, kind, clientOf(request), idParam(request, 'id', what));
+    const set = await findSetInScope(ctx.db, kind.set, clientOf(request), idParam(request, 'id', what));
     if (!set) throw notFound(what);
     return sendHal(reply, single(base, presentSet(base, kind, set)));
   });
 
   api.get(`/${kind.path}/:id/${kind.memberPath}`, async (request, reply) => {
     const client = clientOf(request);
-    const set = await findSet(ctx.db, kind, client, idParam(request, 'id', what));
+    const set = await findSetInScope(ctx.db, kind.set, client, idParam(request, 'id', what));
     if (!set) throw notFound(what);
     return sendPage(request, reply, {
       baseUrl: base,
       url: `${setHref(base, kind, set.id)}/${kind.memberPath}`,
       rel: kind.memberRel,
-      fields: memberFilterFields(kind),
       load: async (filter, page) => {
-        const { rows, total } = await listMembers(ctx.db, kind, client, set.id, filter, page);
+        const { rows, total } = await listSetMembersPage(ctx.db, kind.set, { scope: client, setId: set.id, filter, ...page });
         return { items: rows.map((r) => presentMember(base, kind, set.id, r)), total };
       },
     });
@@ -60,9 +48,9 @@ export function registerPersonSetRoutes(api: FastifyInstance, ctx: AppContext, k
 
   api.get(`/${kind.path}/:id/${kind.memberPath}/:person`, async (request, reply) => {
     const client = clientOf(request);
-    const set = await findSet(ctx.db, kind, client, idParam(request, 'id', what));
+    const set = await findSetInScope(ctx.db, kind.set, client, idParam(request, 'id', what));
     if (!set) throw notFound(what);
-    const member = await findMember(ctx.db, kind, client, set.id, uuidParam(request, 'person', memberWhat));
+    const member = await findSetMember(ctx.db, kind.set, client, set.id, uuidParam(request, 'person', memberWhat));
     if (!member) throw notFound(memberWhat);
     return sendHal(reply, single(base, presentMember(base, kind, set.id, member)));
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { invalidField } from '../platform/http/errors.ts';
 import { UK } from '../petitions/countries.ts';
 import { resolvePostcodes } from '../politics/postcodes.ts';
-import type { Tx } from '../schema.ts';
+import type { Tx } from './tables.ts';
 import { giveConsent, hasLiveConsent, purposeFor, withdrawConsent, wordingFor } from '../supporters/consent.ts';
 import { recordAction, upsertPerson } from '../supporters/people.ts';
 import { tagPerson } from './capabilities.ts';

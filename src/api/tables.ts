@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
@@ -95,3 +97,14 @@ export interface ApiTables {
   webhook_attempts: WebhookAttemptsTable;
   webhook_delivery_items: WebhookDeliveryItemsTable;
 }
+
+/** The api capability's view of the database: its own tables only (see platform/db/view.ts). */
+export type ApiView = ApiTables;
+export type Db = ViewDb<ApiView>;
+export type Tx = ViewTx<ApiView>;
+/** The database or an open transaction, as the api capability sees it. */
+export type Q = View<ApiView>;
+/** The app context as the api capability sees it: `db` shows its own tables only. */
+export type AppContext = AnyAppContext<ApiView>;
+/** A handle from another capability (or the platform), seen through this capability's view. */
+export const apiQ = (q: Handle): Q => viewOf<ApiView>(q);

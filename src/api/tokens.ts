@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { findGroupsByIds } from '../coalition/groups.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { notFound } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { TokenScope } from './tables.ts';
 
 /** Action Network's limit: 4 requests a second for each key. */
@@ -82,12 +83,10 @@ export async function revokeApiToken(q: Q, actor: Viewer, token: ApiToken): Prom
 function tokenQuery(q: Q) {
   return q
     .selectFrom('api_tokens')
-    .leftJoin('groups', 'groups.id', 'api_tokens.group_id')
     .select([
       'api_tokens.id',
       'api_tokens.public_id',
       'api_tokens.group_id',
-      'groups.name as group_name',
       'api_tokens.name',
       'api_tokens.scope',
       'api_tokens.token_prefix',
@@ -99,12 +98,22 @@ function tokenQuery(q: Q) {
 
 type TokenRow = Awaited<ReturnType<ReturnType<typeof tokenQuery>['executeTakeFirstOrThrow']>>;
 
-function toToken(r: TokenRow): ApiToken {
+/** The keys, each with the name of its group (from the coalition's groups). */
+async function toTokens(q: Q, rows: TokenRow[]): Promise<ApiToken[]> {
+  const groups = await findGroupsByIds(
+    q,
+    rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])),
+  );
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  return rows.map((r) => toToken(r, r.group_id === null ? null : (names.get(r.group_id) ?? null)));
+}
+
+function toToken(r: TokenRow, groupName: string | null): ApiToken {
   return {
     id: r.id,
     publicId: r.public_id,
     groupId: r.group_id,
-    groupName: r.group_name,
+    groupName,
     name: r.name,
     scope: r.scope,
     prefix: r.token_prefix,
@@ -119,7 +128,7 @@ export async function listApiTokens(q: Q, groups: number[] | 'all'): Promise<Api
   if (groups !== 'all' && groups.length === 0) return [];
   let query = tokenQuery(q).orderBy('api_tokens.revoked_at', (o) => o.desc().nullsFirst()).orderBy('api_tokens.created_at', 'desc').limit(500);
   if (groups !== 'all') query = query.where('api_tokens.group_id', 'in', groups);
-  return (await query.execute()).map(toToken);
+  return toTokens(q, await query.execute());
 }
 
 /** A key by its public id, if the viewer manages its group. */
@@ -127,7 +136,7 @@ export async function findApiToken(q: Q, publicId: string, groups: number[] | 'a
   if (!isUuid(publicId)) throw notFound('API key');
   const row = await tokenQuery(q).where('api_tokens.public_id', '=', publicId).executeTakeFirst();
   if (!row || (groups !== 'all' && (row.group_id === null || !groups.includes(row.group_id)))) throw notFound('API key');
-  return toToken(row);
+  return (await toTokens(q, [row]))[0]!;
 }
 
 export function isUuid(value: string): boolean {

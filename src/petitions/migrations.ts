@@ -156,4 +156,17 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-02-0100-signatures-validated-at',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Confirmed signatures in the order they were confirmed: what the API's webhooks read
+          -- (signaturesConfirmedAfter). Databases made before this migration already have it (the
+          -- API's first migration made it), hence if not exists.
+          create index if not exists signatures_validated_at on signatures (validated_at) where state = 'validated';
+        `.execute(db);
+      },
+    },
+  ],
 ];

@@ -1,6 +1,7 @@
+import type { Handle } from '../platform/db/view.ts';
 import { sql, type Selectable } from 'kysely';
 import { findGroupsByIds } from '../coalition/groups.ts';
-import type { Q } from './tables.ts';
+import { petitionsQ, type Q } from './tables.ts';
 import type { Milestone } from './milestones.ts';
 import type { CountDimension, PetitionState, PetitionsTable } from './tables.ts';
 
@@ -122,7 +123,8 @@ export async function hydrate(q: Q, rows: PetitionRow[]): Promise<Petition[]> {
   return rows.map((r) => toPetition(r, groups.get(r.id) ?? [], milestones.get(r.id) ?? []));
 }
 
-export async function findPetition(q: Q, id: number): Promise<Petition | undefined> {
+export async function findPetition(handle: Handle, id: number): Promise<Petition | undefined> {
+  const q = petitionsQ(handle);
   const row = await q.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   return (await hydrate(q, [row]))[0];

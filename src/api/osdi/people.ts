@@ -1,63 +1,9 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Q } from '../../schema.ts';
-import { canonicalEmail } from '../../petitions/canonical-email.ts';
+import type { Q } from '../tables.ts';
 import { constituencyNames } from '../../politics/constituencies.ts';
+import type { PersonRow } from '../../supporters/people-pages.ts';
 import { subscribedAmong } from '../capabilities.ts';
 import type { ApiScope } from './scope.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
-import type { FieldSpecs } from './filter.ts';
-import { pagedQuery, whereWith } from './paged-query.ts';
-
-/** Fields a people collection can be filtered on, and their columns. */
-export const personFilterFields: FieldSpecs = {
-  created_date: { type: 'date', column: 'p.created_at' },
-  modified_date: { type: 'date', column: 'p.modified_at' },
-  email_address: { type: 'text', column: 'p.canonical_email', normalise: canonicalEmail, ops: ['eq', 'ne'] },
-  given_name: { type: 'text', column: 'p.given_name', ops: ['eq', 'ne'] },
-  family_name: { type: 'text', column: 'p.family_name', ops: ['eq', 'ne'] },
-};
-
-export interface PersonRow {
-  id: number;
-  public_id: string;
-  email: string | null;
-  email_status: string;
-  given_name: string | null;
-  family_name: string | null;
-  phone: string | null;
-  postcode: string | null;
-  country_code: string | null;
-  constituency_code: string | null;
-  created_at: Date;
-  modified_at: Date;
-}
-
-const personColumns = sql`p.id, p.public_id, p.email, p.email_status, p.given_name, p.family_name, p.phone, p.postcode,
-  p.country_code, p.constituency_code, p.created_at, p.modified_at`;
-
-/**
- * People a key may see: live records (not merged away, not erased) connected to the key's group,
- * or every live record for a coalition key. `p` is the people table in the SQL around it.
- */
-export function personInScope(scope: ApiScope): RawBuilder<SqlBool> {
-  const live = sql<SqlBool>`p.merged_into_id is null and p.erased_at is null`;
-  if (scope.groupId === null) return live;
-  return sql<SqlBool>`${live} and exists (select 1 from person_groups pg where pg.person_id = p.id and pg.group_id = ${scope.groupId})`;
-}
-
-export async function listPeople(
-  q: Q,
-  scope: ApiScope,
-  filter: RawBuilder<SqlBool> | undefined,
-  page: { page: number; perPage: number },
-): Promise<{ rows: PersonRow[]; total: number }> {
-  return pagedQuery<PersonRow>(q, { columns: personColumns, from: sql`people p`, where: whereWith(personInScope(scope), filter), orderBy: sql`p.id` }, page);
-}
-
-export async function findPersonInScope(q: Q, scope: ApiScope, publicId: string): Promise<PersonRow | undefined> {
-  const rows = await sql<PersonRow>`select ${personColumns} from people p where p.public_id = ${publicId} and ${personInScope(scope)}`.execute(q);
-  return rows.rows[0];
-}
 
 export function personHref(baseUrl: string, publicId: string): string {
   return `${baseUrl}/api/v1/people/${publicId}`;

@@ -1,20 +1,13 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Q } from '../../schema.ts';
-import type { FieldSpecs } from './filter.ts';
-import { pagedQuery, whereWith } from './paged-query.ts';
+import type { MemberRow, PersonSet, SetRow } from '../../supporters/person-set-pages.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
-import { personHref, personInScope } from './people.ts';
-import type { ApiScope } from './scope.ts';
+import { personHref } from './people.ts';
 
 /**
- * Tags and lists are both named sets of people: a tag's members are its taggings, a list's its
- * items. One module serves both, each described by constant table and column names.
+ * Tags and lists are both named sets of people (the supporters' person-set-pages.ts reads them): a
+ * tag's members are its taggings, a list's its items. One module presents both.
  */
 export interface PersonSetKind {
-  table: 'tags' | 'lists';
-  members: 'taggings' | 'list_members';
-  key: 'tag_id' | 'list_id';
-  addedAt: 'created_at' | 'added_at';
+  set: PersonSet;
   /** /api/v1/<path>/<id>/<memberPath> */
   path: 'tags' | 'lists';
   memberPath: 'taggings' | 'items';
@@ -26,10 +19,7 @@ export interface PersonSetKind {
 }
 
 export const tagKind: PersonSetKind = {
-  table: 'tags',
-  members: 'taggings',
-  key: 'tag_id',
-  addedAt: 'created_at',
+  set: 'tag',
   path: 'tags',
   memberPath: 'taggings',
   rel: 'osdi:tags',
@@ -39,10 +29,7 @@ export const tagKind: PersonSetKind = {
 };
 
 export const listKind: PersonSetKind = {
-  table: 'lists',
-  members: 'list_members',
-  key: 'list_id',
-  addedAt: 'added_at',
+  set: 'list',
   path: 'lists',
   memberPath: 'items',
   rel: 'osdi:lists',
@@ -50,95 +37,6 @@ export const listKind: PersonSetKind = {
   ownerRel: 'osdi:list',
   described: true,
 };
-
-export const setFilterFields: FieldSpecs = {
-  created_date: { type: 'date', column: 's.created_at' },
-  modified_date: { type: 'date', column: 's.modified_at' },
-  name: { type: 'text', column: 's.name', ops: ['eq', 'ne'] },
-};
-
-export const memberFilterFields = (kind: PersonSetKind): FieldSpecs => ({
-  created_date: { type: 'date', column: `m.${kind.addedAt}` },
-  modified_date: { type: 'date', column: `m.${kind.addedAt}` },
-});
-
-export interface SetRow {
-  id: number;
-  name: string;
-  description: string;
-  total_items: number;
-  created_at: Date;
-  modified_at: Date;
-}
-
-export interface MemberRow {
-  person_public_id: string;
-  added_at: Date;
-}
-
-interface Page {
-  page: number;
-  perPage: number;
-}
-
-/** A group's key sees its group's tags and lists; a coalition key sees them all. */
-function setInScope(scope: ApiScope): RawBuilder<SqlBool> {
-  return scope.groupId === null ? sql<SqlBool>`true` : sql<SqlBool>`s.group_id = ${scope.groupId}`;
-}
-
-function memberCount(kind: PersonSetKind, scope: ApiScope) {
-  if (!kind.described) return sql`0`;
-  return sql`(select count(*)::int from ${sql.table(kind.members)} m join people p on p.id = m.person_id
-    where m.${sql.ref(kind.key)} = s.id and ${personInScope(scope)})`;
-}
-
-function setColumns(kind: PersonSetKind, scope: ApiScope) {
-  const description = kind.described ? sql`s.description` : sql`''`;
-  return sql`s.id, s.name, ${description} as description, ${memberCount(kind, scope)} as total_items, s.created_at, s.modified_at`;
-}
-
-export async function listSets(q: Q, kind: PersonSetKind, scope: ApiScope, filter: RawBuilder<SqlBool> | undefined, page: Page) {
-  const from = sql`${sql.table(kind.table)} s`;
-  return pagedQuery<SetRow>(q, { columns: setColumns(kind, scope), from, where: whereWith(setInScope(scope), filter), orderBy: sql`s.id` }, page);
-}
-
-export async function findSet(q: Q, kind: PersonSetKind, scope: ApiScope, id: number): Promise<SetRow | undefined> {
-  const rows = await sql<SetRow>`select ${setColumns(kind, scope)} from ${sql.table(kind.table)} s where s.id = ${id} and ${setInScope(scope)}`.execute(q);
-  return rows.rows[0];
-}
-
-function membersWhere(kind: PersonSetKind, scope: ApiScope, setId: number) {
-  return sql`m.${sql.ref(kind.key)} = ${setId} and ${personInScope(scope)}`;
-}
-
-/** The people in a set whom the key may see. */
-export async function listMembers(q: Q, kind: PersonSetKind, scope: ApiScope, setId: number, filter: RawBuilder<SqlBool> | undefined, page: Page) {
-  const from = sql`${sql.table(kind.members)} m join people p on p.id = m.person_id`;
-  const columns = sql`p.public_id as person_public_id, m.${sql.ref(kind.addedAt)} as added_at`;
-  return pagedQuery<MemberRow>(q, { columns, from, where: whereWith(membersWhere(kind, scope, setId), filter), orderBy: sql`p.id` }, page);
-}
-
-export async function findMember(q: Q, kind: PersonSetKind, scope: ApiScope, setId: number, personPublicId: string): Promise<MemberRow | undefined> {
-  const rows = await sql<MemberRow>`
-    select p.public_id as person_public_id, m.${sql.ref(kind.addedAt)} as added_at
-    from ${sql.table(kind.members)} m join people p on p.id = m.person_id
-    where ${membersWhere(kind, scope, setId)} and p.public_id = ${personPublicId}`.execute(q);
-  return rows.rows[0];
-}
-
-/** The taggings of one person (by the tags the key sees). */
-export async function taggingsOfPerson(q: Q, scope: ApiScope, personId: number, page: Page) {
-  return pagedQuery<MemberRow & { set_id: number }>(
-    q,
-    {
-      columns: sql`s.id as set_id, p.public_id as person_public_id, m.created_at as added_at`,
-      from: sql`taggings m join tags s on s.id = m.tag_id join people p on p.id = m.person_id`,
-      where: sql`m.person_id = ${personId} and ${setInScope(scope)}`,
-      orderBy: sql`s.id`,
-    },
-    page,
-  );
-}
 
 export function setHref(baseUrl: string, kind: PersonSetKind, id: number): string {
   return `${baseUrl}/api/v1/${kind.path}/${id}`;

@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RawBuilder, SqlBool } from 'kysely';
 import { z } from 'zod';
 import { DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { parseOrThrow, parseParams, parseRequest } from '../../platform/web/forms.ts';
 import { isUuid, type ApiClient } from '../tokens.ts';
-import { filterCondition, type FieldSpecs } from './filter.ts';
+import { parseFilterParam, type FilterNode } from './filter.ts';
 import { collection, pageRequest, sendHal, type PageRequest, type Resource } from './hal.ts';
 
 declare module 'fastify' {
@@ -62,15 +61,15 @@ export interface PageSource {
   /** The collection's own URL. */
   url: string;
   rel: string;
-  fields: FieldSpecs;
-  load(filter: RawBuilder<SqlBool> | undefined, page: PageRequest): Promise<{ items: Resource[]; total: number }>;
+  /** The filter is the owner's to translate, against the fields it exports. */
+  load(filter: FilterNode | undefined, page: PageRequest): Promise<{ items: Resource[]; total: number }>;
 }
 
 /** Answers a collection request: page and filter from the query string, then one page of items. */
 export async function sendPage(request: FastifyRequest, reply: FastifyReply, source: PageSource): Promise<FastifyReply> {
   const query = parseRequest(collectionQuery, request.query);
   const page = pageRequest(query);
-  const filter = filterCondition(query.filter, source.fields);
+  const filter = parseFilterParam(query.filter);
   const { items, total } = await source.load(filter, page);
   return sendHal(reply, collection({ baseUrl: source.baseUrl, url: source.url, query, rel: source.rel, items, total, page }));
 }

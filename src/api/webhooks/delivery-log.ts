@@ -1,5 +1,5 @@
 import { notFound } from '../../platform/http/errors.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { DeliveryKind, DeliveryStatus } from '../tables.ts';
 import { isUuid } from '../tokens.ts';
 

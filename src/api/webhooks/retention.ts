@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineJob } from '../../platform/jobs/jobs.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { canonicalEmail } from '../../petitions/canonical-email.ts';
 import { findPersonById } from '../../supporters/person-record.ts';
 

@@ -1,11 +1,11 @@
 import { sql, type Selectable } from 'kysely';
-import type { AppContext } from '../../context.ts';
-import type { Q, Tx } from '../../schema.ts';
+import { signaturesConfirmedAfter, type ConfirmedCursor, type SignatureRow } from '../../petitions/signature-pages.ts';
 import { findPetition } from '../../petitions/store.ts';
+import { consentEventsAfter, newestConsentEventId, type SignUpEvent } from '../../supporters/sign-up-events.ts';
 import { identifier, isoDate } from '../osdi/hal.ts';
-import { osdiPersonFields, personHref, type PersonRow } from '../osdi/people.ts';
-import { presentSignatures, reportedSignature, signatureColumns, type SignatureRow } from '../osdi/signatures.ts';
-import type { WebhooksTable } from '../tables.ts';
+import { osdiPersonFields, personHref } from '../osdi/people.ts';
+import { presentSignatures } from '../osdi/signatures.ts';
+import type { AppContext, Q, Tx, WebhookEvent, WebhooksTable } from '../tables.ts';
 import { queueDelivery } from './deliver.ts';
 
 /** Most events in one delivery. */
@@ -15,15 +15,47 @@ const BATCH = 100;
  * carry a time the sweep has already passed: each sweep looks back this far (events already sent
  * are skipped by the delivery items' key).
  */
-const LATE_COMMIT_MARGIN = "interval '2 minutes'";
+const LATE_COMMIT_MARGIN_MS = 2 * 60 * 1000;
 /** Consent events are read by id; the floor trails the newest id by this long, for the same reason. */
 const FLOOR_GRACE_SECONDS = 120;
 
 type HookRow = Selectable<WebhooksTable>;
 
-function groupCondition(hook: HookRow, petitionColumn: string) {
-  if (hook.group_id === null) return sql`true`;
-  return sql`exists (select 1 from petition_groups pg where pg.petition_id = ${sql.ref(petitionColumn)} and pg.group_id = ${hook.group_id})`;
+/** Which of these events (by subject key) the webhook has already been sent. */
+async function alreadySent(tx: Tx, hook: HookRow, kind: WebhookEvent, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('webhook_delivery_items')
+    .select('subject_key')
+    .where('webhook_id', '=', hook.id)
+    .where('kind', '=', kind)
+    .where('subject_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((r) => r.subject_key));
+}
+
+/**
+ * Up to a batch of events not yet sent, read from the owner's cursor a batch at a time (events
+ * already sent are skipped, however many there are); `caughtUp` when the owner had no more.
+ */
+async function unsent<R, C>(
+  tx: Tx,
+  hook: HookRow,
+  kind: WebhookEvent,
+  start: C,
+  read: (cursor: C) => Promise<{ rows: R[]; next: C }>,
+  keyOf: (row: R) => string,
+): Promise<{ rows: R[]; caughtUp: boolean }> {
+  const rows: R[] = [];
+  let cursor = start;
+  for (;;) {
+    const batch = await read(cursor);
+    const sent = await alreadySent(tx, hook, kind, batch.rows.map(keyOf));
+    rows.push(...batch.rows.filter((r) => !sent.has(keyOf(r))));
+    if (batch.rows.length < BATCH || rows.length >= BATCH) break;
+    cursor = batch.next;
+  }
+  return { rows: rows.slice(0, BATCH), caughtUp: rows.length < BATCH };
 }
 
 async function petitionTitles(q: Q, ids: number[]): Promise<Map<number, string>> {
@@ -34,37 +66,29 @@ async function petitionTitles(q: Q, ids: number[]): Promise<Map<number, string>>
 
 /** New confirmed signatures on the webhook's petitions, as one delivery of `osdi:signature` items. */
 async function sweepSignatures(tx: Tx, baseUrl: string, hook: HookRow): Promise<number> {
-  const rows = await sql<SignatureRow>`
-    select ${signatureColumns} from signatures s
-    where s.validated_at > greatest(${hook.signatures_seen_until}::timestamptz - ${sql.raw(LATE_COMMIT_MARGIN)}, ${hook.created_at}::timestamptz)
-      and ${reportedSignature}
-      and ${groupCondition(hook, 's.petition_id')}
-      and not exists (select 1 from webhook_delivery_items i
-        where i.webhook_id = ${hook.id} and i.kind = 'signature' and i.subject_key = s.public_id::text)
-    order by s.validated_at, s.id
-    limit ${BATCH}`.execute(tx);
-  if (rows.rows.length === 0) return 0;
-  const [signatures, titles] = await Promise.all([presentSignatures(tx, baseUrl, rows.rows), petitionTitles(tx, rows.rows.map((r) => r.petition_id))]);
-  const items = rows.rows.map((row, i) => ({
+  const since = new Date(Math.max(hook.signatures_seen_until.getTime() - LATE_COMMIT_MARGIN_MS, hook.created_at.getTime()));
+  const { rows } = await unsent<SignatureRow, ConfirmedCursor>(
+    tx,
+    hook,
+    'signature',
+    { since },
+    (cursor) => signaturesConfirmedAfter(tx, cursor, { groupId: hook.group_id, limit: BATCH }),
+    (r) => r.public_id,
+  );
+  if (rows.length === 0) return 0;
+  const [signatures, titles] = await Promise.all([presentSignatures(tx, baseUrl, rows), petitionTitles(tx, rows.map((r) => r.petition_id))]);
+  const items = rows.map((row, i) => ({
     'osdi:signature': { ...signatures[i], add_tags: [] },
     'chorus:petition': { identifiers: [identifier(row.petition_id)], title: titles.get(row.petition_id) },
   }));
   const deliveryId = await queueDelivery(tx, { webhookId: hook.id, kind: 'signature', items });
   await tx
     .insertInto('webhook_delivery_items')
-    .values(rows.rows.map((r) => ({ webhook_id: hook.id, kind: 'signature' as const, subject_key: r.public_id, delivery_id: deliveryId, canonical_email: r.canonical_email })))
+    .values(rows.map((r) => ({ webhook_id: hook.id, kind: 'signature' as const, subject_key: r.public_id, delivery_id: deliveryId, canonical_email: r.canonical_email })))
     .execute();
-  const newest = rows.rows.reduce((max, r) => (r.validated_at && r.validated_at > max ? r.validated_at : max), hook.signatures_seen_until);
+  const newest = rows.reduce((max, r) => (r.validated_at && r.validated_at > max ? r.validated_at : max), hook.signatures_seen_until);
   await tx.updateTable('webhooks').set({ signatures_seen_until: newest }).where('id', '=', hook.id).execute();
   return 1;
-}
-
-interface SignupRow extends PersonRow {
-  event_id: number;
-  occurred_at: Date;
-  method: string;
-  purpose_name: string;
-  canonical_email: string | null;
 }
 
 /**
@@ -72,23 +96,20 @@ interface SignupRow extends PersonRow {
  * webhook), through its forms, petitions or the API, as `osdi:submission` items.
  */
 async function sweepSignups(tx: Tx, baseUrl: string, hook: HookRow): Promise<number> {
-  const purposeGroup = hook.group_id === null ? sql`cp.group_id is null` : sql`cp.group_id = ${hook.group_id}`;
-  const rows = await sql<SignupRow>`
-    select e.id as event_id, e.occurred_at, e.method, cp.name as purpose_name, p.canonical_email,
-      p.id, p.public_id, p.email, p.email_status, p.given_name, p.family_name, p.phone, p.postcode,
-      p.country_code, p.constituency_code, p.created_at, p.modified_at
-    from consent_events e
-      join consent_purposes cp on cp.id = e.purpose_id
-      join people p on p.id = e.person_id
-    where e.id > ${hook.signups_floor_id} and e.event = 'given' and ${purposeGroup}
-      and p.erased_at is null and p.merged_into_id is null
-      and not exists (select 1 from webhook_delivery_items i
-        where i.webhook_id = ${hook.id} and i.kind = 'signup' and i.subject_key = e.id::text)
-    order by e.id
-    limit ${BATCH}`.execute(tx);
-  await moveSignupFloor(tx, hook, rows.rows.length < BATCH);
-  if (rows.rows.length === 0) return 0;
-  const items = rows.rows.map((row) => ({
+  const { rows, caughtUp } = await unsent<SignUpEvent, number>(
+    tx,
+    hook,
+    'signup',
+    hook.signups_floor_id,
+    async (afterId) => {
+      const events = await consentEventsAfter(tx, afterId, { groupId: hook.group_id, limit: BATCH });
+      return { rows: events, next: events.at(-1)?.event_id ?? afterId };
+    },
+    (r) => String(r.event_id),
+  );
+  await moveSignupFloor(tx, hook, caughtUp);
+  if (rows.length === 0) return 0;
+  const items = rows.map((row) => ({
     'osdi:submission': {
       identifiers: [identifier(`consent-${row.event_id}`)],
       created_date: isoDate(row.occurred_at),
@@ -111,7 +132,7 @@ async function sweepSignups(tx: Tx, baseUrl: string, hook: HookRow): Promise<num
   const deliveryId = await queueDelivery(tx, { webhookId: hook.id, kind: 'signup', items });
   await tx
     .insertInto('webhook_delivery_items')
-    .values(rows.rows.map((r) => ({ webhook_id: hook.id, kind: 'signup' as const, subject_key: String(r.event_id), delivery_id: deliveryId, canonical_email: r.canonical_email })))
+    .values(rows.map((r) => ({ webhook_id: hook.id, kind: 'signup' as const, subject_key: String(r.event_id), delivery_id: deliveryId, canonical_email: r.canonical_email })))
     .execute();
   return 1;
 }
@@ -122,8 +143,9 @@ async function sweepSignups(tx: Tx, baseUrl: string, hook: HookRow): Promise<num
  */
 async function moveSignupFloor(tx: Tx, hook: HookRow, caughtUp: boolean): Promise<void> {
   if (!caughtUp || hook.signups_floor_moved_at.getTime() > Date.now() - FLOOR_GRACE_SECONDS * 1000) return;
+  const newest = await newestConsentEventId(tx);
   await sql`update webhooks set signups_floor_id = signups_next_floor_id,
-      signups_next_floor_id = (select coalesce(max(id), 0) from consent_events), signups_floor_moved_at = now()
+      signups_next_floor_id = ${newest}, signups_floor_moved_at = now()
     where id = ${hook.id}`.execute(tx);
 }
 

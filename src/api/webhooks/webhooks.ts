@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { findGroupsByIds } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
+import { newestConsentEventId } from '../../supporters/sign-up-events.ts';
 import type { WebhookEvent } from '../tables.ts';
 import { isUuid } from '../tokens.ts';
 
@@ -64,8 +65,7 @@ export interface CreateWebhookProps {
  */
 export async function createWebhook(q: Q, props: CreateWebhookProps): Promise<{ publicId: string; secret: string }> {
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const newest = await sql<{ id: number }>`select coalesce(max(id), 0)::bigint as id from consent_events`.execute(q);
-  const floor = newest.rows[0]?.id ?? 0;
+  const floor = await newestConsentEventId(q);
   const row = await q
     .insertInto('webhooks')
     .values({
@@ -100,21 +100,34 @@ export async function deleteWebhook(q: Q, actor: Viewer, hook: Webhook): Promise
 function webhookQuery(q: Q) {
   return q
     .selectFrom('webhooks')
-    .leftJoin('groups', 'groups.id', 'webhooks.group_id')
-    .select(['webhooks.id', 'webhooks.public_id', 'webhooks.group_id', 'groups.name as group_name', 'webhooks.url', 'webhooks.events', 'webhooks.created_at']);
+    .select(['webhooks.id', 'webhooks.public_id', 'webhooks.group_id', 'webhooks.url', 'webhooks.events', 'webhooks.created_at']);
 }
 
 type WebhookRow = Awaited<ReturnType<ReturnType<typeof webhookQuery>['executeTakeFirstOrThrow']>>;
 
-function toWebhook(r: WebhookRow): Webhook {
-  return { id: r.id, publicId: r.public_id, groupId: r.group_id, groupName: r.group_name, url: r.url, events: r.events, createdAt: r.created_at };
+/** The webhooks, each with the name of its group (from the coalition's groups). */
+async function toWebhooks(q: Q, rows: WebhookRow[]): Promise<Webhook[]> {
+  const groups = await findGroupsByIds(
+    q,
+    rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])),
+  );
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  return rows.map((r) => ({
+    id: r.id,
+    publicId: r.public_id,
+    groupId: r.group_id,
+    groupName: r.group_id === null ? null : (names.get(r.group_id) ?? null),
+    url: r.url,
+    events: r.events,
+    createdAt: r.created_at,
+  }));
 }
 
 export async function listWebhooks(q: Q, groups: number[] | 'all'): Promise<Webhook[]> {
   if (groups !== 'all' && groups.length === 0) return [];
   let query = webhookQuery(q).orderBy('webhooks.created_at', 'desc').limit(500);
   if (groups !== 'all') query = query.where('webhooks.group_id', 'in', groups);
-  return (await query.execute()).map(toWebhook);
+  return toWebhooks(q, await query.execute());
 }
 
 /** A webhook by its public id, if the viewer manages its group. */
@@ -122,5 +135,5 @@ export async function findWebhook(q: Q, publicId: string, groups: number[] | 'al
   if (!isUuid(publicId)) throw notFound('webhook');
   const row = await webhookQuery(q).where('webhooks.public_id', '=', publicId).executeTakeFirst();
   if (!row || (groups !== 'all' && (row.group_id === null || !groups.includes(row.group_id)))) throw notFound('webhook');
-  return toWebhook(row);
+  return (await toWebhooks(q, [row]))[0]!;
 }

@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Q } from '../../schema.ts';
-import type { PageRequest } from './hal.ts';
+import type { Handle } from './view.ts';
 
 export interface PagedQuery {
   columns: RawBuilder<unknown>;
@@ -10,8 +9,13 @@ export interface PagedQuery {
   orderBy: RawBuilder<unknown>;
 }
 
+export interface PageRequest {
+  page: number;
+  perPage: number;
+}
+
 /** One page of rows and the count of all rows matching, for a collection. */
-export async function pagedQuery<R>(q: Q, query: PagedQuery, page: PageRequest): Promise<{ rows: R[]; total: number }> {
+export async function pagedQuery<R>(q: Handle, query: PagedQuery, page: PageRequest): Promise<{ rows: R[]; total: number }> {
   const [count, rows] = await Promise.all([
     sql<{ n: number }>`select count(*)::int as n from ${query.from} where ${query.where}`.execute(q),
     sql<R>`select ${query.columns} from ${query.from} where ${query.where}

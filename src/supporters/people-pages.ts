@@ -1,0 +1,77 @@
+import { sql, type SqlBool } from 'kysely';
+import { filterWhere, type FieldSpecs, type FilterNode } from '../platform/db/filter.ts';
+import { pagedQuery, whereWith, type PageRequest } from '../platform/db/paged-query.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { supportersQ } from './tables.ts';
+
+/** Fields a collection of people can be filtered on (OSDI names), and their columns. */
+export const personFilterFields: FieldSpecs = {
+  created_date: { type: 'date', column: 'p.created_at' },
+  modified_date: { type: 'date', column: 'p.modified_at' },
+  email_address: { type: 'text', column: 'p.canonical_email', normalise: canonicalEmail, ops: ['eq', 'ne'] },
+  given_name: { type: 'text', column: 'p.given_name', ops: ['eq', 'ne'] },
+  family_name: { type: 'text', column: 'p.family_name', ops: ['eq', 'ne'] },
+};
+
+/** Whose people a reader sees: one group's, or (null) the whole coalition's. */
+export interface PeopleScope {
+  groupId: number | null;
+}
+
+export interface PersonRow {
+  id: number;
+  public_id: string;
+  email: string | null;
+  email_status: string;
+  given_name: string | null;
+  family_name: string | null;
+  phone: string | null;
+  postcode: string | null;
+  country_code: string | null;
+  constituency_code: string | null;
+  created_at: Date;
+  modified_at: Date;
+}
+
+/** `p` is people. */
+export const personColumns = sql`p.id, p.public_id, p.email, p.email_status, p.given_name, p.family_name, p.phone, p.postcode,
+  p.country_code, p.constituency_code, p.created_at, p.modified_at`;
+
+/**
+ * People a reader may see: live records (not merged away, not erased) connected to the scope's
+ * group, or every live record for the coalition. `p` is the people table in the SQL around it.
+ */
+export function personInScope(scope: PeopleScope) {
+  const live = sql<SqlBool>`p.merged_into_id is null and p.erased_at is null`;
+  if (scope.groupId === null) return live;
+  return sql<SqlBool>`${live} and exists (select 1 from person_groups pg where pg.person_id = p.id and pg.group_id = ${scope.groupId})`;
+}
+
+/** One page of the people in scope, filtered, in id order, with the count of all that match. */
+export async function listPeoplePage(
+  handle: Handle,
+  options: { scope: PeopleScope; filter: FilterNode | undefined } & PageRequest,
+): Promise<{ rows: PersonRow[]; total: number }> {
+  const where = whereWith(personInScope(options.scope), filterWhere(options.filter, personFilterFields));
+  return pagedQuery<PersonRow>(supportersQ(handle), { columns: personColumns, from: sql`people p`, where, orderBy: sql`p.id` }, options);
+}
+
+/** A person by public id, if in scope. */
+export async function findPersonInScope(handle: Handle, scope: PeopleScope, publicId: string): Promise<PersonRow | undefined> {
+  const rows = await sql<PersonRow>`select ${personColumns} from people p where p.public_id = ${publicId} and ${personInScope(scope)}`.execute(
+    supportersQ(handle),
+  );
+  return rows.rows[0];
+}
+
+/** The public ids of these people (by id), whatever became of them since. */
+export async function publicIdsOfPeople(handle: Handle, personIds: readonly number[]): Promise<Map<number, string>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await supportersQ(handle)
+    .selectFrom('people')
+    .select(['id', 'public_id'])
+    .where('id', 'in', [...new Set(personIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.public_id]));
+}
