@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { findGroupById, findGroupsByIds } from '../coalition/groups.ts';
 import type { Q } from '../schema.ts';
 import type { ConsentStatus } from './tables.ts';
 
@@ -39,7 +40,7 @@ export async function purposeFor(q: Q, target: { groupId: number | null }): Prom
   if (existing) return existing;
   let name = 'Coalition updates';
   if (groupId !== null) {
-    const group = await q.selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirst();
+    const group = await findGroupById(q, groupId);
     if (!group) throw new Error(`No group ${groupId}`);
     name = `${group.name} updates`;
   }
@@ -59,10 +60,7 @@ async function purposeByKey(q: Q, key: string): Promise<Purpose | undefined> {
 export async function listPurposes(q: Q, filter: { ids?: number[]; groupIds?: number[] | 'all'; key?: string } = {}): Promise<Purpose[]> {
   let query = q
     .selectFrom('consent_purposes')
-    .leftJoin('groups', 'groups.id', 'consent_purposes.group_id')
-    .select(['consent_purposes.id', 'consent_purposes.key', 'consent_purposes.group_id', 'consent_purposes.name', 'groups.name as group_name'])
-    .orderBy(sql`consent_purposes.group_id is not null`)
-    .orderBy('groups.name')
+    .select(['consent_purposes.id', 'consent_purposes.key', 'consent_purposes.group_id', 'consent_purposes.name'])
     .orderBy('consent_purposes.id');
   if (filter.key !== undefined) query = query.where('consent_purposes.key', '=', filter.key);
   if (filter.ids !== undefined) {
@@ -74,7 +72,18 @@ export async function listPurposes(q: Q, filter: { ids?: number[]; groupIds?: nu
     query = query.where('consent_purposes.group_id', 'in', filter.groupIds);
   }
   const rows = await query.execute();
-  return rows.map((r) => ({ id: r.id, key: r.key, groupId: r.group_id, name: r.group_name ? `${r.group_name} updates` : r.name }));
+  // The coalition's purposes first, then by group name (as coalition sorts them), then by id.
+  const groups = await findGroupsByIds(q, rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])));
+  const rank = new Map<number, number>();
+  groups.forEach((g, i) => rank.set(g.id, i > 0 && groups[i - 1]!.name === g.name ? rank.get(groups[i - 1]!.id)! : i));
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  const order = (groupId: number | null) => (groupId === null ? -1 : (rank.get(groupId) ?? groups.length));
+  return rows
+    .sort((a, b) => order(a.group_id) - order(b.group_id))
+    .map((r) => {
+      const groupName = r.group_id === null ? undefined : names.get(r.group_id);
+      return { id: r.id, key: r.key, groupId: r.group_id, name: groupName ? `${groupName} updates` : r.name };
+    });
 }
 
 export interface Wording {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { signatureCountOfPerson } from '../petitions/signers.ts';
 import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
 import { formValues } from '../platform/web/forms.ts';
@@ -22,11 +23,10 @@ interface RecordSummary {
 }
 
 async function summarise(q: Q, person: Person): Promise<RecordSummary> {
-  const counts = await sql<{ actions: number; consents: number; signatures: number }>`
+  const counts = await sql<{ actions: number; consents: number }>`
     select (select count(*)::int from person_actions where person_id = ${person.id}) as actions,
-      (select count(*)::int from consents where person_id = ${person.id}) as consents,
-      (select count(*)::int from signatures where person_id = ${person.id}) as signatures`.execute(q);
-  return { person, ...counts.rows[0]! };
+      (select count(*)::int from consents where person_id = ${person.id}) as consents`.execute(q);
+  return { person, ...counts.rows[0]!, signatures: await signatureCountOfPerson(q, person.id) };
 }
 
 /** A record named by its email address or its id (from its page's address). */
