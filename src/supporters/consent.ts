@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { findGroupById, findGroupsByIds } from '../coalition/groups.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { ConsentStatus } from './tables.ts';
 
 /**

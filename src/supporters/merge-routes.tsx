@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { canonicalEmail } from '../petitions/canonical-email.ts';
 import { signatureCountOfPerson } from '../petitions/signers.ts';
 import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
 import { formValues } from '../platform/web/forms.ts';
 import { Layout } from '../platform/web/layout.tsx';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { auditAccess, organisersOnly, requireAdmin, scopeOf } from './access.ts';
 import { mergePeople } from './merge-people.ts';
 import { livePersonIdFor } from './people.ts';

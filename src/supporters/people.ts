@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { canonicalEmail } from '../petitions/canonical-email.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 
 /** What an action tells us about a person. Missing facts never overwrite known ones. */
 export interface PersonFacts {

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { findGroupsByIds, groupNamesOf } from '../coalition/groups.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { PeopleTable } from './tables.ts';
 
 /** A person as the admin pages and exports see them. */

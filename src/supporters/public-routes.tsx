@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { findGroupBySlug, type Group } from '../coalition/groups.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError, notFound } from '../platform/http/errors.ts';
 import { formList, formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './preferences-views.tsx';

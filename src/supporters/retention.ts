@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { eraseSignaturesAfterClosing, hasSignaturesCondition } from '../petitions/signers.ts';
 import { readSetting, writeSetting } from '../platform/settings.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { erasePerson } from './personal-data.ts';
 import { SIGN_UP_EMAIL_KINDS } from './sign-up.ts';
 

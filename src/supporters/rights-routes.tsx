@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError, notFound } from '../platform/http/errors.ts';
 import { checkbox, parseForm } from '../platform/web/forms.ts';
 import { z } from 'zod';

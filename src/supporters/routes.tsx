@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { registerPeopleAdminRoutes } from './admin-routes.tsx';
 import { registerMailingRoutes } from './mailings/routes.tsx';
 import { registerSupporterPublicRoutes } from './public-routes.tsx';

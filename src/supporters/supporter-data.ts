@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { eraseSignaturesOfPerson, signaturesOfPerson } from '../petitions/signers.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { findPersonById, groupsOfPerson, listsOfPerson, tagsOfPerson, timelineOf, toPerson } from './person-record.ts';
 

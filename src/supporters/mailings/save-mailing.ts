@@ -3,12 +3,12 @@ import { recordAudit } from '../../platform/audit.ts';
 import { conflict, invalidFields, type FieldProblem } from '../../platform/http/errors.ts';
 import { requiredText } from '../../platform/web/forms.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { purposeChoices, segmentChoices, segmentFits, type GroupScope } from './access.ts';
 import { snapshotSegment, type SegmentSnapshot } from './audience.ts';
 import { unsafeLinks } from './markdown.ts';
 import { checkPlaceholders } from './placeholders.ts';
-import { EDITABLE_STATES, withMailings } from './tables.ts';
+import { EDITABLE_STATES } from './tables.ts';
 
 const wholeNumber = /^\d{1,9}$/;
 
@@ -82,7 +82,7 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   }
   if (problems.length > 0) throw invalidFields(problems);
 
-  const db = withMailings(q);
+  const db = q;
   const values = {
     purpose_id: input.purpose_id,
     segment_id: input.segment_id,

@@ -1,7 +1,7 @@
 import { groupNamesOf } from '../../coalition/groups.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { readSnapshot, snapshotSegment, type SegmentSnapshot } from './audience.ts';
-import { withMailings, type MailingStatus } from './tables.ts';
+import type { MailingStatus } from './tables.ts';
 
 /** A mailing with what its pages and its sender need to know about where it comes from. */
 export interface Mailing {
@@ -31,7 +31,7 @@ export interface Mailing {
 }
 
 function baseQuery(q: Q) {
-  return withMailings(q)
+  return q
     .selectFrom('mailings as m')
     .innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id')
     .select([
@@ -92,7 +92,7 @@ export async function getMailing(q: Q, id: number): Promise<Mailing | undefined>
 
 /** Keeps the segment as it is at the moment sending starts, in case it is deleted while sending. */
 export async function keepSegmentSnapshot(q: Q, mailing: Pick<Mailing, 'id' | 'segment'>): Promise<void> {
-  await withMailings(q)
+  await q
     .updateTable('mailings')
     .set({ segment_snapshot: mailing.segment && JSON.stringify(mailing.segment) })
     .where('id', '=', mailing.id)
@@ -109,7 +109,7 @@ export async function listMailings(q: Q, groupIds: number[] | 'all', page: numbe
     .limit(perPage)
     .offset((page - 1) * perPage)
     .execute();
-  let count = withMailings(q).selectFrom('mailings as m').innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id');
+  let count = q.selectFrom('mailings as m').innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id');
   if (groupIds !== 'all') count = count.where('cp.group_id', 'in', groupIds);
   const total = await count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const groupNames = await groupNamesOf(q, rows.map((r) => r.group_id));

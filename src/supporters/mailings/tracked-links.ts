@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { recordAction } from '../people.ts';
-import type { Q } from '../../schema.ts';
-import { withMailings } from './tables.ts';
+import type { Q } from '../tables.ts';
 
 /**
  * Links in a mailing go through /m/<token>, which records the click (with the person, when the
@@ -25,7 +24,7 @@ export function trackedUrl(baseUrl: string, linkToken: string, suffix: string): 
 /** Creates (or finds) the mailing's link rows; returns their tokens in the order of `urls`. */
 export async function ensureMailingLinks(q: Q, mailingId: number, urls: string[]): Promise<string[]> {
   if (urls.length === 0) return [];
-  const db = withMailings(q);
+  const db = q;
   await db
     .insertInto('mailing_links')
     .values(urls.map((url) => ({ mailing_id: mailingId, url, token: randomBytes(9).toString('base64url') })))
@@ -44,7 +43,7 @@ export async function ensureMailingLinks(q: Q, mailingId: number, urls: string[]
 export async function followTrackedLink(q: Q, secret: string, token: string, options: { record: boolean }): Promise<string | undefined> {
   const [linkToken, personPublicId, given] = token.split('.');
   if (!linkToken) return undefined;
-  const db = withMailings(q);
+  const db = q;
   const link = await db.selectFrom('mailing_links').select(['id', 'mailing_id', 'url']).where('token', '=', linkToken).executeTakeFirst();
   if (!link) return undefined;
   if (!options.record) return link.url;

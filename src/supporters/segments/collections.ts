@@ -3,7 +3,7 @@ import { groupNamesOf } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { forbidden, invalidField, notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from './compile-segment.ts';
 import type { SegmentDefinition } from './definition.ts';
 import { assertCanOwn, canManage } from './ownership.ts';
