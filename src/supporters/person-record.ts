@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import { findGroupsByIds, groupNamesOf } from '../coalition/groups.ts';
-import type { Q } from './tables.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { supportersQ, type Q } from './tables.ts';
 import type { PeopleTable } from './tables.ts';
 
 /** A person as the admin pages and exports see them. */
@@ -62,7 +63,8 @@ export async function findPersonByPublicId(q: Q, publicId: string): Promise<Pers
   return row ? toPerson(row) : undefined;
 }
 
-export async function findPersonById(q: Q, id: number): Promise<Person | undefined> {
+export async function findPersonById(handle: Handle, id: number): Promise<Person | undefined> {
+  const q = supportersQ(handle);
   const row = await q.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toPerson(row) : undefined;
 }

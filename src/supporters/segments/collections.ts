@@ -1,9 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { groupNamesOf } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import type { Handle } from '../../platform/db/view.ts';
 import { forbidden, invalidField, notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../tables.ts';
+import { supportersQ, type Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from './compile-segment.ts';
 import type { SegmentDefinition } from './definition.ts';
 import { assertCanOwn, canManage } from './ownership.ts';
@@ -82,7 +83,8 @@ export async function listCollections(q: Q, kind: CollectionKind, scope: PeopleS
   return rows.rows.map((r) => toCollection(kind, r, groupNames));
 }
 
-export async function getCollection(q: Q, kind: CollectionKind, id: number, scope: PeopleScope): Promise<Collection> {
+export async function getCollection(handle: Handle, kind: CollectionKind, id: number, scope: PeopleScope): Promise<Collection> {
+  const q = supportersQ(handle);
   const rows = await sql<Row>`select * from (${selectCollections(kind, scope)}) x where id = ${id}`.execute(q);
   const row = rows.rows[0];
   if (!row) throw notFound(kind);
@@ -144,7 +146,8 @@ export async function listMembers(q: Q, kind: CollectionKind, id: number, scope:
 }
 
 /** Adds one person (by public id), if the viewer may see them; false when they were already in. */
-export async function addMember(q: Q, kind: CollectionKind, collection: Collection, personPublicId: string, scope: PeopleScope): Promise<boolean> {
+export async function addMember(handle: Handle, kind: CollectionKind, collection: Collection, personPublicId: string, scope: PeopleScope): Promise<boolean> {
+  const q = supportersQ(handle);
   if (!canManage(scope, collection)) throw forbidden();
   const s = specs[kind];
   const person = await sql<{ id: number }>`select p.id from people p where p.public_id::text = ${personPublicId} and ${visiblePerson(scope)}`.execute(q);
