@@ -82,7 +82,6 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   }
   if (problems.length > 0) throw invalidFields(problems);
 
-  const db = q;
   const values = {
     purpose_id: input.purpose_id,
     segment_id: input.segment_id,
@@ -93,14 +92,14 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   };
   let id: number;
   if (props.id === undefined) {
-    const row = await db
+    const row = await q
       .insertInto('mailings')
       .values({ ...values, created_by: props.actor.id })
       .returning('id')
       .executeTakeFirstOrThrow();
     id = row.id;
   } else {
-    const row = await db
+    const row = await q
       .updateTable('mailings')
       .set({ ...values, updated_at: new Date() })
       .where('id', '=', props.id)

@@ -188,13 +188,12 @@ class MailingRun {
   /** Done: record it and audit who got it. Otherwise (retries due later) say when to wake. */
   private async finishOrWait(mailing: Mailing): Promise<void> {
     const left = await remaining(this.q, mailing.id);
-    const db = this.q;
     if (left.waiting > 0) {
       const wakeAt = left.nextRetryAt ?? new Date(Date.now() + 60_000);
-      await db.updateTable('mailings').set({ wake_at: wakeAt }).where('id', '=', mailing.id).where('status', '=', 'sending').execute();
+      await this.q.updateTable('mailings').set({ wake_at: wakeAt }).where('id', '=', mailing.id).where('status', '=', 'sending').execute();
       return;
     }
-    const finished = await db
+    const finished = await this.q
       .updateTable('mailings')
       .set({ status: 'sent', finished_at: new Date(), wake_at: null, updated_at: new Date() })
       .where('id', '=', mailing.id)

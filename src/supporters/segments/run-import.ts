@@ -130,8 +130,7 @@ export async function runImport(db: Db, importId: string, options: RunImportOpti
 
 /** One batch in one transaction; 'stopped' if the import is no longer running, null if another runner did it. */
 async function importBatch(tx: Tx, context: Context, batch: ParsedBatch, options: RunImportOptions): Promise<ImportCounts | 'stopped' | null> {
-  const imports = tx;
-  const current = await imports
+  const current = await tx
     .selectFrom('people_imports')
     .select(['state', 'lines_done', 'counts', 'problems'])
     .where('id', '=', context.plan.id)
@@ -157,7 +156,7 @@ async function importBatch(tx: Tx, context: Context, batch: ParsedBatch, options
   await applyListAndTimeline(tx, context, people, counts);
   await applyConsent(tx, context, rows, people, counts);
 
-  await imports
+  await tx
     .updateTable('people_imports')
     .set({ lines_done: batch.lastLine, counts: JSON.stringify(counts), problems: JSON.stringify(problems), heartbeat_at: new Date() })
     .where('id', '=', context.plan.id)
