@@ -65,6 +65,17 @@ export async function findGroupsByIds(handle: Handle, ids: readonly number[]): P
   return rows.map(toGroup);
 }
 
+/**
+ * The names of the groups with these ids, for a page of another capability's rows that belong to
+ * groups (nulls and unknown ids are left out): one query however many rows.
+ */
+export async function groupNamesOf(handle: Handle, ids: readonly (number | null)[]): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await coalitionQ(handle).selectFrom('groups').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** Group ids an organiser may act for: every group for admins, their own for organisers. */
 export async function groupIdsFor(handle: Handle, viewer: { id: number; role: string }): Promise<number[] | 'all'> {
   const q = coalitionQ(handle);

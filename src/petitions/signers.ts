@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import type { Q } from './tables.ts';
+import { sql, type RawBuilder } from 'kysely';
+import type { Handle } from '../platform/db/view.ts';
+import { petitionsQ } from './tables.ts';
 import { petitionPath } from './store.ts';
 
 /**
@@ -34,7 +35,8 @@ export interface SignerToLink {
  * Claims up to `limit` confirmed signatures that belong to no person yet. Call inside a
  * transaction: the rows stay locked (other workers skip them) until it commits.
  */
-export async function confirmedUnlinkedSignatures(q: Q, limit: number): Promise<SignerToLink[]> {
+export async function confirmedUnlinkedSignatures(handle: Handle, limit: number): Promise<SignerToLink[]> {
+  const q = petitionsQ(handle);
   const result = await sql<{
     petition_id: number;
     id: number;
@@ -89,14 +91,35 @@ export async function confirmedUnlinkedSignatures(q: Q, limit: number): Promise<
 }
 
 /** Marks a signature as belonging to a person. */
-export async function linkSignatureToPerson(q: Q, petitionId: number, signatureId: number, personId: number): Promise<void> {
+export async function linkSignatureToPerson(handle: Handle, petitionId: number, signatureId: number, personId: number): Promise<void> {
+  const q = petitionsQ(handle);
   await q.updateTable('signatures').set({ person_id: personId }).where('petition_id', '=', petitionId).where('id', '=', signatureId).execute();
 }
 
 /** Moves every signature of one person to another (when two records are merged). */
-export async function moveSignatures(q: Q, fromPersonId: number, toPersonId: number): Promise<number> {
+export async function moveSignatures(handle: Handle, fromPersonId: number, toPersonId: number): Promise<number> {
+  const q = petitionsQ(handle);
   const result = await q.updateTable('signatures').set({ person_id: toPersonId }).where('person_id', '=', fromPersonId).executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** How many signatures a person has (any state), for comparing two records before a merge. */
+export async function signatureCountOfPerson(handle: Handle, personId: number): Promise<number> {
+  const row = await petitionsQ(handle)
+    .selectFrom('signatures')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * "This person has signed something", as a condition over the caller's own rows (`person` names
+ * its people id column, e.g. sql.ref('p.id')): set-based, for statements that run over many people
+ * (retention deletes people who hold nothing, signatures included).
+ */
+export function hasSignaturesCondition(person: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from signatures s where s.person_id = ${person})`;
 }
 
 /** A person's signature as their data export shows it. */
@@ -117,7 +140,8 @@ export interface SignatureRecord {
   erasedAt: Date | null;
 }
 
-export async function signaturesOfPerson(q: Q, personId: number): Promise<SignatureRecord[]> {
+export async function signaturesOfPerson(handle: Handle, personId: number): Promise<SignatureRecord[]> {
+  const q = petitionsQ(handle);
   const rows = await sql<{
     id: number;
     slug: string;
@@ -163,7 +187,8 @@ export async function signaturesOfPerson(q: Q, personId: number): Promise<Signat
  * Removes the personal data of a person's signatures (name, email, postcode, address) and
  * marks them erased. The rows stay, counted as before, so no total or tally changes.
  */
-export async function eraseSignaturesOfPerson(q: Q, personId: number): Promise<number> {
+export async function eraseSignaturesOfPerson(handle: Handle, personId: number): Promise<number> {
+  const q = petitionsQ(handle);
   const result = await sql`
     update signatures set name = null, email = null, canonical_email = null, postcode = null, ip = null,
       erased_at = coalesce(erased_at, now())
@@ -175,7 +200,8 @@ export async function eraseSignaturesOfPerson(q: Q, personId: number): Promise<n
  * Retention: erases the personal data of signatures on petitions that closed more than
  * `months` months ago (counts stay as they are).
  */
-export async function eraseSignaturesAfterClosing(q: Q, months: number, now: Date = new Date()): Promise<number> {
+export async function eraseSignaturesAfterClosing(handle: Handle, months: number, now: Date = new Date()): Promise<number> {
+  const q = petitionsQ(handle);
   const result = await sql`
     update signatures s set name = null, email = null, canonical_email = null, postcode = null, ip = null, erased_at = ${now}
     from petitions p

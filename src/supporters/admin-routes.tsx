@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listGroups } from '../coalition/groups.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/web/forms.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';

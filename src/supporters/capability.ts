@@ -1,16 +1,13 @@
 import { defineCapability, type TableHolds } from '../platform/capability.ts';
 import type { Handle } from '../platform/db/view.ts';
 import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
-import type { MailingTables } from './mailings/tables.ts';
 import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
 import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './routes.tsx';
 import { peopleImporter } from './segments/import-cli.ts';
 import { segmentCron, segmentJobs, segmentTickers } from './segments/jobs.ts';
-import type { SegmentTables } from './segments/tables.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
-import type { SupporterTables } from './tables.ts';
-import type { Q } from '../schema.ts';
+import { supportersQ, type SupporterTables } from './tables.ts';
 
 /** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
 export const supporters = defineCapability({
@@ -34,7 +31,7 @@ export const supporters = defineCapability({
     mailing_recipients: 'supporter',
     mailing_links: 'none',
     link_clicks: 'supporter',
-  } satisfies Record<keyof (SupporterTables & SegmentTables & MailingTables), TableHolds>,
+  } satisfies Record<keyof SupporterTables, TableHolds>,
   migrations: supporterMigrations,
   routes: { public: registerSupporterPublicRoutes, admin: registerSupporterAdminRoutes },
   adminNav: [
@@ -51,8 +48,8 @@ export const supporters = defineCapability({
     {
       name: 'supporter',
       tables: ['people', 'person_groups', 'person_actions', 'consents', 'consent_events', 'taggings', 'list_members', 'mailing_recipients', 'link_clicks'],
-      export: (q: Handle, personId) => exportSupporterData(q as Q, personId),
-      erase: (q: Handle, personId) => eraseSupporterData(q as Q, personId),
+      export: (q: Handle, personId) => exportSupporterData(supportersQ(q), personId),
+      erase: (q: Handle, personId) => eraseSupporterData(supportersQ(q), personId),
       eraseLast: true,
     },
   ],

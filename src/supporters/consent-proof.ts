@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 
 const PAGE = 1000;

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import { findGroupById, findGroupsByIds } from '../coalition/groups.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { supportersQ, type Q } from './tables.ts';
 import type { ConsentStatus } from './tables.ts';
 
 /**
@@ -32,14 +34,15 @@ export const groupPurposeKey = (groupId: number) => `group.${groupId}.updates`;
  * The purpose for the coalition's updates (groupId null) or one group's updates, created the
  * first time it is needed.
  */
-export async function purposeFor(q: Q, target: { groupId: number | null }): Promise<Purpose> {
+export async function purposeFor(handle: Handle, target: { groupId: number | null }): Promise<Purpose> {
+  const q = supportersQ(handle);
   const groupId = target.groupId;
   const key = groupId === null ? COALITION_PURPOSE_KEY : groupPurposeKey(groupId);
   const existing = await purposeByKey(q, key);
   if (existing) return existing;
   let name = 'Coalition updates';
   if (groupId !== null) {
-    const group = await q.selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirst();
+    const group = await findGroupById(q, groupId);
     if (!group) throw new Error(`No group ${groupId}`);
     name = `${group.name} updates`;
   }
@@ -56,13 +59,11 @@ async function purposeByKey(q: Q, key: string): Promise<Purpose | undefined> {
 }
 
 /** Purposes with their current names (a group's purpose follows the group's name). */
-export async function listPurposes(q: Q, filter: { ids?: number[]; groupIds?: number[] | 'all'; key?: string } = {}): Promise<Purpose[]> {
+export async function listPurposes(handle: Handle, filter: { ids?: number[]; groupIds?: number[] | 'all'; key?: string } = {}): Promise<Purpose[]> {
+  const q = supportersQ(handle);
   let query = q
     .selectFrom('consent_purposes')
-    .leftJoin('groups', 'groups.id', 'consent_purposes.group_id')
-    .select(['consent_purposes.id', 'consent_purposes.key', 'consent_purposes.group_id', 'consent_purposes.name', 'groups.name as group_name'])
-    .orderBy(sql`consent_purposes.group_id is not null`)
-    .orderBy('groups.name')
+    .select(['consent_purposes.id', 'consent_purposes.key', 'consent_purposes.group_id', 'consent_purposes.name'])
     .orderBy('consent_purposes.id');
   if (filter.key !== undefined) query = query.where('consent_purposes.key', '=', filter.key);
   if (filter.ids !== undefined) {
@@ -74,7 +75,18 @@ export async function listPurposes(q: Q, filter: { ids?: number[]; groupIds?: nu
     query = query.where('consent_purposes.group_id', 'in', filter.groupIds);
   }
   const rows = await query.execute();
-  return rows.map((r) => ({ id: r.id, key: r.key, groupId: r.group_id, name: r.group_name ? `${r.group_name} updates` : r.name }));
+  // The coalition's purposes first, then by group name (as coalition sorts them), then by id.
+  const groups = await findGroupsByIds(q, rows.flatMap((r) => (r.group_id === null ? [] : [r.group_id])));
+  const rank = new Map<number, number>();
+  groups.forEach((g, i) => rank.set(g.id, i > 0 && groups[i - 1]!.name === g.name ? rank.get(groups[i - 1]!.id)! : i));
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  const order = (groupId: number | null) => (groupId === null ? -1 : (rank.get(groupId) ?? groups.length));
+  return rows
+    .sort((a, b) => order(a.group_id) - order(b.group_id))
+    .map((r) => {
+      const groupName = r.group_id === null ? undefined : names.get(r.group_id);
+      return { id: r.id, key: r.key, groupId: r.group_id, name: groupName ? `${groupName} updates` : r.name };
+    });
 }
 
 export interface Wording {
@@ -88,7 +100,8 @@ export interface Wording {
  * The version of a purpose's wording with exactly these words: the same words are the same
  * version; different words become the next version.
  */
-export async function wordingFor(q: Q, purposeId: number, text: string): Promise<Wording> {
+export async function wordingFor(handle: Handle, purposeId: number, text: string): Promise<Wording> {
+  const q = supportersQ(handle);
   for (let attempt = 0; attempt < 3; attempt++) {
     const found = await q
       .selectFrom('consent_wordings')
@@ -174,7 +187,8 @@ export async function requestConsent(q: Q, change: ConsentChange): Promise<'requ
  * Consent given outright (the email address was proven by the same action, e.g. a confirmed
  * signature). A withdrawal made after `at` wins: returns false and changes nothing then.
  */
-export async function giveConsent(q: Q, change: ConsentChange): Promise<boolean> {
+export async function giveConsent(handle: Handle, change: ConsentChange): Promise<boolean> {
+  const q = supportersQ(handle);
   const at = change.at ?? new Date();
   const result = await sql`
     insert into consents (person_id, purpose_id, status, wording_id, method, source, requested_at, given_at)
@@ -206,7 +220,8 @@ export async function confirmPendingConsent(
 }
 
 /** Withdraws a given or pending consent; false when there was nothing to withdraw. */
-export async function withdrawConsent(q: Q, change: Omit<ConsentChange, 'wordingId'>): Promise<boolean> {
+export async function withdrawConsent(handle: Handle, change: Omit<ConsentChange, 'wordingId'>): Promise<boolean> {
+  const q = supportersQ(handle);
   const at = change.at ?? new Date();
   const updated = await sql<{ wording_id: number | null }>`
     update consents set status = 'withdrawn', withdrawn_at = ${at}
@@ -219,7 +234,8 @@ export async function withdrawConsent(q: Q, change: Omit<ConsentChange, 'wording
 }
 
 /** True when the person may be emailed for this purpose now. */
-export async function hasLiveConsent(q: Q, personId: number, purposeId: number): Promise<boolean> {
+export async function hasLiveConsent(handle: Handle, personId: number, purposeId: number): Promise<boolean> {
+  const q = supportersQ(handle);
   const row = await q
     .selectFrom('consents')
     .select('status')

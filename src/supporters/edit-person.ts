@@ -5,7 +5,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { invalidField } from '../platform/http/errors.ts';
 import { emailAddress, optionalText } from '../platform/web/forms.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { livePersonIdFor, recordAction } from './people.ts';
 import type { Person } from './person-record.ts';
 

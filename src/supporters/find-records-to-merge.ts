@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { signatureCountOfPerson } from '../petitions/signers.ts';
 import type { FieldErrors } from '../platform/web/forms.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { livePersonIdFor } from './people.ts';
 import { findPersonById, findPersonByPublicId, type Person } from './person-record.ts';
 
@@ -14,11 +15,10 @@ export interface RecordSummary {
 }
 
 export async function summariseRecord(q: Q, person: Person): Promise<RecordSummary> {
-  const counts = await sql<{ actions: number; consents: number; signatures: number }>`
+  const counts = await sql<{ actions: number; consents: number }>`
     select (select count(*)::int from person_actions where person_id = ${person.id}) as actions,
-      (select count(*)::int from consents where person_id = ${person.id}) as consents,
-      (select count(*)::int from signatures where person_id = ${person.id}) as signatures`.execute(q);
-  return { person, ...counts.rows[0]! };
+      (select count(*)::int from consents where person_id = ${person.id}) as consents`.execute(q);
+  return { person, ...counts.rows[0]!, signatures: await signatureCountOfPerson(q, person.id) };
 }
 
 /** A record named by its email address or its id (from its page's address). */

@@ -1,5 +1,5 @@
 import { confirmedUnlinkedSignatures, linkSignatureToPerson, type SignerToLink } from '../petitions/signers.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { giveConsent, purposeFor, wordingFor, type Purpose } from './consent.ts';
 import { connectToGroups, recordAction, splitName, upsertPerson } from './people.ts';
 

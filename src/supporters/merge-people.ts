@@ -3,7 +3,7 @@ import { moveSignatures } from '../petitions/signers.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { conflict } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { recordAction } from './people.ts';
 import { findPersonById, type Person } from './person-record.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
 import { formValues } from '../platform/web/forms.ts';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { canonicalEmail } from '../petitions/canonical-email.ts';
-import type { Q } from '../schema.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { supportersQ, type Q } from './tables.ts';
 
 /** What an action tells us about a person. Missing facts never overwrite known ones. */
 export interface PersonFacts {
@@ -68,7 +69,8 @@ async function updateFacts(q: Q, id: number, facts: PersonFacts, at: Date): Prom
  * record, also when that address belonged to a record since merged into another), filling in
  * facts we did not know and keeping the latest address details.
  */
-export async function upsertPerson(q: Q, facts: PersonFacts, at: Date = new Date()): Promise<PersonRef> {
+export async function upsertPerson(handle: Handle, facts: PersonFacts, at: Date = new Date()): Promise<PersonRef> {
+  const q = supportersQ(handle);
   const canonical = canonicalEmail(facts.email);
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await livePersonIdFor(q, canonical);
@@ -106,7 +108,8 @@ export interface ActionProps {
  * Adds an entry to a person's timeline, moves their first/latest action dates, and connects
  * them to the action's group. Returns the entry's id.
  */
-export async function recordAction(q: Q, personId: number, action: ActionProps): Promise<number> {
+export async function recordAction(handle: Handle, personId: number, action: ActionProps): Promise<number> {
+  const q = supportersQ(handle);
   const at = action.occurredAt ?? new Date();
   const row = await q
     .insertInto('person_actions')
@@ -130,7 +133,8 @@ export async function recordAction(q: Q, personId: number, action: ActionProps):
 }
 
 /** Connects a person to groups (group organisers then see them). */
-export async function connectToGroups(q: Q, personId: number, groupIds: number[], at: Date = new Date()): Promise<void> {
+export async function connectToGroups(handle: Handle, personId: number, groupIds: number[], at: Date = new Date()): Promise<void> {
+  const q = supportersQ(handle);
   if (groupIds.length === 0) return;
   await q
     .insertInto('person_groups')

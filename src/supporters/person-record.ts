@@ -1,5 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import type { Q } from '../schema.ts';
+import { findGroupsByIds, groupNamesOf } from '../coalition/groups.ts';
+import type { Handle } from '../platform/db/view.ts';
+import { supportersQ, type Q } from './tables.ts';
 import type { PeopleTable } from './tables.ts';
 
 /** A person as the admin pages and exports see them. */
@@ -61,7 +63,8 @@ export async function findPersonByPublicId(q: Q, publicId: string): Promise<Pers
   return row ? toPerson(row) : undefined;
 }
 
-export async function findPersonById(q: Q, id: number): Promise<Person | undefined> {
+export async function findPersonById(handle: Handle, id: number): Promise<Person | undefined> {
+  const q = supportersQ(handle);
   const row = await q.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toPerson(row) : undefined;
 }
@@ -80,15 +83,13 @@ export interface PersonGroup {
 }
 
 export async function groupsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<PersonGroup[]> {
-  const rows = await q
-    .selectFrom('person_groups')
-    .innerJoin('groups', 'groups.id', 'person_groups.group_id')
-    .select(['groups.id', 'groups.slug', 'groups.name', 'person_groups.first_at'])
-    .where('person_groups.person_id', '=', personId)
-    .$if(visible !== 'all', (qb) => qb.where('groups.id', 'in', visible === 'all' || visible.length === 0 ? [-1] : visible))
-    .orderBy('groups.name')
-    .execute();
-  return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, firstAt: r.first_at }));
+  if (visible !== 'all' && visible.length === 0) return [];
+  let query = q.selectFrom('person_groups').select(['group_id', 'first_at']).where('person_id', '=', personId);
+  if (visible !== 'all') query = query.where('group_id', 'in', visible);
+  const rows = await query.execute();
+  const firstAt = new Map(rows.map((r) => [r.group_id, r.first_at]));
+  const groups = await findGroupsByIds(q, [...firstAt.keys()]);
+  return groups.map((g) => ({ id: g.id, slug: g.slug, name: g.name, firstAt: firstAt.get(g.id)! }));
 }
 
 export interface Membership {
@@ -108,15 +109,15 @@ async function membershipsOf(q: Q, kind: keyof typeof membershipTables, personId
   const t = membershipTables[kind];
   const groups = visible === 'all' ? null : visible;
   // Table and column names come from the constant above, never from input.
-  const rows = await sql<{ id: number; name: string; group_name: string | null; since: Date }>`
-    select x.id, x.name, g.name as group_name, m.${sql.raw(t.since)} as since
+  const rows = await sql<{ id: number; name: string; group_id: number | null; since: Date }>`
+    select x.id, x.name, x.group_id, m.${sql.raw(t.since)} as since
     from ${sql.raw(t.join)} m
     join ${sql.raw(kind)} x on x.id = m.${sql.raw(t.key)}
-    left join groups g on g.id = x.group_id
     where m.person_id = ${personId}
       and (${groups}::int[] is null or x.group_id is null or x.group_id = any(${groups}::int[]))
     order by x.name`.execute(q);
-  return rows.rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_name, since: r.since }));
+  const names = await groupNamesOf(q, rows.rows.map((r) => r.group_id));
+  return rows.rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_id === null ? null : (names.get(r.group_id) ?? null), since: r.since }));
 }
 
 export function tagsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<Membership[]> {

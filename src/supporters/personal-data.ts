@@ -1,7 +1,7 @@
 import { recordAudit } from '../platform/audit.ts';
 import { conflict } from '../platform/http/errors.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { findPersonById } from './person-record.ts';
 import { personalDataProviders } from '../platform/personal-data.ts';
 

@@ -1,6 +1,6 @@
 import { notFound } from '../platform/http/errors.ts';
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { WITHDRAWABLE_STATES, findWording, giveConsent, listPurposes, purposeFor, withdrawConsent, type Purpose, type Wording } from './consent.ts';
 import { recordAction } from './people.ts';
 import { findPersonById, findPersonByPublicId, type Person } from './person-record.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { findGroupBySlug, type Group } from '../coalition/groups.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { formList, formValues, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './preferences-views.tsx';

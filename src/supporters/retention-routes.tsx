@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { Button, ErrorSummary, Form, Notice, TextInput } from '../platform/web/components.tsx';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { eraseSignaturesAfterClosing } from '../petitions/signers.ts';
+import { eraseSignaturesAfterClosing, hasSignaturesCondition } from '../petitions/signers.ts';
 import { readSetting, writeSetting } from '../platform/settings.ts';
-import type { Db, Q } from '../schema.ts';
+import type { Db, Q } from './tables.ts';
 import { erasePerson } from './personal-data.ts';
 import { SIGN_UP_EMAIL_KINDS } from './sign-up.ts';
 
@@ -88,7 +88,7 @@ async function removeUnconfirmedSignUps(q: Q, rules: RetentionRules, now: Date):
     delete from people p
     where p.email_status = 'unverified' and p.merged_into_id is null and coalesce(p.latest_action_at, p.created_at) < ${cutoff}
       and not exists (select 1 from consents c where c.person_id = p.id)
-      and not exists (select 1 from signatures s where s.person_id = p.id)
+      and not ${hasSignaturesCondition(sql.ref('p.id'))}
       and not exists (select 1 from taggings t where t.person_id = p.id)
       and not exists (select 1 from list_members l where l.person_id = p.id)
       and not exists (select 1 from people m where m.merged_into_id = p.id)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { checkbox, parseForm, parseParams } from '../platform/web/forms.ts';
 import { z } from 'zod';
 import { auditAccess, erasablePerson, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurpose, visiblePurposeIds } from './access.ts';

@@ -3,7 +3,7 @@ import { registerPeopleAdminRoutes } from './admin-routes.tsx';
 import { registerMailingRoutes } from './mailings/routes.tsx';
 import { registerSupporterPublicRoutes } from './public-routes.tsx';
 import { registerSegmentRoutes } from './segments/routes.tsx';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 
 export { registerSupporterPublicRoutes };
 

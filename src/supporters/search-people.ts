@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { scopeCondition, type PeopleScope } from './access.ts';
 
 export const PEOPLE_PER_PAGE = 50;

@@ -3,7 +3,7 @@ import { canonicalEmail } from '../petitions/canonical-email.ts';
 import { gone, notFound } from '../platform/http/errors.ts';
 import { queueEmail } from '../platform/mail/outbox.ts';
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
 import { connectToGroups, livePersonIdFor, recordAction, splitName, upsertPerson, type PersonFacts } from './people.ts';
 import { findPersonById, findPersonByPublicId } from './person-record.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lookupPostcode } from '../politics/postcodes.ts';
 import { checkbox, emailAddress, type FieldErrors } from '../platform/web/forms.ts';
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { findWording, purposeFor, type Purpose, type Wording } from './consent.ts';
 import type { SignUpRequest } from './sign-up.ts';
 import { currentWording } from './wordings.ts';

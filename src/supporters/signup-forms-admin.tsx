@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { listGroups, type Group } from '../coalition/groups.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from './tables.ts';
 import { Layout } from '../platform/web/layout.tsx';
 import { isAdmin, organisersOnly, scopeOf } from './access.ts';
 import { peopleCrumbs } from './people-views.tsx';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { findPersonById, groupsOfPerson, listsOfPerson, tagsOfPerson, timelineOf, toPerson } from './person-record.ts';
 

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
+import type { MailingTables } from './mailings/tables.ts';
+import type { SegmentTables } from './segments/tables.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 type JsonColumn<T> = ColumnType<T, string | undefined, string>;
@@ -135,8 +137,11 @@ export interface SegmentsTable {
   modified_at: Generated<Date>;
 }
 
-/** Tables owned by the supporters capability. */
-export interface SupporterTables {
+/**
+ * Tables owned by the supporters capability, its segments' imports and its mailings included (so
+ * the app's database, which extends this, holds them too).
+ */
+export interface SupporterTables extends SegmentTables, MailingTables {
   people: PeopleTable;
   person_groups: PersonGroupsTable;
   person_actions: PersonActionsTable;
@@ -152,7 +157,7 @@ export interface SupporterTables {
 }
 
 /** The supporters capability's view of the database: its own tables only (see platform/db/view.ts). */
-export type SupportersView = SupporterTables;
+export type SupportersView = SupporterTables & SegmentTables & MailingTables;
 export type Db = ViewDb<SupportersView>;
 export type Tx = ViewTx<SupportersView>;
 /** The database or an open transaction, as the supporters capability sees it. */

@@ -1,5 +1,5 @@
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import type { Person } from './person-record.ts';
 import { savePreferences, withdrawAll } from './preferences.ts';
 

@@ -1,5 +1,5 @@
 import type { Brand } from '../platform/web/context.ts';
-import type { Q } from '../schema.ts';
+import type { Q } from './tables.ts';
 import { wordingFor, type Purpose, type Wording } from './consent.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { groupIdsFor, listGroups } from '../../coalition/groups.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { COALITION_PURPOSE_KEY, groupPurposeKey, listPurposes, purposeFor } from '../consent.ts';
 import { listSegments } from '../segments/segment-store.ts';
 import { getMailing, type Mailing } from './store.ts';

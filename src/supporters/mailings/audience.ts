@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { liveConsentCondition } from '../consent.ts';
 import { segmentQuery, type PeopleScope } from '../segments/compile-segment.ts';
 import { definitionSchema, everyone, type SegmentDefinition } from '../segments/definition.ts';

@@ -1,5 +1,5 @@
 import { constituencyNames } from '../../politics/constituencies.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 
 /** A constituency's name and its MP, for {{constituency}} and {{mp}}, from the politics capability. */
 export interface ConstituencyFacts {

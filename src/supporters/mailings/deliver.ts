@@ -1,6 +1,6 @@
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import type { OutgoingMessage } from '../../platform/mail/transport.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { preferencesUrl, unsubscribeHeaders, unsubscribeUrl, type UnsubscribeGrant } from '../subscriber-tokens.ts';
 import type { ConstituencyFacts } from './constituency-facts.ts';
 import type { PersonalDetails } from './placeholders.ts';

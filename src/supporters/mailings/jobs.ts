@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import type { CronEntry, JobDefinition } from '../../platform/jobs/jobs.ts';
 import type { Ticker } from '../../platform/jobs/ticker.ts';
 import { resumeOrphanedMailings, startDueMailings } from './schedule-mailing.ts';

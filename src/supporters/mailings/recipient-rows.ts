@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { liveConsentCondition } from '../consent.ts';
 import type { Outcome } from './smtp-outcome.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { RecipientStatus } from './tables.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { conflict, DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm, parseParams, parseRequest, queryText } from '../../platform/web/forms.ts';

@@ -3,12 +3,12 @@ import { recordAudit } from '../../platform/audit.ts';
 import { conflict, invalidFields, type FieldProblem } from '../../platform/http/errors.ts';
 import { requiredText } from '../../platform/web/forms.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { purposeChoices, segmentChoices, segmentFits, type GroupScope } from './access.ts';
 import { snapshotSegment, type SegmentSnapshot } from './audience.ts';
 import { unsafeLinks } from './markdown.ts';
 import { checkPlaceholders } from './placeholders.ts';
-import { EDITABLE_STATES, withMailings } from './tables.ts';
+import { EDITABLE_STATES } from './tables.ts';
 
 const wholeNumber = /^\d{1,9}$/;
 
@@ -82,7 +82,6 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   }
   if (problems.length > 0) throw invalidFields(problems);
 
-  const db = withMailings(q);
   const values = {
     purpose_id: input.purpose_id,
     segment_id: input.segment_id,
@@ -93,14 +92,14 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   };
   let id: number;
   if (props.id === undefined) {
-    const row = await db
+    const row = await q
       .insertInto('mailings')
       .values({ ...values, created_by: props.actor.id })
       .returning('id')
       .executeTakeFirstOrThrow();
     id = row.id;
   } else {
-    const row = await db
+    const row = await q
       .updateTable('mailings')
       .set({ ...values, updated_at: new Date() })
       .where('id', '=', props.id)

@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { conflict } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { MAILING_LOCK } from './send-mailing.ts';
 import { queueMailingSender } from './send-job.ts';
 import { getMailing, keepSegmentSnapshot, type Mailing } from './store.ts';
-import { withMailings } from './tables.ts';
 
 export type SendWhen = { now: true } | { now: false; at: Date };
 
@@ -23,7 +22,7 @@ export interface SendOrScheduleProps {
 export async function sendOrSchedule(q: Q, props: SendOrScheduleProps): Promise<void> {
   const { mailing, when } = props;
   const now = new Date();
-  const row = await withMailings(q)
+  const row = await q
     .updateTable('mailings')
     .set({
       status: when.now ? 'preparing' : 'scheduled',
@@ -56,7 +55,7 @@ export async function sendOrSchedule(q: Q, props: SendOrScheduleProps): Promise<
 
 /** Takes a scheduled mailing back to draft. */
 export async function cancelSchedule(q: Q, props: { mailing: Mailing; actor: Viewer }): Promise<void> {
-  const row = await withMailings(q)
+  const row = await q
     .updateTable('mailings')
     .set({ status: 'draft', scheduled_for: null, updated_at: new Date() })
     .where('id', '=', props.mailing.id)
@@ -73,7 +72,7 @@ export async function cancelSchedule(q: Q, props: { mailing: Mailing; actor: Vie
  */
 export async function stopSending(q: Q, props: { mailing: Mailing; actor: Viewer }): Promise<void> {
   const now = new Date();
-  const row = await withMailings(q)
+  const row = await q
     .updateTable('mailings')
     .set({ status: 'cancelled', finished_at: now, wake_at: null, updated_at: now })
     .where('id', '=', props.mailing.id)
@@ -87,7 +86,7 @@ export async function stopSending(q: Q, props: { mailing: Mailing; actor: Viewer
 /** Starts every scheduled mailing that is due at `now`; returns their ids. */
 export async function startDueMailings(ctx: AppContext, now: Date = new Date()): Promise<number[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    const started = await withMailings(tx)
+    const started = await tx
       .updateTable('mailings')
       .set({ status: 'preparing', send_requested_at: now, updated_at: now })
       .where('status', '=', 'scheduled')
@@ -115,7 +114,7 @@ export async function resumeOrphanedMailings(ctx: AppContext): Promise<number[]>
       where status in ('preparing', 'sending') and (wake_at is null or wake_at <= now())
         and pg_try_advisory_xact_lock(${MAILING_LOCK}, id)`.execute(tx);
     for (const { id } of rows) {
-      await withMailings(tx).updateTable('mailings').set({ wake_at: null }).where('id', '=', id).execute();
+      await tx.updateTable('mailings').set({ wake_at: null }).where('id', '=', id).execute();
       await queueMailingSender(tx, id);
     }
     return rows.map((r) => r.id);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addJob, defineJob } from '../../platform/jobs/jobs.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { sendMailing } from './send-mailing.ts';
 
 /**

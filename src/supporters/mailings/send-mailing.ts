@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { addRecipientBatch, audienceOf } from './audience.ts';
 import { ConstituencyCache } from './constituency-facts.ts';
 import { smtpPoolSize } from './bulk-transport.ts';
@@ -19,7 +19,6 @@ import {
 import { mailingReport } from './report.ts';
 import { sessionDb } from './session.ts';
 import { getMailing, type Mailing } from './store.ts';
-import { withMailings } from './tables.ts';
 import { compileMailing } from './template.tsx';
 import { clickSuffix, ensureMailingLinks, trackedUrl } from './tracked-links.ts';
 
@@ -115,7 +114,7 @@ class MailingRun {
       if (this.stopping) return false;
       const added = await addRecipientBatch(this.q, mailing.id, audience, after, PREPARE_BATCH);
       if (added < PREPARE_BATCH) break;
-      const row = await withMailings(this.q).selectFrom('mailings').select('prepared_through').where('id', '=', mailing.id).executeTakeFirstOrThrow();
+      const row = await this.q.selectFrom('mailings').select('prepared_through').where('id', '=', mailing.id).executeTakeFirstOrThrow();
       after = row.prepared_through;
     }
     await sql`update mailings set status = 'sending', sending_started_at = now(), updated_at = now(),
@@ -182,20 +181,19 @@ class MailingRun {
   }
 
   private async stillSending(): Promise<boolean> {
-    const row = await withMailings(this.q).selectFrom('mailings').select('status').where('id', '=', this.mailingId).executeTakeFirst();
+    const row = await this.q.selectFrom('mailings').select('status').where('id', '=', this.mailingId).executeTakeFirst();
     return row?.status === 'sending';
   }
 
   /** Done: record it and audit who got it. Otherwise (retries due later) say when to wake. */
   private async finishOrWait(mailing: Mailing): Promise<void> {
     const left = await remaining(this.q, mailing.id);
-    const db = withMailings(this.q);
     if (left.waiting > 0) {
       const wakeAt = left.nextRetryAt ?? new Date(Date.now() + 60_000);
-      await db.updateTable('mailings').set({ wake_at: wakeAt }).where('id', '=', mailing.id).where('status', '=', 'sending').execute();
+      await this.q.updateTable('mailings').set({ wake_at: wakeAt }).where('id', '=', mailing.id).where('status', '=', 'sending').execute();
       return;
     }
-    const finished = await db
+    const finished = await this.q
       .updateTable('mailings')
       .set({ status: 'sent', finished_at: new Date(), wake_at: null, updated_at: new Date() })
       .where('id', '=', mailing.id)

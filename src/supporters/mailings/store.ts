@@ -1,6 +1,7 @@
-import type { Q } from '../../schema.ts';
+import { groupNamesOf } from '../../coalition/groups.ts';
+import type { Q } from '../tables.ts';
 import { readSnapshot, snapshotSegment, type SegmentSnapshot } from './audience.ts';
-import { withMailings, type MailingStatus } from './tables.ts';
+import type { MailingStatus } from './tables.ts';
 
 /** A mailing with what its pages and its sender need to know about where it comes from. */
 export interface Mailing {
@@ -30,16 +31,14 @@ export interface Mailing {
 }
 
 function baseQuery(q: Q) {
-  return withMailings(q)
+  return q
     .selectFrom('mailings as m')
     .innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id')
-    .leftJoin('groups as g', 'g.id', 'cp.group_id')
     .select([
       'm.id',
       'm.purpose_id',
       'cp.name as purpose_name',
       'cp.group_id',
-      'g.name as group_name',
       'm.segment_id',
       'm.segment_snapshot',
       'm.subject',
@@ -59,13 +58,13 @@ function baseQuery(q: Q) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
-function toMailing(r: Row): Mailing {
+function toMailing(r: Row, groupNames: Map<number, string>): Mailing {
   return {
     id: r.id,
     purposeId: r.purpose_id,
     purposeName: r.purpose_name,
     groupId: r.group_id,
-    groupName: r.group_name,
+    groupName: r.group_id === null ? null : (groupNames.get(r.group_id) ?? null),
     segmentId: r.segment_id,
     segment: readSnapshot(r.segment_snapshot),
     subject: r.subject,
@@ -87,13 +86,13 @@ function toMailing(r: Row): Mailing {
 export async function getMailing(q: Q, id: number): Promise<Mailing | undefined> {
   const row = await baseQuery(q).where('m.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const mailing = toMailing(row);
+  const mailing = toMailing(row, await groupNamesOf(q, [row.group_id]));
   return mailing.segmentId === null ? mailing : { ...mailing, segment: await snapshotSegment(q, mailing.segmentId) };
 }
 
 /** Keeps the segment as it is at the moment sending starts, in case it is deleted while sending. */
 export async function keepSegmentSnapshot(q: Q, mailing: Pick<Mailing, 'id' | 'segment'>): Promise<void> {
-  await withMailings(q)
+  await q
     .updateTable('mailings')
     .set({ segment_snapshot: mailing.segment && JSON.stringify(mailing.segment) })
     .where('id', '=', mailing.id)
@@ -110,8 +109,9 @@ export async function listMailings(q: Q, groupIds: number[] | 'all', page: numbe
     .limit(perPage)
     .offset((page - 1) * perPage)
     .execute();
-  let count = withMailings(q).selectFrom('mailings as m').innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id');
+  let count = q.selectFrom('mailings as m').innerJoin('consent_purposes as cp', 'cp.id', 'm.purpose_id');
   if (groupIds !== 'all') count = count.where('cp.group_id', 'in', groupIds);
   const total = await count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { items: rows.map(toMailing), total: Number(total.n) };
+  const groupNames = await groupNamesOf(q, rows.map((r) => r.group_id));
+  return { items: rows.map((r) => toMailing(r, groupNames)), total: Number(total.n) };
 }

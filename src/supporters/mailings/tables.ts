@@ -1,5 +1,4 @@
-import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { Database, Q } from '../../schema.ts';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
@@ -68,9 +67,10 @@ export type MailingTables = {
   link_clicks: LinkClicksTable;
 };
 
-export type MailingDb = Kysely<Database & MailingTables>;
-
-/** The database (or transaction) with the mailing tables in view. */
-export function withMailings(q: Q): MailingDb {
+/**
+ * The database (or transaction) with the mailing tables in view. The supporters capability's own
+ * view already holds them; app-level code (tests) uses this.
+ */
+export function withMailings<DB>(q: Kysely<DB> | Transaction<DB>) {
   return q.withTables<MailingTables>();
 }

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { recordAction } from '../people.ts';
-import type { Q } from '../../schema.ts';
-import { withMailings } from './tables.ts';
+import type { Q } from '../tables.ts';
 
 /**
  * Links in a mailing go through /m/<token>, which records the click (with the person, when the
@@ -25,13 +24,12 @@ export function trackedUrl(baseUrl: string, linkToken: string, suffix: string): 
 /** Creates (or finds) the mailing's link rows; returns their tokens in the order of `urls`. */
 export async function ensureMailingLinks(q: Q, mailingId: number, urls: string[]): Promise<string[]> {
   if (urls.length === 0) return [];
-  const db = withMailings(q);
-  await db
+  await q
     .insertInto('mailing_links')
     .values(urls.map((url) => ({ mailing_id: mailingId, url, token: randomBytes(9).toString('base64url') })))
     .onConflict((oc) => oc.columns(['mailing_id', 'url']).doNothing())
     .execute();
-  const rows = await db.selectFrom('mailing_links').select(['url', 'token']).where('mailing_id', '=', mailingId).execute();
+  const rows = await q.selectFrom('mailing_links').select(['url', 'token']).where('mailing_id', '=', mailingId).execute();
   const byUrl = new Map(rows.map((r) => [r.url, r.token]));
   return urls.map((url) => byUrl.get(url)!);
 }
@@ -44,8 +42,7 @@ export async function ensureMailingLinks(q: Q, mailingId: number, urls: string[]
 export async function followTrackedLink(q: Q, secret: string, token: string, options: { record: boolean }): Promise<string | undefined> {
   const [linkToken, personPublicId, given] = token.split('.');
   if (!linkToken) return undefined;
-  const db = withMailings(q);
-  const link = await db.selectFrom('mailing_links').select(['id', 'mailing_id', 'url']).where('token', '=', linkToken).executeTakeFirst();
+  const link = await q.selectFrom('mailing_links').select(['id', 'mailing_id', 'url']).where('token', '=', linkToken).executeTakeFirst();
   if (!link) return undefined;
   if (!options.record) return link.url;
   let personId: number | null = null;
@@ -53,11 +50,11 @@ export async function followTrackedLink(q: Q, secret: string, token: string, opt
     const expected = Buffer.from(mac(secret, link.mailing_id, personPublicId));
     const actual = Buffer.from(given);
     if (expected.length === actual.length && timingSafeEqual(expected, actual)) {
-      const person = await db.selectFrom('people').select('id').where('public_id', '=', personPublicId).executeTakeFirst();
+      const person = await q.selectFrom('people').select('id').where('public_id', '=', personPublicId).executeTakeFirst();
       personId = person?.id ?? null;
     }
   }
-  await db.insertInto('link_clicks').values({ link_id: link.id, person_id: personId }).execute();
+  await q.insertInto('link_clicks').values({ link_id: link.id, person_id: personId }).execute();
   if (personId !== null) {
     await recordAction(q, personId, { kind: 'mailing.clicked', subjectType: 'mailing', subjectId: link.mailing_id, detail: { url: link.url } });
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
-import type { Tx } from '../../schema.ts';
+import type { AppContext } from '../tables.ts';
+import type { Tx } from '../tables.ts';
 import { DomainError, invalidField } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { errorsFrom, formValues, optionalText, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';

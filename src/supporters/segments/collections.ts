@@ -1,8 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
+import { groupNamesOf } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import type { Handle } from '../../platform/db/view.ts';
 import { forbidden, invalidField, notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import { supportersQ, type Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from './compile-segment.ts';
 import type { SegmentDefinition } from './definition.ts';
 import { assertCanOwn, canManage } from './ownership.ts';
@@ -56,34 +58,37 @@ function ownedWithin(scope: PeopleScope): RawBuilder<boolean> {
   return scope === 'all' ? sql<boolean>`true` : sql<boolean>`(c.group_id is null or c.group_id = any(${scope}::int[]))`;
 }
 
-type Row = { id: number; name: string; description: string; group_id: number | null; group_name: string | null; count: number };
+type Row = { id: number; name: string; description: string; group_id: number | null; count: number };
 
-function toCollection(kind: CollectionKind, row: Row): Collection {
-  return { id: row.id, kind, name: row.name, description: row.description, groupId: row.group_id, groupName: row.group_name, count: Number(row.count) };
+function toCollection(kind: CollectionKind, row: Row, groupNames: Map<number, string>): Collection {
+  const groupName = row.group_id === null ? null : (groupNames.get(row.group_id) ?? null);
+  return { id: row.id, kind, name: row.name, description: row.description, groupId: row.group_id, groupName, count: Number(row.count) };
 }
 
 function selectCollections(kind: CollectionKind, scope: PeopleScope) {
   const s = specs[kind];
   const description = kind === 'list' ? sql`c.description` : sql`''`;
   return sql<Row>`
-    select c.id, c.name, ${description} as description, c.group_id, g.name as group_name,
+    select c.id, c.name, ${description} as description, c.group_id,
       (select count(*) from ${sql.table(s.members)} m join people p on p.id = m.person_id
         where m.${sql.ref(s.key)} = c.id and ${visiblePerson(scope)})::int as count
-    from ${sql.table(s.table)} c left join groups g on g.id = c.group_id
+    from ${sql.table(s.table)} c
     where ${ownedWithin(scope)}`;
 }
 
 /** The tags or lists the viewer may see (the coalition's and their groups'), with counts. */
 export async function listCollections(q: Q, kind: CollectionKind, scope: PeopleScope): Promise<Collection[]> {
   const rows = await sql<Row>`select * from (${selectCollections(kind, scope)}) x order by lower(name), id`.execute(q);
-  return rows.rows.map((r) => toCollection(kind, r));
+  const groupNames = await groupNamesOf(q, rows.rows.map((r) => r.group_id));
+  return rows.rows.map((r) => toCollection(kind, r, groupNames));
 }
 
-export async function getCollection(q: Q, kind: CollectionKind, id: number, scope: PeopleScope): Promise<Collection> {
+export async function getCollection(handle: Handle, kind: CollectionKind, id: number, scope: PeopleScope): Promise<Collection> {
+  const q = supportersQ(handle);
   const rows = await sql<Row>`select * from (${selectCollections(kind, scope)}) x where id = ${id}`.execute(q);
   const row = rows.rows[0];
   if (!row) throw notFound(kind);
-  return toCollection(kind, row);
+  return toCollection(kind, row, await groupNamesOf(q, [row.group_id]));
 }
 
 async function assertNameFree(q: Q, kind: CollectionKind, name: string, groupId: number | null, exceptId?: number) {
@@ -141,7 +146,8 @@ export async function listMembers(q: Q, kind: CollectionKind, id: number, scope:
 }
 
 /** Adds one person (by public id), if the viewer may see them; false when they were already in. */
-export async function addMember(q: Q, kind: CollectionKind, collection: Collection, personPublicId: string, scope: PeopleScope): Promise<boolean> {
+export async function addMember(handle: Handle, kind: CollectionKind, collection: Collection, personPublicId: string, scope: PeopleScope): Promise<boolean> {
+  const q = supportersQ(handle);
   if (!canManage(scope, collection)) throw forbidden();
   const s = specs[kind];
   const person = await sql<{ id: number }>`select p.id from people p where p.public_id::text = ${personPublicId} and ${visiblePerson(scope)}`.execute(q);
@@ -203,10 +209,11 @@ export async function ensureListNamed(q: Q, name: string, groupId: number | null
 
 /** Tags or lists to choose from (no counts): the coalition's and the viewer's groups'. */
 export async function collectionChoices(q: Q, kind: CollectionKind, scope: PeopleScope): Promise<Array<{ id: number; name: string; groupName: string | null }>> {
-  const rows = await sql<{ id: number; name: string; group_name: string | null }>`
-    select c.id, c.name, g.name as group_name from ${sql.table(specs[kind].table)} c left join groups g on g.id = c.group_id
+  const rows = await sql<{ id: number; name: string; group_id: number | null }>`
+    select c.id, c.name, c.group_id from ${sql.table(specs[kind].table)} c
     where ${ownedWithin(scope)} order by lower(c.name), c.id`.execute(q);
-  return rows.rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_name }));
+  const groupNames = await groupNamesOf(q, rows.rows.map((r) => r.group_id));
+  return rows.rows.map((r) => ({ id: r.id, name: r.name, groupName: r.group_id === null ? null : (groupNames.get(r.group_id) ?? null) }));
 }
 
 /** The kinds of action people have taken, read by skipping through the index (fast on millions of rows). */

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { Database, Q } from '../../schema.ts';
-import type { PeopleTable } from '../tables.ts';
+import type { PlatformTables } from '../../platform/tables.ts';
+import type { PeopleTable, Q, SupportersView } from '../tables.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { Condition, SegmentDefinition } from './definition.ts';
  */
 export type PeopleScope = 'all' | number[];
 
-type PeopleDb = Database & { p: PeopleTable };
+type PeopleDb = SupportersView & PlatformTables & { p: PeopleTable };
 type Eb = ExpressionBuilder<PeopleDb, 'p'>;
 export type SegmentQuery = SelectQueryBuilder<PeopleDb, 'p', object>;
 

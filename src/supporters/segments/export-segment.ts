@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Db } from '../../schema.ts';
+import type { Db } from '../tables.ts';
 import { streamSegment, type PeopleScope, type SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';
 

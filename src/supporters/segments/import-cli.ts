@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { findGroupBySlug } from '../../coalition/groups.ts';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { ImportProgress, type Importer, type ImportSummary } from '../../platform/import-report.ts';
 import { checkImport } from './check-import.ts';
 import { ensureListNamed } from './collections.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { DomainError, notFound } from '../../platform/http/errors.ts';
 import type { UploadedFile } from '../../platform/http/server.ts';
 import { requireRole } from '../../platform/http/guards.ts';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { storedMapping, type ColumnMapping } from './import-mapping.ts';
-import { withImportTables, type ImportState } from './tables.ts';
+import type { ImportState } from './tables.ts';
 
 /** Everything an import needs to know about itself, whichever way it runs. */
 export interface PeopleImport {
@@ -148,7 +148,7 @@ export interface NewImport {
 }
 
 export async function createImport(q: Q, props: NewImport): Promise<string> {
-  const row = await withImportTables(q)
+  const row = await q
     .insertInto('people_imports')
     .values({
       source: props.source,
@@ -172,13 +172,13 @@ export async function createImport(q: Q, props: NewImport): Promise<string> {
 
 export async function getImport(q: Q, id: string): Promise<PeopleImport | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const row = await withImportTables(q).selectFrom('people_imports').select(columns).where('id', '=', id).executeTakeFirst();
+  const row = await q.selectFrom('people_imports').select(columns).where('id', '=', id).executeTakeFirst();
   return row ? toImport(row as Row) : undefined;
 }
 
 /** An unfinished CLI import of the same file with the same consent: rerunning the command resumes it. */
 export async function findResumableImport(q: Q, props: Pick<NewImport, 'fileSha256' | 'groupId' | 'wording'>): Promise<PeopleImport | undefined> {
-  const row = await withImportTables(q)
+  const row = await q
     .selectFrom('people_imports')
     .select(columns)
     .where('file_sha256', '=', props.fileSha256)
@@ -192,19 +192,19 @@ export async function findResumableImport(q: Q, props: Pick<NewImport, 'fileSha2
 }
 
 export async function importContent(q: Q, id: string): Promise<Buffer | null> {
-  const row = await withImportTables(q).selectFrom('people_imports').select('content').where('id', '=', id).executeTakeFirst();
+  const row = await q.selectFrom('people_imports').select('content').where('id', '=', id).executeTakeFirst();
   return row?.content ?? null;
 }
 
 /** Recent imports the viewer may see: all for admins, their groups' for organisers. */
 export async function listImports(q: Q, scope: PeopleScope, limit = 50): Promise<PeopleImport[]> {
-  let query = withImportTables(q).selectFrom('people_imports').select(columns).orderBy('created_at', 'desc').limit(limit);
+  let query = q.selectFrom('people_imports').select(columns).orderBy('created_at', 'desc').limit(limit);
   if (scope !== 'all') query = scope.length === 0 ? query.where(sql<boolean>`false`) : query.where('group_id', 'in', scope);
   return (await query.execute()).map((row) => toImport(row as Row));
 }
 
 export async function saveMapping(q: Q, id: string, mapping: ColumnMapping): Promise<void> {
-  await withImportTables(q)
+  await q
     .updateTable('people_imports')
     .set({ mapping: JSON.stringify(mapping), state: 'uploaded', report: null })
     .where('id', '=', id)
@@ -213,7 +213,7 @@ export async function saveMapping(q: Q, id: string, mapping: ColumnMapping): Pro
 }
 
 export async function saveReport(q: Q, id: string, report: ImportReport): Promise<void> {
-  await withImportTables(q)
+  await q
     .updateTable('people_imports')
     .set({ report: JSON.stringify(report), state: 'checked', checked_at: new Date() })
     .where('id', '=', id)
@@ -223,7 +223,7 @@ export async function saveReport(q: Q, id: string, report: ImportReport): Promis
 
 /** Moves a checked import to the queue; false when it was not waiting to run. */
 export async function markQueued(q: Q, id: string): Promise<boolean> {
-  const result = await withImportTables(q)
+  const result = await q
     .updateTable('people_imports')
     .set({ state: 'queued', queued_at: new Date(), heartbeat_at: new Date() })
     .where('id', '=', id)
@@ -234,7 +234,7 @@ export async function markQueued(q: Q, id: string): Promise<boolean> {
 
 /** Imports that should be running but whose worker has gone quiet (stopped or restarted). */
 export async function stalledImports(q: Q, quietSeconds: number): Promise<string[]> {
-  const rows = await withImportTables(q)
+  const rows = await q
     .selectFrom('people_imports')
     .select('id')
     .where('source', '=', 'web')

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { addJob, defineJob, type CronEntry, type JobDefinition } from '../../platform/jobs/jobs.ts';
 import type { Ticker } from '../../platform/jobs/ticker.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { detectDelimiter } from './import-rows.ts';
 import { getImport, importContent, stalledImports } from './import-store.ts';
 import { runImport } from './run-import.ts';

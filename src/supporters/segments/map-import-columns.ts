@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { conflict } from '../../platform/http/errors.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { checkImport } from './check-import.ts';
 import { readHead, type FileHead } from './import-batches.ts';
 import type { ColumnMapping } from './import-mapping.ts';

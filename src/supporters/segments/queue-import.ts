@@ -1,5 +1,5 @@
 import { conflict } from '../../platform/http/errors.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { markQueued, type PeopleImport } from './import-store.ts';
 import { queuePeopleImport } from './jobs.ts';
 

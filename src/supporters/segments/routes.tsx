@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { registerCollectionRoutes } from './collection-routes.tsx';
 import { registerImportRoutes } from './import-routes.tsx';
 import { registerSegmentBuilderRoutes } from './segment-routes.tsx';

@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { findGroupById } from '../../coalition/groups.ts';
-import type { Db, Tx } from '../../schema.ts';
+import type { Db, Tx } from '../tables.ts';
 import { connectToGroups, upsertPerson } from '../people.ts';
 import { parsedBatches, placesOf, validRows, type ParsedBatch } from './import-batches.ts';
 import { ensurePurpose, ensureWording } from './consent-purposes.ts';
 import { FileProblem, type ImportRow } from './import-rows.ts';
 import { getImport, type PeopleImport } from './import-store.ts';
-import { withImportTables } from './tables.ts';
 
 /** Problems kept on the import for its page; the CLI prints every one as it goes. */
 const KEPT_PROBLEMS = 200;
@@ -84,7 +83,7 @@ export async function runImport(db: Db, importId: string, options: RunImportOpti
   if (plan.state === 'done') return { outcome: 'done', counts: { ...emptyCounts(), ...plan.counts }, error: null };
   if (!plan.mapping) throw new Error('The import has no column mapping');
   const context = await db.transaction().execute(async (tx) => {
-    await withImportTables(tx)
+    await tx
       .updateTable('people_imports')
       .set({ state: 'running', error: null, started_at: sql<Date>`coalesce(started_at, now())`, heartbeat_at: new Date() })
       .where('id', '=', importId)
@@ -116,11 +115,11 @@ export async function runImport(db: Db, importId: string, options: RunImportOpti
     }
   } catch (error) {
     if (!(error instanceof FileProblem)) throw error;
-    await withImportTables(db).updateTable('people_imports').set({ state: 'failed', error: error.message, finished_at: new Date() }).where('id', '=', importId).execute();
+    await db.updateTable('people_imports').set({ state: 'failed', error: error.message, finished_at: new Date() }).where('id', '=', importId).execute();
     return { outcome: 'failed', counts, error: error.message };
   }
   // Done: the uploaded file is personal data we no longer need.
-  await withImportTables(db)
+  await db
     .updateTable('people_imports')
     .set({ state: 'done', finished_at: new Date(), heartbeat_at: new Date(), content: null })
     .where('id', '=', importId)
@@ -131,8 +130,7 @@ export async function runImport(db: Db, importId: string, options: RunImportOpti
 
 /** One batch in one transaction; 'stopped' if the import is no longer running, null if another runner did it. */
 async function importBatch(tx: Tx, context: Context, batch: ParsedBatch, options: RunImportOptions): Promise<ImportCounts | 'stopped' | null> {
-  const imports = withImportTables(tx);
-  const current = await imports
+  const current = await tx
     .selectFrom('people_imports')
     .select(['state', 'lines_done', 'counts', 'problems'])
     .where('id', '=', context.plan.id)
@@ -158,7 +156,7 @@ async function importBatch(tx: Tx, context: Context, batch: ParsedBatch, options
   await applyListAndTimeline(tx, context, people, counts);
   await applyConsent(tx, context, rows, people, counts);
 
-  await imports
+  await tx
     .updateTable('people_imports')
     .set({ lines_done: batch.lastLine, counts: JSON.stringify(counts), problems: JSON.stringify(problems), heartbeat_at: new Date() })
     .where('id', '=', context.plan.id)

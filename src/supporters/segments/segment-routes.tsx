@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.ts';
+import type { AppContext } from '../tables.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { requireRole } from '../../platform/http/guards.ts';
 import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from './collections.ts';

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
+import { groupNamesOf } from '../../coalition/groups.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { definitionSchema, type SegmentDefinition } from './definition.ts';
 import { assertCanOwn, canManage } from './ownership.ts';
@@ -27,29 +28,30 @@ export function segmentScope(viewerScope: PeopleScope, segment: { groupId: numbe
 function baseQuery(q: Q, scope: PeopleScope) {
   let query = q
     .selectFrom('segments as s')
-    .leftJoin('groups as g', 'g.id', 's.group_id')
-    .select(['s.id', 's.name', 's.group_id', 'g.name as group_name', 's.definition', 's.modified_at']);
+    .select(['s.id', 's.name', 's.group_id', 's.definition', 's.modified_at']);
   if (scope !== 'all') query = query.where(sql<boolean>`(s.group_id is null or s.group_id = any(${scope}::int[]))`);
   return query;
 }
 
-type Row = { id: number; name: string; group_id: number | null; group_name: string | null; definition: unknown; modified_at: Date };
+type Row = { id: number; name: string; group_id: number | null; definition: unknown; modified_at: Date };
 
-function toSegment(row: Row): SavedSegment {
+function toSegment(row: Row, groupNames: Map<number, string>): SavedSegment {
+  const groupName = row.group_id === null ? null : (groupNames.get(row.group_id) ?? null);
   // Stored definitions were validated when saved; parsing again keeps the compiler's input typed.
-  return { id: row.id, name: row.name, groupId: row.group_id, groupName: row.group_name, definition: definitionSchema.parse(row.definition), modifiedAt: row.modified_at };
+  return { id: row.id, name: row.name, groupId: row.group_id, groupName, definition: definitionSchema.parse(row.definition), modifiedAt: row.modified_at };
 }
 
 /** The segments the viewer may see: the coalition's and their groups'. */
 export async function listSegments(q: Q, scope: PeopleScope): Promise<SavedSegment[]> {
   const rows = await baseQuery(q, scope).orderBy(sql`lower(s.name)`).orderBy('s.id').execute();
-  return rows.map(toSegment);
+  const groupNames = await groupNamesOf(q, rows.map((r) => r.group_id));
+  return rows.map((r) => toSegment(r, groupNames));
 }
 
 export async function getSegment(q: Q, id: number, scope: PeopleScope): Promise<SavedSegment> {
   const row = await baseQuery(q, scope).where('s.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('segment');
-  return toSegment(row);
+  return toSegment(row, await groupNamesOf(q, [row.group_id]));
 }
 
 export interface SegmentProps {

@@ -1,7 +1,7 @@
 import type { UploadedFile } from '../../platform/http/server.ts';
 import { invalidField } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import { collectionChoices } from './collections.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { createImport, sha256 } from './import-store.ts';

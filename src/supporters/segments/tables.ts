@@ -1,5 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
-import type { Q } from '../../schema.ts';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 type JsonColumn<T> = ColumnType<T, string | undefined, string>;
@@ -41,7 +40,10 @@ export type SegmentTables = {
   people_imports: PeopleImportsTable;
 };
 
-/** The query runner, seeing this module's tables too (same connection or transaction). */
-export function withImportTables(q: Q) {
+/**
+ * The query runner, seeing this module's tables too (same connection or transaction). The
+ * supporters capability's own view already holds them; app-level code (tests) uses this.
+ */
+export function withImportTables<DB>(q: Kysely<DB> | Transaction<DB>) {
   return q.withTables<SegmentTables>();
 }

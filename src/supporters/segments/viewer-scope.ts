@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { findGroupById, groupIdsFor, listGroups } from '../../coalition/groups.ts';
 import { forbidden, invalidField } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../../schema.ts';
+import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 
 /** The signed-in organiser (the route's guard has checked there is one). */
