@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { queueConfirmationSender } from '../petitions/confirmation-emails.ts';
 import { wordingFor as hearMoreWordingFor } from '../petitions/public/requests.ts';
-import { defaultRateLimits } from '../petitions/rate-limit.ts';
-import { consentTextId, toSignatureInput, type SignForm } from '../petitions/sign-petition.ts';
-import { SignatureWriter, type SignOutcome } from '../petitions/signature-writer.ts';
+import { consentTextId, signatureWriterFor, toSignatureInput, type SignForm } from '../petitions/sign-petition.ts';
+import type { SignOutcome } from '../petitions/signature-writer.ts';
 import type { Petition } from '../petitions/store.ts';
 import type { Q } from '../schema.ts';
 import { COALITION_PURPOSE_KEY, groupPurposeKey, listPurposes, liveConsentCondition } from '../supporters/consent.ts';
@@ -79,14 +77,10 @@ export type PetitionSigner = (signature: ApiSignature) => Promise<SignOutcome>;
  * open-petition check, the postcode lookup, the duplicate rule (the same person never gets a
  * second signature), and the confirmation email once the write has committed (the signature
  * counts when the signer confirms it). No client address is passed, so the per-address limits do
- * not apply: the API key's own rate limit does. One writer per app instance.
+ * not apply: the API key's own rate limit does. The writer is the app's one, shared with the form.
  */
 export function petitionSigner(ctx: AppContext): PetitionSigner {
-  const writer = new SignatureWriter(ctx.db, {
-    rateLimits: defaultRateLimits,
-    onConfirmationsDue: queueConfirmationSender,
-    onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
-  });
+  const writer = signatureWriterFor(ctx);
   return async ({ petition, form }) => {
     const consentId = form.hear_more ? await consentTextId(ctx.db, hearMoreWordingFor(ctx, petition)) : null;
     return writer.submit(toSignatureInput(form, petition.id, null, consentId));

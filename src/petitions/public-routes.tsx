@@ -4,7 +4,6 @@ import type { AppContext } from '../context.ts';
 import { DomainError } from '../platform/http/errors.ts';
 import { keepFor } from '../platform/http/hot-responses.ts';
 import { confirmSignature } from './confirm-signature.ts';
-import { queueConfirmationSender } from './confirmation-emails.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.tsx';
 import { registerJsonRoutes, sendPetitionJson } from './json-routes.ts';
@@ -18,8 +17,8 @@ import { freshPetition, parsePetitionRef, PRIVATE_PAGE_CACHE, sendPublicPage, vi
 import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
+import { signatureWriterFor } from './sign-petition.ts';
 import { registerSignRoutes } from './sign-routes.tsx';
-import { SignatureWriter } from './signature-writer.ts';
 import { PUBLISHED_STATES } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
@@ -29,17 +28,8 @@ export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppConte
     petitions: new PetitionCache(ctx.db),
     pages: new RenderCache(1000),
     hexGrid: new HexGridCache(),
-    // One writer per app instance: concurrent signatures share its transactions.
-    writer: new SignatureWriter(ctx.db, {
-      rateLimits: {
-        burst: ctx.config.SIGN_RATE_BURST,
-        burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,
-        sustained: ctx.config.SIGN_RATE_SUSTAINED,
-        sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
-      },
-      onConfirmationsDue: queueConfirmationSender,
-      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
-    }),
+    // One writer per app instance (shared with the API): concurrent signatures share its transactions.
+    writer: signatureWriterFor(ctx),
   };
   registerListRoute(app, deps);
   registerPetitionPageRoutes(app, deps);

@@ -1,10 +1,12 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
 import { checkbox, emailAddress } from '../platform/web/forms.ts';
+import type { AppContext } from '../context.ts';
 import type { Q } from '../schema.ts';
 import { canonicalEmail } from './canonical-email.ts';
+import { queueConfirmationSender } from './confirmation-emails.ts';
 import { UK, isCountryCode } from './countries.ts';
-import type { SignatureInput } from './signature-writer.ts';
+import { SignatureWriter, type SignatureInput } from './signature-writer.ts';
 
 export const NAME_MAX = 255;
 
@@ -93,4 +95,30 @@ export async function consentTextId(q: Q, wording: string): Promise<number> {
   if (known.size > 1000) known.clear();
   known.set(wording, row.id);
   return row.id;
+}
+
+/**
+ * Each app context's one signature writer, made on first use with the configured per-address
+ * limits (SIGN_RATE_*). The public form and the API share it, so concurrent signatures from both
+ * share its batches and its cap on transactions in flight. Keyed by context rather than held in
+ * a module: tests (and a second `chorus serve`) build several apps in one process, each with its own.
+ */
+const writers = new WeakMap<AppContext, SignatureWriter>();
+
+export function signatureWriterFor(ctx: AppContext): SignatureWriter {
+  let writer = writers.get(ctx);
+  if (!writer) {
+    writer = new SignatureWriter(ctx.db, {
+      rateLimits: {
+        burst: ctx.config.SIGN_RATE_BURST,
+        burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,
+        sustained: ctx.config.SIGN_RATE_SUSTAINED,
+        sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
+      },
+      onConfirmationsDue: queueConfirmationSender,
+      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
+    });
+    writers.set(ctx, writer);
+  }
+  return writer;
 }

@@ -87,6 +87,11 @@ export class SignatureWriter {
     this.maxConcurrent = options.maxConcurrent ?? 4;
   }
 
+  /** The per-address limits this writer holds signatures to. */
+  get rateLimits(): RateLimits {
+    return this.options.rateLimits;
+  }
+
   submit(input: SignatureInput): Promise<SignOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
