@@ -1,9 +1,4 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../context.ts';
-import { wordingFor as hearMoreWordingFor } from '../petitions/public/requests.ts';
-import { consentTextId, signatureWriterFor, toSignatureInput, type SignForm } from '../petitions/sign-petition.ts';
-import type { SignOutcome } from '../petitions/signature-writer.ts';
-import type { Petition } from '../petitions/store.ts';
 import type { Q } from '../schema.ts';
 import { COALITION_PURPOSE_KEY, groupPurposeKey, listPurposes, liveConsentCondition } from '../supporters/consent.ts';
 import { addMember, getCollection } from '../supporters/segments/collections.ts';
@@ -63,26 +58,4 @@ export async function subscribedAmong(q: Q, scope: ApiScope, personIds: number[]
     .where(liveConsentCondition)
     .execute();
   return new Set(rows.map((r) => r.person_id));
-}
-
-export interface ApiSignature {
-  petition: Petition;
-  form: SignForm;
-}
-
-export type PetitionSigner = (signature: ApiSignature) => Promise<SignOutcome>;
-
-/**
- * Signs petitions through the petitions capability's own writer, as the public form does: the
- * open-petition check, the postcode lookup, the duplicate rule (the same person never gets a
- * second signature), and the confirmation email once the write has committed (the signature
- * counts when the signer confirms it). No client address is passed, so the per-address limits do
- * not apply: the API key's own rate limit does. The writer is the app's one, shared with the form.
- */
-export function petitionSigner(ctx: AppContext): PetitionSigner {
-  const writer = signatureWriterFor(ctx);
-  return async ({ petition, form }) => {
-    const consentId = form.hear_more ? await consentTextId(ctx.db, hearMoreWordingFor(ctx, petition)) : null;
-    return writer.submit(toSignatureInput(form, petition.id, null, consentId));
-  };
 }

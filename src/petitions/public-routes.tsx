@@ -17,7 +17,6 @@ import { freshPetition, parsePetitionRef, PRIVATE_PAGE_CACHE, sendPublicPage, vi
 import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
-import { signatureWriterFor } from './sign-petition.ts';
 import { registerSignRoutes } from './sign-routes.tsx';
 import { PUBLISHED_STATES } from './states.ts';
 
@@ -28,8 +27,6 @@ export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppConte
     petitions: new PetitionCache(ctx.db),
     pages: new RenderCache(1000),
     hexGrid: new HexGridCache(),
-    // One writer per app instance (shared with the API): concurrent signatures share its transactions.
-    writer: signatureWriterFor(ctx),
   };
   registerListRoute(app, deps);
   registerPetitionPageRoutes(app, deps);
