@@ -74,8 +74,8 @@ export async function recordSignature(ctx: AppContext, petition: Petition, body:
       return { kind: 'duplicate', canonicalEmail: outcome.canonicalEmail };
     case 'household-limit':
       throw invalidFields([{ field: paths.email!, message: 'Two people have already signed this petition with this email address' }]);
-    case 'postcode':
-      throw invalidFields([{ field: paths.postcode!, message: outcome.message }]);
+    case 'postcode-not-found':
+      throw invalidFields([{ field: paths.postcode!, message: outcome.problem.message }]);
     case 'not-open':
       throw conflict('This petition is not open for signatures.');
   }

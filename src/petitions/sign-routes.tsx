@@ -36,8 +36,8 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
         throw closed();
       case 'invalid':
         return refuse(reply, petition, wording(), fieldErrorsOf(outcome.problems), formValues(request.body), json);
-      case 'postcode':
-        return refuse(reply, petition, wording(), { postcode: outcome.message }, formValues(request.body), json);
+      case 'postcode-not-found':
+        return refuse(reply, petition, wording(), { postcode: outcome.problem.message }, formValues(request.body), json);
       case 'household-limit':
         return refuse(reply, petition, wording(), { email: HOUSEHOLD_LIMIT }, formValues(request.body), json);
     }

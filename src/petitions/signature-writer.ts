@@ -36,8 +36,12 @@ export type SignOutcome =
   | { kind: 'email-limit' }
   /** Two people have already signed with this email address. */
   | { kind: 'household-limit' }
-  | { kind: 'postcode'; field: 'postcode'; message: string }
+  /** A UK postcode that cannot be used: malformed, unknown, terminated or outside the UK (the politics capability's answer says which). */
+  | { kind: 'postcode-not-found'; problem: PostcodeProblem }
+  /** The petition is not signable (no longer open, or past its closing date). */
   | { kind: 'not-open' };
+
+export type PostcodeProblem = Exclude<PostcodePlace, { status: 'found' }>;
 
 export const MAX_EMAILS_PER_SIGNATURE = 5;
 
@@ -216,9 +220,10 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
     let constituencyCode: string | null = null;
     let regionCode: string | null = null;
     if (input.postcode) {
-      const place = places.get(input.postcode);
-      if (!place || place.status !== 'found') {
-        outcomes[index] = { kind: 'postcode', field: 'postcode', message: place?.message ?? 'Enter a real UK postcode, like SW1A 1AA' };
+      // resolvePostcodes answers for every postcode it is given.
+      const place = places.get(input.postcode)!;
+      if (place.status !== 'found') {
+        outcomes[index] = { kind: 'postcode-not-found', problem: place };
         return;
       }
       constituencyCode = place.constituencyCode;
