@@ -18,7 +18,7 @@ import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
 import { registerSignRoutes } from './sign-routes.tsx';
-import { PUBLISHED_STATES } from './states.ts';
+import { isSignable, PUBLISHED_STATES } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
 export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -99,7 +99,7 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
 
   app.get<{ Params: { ref: string } }>('/petitions/:ref/sign', async (request, reply) => {
     const petition = await visiblePetition(deps, request.params.ref);
-    if (petition.state !== 'open') return reply.redirect(petition.path, 303);
+    if (!isSignable(petition)) return reply.redirect(petition.path, 303);
     return sendPublicPage(deps, request, reply, `sign|${petition.id}`, async () => (
       <SignPage petition={petition} hearMoreWording={wordingFor(ctx, petition)} />
     ));

@@ -163,7 +163,7 @@ export type SignPetitionOutcome =
  */
 export async function signPetition(ctx: AppContext, props: SignPetitionProps): Promise<SignPetitionOutcome> {
   const { petition, channel } = props;
-  if (!isSignable(petition.state)) return { kind: 'not-open' };
+  if (!isSignable(petition)) return { kind: 'not-open' };
   const parsed = signFormSchema.safeParse(props.fields ?? {});
   if (!parsed.success) return { kind: 'invalid', problems: problemsFromZod(parsed.error) };
 

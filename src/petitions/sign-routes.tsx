@@ -60,7 +60,7 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   // The proof-of-work challenge, fetched by the sign form's script so the page itself stays cacheable.
   app.get<{ Params: { ref: string } }>('/petitions/:ref/challenge.json', async (request, reply) => {
     const petition = await visiblePetition(deps, request.params.ref);
-    if (!isSignable(petition.state)) throw closed();
+    if (!isSignable(petition)) throw closed();
     return reply.header('cache-control', 'no-store').send(await createSignChallenge(ctx.secret, petition.id));
   });
 }

@@ -4,6 +4,7 @@ import { resolvePostcodes, type PostcodePlace } from '../politics/postcodes.ts';
 import type { Db, Tx } from '../schema.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
+import { signablePetition } from './states.ts';
 
 /** Why a stored signature is held back from the count until a moderator decides. */
 export type HeldReason = 'rate_limit' | 'unverified';
@@ -203,8 +204,7 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
   await lockSigners(tx, inputs);
 
   const open = await sql<{ id: number }>`
-    select id from petitions
-    where id = any(${petitionIds}::int[]) and state = 'open' and (closing_date is null or closing_date >= (now() at time zone 'Europe/London')::date)`.execute(tx);
+    select id from petitions where id = any(${petitionIds}::int[]) and ${signablePetition()}`.execute(tx);
   const openIds = new Set(open.rows.map((r) => r.id));
 
   const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];

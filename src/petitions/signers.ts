@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Q } from '../schema.ts';
+import { countedSignature } from './states.ts';
 import { petitionPath } from './store.ts';
 
 /**
@@ -55,7 +56,7 @@ export async function confirmedUnlinkedSignatures(q: Q, limit: number): Promise<
   }>`
     with batch as (
       select petition_id, id from signatures
-      where state = 'validated' and person_id is null and held_reason is null and erased_at is null and email is not null
+      where ${countedSignature()} and person_id is null and erased_at is null and email is not null
       order by petition_id, id
       limit ${limit}
       for update skip locked

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Q } from '../../schema.ts';
 import { canonicalEmail } from '../../petitions/canonical-email.ts';
+import { countedSignature } from '../../petitions/states.ts';
 import { constituencyNames } from '../../politics/constituencies.ts';
 import { splitName } from '../../supporters/people.ts';
 import type { FieldSpecs } from './filter.ts';
@@ -40,7 +41,7 @@ export const signatureColumns = sql`s.petition_id, s.id, s.public_id, s.state, s
  * Signatures the signer has confirmed, that count (not held as suspect) and are not erased:
  * the ones a petition's signature list and webhooks report.
  */
-export const reportedSignature = sql<SqlBool>`s.state = 'validated' and s.held_reason is null and s.erased_at is null`;
+export const reportedSignature = sql<SqlBool>`${countedSignature('s')} and s.erased_at is null`;
 
 export async function listSignatures(q: Q, petitionId: number, filter: RawBuilder<SqlBool> | undefined, page: { page: number; perPage: number }) {
   const where = whereWith(sql`s.petition_id = ${petitionId} and ${reportedSignature}`, filter);
