@@ -8,12 +8,10 @@ import { petitionHref, presentPetition } from './osdi/petitions.ts';
 import { clientOf, idParam, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
 import { presentSignatures, signatureHref } from './osdi/signatures.ts';
 import { recordSignature, recordSignatureSchema } from './record-signature.ts';
-import { petitionSigner } from './capabilities.ts';
 
 /** Petitions, their signatures, and the record signature helper. */
 export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext) {
   const base = ctx.config.BASE_URL;
-  const sign = petitionSigner(ctx);
 
   const petitionOf = async (request: FastifyRequest) => {
     const petition = await findPetitionInScope(ctx.db, clientOf(request), idParam(request, 'id', 'petition'));
@@ -61,7 +59,7 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
   api.post('/petitions/:id/signatures', { config: { csrf: 'none' }, onRequest: jsonBodyOnly, preHandler: requireWrite }, async (request, reply) => {
     const petition = await petitionOf(request);
     const body = parseBody(recordSignatureSchema, request.body);
-    const recorded = await recordSignature(sign, petition, body);
+    const recorded = await recordSignature(ctx, petition, body);
     const row = await findCurrentSignature(ctx.db, petition.id, recorded.kind === 'created' ? { publicId: recorded.publicId } : { canonicalEmail: recorded.canonicalEmail });
     if (!row) throw notFound('signature');
     const [signature] = await presentSignatures(ctx.db, base, [row]);

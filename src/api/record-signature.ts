@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { conflict, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
+import type { AppContext } from './tables.ts';
 import { UK } from '../petitions/countries.ts';
-import { signFormSchema, type SignForm } from '../petitions/sign-petition.ts';
+import { signPetition } from '../petitions/sign-petition.ts';
 import type { Petition } from '../petitions/store.ts';
-import type { PetitionSigner } from './capabilities.ts';
 import { osdiPersonInput, primaryOf } from './osdi/person-input.ts';
 
 /** The body of the record signature helper (POST /api/v1/petitions/<id>/signatures). */
@@ -34,49 +33,49 @@ function formFieldPaths(emailIndex: number, postalIndex: number): Record<string,
   };
 }
 
-/** Builds the public sign form from an OSDI person and checks it with the form's own rules (petitions' signFormSchema). */
-function signFormOf(body: RecordSignature): { form: SignForm; paths: Record<string, string> } {
+/** The public sign form's fields, from an OSDI person (checked by petitions' own sign form rules). */
+function signFormFieldsOf(body: RecordSignature): { fields: Record<string, unknown>; paths: Record<string, string> } {
   const person = body.person;
   const email = primaryOf(person.email_addresses)!;
   const postal = primaryOf(person.postal_addresses);
-  const paths = formFieldPaths(email.index, postal?.index ?? 0);
-  const parsed = signFormSchema.safeParse({
+  const fields = {
     name: [person.given_name, person.family_name].filter(Boolean).join(' '),
     email: email.entry.address,
     country: postal?.entry.country ?? UK,
     postcode: postal?.entry.postal_code,
     // "Hear more" is ticked when the client says the signer subscribed.
     ...(email.entry.status === 'subscribed' ? { hear_more: 'yes' } : {}),
-  });
-  if (!parsed.success) {
-    const problems: FieldProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      const field = paths[String(issue.path[0])] ?? 'person';
-      if (!problems.some((p) => p.field === field)) problems.push({ field, message: issue.message });
-    }
-    throw invalidFields(problems);
-  }
-  return { form: parsed.data, paths };
+  };
+  return { fields, paths: formFieldPaths(email.index, postal?.index ?? 0) };
 }
 
 /**
  * The record signature helper: signs the petition for the person through the petitions
- * capability's own rules. A person who already signed gets no second signature.
+ * capability's own rule (signPetition), and words its outcome for the API. A person who
+ * already signed gets no second signature.
  */
-export async function recordSignature(sign: PetitionSigner, petition: Petition, body: RecordSignature): Promise<RecordedSignature> {
-  const { form, paths } = signFormOf(body);
-  const outcome = await sign({ petition, form });
+export async function recordSignature(ctx: AppContext, petition: Petition, body: RecordSignature): Promise<RecordedSignature> {
+  const { fields, paths } = signFormFieldsOf(body);
+  const outcome = await signPetition(ctx, { petition, fields, channel: { kind: 'api' } });
   switch (outcome.kind) {
+    case 'invalid': {
+      const problems: FieldProblem[] = [];
+      for (const p of outcome.problems) {
+        const field = paths[p.field] ?? 'person';
+        if (!problems.some((known) => known.field === field)) problems.push({ field, message: p.message });
+      }
+      throw invalidFields(problems);
+    }
     case 'signed':
       return { kind: 'created', publicId: outcome.publicId };
     case 'resent':
     case 'already-signed':
     case 'email-limit':
-      return { kind: 'duplicate', canonicalEmail: canonicalEmail(form.email) };
+      return { kind: 'duplicate', canonicalEmail: outcome.canonicalEmail };
     case 'household-limit':
       throw invalidFields([{ field: paths.email!, message: 'Two people have already signed this petition with this email address' }]);
-    case 'postcode':
-      throw invalidFields([{ field: paths.postcode!, message: outcome.message }]);
+    case 'postcode-not-found':
+      throw invalidFields([{ field: paths.postcode!, message: outcome.problem.message }]);
     case 'not-open':
       throw conflict('This petition is not open for signatures.');
   }

@@ -1,3 +1,5 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+
 /** Petitions run for six months from opening unless the organiser chose a date. */
 export const DEFAULT_RUN_MONTHS = 6;
 /** The furthest ahead an organiser may set a closing date. */
@@ -8,6 +10,18 @@ const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London',
 /** Today's date in the UK (YYYY-MM-DD): closing dates are UK calendar dates. */
 export function londonToday(now: Date = new Date()): string {
   return londonDate.format(now);
+}
+
+/** Today's date in the UK, in SQL: the database's counterpart of londonToday. */
+export const londonTodaySql = sql<string>`(now() at time zone 'Europe/London')::date`;
+
+/**
+ * SQL: the closing date of `petitions` (or of the petitions row named `table`), if it has one,
+ * has not passed: the database's counterpart of `!hasPassed`.
+ */
+export function closingDateNotPassed(table?: string): RawBuilder<SqlBool> {
+  const closingDate = sql.ref(table ? `${table}.closing_date` : 'closing_date');
+  return sql<SqlBool>`(${closingDate} is null or ${closingDate} >= ${londonTodaySql})`;
 }
 
 /** A real calendar date written YYYY-MM-DD (rejects 2027-02-30). */

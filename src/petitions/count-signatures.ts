@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Q } from './tables.ts';
+import { countedSignature } from './states.ts';
 
 /** Only one counter runs at a time across every process (session-level advisory lock key). */
 const COUNTER_LOCK = [7302, 1] as const;
@@ -18,7 +19,7 @@ export async function countNewSignatures(q: Q, limit = 50_000): Promise<CountRes
   const result = await sql<{ petition_id: number; n: number }>`
     with batch as (
       select petition_id, id from signatures
-      where state = 'validated' and not counted and held_reason is null
+      where ${countedSignature()} and not counted
       order by petition_id, id
       limit ${limit}
       for update skip locked
@@ -55,8 +56,8 @@ export async function countNewSignatures(q: Q, limit = 50_000): Promise<CountRes
  * decision on held signatures), so the tallies match the confirmed rows exactly.
  */
 export async function reconcileCounts(q: Q, petitionId: number): Promise<number> {
-  await sql`update signatures set counted = (state = 'validated' and held_reason is null)
-    where petition_id = ${petitionId} and counted <> (state = 'validated' and held_reason is null)`.execute(q);
+  await sql`update signatures set counted = ${countedSignature()}
+    where petition_id = ${petitionId} and counted <> ${countedSignature()}`.execute(q);
   await sql`delete from petition_counts where petition_id = ${petitionId}`.execute(q);
   await sql`
     insert into petition_counts (petition_id, dimension, key, count)

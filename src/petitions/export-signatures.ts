@@ -6,6 +6,7 @@ import type { Viewer } from '../platform/web/context.ts';
 import type { Db, Q } from './tables.ts';
 import { constituencyNames } from '../politics/constituencies.ts';
 import { countryName } from './countries.ts';
+import { countedSignature } from './states.ts';
 import { countsBy } from './store.ts';
 
 const BATCH = 2000;
@@ -42,8 +43,7 @@ export async function* confirmedSigners(db: Db, petitionId: number, batchSize = 
       .select(['id', 'name', 'constituency_code', 'country_code'])
       .where('petition_id', '=', petitionId)
       .where('id', '>', after)
-      .where('state', '=', 'validated')
-      .where('held_reason', 'is', null)
+      .where(countedSignature())
       .where('erased_at', 'is', null)
       .orderBy('id')
       .limit(batchSize)

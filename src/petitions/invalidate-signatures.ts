@@ -6,6 +6,7 @@ import type { Viewer } from '../platform/web/context.ts';
 import type { Db, Q } from './tables.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { reconcileCounts, underCounterLock } from './count-signatures.ts';
+import { countedSignature } from './states.ts';
 
 /** Which signatures to invalidate: one address, everyone at a domain, one IP address, or a range. */
 export type InvalidationCriterion =
@@ -102,7 +103,7 @@ export interface InvalidationPreview {
 export async function previewInvalidation(q: Q, petitionId: number, criterion: InvalidationCriterion): Promise<InvalidationPreview> {
   const result = await sql<InvalidationPreview>`
     select count(*)::int as total,
-      count(*) filter (where state = 'validated' and held_reason is null)::int as counted,
+      count(*) filter (where ${countedSignature()})::int as counted,
       count(*) filter (where held_reason is not null)::int as held
     from signatures
     where petition_id = ${petitionId} and state <> 'invalidated' and ${matches(criterion)}`.execute(q);

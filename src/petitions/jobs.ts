@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { defineJob, type CronEntry } from '../platform/jobs/jobs.ts';
 import type { Ticker } from '../platform/jobs/ticker.ts';
+import { closingDateNotPassed } from './closing-date.ts';
 import { sendConfirmationEmails } from './confirmation-emails.ts';
 import { countNewSignatures, withCounterLock } from './count-signatures.ts';
 import { markReachedMilestones } from './store.ts';
@@ -33,7 +34,7 @@ export function petitionTickers(ctx: AppContext): Ticker[] {
 /** Every minute: close open petitions whose closing date has passed. */
 export const closeExpiredPetitions = defineJob('petitions.close-expired', z.object({}).passthrough(), async (_p, ctx) => {
   await sql`update petitions set state = 'closed', closed_at = now(), updated_at = now()
-    where state = 'open' and closing_date < (now() at time zone 'Europe/London')::date`.execute(ctx.db);
+    where state = 'open' and not ${closingDateNotPassed()}`.execute(ctx.db);
 });
 
 /** Hourly: delete signatures nobody confirmed (least data kept). */

@@ -5,7 +5,6 @@ import { DomainError } from '../platform/http/errors.ts';
 import { keepFor } from '../platform/http/hot-responses.ts';
 import { parseRequest } from '../platform/web/forms.ts';
 import { confirmSignature } from './confirm-signature.ts';
-import { queueConfirmationSender } from './confirmation-emails.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.tsx';
 import { registerJsonRoutes, sendPetitionJson } from './json-routes.ts';
@@ -20,8 +19,7 @@ import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
 import { registerSignRoutes } from './sign-routes.tsx';
-import { SignatureWriter } from './signature-writer.ts';
-import { PUBLISHED_STATES } from './states.ts';
+import { isSignable, PUBLISHED_STATES } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
 export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -30,17 +28,6 @@ export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppConte
     petitions: new PetitionCache(ctx.db),
     pages: new RenderCache(1000),
     hexGrid: new HexGridCache(),
-    // One writer per app instance: concurrent signatures share its transactions.
-    writer: new SignatureWriter(ctx.db, {
-      rateLimits: {
-        burst: ctx.config.SIGN_RATE_BURST,
-        burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,
-        sustained: ctx.config.SIGN_RATE_SUSTAINED,
-        sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
-      },
-      onConfirmationsDue: queueConfirmationSender,
-      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
-    }),
   };
   registerListRoute(app, deps);
   registerPetitionPageRoutes(app, deps);
@@ -113,7 +100,7 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
 
   app.get<{ Params: { ref: string } }>('/petitions/:ref/sign', async (request, reply) => {
     const petition = await visiblePetition(deps, request.params.ref);
-    if (petition.state !== 'open') return reply.redirect(petition.path, 303);
+    if (!isSignable(petition)) return reply.redirect(petition.path, 303);
     return sendPublicPage(deps, request, reply, `sign|${petition.id}`, async () => (
       <SignPage petition={petition} hearMoreWording={wordingFor(ctx, petition)} />
     ));

@@ -1,10 +1,17 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
-import { checkbox, emailAddress } from '../platform/web/forms.ts';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { petitionsContext, type AppContext } from './tables.ts';
+import type { FieldProblem } from '../platform/http/errors.ts';
+import { checkbox, emailAddress, problemsFromZod } from '../platform/web/forms.ts';
 import type { Q } from './tables.ts';
 import { canonicalEmail } from './canonical-email.ts';
+import { queueConfirmationSender } from './confirmation-emails.ts';
 import { UK, isCountryCode } from './countries.ts';
-import type { SignatureInput } from './signature-writer.ts';
+import { SignatureWriter, type SignatureInput, type SignOutcome } from './signature-writer.ts';
+import { isSignable } from './states.ts';
+import type { Petition } from './store.ts';
+import { verifySignChallenge } from './under-attack.ts';
 
 export const NAME_MAX = 255;
 
@@ -75,6 +82,11 @@ export function hearMoreWording(coalitionName: string, groupNames: string[]): st
   return `Email me about this and other campaigns from ${coalitionName}${groups}. I can unsubscribe at any time.`;
 }
 
+/** The words beside the "hear more" box for this petition, in the current brand. */
+export function hearMoreWordingFor(ctx: AppContext, petition: Petition): string {
+  return hearMoreWording(ctx.brand.current().name, petition.groups.map((g) => g.name));
+}
+
 /** Per database handle (tests run several databases in one process; ids differ between them). */
 const consentTextIds = new WeakMap<Q, Map<string, number>>();
 
@@ -93,4 +105,74 @@ export async function consentTextId(q: Q, wording: string): Promise<number> {
   if (known.size > 1000) known.clear();
   known.set(wording, row.id);
   return row.id;
+}
+
+/**
+ * Each app context's one signature writer, made on first use with the configured per-address
+ * limits (SIGN_RATE_*). The public form and the API share it, so concurrent signatures from both
+ * share its batches and its cap on transactions in flight. Keyed by context rather than held in
+ * a module: tests (and a second `chorus serve`) build several apps in one process, each with its own.
+ */
+const writers = new WeakMap<AppContext, SignatureWriter>();
+
+export function signatureWriterFor(ctx: AppContext): SignatureWriter {
+  let writer = writers.get(ctx);
+  if (!writer) {
+    writer = new SignatureWriter(ctx.db, {
+      rateLimits: {
+        burst: ctx.config.SIGN_RATE_BURST,
+        burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,
+        sustained: ctx.config.SIGN_RATE_SUSTAINED,
+        sustainedSeconds: ctx.config.SIGN_RATE_SUSTAINED_SECONDS,
+      },
+      onConfirmationsDue: queueConfirmationSender,
+      onWakeFailed: (error) => ctx.log.warn({ err: error }, 'could not wake the confirmation sender; the sweep will send the mail'),
+    });
+    writers.set(ctx, writer);
+  }
+  return writer;
+}
+
+/** Who is signing, which decides the checks against floods. */
+export type SignChannel =
+  /** The public form: the per-address limits apply, and proof of work while the petition is under attack. */
+  | { kind: 'form'; ip: string | null }
+  /** An API key's client: the key's own rate limit applies instead, and it is asked for no proof of work. */
+  | { kind: 'api' };
+
+export interface SignPetitionProps {
+  /** As the caller found it (a cached copy will do: the writer checks again, as it writes, that it is open). */
+  petition: Petition;
+  /** The sign form's fields as sent (name, email, country, postcode, hear_more, altcha), not yet checked. */
+  fields: unknown;
+  channel: SignChannel;
+}
+
+export type SignPetitionOutcome =
+  /** The fields break the sign form's rules: each field's first problem, named as the form names it. */
+  | { kind: 'invalid'; problems: FieldProblem[] }
+  | { kind: 'not-open' }
+  /** The writer's answer, with the signer's canonical email (the same person always has the same one). */
+  | (Exclude<SignOutcome, { kind: 'not-open' }> & { canonicalEmail: string });
+
+/**
+ * Signs a petition: it must be signable; the fields must pass the sign form's rules; under
+ * attack, a form signature without a solved proof-of-work challenge is stored but held
+ * ("unverified"); a ticked "hear more" box records the exact words shown; then the app's one
+ * writer applies the rate limits and the duplicate rule and stores it. The hot path: no other
+ * queries, except the proof-of-work check while under attack and a new consent wording's id.
+ */
+export async function signPetition(anyCtx: AnyAppContext<Record<never, never>>, props: SignPetitionProps): Promise<SignPetitionOutcome> {
+  const ctx = petitionsContext(anyCtx);
+  const { petition, channel } = props;
+  if (!isSignable(petition)) return { kind: 'not-open' };
+  const parsed = signFormSchema.safeParse(props.fields ?? {});
+  if (!parsed.success) return { kind: 'invalid', problems: problemsFromZod(parsed.error) };
+
+  const form = parsed.data;
+  const consentId = form.hear_more ? await consentTextId(ctx.db, hearMoreWordingFor(ctx, petition)) : null;
+  const input = toSignatureInput(form, petition.id, channel.kind === 'form' ? channel.ip : null, consentId);
+  const verified = channel.kind === 'form' && petition.underAttack ? await verifySignChallenge(ctx.db, ctx.secret, petition.id, form.altcha) : true;
+  const outcome = await signatureWriterFor(ctx).submit(verified ? input : { ...input, heldReason: 'unverified' });
+  return outcome.kind === 'not-open' ? outcome : { ...outcome, canonicalEmail: input.canonicalEmail };
 }

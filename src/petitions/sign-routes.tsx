@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { conflict, DomainError, invalidFields } from '../platform/http/errors.ts';
-import { formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { conflict, DomainError, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
+import { formValues, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
 import type { ThankYouOutcome } from './public/after-signing.tsx';
 import { clientIp, prefersJson, PRIVATE_PAGE_CACHE, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
 import { SignPage } from './public/sign-form.tsx';
-import { consentTextId, signFormSchema, toSignatureInput } from './sign-petition.ts';
-import type { SignOutcome } from './signature-writer.ts';
+import { signPetition } from './sign-petition.ts';
 import { isSignable } from './states.ts';
 import type { Petition } from './store.ts';
-import { createSignChallenge, verifySignChallenge } from './under-attack.ts';
+import { createSignChallenge } from './under-attack.ts';
 
 const HOUSEHOLD_LIMIT =
   'Two people have already signed this petition with this email address. Each person needs their own email address (one other person at the same postcode may share it).';
@@ -21,9 +20,8 @@ const outcomeMessages: Record<ThankYouOutcome, string> = {
 };
 
 /**
- * POST /petitions/:id/signatures: validate, build the signature, hand it to the batching writer,
- * answer with a redirect to the thank-you page (or JSON). The hot path: no other queries, except
- * a proof-of-work check while the petition is under attack.
+ * POST /petitions/:id/signatures: signs through signPetition (the whole rule) and words its
+ * outcome: a redirect to the thank-you page (or JSON), or the form again with its problems.
  */
 export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   const { ctx } = deps;
@@ -31,21 +29,19 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   const sign = async (request: FastifyRequest<{ Params: { ref: string } }>, reply: FastifyReply) => {
     const json = prefersJson(request);
     const petition = await visiblePetition(deps, request.params.ref);
-    if (!isSignable(petition.state)) throw closed();
-    const wording = wordingFor(ctx, petition);
-    const parsed = parseForm(signFormSchema, request.body);
-    if (!parsed.ok) return refuse(reply, petition, wording, parsed.errors, parsed.values, json);
-
-    const form = parsed.value;
-    const verified = petition.underAttack ? await verifySignChallenge(ctx.db, ctx.secret, petition.id, form.altcha) : true;
-    const consentId = form.hear_more ? await consentTextId(ctx.db, wording) : null;
-    const input = toSignatureInput(form, petition.id, clientIp(request), consentId);
-    const outcome = await deps.writer.submit(verified ? input : { ...input, heldReason: 'unverified' });
-
-    const refusal = refusalOf(outcome);
-    if (refusal) return refuse(reply, petition, wording, refusal, formValues(request.body), json);
-    if (outcome.kind === 'not-open') throw closed();
-    const kind = outcome.kind as ThankYouOutcome;
+    const outcome = await signPetition(ctx, { petition, fields: request.body, channel: { kind: 'form', ip: clientIp(request) } });
+    const wording = () => wordingFor(ctx, petition);
+    switch (outcome.kind) {
+      case 'not-open':
+        throw closed();
+      case 'invalid':
+        return refuse(reply, petition, wording(), fieldErrorsOf(outcome.problems), formValues(request.body), json);
+      case 'postcode-not-found':
+        return refuse(reply, petition, wording(), { postcode: outcome.problem.message }, formValues(request.body), json);
+      case 'household-limit':
+        return refuse(reply, petition, wording(), { email: HOUSEHOLD_LIMIT }, formValues(request.body), json);
+    }
+    const kind: ThankYouOutcome = outcome.kind;
     const constituency = 'constituencyCode' in outcome ? outcome.constituencyCode : null;
     const thankYou = `${petition.path}/thank-you?outcome=${kind}${constituency ? `&in=${encodeURIComponent(constituency)}` : ''}`;
     if (json) {
@@ -64,7 +60,7 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   // The proof-of-work challenge, fetched by the sign form's script so the page itself stays cacheable.
   app.get<{ Params: { ref: string } }>('/petitions/:ref/challenge.json', async (request, reply) => {
     const petition = await visiblePetition(deps, request.params.ref);
-    if (!isSignable(petition.state)) throw closed();
+    if (!isSignable(petition)) throw closed();
     return reply.header('cache-control', 'no-store').send(await createSignChallenge(ctx.secret, petition.id));
   });
 }
@@ -82,10 +78,10 @@ async function formOrJsonOnly(request: FastifyRequest) {
 
 const closed = () => conflict('This petition is closed, so it can no longer be signed.');
 
-function refusalOf(outcome: SignOutcome): FieldErrors | undefined {
-  if (outcome.kind === 'postcode') return { postcode: outcome.message };
-  if (outcome.kind === 'household-limit') return { email: HOUSEHOLD_LIMIT };
-  return undefined;
+function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const p of problems) errors[p.field] = p.message;
+  return errors;
 }
 
 /** A form with problems: the sign page again with the error summary and the values typed, or JSON naming each field. */

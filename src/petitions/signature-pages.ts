@@ -4,6 +4,7 @@ import { pagedQuery, whereWith, type PageRequest } from '../platform/db/paged-qu
 import type { Handle } from '../platform/db/view.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { petitionsQ } from './tables.ts';
+import { countedSignature } from './states.ts';
 
 /** Fields a petition's signatures can be filtered on (OSDI names), and their columns. */
 export const signatureFilterFields: FieldSpecs = {
@@ -38,7 +39,7 @@ const signatureColumns = sql`s.petition_id, s.id, s.public_id, s.state, s.name, 
  * Signatures the signer has confirmed, that count (not held as suspect) and are not erased:
  * the ones a petition's signature list and webhooks report.
  */
-const reportedSignature = sql<SqlBool>`s.state = 'validated' and s.held_reason is null and s.erased_at is null`;
+const reportedSignature = sql<SqlBool>`${countedSignature('s')} and s.erased_at is null`;
 
 /** One page of a petition's reported signatures, filtered, in id order, with the count of all that match. */
 export async function listSignaturesPage(

@@ -4,6 +4,7 @@ import { resolvePostcodes, type PostcodePlace } from '../politics/postcodes.ts';
 import type { Db, Tx } from './tables.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
+import { signablePetition } from './states.ts';
 
 /** Why a stored signature is held back from the count until a moderator decides. */
 export type HeldReason = 'rate_limit' | 'unverified';
@@ -36,8 +37,12 @@ export type SignOutcome =
   | { kind: 'email-limit' }
   /** Two people have already signed with this email address. */
   | { kind: 'household-limit' }
-  | { kind: 'postcode'; field: 'postcode'; message: string }
+  /** A UK postcode that cannot be used: malformed, unknown, terminated or outside the UK (the politics capability's answer says which). */
+  | { kind: 'postcode-not-found'; problem: PostcodeProblem }
+  /** The petition is not signable (no longer open, or past its closing date). */
   | { kind: 'not-open' };
+
+export type PostcodeProblem = Exclude<PostcodePlace, { status: 'found' }>;
 
 export const MAX_EMAILS_PER_SIGNATURE = 5;
 
@@ -85,6 +90,11 @@ export class SignatureWriter {
   constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxConcurrent = options.maxConcurrent ?? 4;
+  }
+
+  /** The per-address limits this writer holds signatures to. */
+  get rateLimits(): RateLimits {
+    return this.options.rateLimits;
   }
 
   submit(input: SignatureInput): Promise<SignOutcome> {
@@ -194,8 +204,7 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
   await lockSigners(tx, inputs);
 
   const open = await sql<{ id: number }>`
-    select id from petitions
-    where id = any(${petitionIds}::int[]) and state = 'open' and (closing_date is null or closing_date >= (now() at time zone 'Europe/London')::date)`.execute(tx);
+    select id from petitions where id = any(${petitionIds}::int[]) and ${signablePetition()}`.execute(tx);
   const openIds = new Set(open.rows.map((r) => r.id));
 
   const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
@@ -211,9 +220,10 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
     let constituencyCode: string | null = null;
     let regionCode: string | null = null;
     if (input.postcode) {
-      const place = places.get(input.postcode);
-      if (!place || place.status !== 'found') {
-        outcomes[index] = { kind: 'postcode', field: 'postcode', message: place?.message ?? 'Enter a real UK postcode, like SW1A 1AA' };
+      // resolvePostcodes answers for every postcode it is given.
+      const place = places.get(input.postcode)!;
+      if (place.status !== 'found') {
+        outcomes[index] = { kind: 'postcode-not-found', problem: place };
         return;
       }
       constituencyCode = place.constituencyCode;

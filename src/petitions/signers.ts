@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Handle } from '../platform/db/view.ts';
 import { petitionsQ } from './tables.ts';
+import { countedSignature } from './states.ts';
 import { petitionPath } from './store.ts';
 
 /**
@@ -57,7 +58,7 @@ export async function confirmedUnlinkedSignatures(handle: Handle, limit: number)
   }>`
     with batch as (
       select petition_id, id from signatures
-      where state = 'validated' and person_id is null and held_reason is null and erased_at is null and email is not null
+      where ${countedSignature()} and person_id is null and erased_at is null and email is not null
       order by petition_id, id
       limit ${limit}
       for update skip locked

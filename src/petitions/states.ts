@@ -1,3 +1,5 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { closingDateNotPassed, hasPassed } from './closing-date.ts';
 import type { PetitionState } from './tables.ts';
 
 /** Named state sets, used by every query and guard (as e-petitions does). */
@@ -21,8 +23,25 @@ export const stateLabels: Record<PetitionState, string> = {
   hidden: 'Hidden',
 };
 
-export function isSignable(state: PetitionState): boolean {
-  return SIGNABLE_STATES.includes(state);
+const columnOf = (table: string | undefined, column: string) => sql.ref(table ? `${table}.${column}` : column);
+const signableStates = sql.join(SIGNABLE_STATES.map((s) => sql.lit(s)));
+
+/** A petition can be signed while it is open and its closing date (if any) has not passed. */
+export function isSignable(petition: { state: PetitionState; closingDate: string | null }, now: Date = new Date()): boolean {
+  return SIGNABLE_STATES.includes(petition.state) && !(petition.closingDate !== null && hasPassed(petition.closingDate, now));
+}
+
+/** SQL form of isSignable, over `petitions` (or the petitions row named `table`). */
+export function signablePetition(table?: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${columnOf(table, 'state')} in (${signableStates}) and ${closingDateNotPassed(table)})`;
+}
+
+/**
+ * A signature counts (in totals, tallies, lists and exports) once its signer has confirmed it
+ * and it is not held as suspect. SQL over `signatures` (or the signatures row named `table`).
+ */
+export function countedSignature(table?: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${columnOf(table, 'state')} = 'validated' and ${columnOf(table, 'held_reason')} is null)`;
 }
 
 /** Reasons a petition can be rejected, shown publicly with the details. */

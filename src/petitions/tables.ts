@@ -127,3 +127,5 @@ export type Q = View<PetitionsView>;
 export type AppContext = AnyAppContext<PetitionsView>;
 /** A handle from another capability (or the platform), seen through this capability's view. */
 export const petitionsQ = (q: Handle): Q => viewOf<PetitionsView>(q);
+/** The app context another capability holds, seen through this capability's view (the same object). */
+export const petitionsContext = (ctx: AnyAppContext<Record<never, never>>): AppContext => ctx as unknown as AppContext;

@@ -6,8 +6,7 @@ import { renderDocument } from '../../platform/web/render.tsx';
 import type { HexGridCache } from '../hexmap.tsx';
 import type { PetitionCache } from '../petition-cache.ts';
 import { rendered, sendRendered, type RenderCache, type Rendered } from '../render-cache.ts';
-import { hearMoreWording } from '../sign-petition.ts';
-import type { SignatureWriter } from '../signature-writer.ts';
+import { hearMoreWordingFor } from '../sign-petition.ts';
 import { VISIBLE_STATES } from '../states.ts';
 import { findPetition, type Petition } from '../store.ts';
 
@@ -17,7 +16,6 @@ export interface PublicDeps {
   petitions: PetitionCache;
   pages: RenderCache;
   hexGrid: HexGridCache;
-  writer: SignatureWriter;
 }
 
 const MAX_ID = 2_147_483_647;
@@ -89,7 +87,7 @@ export async function sendPublicPage(
 
 /** The words beside the "hear more" box for this petition, in the current brand. */
 export function wordingFor(ctx: AppContext, petition: Petition): string {
-  return hearMoreWording(ctx.brand.current().name, petition.groups.map((g) => g.name));
+  return hearMoreWordingFor(ctx, petition);
 }
 
 /**
