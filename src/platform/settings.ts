@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Q } from '../schema.ts';
+import type { Handle as Q } from './db/view.ts';
 
 /** One row per setting; values are JSON. Defaults live with the code that reads them. */
 export async function readSetting<T>(q: Q, key: string): Promise<T | undefined> {
   const row = await q.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return row ? (row.value as T) : undefined;
+}
+
+export async function deleteSetting(q: Q, key: string): Promise<void> {
+  await q.deleteFrom('settings').where('key', '=', key).execute();
 }
 
 export async function writeSetting(q: Q, key: string, value: unknown): Promise<void> {

@@ -52,3 +52,10 @@ export interface PlatformTables {
   audit_log: AuditLogTable;
   outbound_emails: OutboundEmailsTable;
 }
+
+/**
+ * The platform's tables. Capabilities reach them only through the platform's functions (settings,
+ * media, audit, the mail outbox); outbound mail to a supporter is erased with them by the
+ * supporters capability's provider, through the outbox's erasure function.
+ */
+export const platformTables = ['settings', 'media', 'audit_log', 'outbound_emails'] as const satisfies ReadonlyArray<keyof PlatformTables>;

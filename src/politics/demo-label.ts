@@ -1,4 +1,4 @@
-import { readSetting } from '../platform/settings.ts';
+import { deleteSetting, readSetting } from '../platform/settings.ts';
 import type { Q } from './tables.ts';
 
 /** Settings row marking the constituency data as the demo set (see demo.ts); the results import clears it. */
@@ -11,5 +11,5 @@ export async function isPoliticsDemo(q: Q): Promise<boolean> {
 
 /** Official results replace the demo label. */
 export async function clearPoliticsDemo(q: Q): Promise<void> {
-  await q.deleteFrom('settings').where('key', '=', DEMO_SETTING).execute();
+  await deleteSetting(q, DEMO_SETTING);
 }
