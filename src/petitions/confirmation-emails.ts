@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { addJob, defineJob } from '../platform/jobs/jobs.ts';
+import { keepForViewer } from '../platform/mail/outbox.ts';
 import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
 import { isPermanentFailure } from '../platform/mail/transport.ts';
 import type { Brand } from '../platform/web/context.ts';
@@ -126,26 +127,11 @@ export async function sendDueConfirmations(ctx: AppContext, limit: number): Prom
   const failed: number[] = [];
   if (!ctx.mailer.configured) {
     // No SMTP server: keep the messages for the admin mail viewer, so a local user can confirm.
-    await ctx.db
-      .insertInto('outbound_emails')
-      .values(
-        rows.map((r) => {
-          const m = confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS);
-          return {
-            kind: 'petitions.signature.confirmation',
-            to_address: r.email,
-            subject: m.subject,
-            text_body: m.text,
-            html_body: m.html,
-            headers: '{}',
-            status: 'kept' as const,
-            last_error: null,
-            message_id: null,
-            sent_at: null,
-          };
-        }),
-      )
-      .execute();
+    await keepForViewer(
+      ctx.db,
+      'petitions.signature.confirmation',
+      rows.map((r) => ({ to: r.email, ...confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS) })),
+    );
     sent.push(...rows.map((r) => r.id));
   } else {
     await Promise.all(
