@@ -1,6 +1,7 @@
 import { DomainError } from '../platform/http/errors.ts';
 import { Checkbox, FileInput, Notice } from '../platform/web/components.tsx';
 import { errorsFrom, type FieldErrors } from '../platform/web/forms.ts';
+import { formatLondon } from '../platform/web/format.ts';
 
 /** Shared parts of the coalition's admin pages: page numbers, times, after-save notices. */
 
@@ -24,11 +25,9 @@ export function idFrom(value: string): number | undefined {
   return id <= 2_147_483_647 ? id : undefined;
 }
 
-const londonFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-
 /** A moment shown in UK time (stored in UTC), with the exact instant for machines. */
 export function LondonTime({ date }: { date: Date }) {
-  return <time dateTime={date.toISOString()}>{londonFormat.format(date)}</time>;
+  return <time dateTime={date.toISOString()}>{formatLondon(date)}</time>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { keepForViewer } from '../platform/mail/outbox.ts';
 import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
 import { isPermanentFailure } from '../platform/mail/transport.ts';
 import type { Brand } from '../platform/web/context.ts';
+import { escapeHtml } from '../platform/web/render.tsx';
 import type { Q } from '../schema.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from './signature-writer.ts';
 
@@ -89,8 +90,6 @@ function template(brand: Brand, baseUrl: string, petitionId: number, action: str
   return t;
 }
 
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 
 /** `keepDays`: how long an unconfirmed signature is kept (UNCONFIRMED_SIGNATURE_DAYS), as the email promises. */
 export function confirmationMessage(brand: Brand, baseUrl: string, secret: string, due: Due, keepDays = 14): RenderedEmail {

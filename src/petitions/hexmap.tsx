@@ -1,5 +1,6 @@
 import { readSetting } from '../platform/settings.ts';
 import type { Q } from '../schema.ts';
+import { formatNumber } from '../platform/web/format.ts';
 
 export const hexLayouts = ['odd-r', 'even-r', 'odd-q', 'even-q'] as const;
 export type HexLayout = (typeof hexLayouts)[number];
@@ -72,7 +73,7 @@ export function colourBins(max: number): ColourBin[] {
   return bins;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-GB');
+const fmt = (n: number) => formatNumber(n);
 
 function levelOf(bins: ColourBin[], count: number): number {
   return bins.find((b) => count >= b.from && count <= b.to)?.level ?? 0;

@@ -6,23 +6,6 @@ import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PetitionState } from '../tables.ts';
 
-const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-
-/** A moment, as UK clocks showed it. */
-export function formatTime(date: Date): string {
-  return time.format(date);
-}
-
-/** A calendar date stored as YYYY-MM-DD → "31 March 2027". */
-export function formatDate(isoDate: string): string {
-  return day.format(new Date(`${isoDate}T00:00:00Z`));
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-GB');
-}
-
 const tagColour: Record<PetitionState, string> = {
   draft: 'tag--grey',
   awaiting_moderation: 'tag--yellow',

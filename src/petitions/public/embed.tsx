@@ -2,6 +2,7 @@ import { renderToString } from 'preact-render-to-string';
 import { usePage } from '../../platform/web/context.ts';
 import type { Petition } from '../store.ts';
 import { CountAndProgress } from './parts.tsx';
+import { formatNumber } from '../../platform/web/format.ts';
 
 /**
  * The counter a group puts on its own website in an <iframe>: the action, the live count and a
@@ -44,7 +45,7 @@ export function EmbedPage({ petition, baseUrl }: { petition: Petition; baseUrl: 
 
 /** A small SVG badge with the count, for an <img> on another site. */
 export function counterSvg(petition: Petition, brandColour: string): string {
-  const count = `${petition.signatureCount.toLocaleString('en-GB')} ${petition.signatureCount === 1 ? 'signature' : 'signatures'}`;
+  const count = `${formatNumber(petition.signatureCount)} ${petition.signatureCount === 1 ? 'signature' : 'signatures'}`;
   const label = 'Petition';
   const labelWidth = 70;
   const countWidth = Math.max(90, count.length * 8 + 20);

@@ -3,24 +3,9 @@ import { shareLinks, sharedUrl } from '../share-links.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PlaceTally } from '../petition-breakdown.ts';
+import { formatNumber } from '../../platform/web/format.ts';
 
-export const fmt = (n: number) => n.toLocaleString('en-GB');
-
-const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
-const calendarDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-
-/** A moment, as a date in London. */
-export function showDate(at: Date): string {
-  return longDate.format(at);
-}
-
-/** A calendar date ('2026-03-01') as words; a date has no time zone. */
-export function showDay(day: string): string {
-  const parsed = new Date(`${day}T12:00:00Z`);
-  return Number.isNaN(parsed.getTime()) ? day : calendarDate.format(parsed);
-}
-
-export const signatures = (n: number) => `${fmt(n)} ${n === 1 ? 'signature' : 'signatures'}`;
+export const signatures = (n: number) => `${formatNumber(n)} ${n === 1 ? 'signature' : 'signatures'}`;
 
 export function StateTag({ petition }: { petition: Petition }) {
   const colour = petition.state === 'open' ? 'green' : petition.state === 'rejected' ? 'red' : 'grey';
@@ -40,14 +25,14 @@ export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Pet
       </Heading>
       <p class="petition-count__figure" data-petition-count={petition.id}>
         <span class="key-figure" data-count-figure>
-          {fmt(petition.signatureCount)}
+          {formatNumber(petition.signatureCount)}
         </span>{' '}
         {petition.signatureCount === 1 ? 'signature' : 'signatures'}
       </p>
       {next ? (
         <div class="petition-progress">
           <p id={`progress-${petition.id}`} class="petition-progress__text">
-            {fmt(next.threshold - petition.signatureCount)} more needed to reach {fmt(next.threshold)}: {next.label.charAt(0).toLowerCase()}
+            {formatNumber(next.threshold - petition.signatureCount)} more needed to reach {formatNumber(next.threshold)}: {next.label.charAt(0).toLowerCase()}
             {next.label.slice(1)}.
           </p>
           <progress
@@ -56,7 +41,7 @@ export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Pet
             value={Math.max(0, petition.signatureCount - previous)}
             aria-labelledby={`progress-${petition.id}`}
           >
-            {fmt(petition.signatureCount)} of {fmt(next.threshold)}
+            {formatNumber(petition.signatureCount)} of {formatNumber(next.threshold)}
           </progress>
         </div>
       ) : null}
@@ -70,7 +55,7 @@ export function ConstituencyLine({ tally }: { tally: PlaceTally | undefined }) {
   return (
     <p class="constituency-line">
       <strong>
-        {tally.count === 1 ? '1 person' : `${fmt(tally.count)} people`} in {tally.name} {tally.count === 1 ? 'has' : 'have'} signed
+        {tally.count === 1 ? '1 person' : `${formatNumber(tally.count)} people`} in {tally.name} {tally.count === 1 ? 'has' : 'have'} signed
       </strong>{' '}
       so far. Counts update every few seconds.
     </p>

@@ -4,6 +4,7 @@ import { notFound } from '../http/errors.ts';
 import { requireRole } from '../http/guards.ts';
 import { Pagination } from '../web/components.tsx';
 import { Layout } from '../web/layout.tsx';
+import { formatLondon } from '../web/format.ts';
 
 const PER_PAGE = 50;
 
@@ -24,10 +25,6 @@ const statusLabel: Record<string, string> = {
   kept: 'Kept (no SMTP server set up)',
   failed: 'Failed',
 };
-
-function formatTime(date: Date): string {
-  return date.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-}
 
 function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[]; page: number; totalPages: number; smtpConfigured: boolean }) {
   return (
@@ -54,7 +51,7 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
           <tbody>
             {rows.map((row) => (
               <tr>
-                <td>{formatTime(row.created_at)}</td>
+                <td>{formatLondon(row.created_at)}</td>
                 <td>{row.to_address}</td>
                 <td>
                   <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
@@ -102,7 +99,7 @@ function MailMessage({ row, text }: { row: MailRow; text: string }) {
         </div>
         <div class="summary-list__row">
           <dt>Created</dt>
-          <dd>{formatTime(row.created_at)}</dd>
+          <dd>{formatLondon(row.created_at)}</dd>
         </div>
       </dl>
       <h2>Text version</h2>

@@ -1,6 +1,6 @@
 import type { Mailing } from '../store.ts';
 import type { MailingStatus } from '../tables.ts';
-import { formatLondon } from '../london-time.ts';
+import { formatLondon } from '../../../platform/web/format.ts';
 
 const labels: Record<MailingStatus, string> = {
   draft: 'Draft',
@@ -39,9 +39,6 @@ export function audienceText(m: Pick<Mailing, 'segment' | 'segmentId' | 'purpose
   return `People in the segment “${m.segment.name}”${deleted} who agreed to hear from ${m.purposeName}`;
 }
 
-export function number(n: number): string {
-  return n.toLocaleString('en-GB');
-}
 
 export const mailingsCrumb = { href: '/admin/mailings', label: 'Mailings' };
 
