@@ -7,16 +7,6 @@ import { formatLondon } from '../platform/web/format.ts';
 
 export const PER_PAGE = 25;
 
-/** The page number from a query string (?page=3); anything odd is page 1. */
-export function pageFrom(query: unknown): number {
-  const raw = (query as { page?: unknown } | undefined)?.page;
-  const page = typeof raw === 'string' ? Number.parseInt(raw, 10) : 1;
-  return Number.isSafeInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
-}
-
-export function pageCount(total: number, perPage = PER_PAGE): number {
-  return Math.max(1, Math.ceil(total / perPage));
-}
 
 /** A route id (/admin/groups/12): a positive whole number, or undefined. */
 export function idFrom(value: string): number | undefined {

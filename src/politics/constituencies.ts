@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from '../schema.ts';
 import { partyName } from './parties.ts';
+import { pageCount } from '../platform/http/pagination.ts';
 
 export interface MpSummary {
   name: string;
@@ -201,7 +202,7 @@ export async function listConstituencies(q: Q, options: ListOptions = {}): Promi
     sql<{ n: number }>`select count(*)::int as n from constituencies c ${where}`.execute(q),
   ]);
   const total = count.rows[0]?.n ?? 0;
-  return { items: rows.rows.map(summaryOf), total, page, perPage, totalPages: Math.max(1, Math.ceil(total / perPage)) };
+  return { items: rows.rows.map(summaryOf), total, page, perPage, totalPages: pageCount(total, perPage) };
 }
 
 /** Names, MPs and parties of many constituencies at once (for lists of signatures, supporters, targets). */

@@ -40,13 +40,6 @@ export function petitionIdOf(request: FastifyRequest): number {
   return id;
 }
 
-/** ?page=N, at least 1. */
-export function pageOf(request: FastifyRequest): number {
-  const raw = (request.query as { page?: string }).page ?? '1';
-  const page = /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-  return Math.max(1, page);
-}
-
 /** Routes behind requireRole() always have a viewer. */
 export function viewerOf(request: FastifyRequest): Viewer {
   return request.viewer!;

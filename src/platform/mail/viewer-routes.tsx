@@ -5,6 +5,7 @@ import { requireRole } from '../http/guards.ts';
 import { Pagination } from '../web/components.tsx';
 import { Layout } from '../web/layout.tsx';
 import { formatLondon } from '../web/format.ts';
+import { pageCount, pageFrom } from '../http/pagination.ts';
 
 const PER_PAGE = 50;
 
@@ -115,7 +116,7 @@ export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured:
   const admin = { preHandler: requireRole('admin') };
 
   app.get('/admin/mail', admin, async (request, reply) => {
-    const page = Math.max(1, Number.parseInt((request.query as { page?: string }).page ?? '1', 10) || 1);
+    const page = pageFrom(request.query as { page?: string });
     const total = await db.selectFrom('outbound_emails').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await db
       .selectFrom('outbound_emails')
@@ -124,7 +125,7 @@ export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured:
       .limit(PER_PAGE)
       .offset((page - 1) * PER_PAGE)
       .execute();
-    return reply.render(<MailList rows={rows} page={page} totalPages={Math.max(1, Math.ceil(Number(total.n) / PER_PAGE))} smtpConfigured={smtpConfigured} />);
+    return reply.render(<MailList rows={rows} page={page} totalPages={pageCount(Number(total.n), PER_PAGE)} smtpConfigured={smtpConfigured} />);
   });
 
   app.get('/admin/mail/:id', admin, async (request, reply) => {

@@ -4,6 +4,7 @@ import { Layout } from '../../platform/web/layout.tsx';
 import type { Collection, CollectionKind, Member } from './collections.ts';
 import { ownerLabel } from './segment-views.tsx';
 import { formatLondon, formatNumber } from '../../platform/web/format.ts';
+import { pageCount } from '../../platform/http/pagination.ts';
 
 export const words: Record<CollectionKind, { one: string; many: string; Many: string; intro: string; base: string }> = {
   tag: { one: 'tag', many: 'tags', Many: 'Tags', intro: 'Labels on people, for segments: "volunteer", "nurse", "met at the rally".', base: '/admin/tags' },
@@ -133,7 +134,7 @@ export function CollectionPage(props: CollectionPageProps) {
       )}
       <h2>People</h2>
       <MemberTable base={base} members={props.members} manage={manage} />
-      <Pagination page={props.page} totalPages={Math.max(1, Math.ceil(c.count / MEMBERS_PER_PAGE))} href={(p) => `${base}?page=${p}`} />
+      <Pagination page={props.page} totalPages={pageCount(c.count, MEMBERS_PER_PAGE)} href={(p) => `${base}?page=${p}`} />
       {manage ? (
         <>
           <h2>Rename or delete</h2>
