@@ -1,36 +1,18 @@
-import { readSetting } from '../platform/settings.ts';
-import type { Q } from '../schema.ts';
 import { formatNumber } from '../platform/web/format.ts';
+import { hexLayout, type Hex as ConstituencyHex, type HexLayoutName as HexLayout } from '../politics/hexes.ts';
+import type { Q } from '../schema.ts';
 
-export const hexLayouts = ['odd-r', 'even-r', 'odd-q', 'even-q'] as const;
-export type HexLayout = (typeof hexLayouts)[number];
+type Hex = Pick<ConstituencyHex, 'code' | 'name' | 'q' | 'r'>;
 
-export interface Hex {
-  code: string;
-  name: string;
-  q: number;
-  r: number;
-}
-
+/** What the map draws: the layout and each constituency's hex in it. */
 export interface HexGrid {
   layout: HexLayout;
   hexes: Hex[];
 }
 
-/** The constituency cartogram imported from HexJSON (politics), in its layout. */
-export async function loadHexGrid(q: Q): Promise<HexGrid> {
-  const [stored, rows] = await Promise.all([
-    readSetting<unknown>(q, 'politics.hex_layout'),
-    q
-      .selectFrom('constituency_hexes as h')
-      .leftJoin('constituencies as c', 'c.code', 'h.constituency_code')
-      .select(['h.constituency_code as code', 'h.q', 'h.r', 'h.name as hexName', 'c.name as constituencyName'])
-      .orderBy('h.r', 'desc')
-      .orderBy('h.q')
-      .execute(),
-  ]);
-  const layout = hexLayouts.find((l) => l === stored) ?? 'odd-r';
-  return { layout, hexes: rows.map((r) => ({ code: r.code, name: r.constituencyName ?? r.hexName ?? r.code, q: r.q, r: r.r })) };
+/** The constituency cartogram imported from HexJSON (politics), in its layout; no hexes when none is imported. */
+async function loadHexGrid(q: Q): Promise<HexGrid> {
+  return (await hexLayout(q)) ?? { layout: 'odd-r', hexes: [] };
 }
 
 /** Reference data changes on import only: one read a minute per process is plenty. */
@@ -67,13 +49,11 @@ export function colourBins(max: number): ColourBin[] {
   let from = 1;
   for (let i = 1; i <= bands && from <= max; i++) {
     const to = i === bands ? max : Math.max(from, Math.round(Math.pow(max, i / bands)));
-    bins.push({ level: bins.length, from, to, label: from === to ? fmt(from) : `${fmt(from)} to ${fmt(to)}` });
+    bins.push({ level: bins.length, from, to, label: from === to ? formatNumber(from) : `${formatNumber(from)} to ${formatNumber(to)}` });
     from = to + 1;
   }
   return bins;
 }
-
-const fmt = (n: number) => formatNumber(n);
 
 function levelOf(bins: ColourBin[], count: number): number {
   return bins.find((b) => count >= b.from && count <= b.to)?.level ?? 0;
@@ -139,7 +119,7 @@ export function Hexmap({ grid, counts, id, title, description }: HexmapProps) {
           const count = counts.get(hex.code) ?? 0;
           return (
             <path class={`hex hex--${levelOf(bins, count)}`} d={outline(grid.layout, centres[i]!)} data-code={hex.code}>
-              <title>{`${hex.name}: ${fmt(count)} ${count === 1 ? 'signature' : 'signatures'}`}</title>
+              <title>{`${hex.name}: ${formatNumber(count)} ${count === 1 ? 'signature' : 'signatures'}`}</title>
             </path>
           );
         })}
