@@ -1,5 +1,6 @@
 import { renderToString } from 'preact-render-to-string';
 import { usePage } from '../../platform/web/context.ts';
+import { EmbedLayout } from '../../platform/web/layout.tsx';
 import type { Petition } from '../store.ts';
 import { CountAndProgress } from './parts.tsx';
 import { formatNumber } from '../../platform/web/format.ts';
@@ -11,35 +12,23 @@ import { formatNumber } from '../../platform/web/format.ts';
 export function EmbedPage({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
   const page = usePage();
   return (
-    <html lang="en-GB">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`Petition: ${petition.action}`}</title>
-        <link rel="stylesheet" href={page.asset('app.css')} />
-        <link rel="stylesheet" href={`/brand.css?v=${page.brand.version}`} />
-      </head>
-      <body class="embed">
-        <main class="embed__main">
-          <p class="embed__brand">{page.brand.name}</p>
-          <h1 class="embed__title">{petition.action}</h1>
-          <CountAndProgress petition={petition} headingLevel={2} />
-          {petition.state === 'open' ? (
-            <a class="button button--primary embed__sign" href={`${baseUrl}${petition.path}?utm_source=embed#sign-heading`} target="_blank" rel="noopener">
-              Sign this petition<span class="visually-hidden"> (opens in a new tab)</span>
-            </a>
-          ) : (
-            <p>
-              This petition is closed.{' '}
-              <a href={`${baseUrl}${petition.path}?utm_source=embed`} target="_blank" rel="noopener">
-                See the petition<span class="visually-hidden"> (opens in a new tab)</span>
-              </a>
-            </p>
-          )}
-        </main>
-      </body>
-    </html>
+    <EmbedLayout title={`Petition: ${petition.action}`} appendBrand={false} noindex>
+      <p class="embed__brand">{page.brand.name}</p>
+      <h1 class="embed__title">{petition.action}</h1>
+      <CountAndProgress petition={petition} headingLevel={2} />
+      {petition.state === 'open' ? (
+        <a class="button button--primary embed__sign" href={`${baseUrl}${petition.path}?utm_source=embed#sign-heading`} target="_blank" rel="noopener">
+          Sign this petition<span class="visually-hidden"> (opens in a new tab)</span>
+        </a>
+      ) : (
+        <p>
+          This petition is closed.{' '}
+          <a href={`${baseUrl}${petition.path}?utm_source=embed`} target="_blank" rel="noopener">
+            See the petition<span class="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </p>
+      )}
+    </EmbedLayout>
   );
 }
 
