@@ -4,7 +4,8 @@ import type { PageOf } from '../admin-store.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PetitionState } from '../tables.ts';
-import { StateTag, petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../public/parts.tsx';
+import { petitionAdminPath } from './shared.tsx';
 import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export interface PetitionListProps {

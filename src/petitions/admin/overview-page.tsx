@@ -8,7 +8,8 @@ import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode }
 import type { Petition } from '../store.ts';
 import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransitions } from '../transitions.ts';
 import { OutcomeSummary } from './outcome-summary.tsx';
-import { StateTag, petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../public/parts.tsx';
+import { petitionAdminPath } from './shared.tsx';
 import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {

@@ -2,23 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, notFound } from '../../platform/http/errors.ts';
 import { errorsFrom, type FieldErrors } from '../../platform/web/forms.ts';
 import type { Viewer } from '../../platform/web/context.ts';
-import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
-import type { PetitionState } from '../tables.ts';
-
-const tagColour: Record<PetitionState, string> = {
-  draft: 'tag--grey',
-  awaiting_moderation: 'tag--yellow',
-  open: 'tag--green',
-  closed: '',
-  rejected: 'tag--red',
-  hidden: 'tag--red',
-};
-
-/** The state as a labelled tag (the words carry the meaning; colour only helps). */
-export function StateTag({ state }: { state: PetitionState }) {
-  return <strong class={`tag ${tagColour[state]}`.trim()}>{stateLabels[state]}</strong>;
-}
 
 export function petitionAdminPath(id: number, page = ''): string {
   return `/admin/petitions/${id}${page ? `/${page}` : ''}`;

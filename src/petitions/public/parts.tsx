@@ -3,13 +3,24 @@ import { shareLinks, sharedUrl } from '../share-links.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PlaceTally } from '../petition-breakdown.ts';
+import type { PetitionState } from '../tables.ts';
+import { Tag, type TagColour } from '../../platform/web/components.tsx';
 import { formatNumber } from '../../platform/web/format.ts';
 
 export const signatures = (n: number) => `${formatNumber(n)} ${n === 1 ? 'signature' : 'signatures'}`;
 
-export function StateTag({ petition }: { petition: Petition }) {
-  const colour = petition.state === 'open' ? 'green' : petition.state === 'rejected' ? 'red' : 'grey';
-  return <strong class={`tag tag--${colour}`}>{stateLabels[petition.state]}</strong>;
+const stateColour: Record<PetitionState, TagColour> = {
+  draft: 'grey',
+  awaiting_moderation: 'yellow',
+  open: 'green',
+  closed: 'grey',
+  rejected: 'red',
+  hidden: 'red',
+};
+
+/** The state as a labelled tag, the same on public and admin pages. */
+export function StateTag({ state }: { state: PetitionState }) {
+  return <Tag colour={stateColour[state]}>{stateLabels[state]}</Tag>;
 }
 
 /** The count, and progress towards the next milestone in words and as a bar. */

@@ -246,7 +246,7 @@ export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWordi
       scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}
     >
       <div class="petition-header">
-        <StateTag petition={petition} />
+        <StateTag state={petition.state} />
         <h1 class="petition-header__title">{petition.action}</h1>
         <p class="petition-header__target">
           To: <strong>{petition.target}</strong>

@@ -1,3 +1,4 @@
+import { Tag, type TagColour } from '../../../platform/web/components.tsx';
 import type { Mailing } from '../store.ts';
 import type { MailingStatus } from '../tables.ts';
 import { formatLondon } from '../../../platform/web/format.ts';
@@ -11,18 +12,18 @@ const labels: Record<MailingStatus, string> = {
   cancelled: 'Stopped',
 };
 
-const tagClass: Record<MailingStatus, string> = {
-  draft: 'tag tag--grey',
-  scheduled: 'tag tag--yellow',
-  preparing: 'tag',
-  sending: 'tag',
-  sent: 'tag tag--green',
-  cancelled: 'tag tag--red',
+const tagColour: Record<MailingStatus, TagColour | undefined> = {
+  draft: 'grey',
+  scheduled: 'yellow',
+  preparing: undefined,
+  sending: undefined,
+  sent: 'green',
+  cancelled: 'red',
 };
 
 /** The status in words (never colour alone). */
 export function StatusTag({ status }: { status: MailingStatus }) {
-  return <strong class={tagClass[status]}>{labels[status]}</strong>;
+  return <Tag colour={tagColour[status]}>{labels[status]}</Tag>;
 }
 
 /** When it went or will go, in UK time. */
