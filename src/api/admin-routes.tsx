@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PER_PAGE, pageCount, pageFrom } from '../coalition/admin-pages.tsx';
+import { PER_PAGE } from '../coalition/admin-pages.tsx';
 import { groupManagerRoles } from '../coalition/group-access.ts';
 import { groupIdsFor, listGroups } from '../coalition/groups.ts';
 import type { AppContext } from './tables.ts';
@@ -16,6 +16,7 @@ import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
 import { queueTestDelivery } from './webhooks/deliver.ts';
 import { findDelivery, listDeliveries } from './webhooks/delivery-log.ts';
 import { createWebhook, deleteWebhook, findWebhook, listWebhooks, webhookUrl } from './webhooks/webhooks.ts';
+import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const COALITION = 'coalition';
 
@@ -133,7 +134,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
     const page = pageFrom(request.query);
     const { deliveries, total } = await listDeliveries(ctx.db, hook.id, page, PER_PAGE);
-    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total)} query={request.query} />);
+    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} query={request.query} />);
   });
 
   app.get('/admin/api/webhooks/:id/deliveries/:delivery', managers, async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { DomainError, rateLimited, type FieldProblem } from '../platform/http/errors.ts';
+import { DomainError, rateLimited } from '../platform/http/errors.ts';
+import { describeError, type FrameworkErrorWording } from '../platform/http/server.ts';
 import { curies, MAX_PAGE_SIZE, sendHal } from './osdi/hal.ts';
 import { registerPeopleRoutes } from './people-routes.ts';
 import { registerPersonSetRoutes } from './set-routes.ts';
@@ -10,23 +11,22 @@ import { authenticate } from './tokens.ts';
 
 export const OSDI_VERSION = '1.2.0';
 
-/** What went wrong, as OSDI servers say it: {"error": "..."} (plus the fields at fault, when there are some). */
-function describe(error: FastifyError | DomainError): { status: number; message: string; problems: FieldProblem[] } {
-  if (error instanceof DomainError) return { status: error.status, message: error.message, problems: error.problems };
+/** Framework errors as OSDI servers word them; the answer is {"error": "..."} (plus the fields at fault, when there are some). */
+const osdiWording: FrameworkErrorWording = (error) => {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, message: 'The request body is not valid JSON.', problems: [] };
+      return { status: 400, message: 'The request body is not valid JSON.' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, message: 'The request body is empty; send a JSON object.', problems: [] };
+      return { status: 400, message: 'The request body is empty; send a JSON object.' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, message: 'Send the body as JSON, with Content-Type: application/json.', problems: [] };
+      return { status: 415, message: 'Send the body as JSON, with Content-Type: application/json.' };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, message: 'The request body is too large.', problems: [] };
+      return { status: 413, message: 'The request body is too large.' };
   }
-  if (error instanceof SyntaxError) return { status: 400, message: 'The request body is not valid JSON.', problems: [] };
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { status: error.statusCode, message: 'The request could not be read.', problems: [] };
-  return { status: 500, message: 'Sorry, something went wrong on our side. Please try again in a few minutes.', problems: [] };
-}
+  if (error instanceof SyntaxError) return { status: 400, message: 'The request body is not valid JSON.' };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { status: error.statusCode, message: 'The request could not be read.' };
+  return undefined;
+};
 
 /** Every /api/v1 request carries a key in the OSDI-API-Token header; each counts against the key's rate limit. */
 function authenticateRequests(ctx: AppContext) {
@@ -75,9 +75,9 @@ export function registerOsdiApi(app: FastifyInstance, ctx: AppContext) {
       api.addContentTypeParser('application/hal+json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'ignore'));
       api.decorateRequest('apiClient', null);
       api.setErrorHandler((error: FastifyError, request, reply) => {
-        const { status, message, problems } = describe(error);
+        const { status, message, problems, retryAfterSeconds } = describeError(error, osdiWording);
         if (status >= 500) request.log.error({ err: error }, 'API request failed');
-        if (error instanceof DomainError && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+        if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
         return sendHal(reply, { error: message, ...(problems.length ? { errors: problems } : {}) }, status);
       });
       api.setNotFoundHandler((_request, reply) => sendHal(reply, { error: 'Not found: see the API entry point for the resources this server has.' }, 404));

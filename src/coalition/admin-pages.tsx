@@ -1,21 +1,12 @@
 import { DomainError } from '../platform/http/errors.ts';
 import { Checkbox, FileInput, Notice } from '../platform/web/components.tsx';
 import { errorsFrom, type FieldErrors } from '../platform/web/forms.ts';
+import { formatLondon } from '../platform/web/format.ts';
 
 /** Shared parts of the coalition's admin pages: page numbers, times, after-save notices. */
 
 export const PER_PAGE = 25;
 
-/** The page number from a query string (?page=3); anything odd is page 1. */
-export function pageFrom(query: unknown): number {
-  const raw = (query as { page?: unknown } | undefined)?.page;
-  const page = typeof raw === 'string' ? Number.parseInt(raw, 10) : 1;
-  return Number.isSafeInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
-}
-
-export function pageCount(total: number, perPage = PER_PAGE): number {
-  return Math.max(1, Math.ceil(total / perPage));
-}
 
 /** A route id (/admin/groups/12): a positive whole number, or undefined. */
 export function idFrom(value: string): number | undefined {
@@ -24,11 +15,9 @@ export function idFrom(value: string): number | undefined {
   return id <= 2_147_483_647 ? id : undefined;
 }
 
-const londonFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-
 /** A moment shown in UK time (stored in UTC), with the exact instant for machines. */
 export function LondonTime({ date }: { date: Date }) {
-  return <time dateTime={date.toISOString()}>{londonFormat.format(date)}</time>;
+  return <time dateTime={date.toISOString()}>{formatLondon(date)}</time>;
 }
 
 /**

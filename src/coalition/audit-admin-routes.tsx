@@ -5,7 +5,8 @@ import { auditChanges, auditFilterChoices, listAuditEntries, type AuditFilter, t
 import { requireRole } from '../platform/http/guards.ts';
 import { Button, Form, Pagination, Select } from '../platform/web/components.tsx';
 import { Layout } from '../platform/web/layout.tsx';
-import { LondonTime, PER_PAGE, pageCount, pageFrom } from './admin-pages.tsx';
+import { LondonTime, PER_PAGE } from './admin-pages.tsx';
+import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const filterSchema = z.object({
   action: z.string().max(200).optional().catch(undefined),
@@ -110,7 +111,7 @@ function AuditPage(props: {
           );
         })}
       </ol>
-      <Pagination page={props.page} totalPages={pageCount(props.total)} href={query} />
+      <Pagination page={props.page} totalPages={pageCount(props.total, PER_PAGE)} href={query} />
     </Layout>
   );
 }

@@ -4,12 +4,13 @@ import type { AppContext } from './tables.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { uploadedFile } from '../platform/media.ts';
 import { formValues, parseForm, parseParams } from '../platform/web/forms.ts';
-import { PER_PAGE, idFrom, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
+import { PER_PAGE, idFrom, saveOrFieldErrors } from './admin-pages.tsx';
 import { deleteGroup } from './delete-group.ts';
 import { groupForEditing, groupManagerRoles } from './group-access.ts';
 import { DeleteGroupPage, GroupFormPage, GroupsAdminPage } from './group-admin-views.tsx';
 import { groupIdsFor, listGroupPage } from './groups.ts';
 import { createGroup, groupInputSchema, updateGroup } from './save-group.ts';
+import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const groupParams = z.object({ id: z.string().transform(idFrom).pipe(z.number({ message: 'Enter a group id' })) });
 
@@ -27,7 +28,7 @@ export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const page = pageFrom(request.query);
     const { groups, total } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page, perPage: PER_PAGE });
     return reply.render(
-      <GroupsAdminPage groups={groups} total={total} page={page} totalPages={pageCount(total)} isAdmin={viewer.role === 'admin'} query={request.query} />,
+      <GroupsAdminPage groups={groups} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} isAdmin={viewer.role === 'admin'} query={request.query} />,
     );
   });
 

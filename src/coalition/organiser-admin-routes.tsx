@@ -5,13 +5,14 @@ import { notFound } from '../platform/http/errors.ts';
 import { requireRole } from '../platform/http/guards.ts';
 import { formList, parseForm, parseParams, queryText } from '../platform/web/forms.ts';
 import type { Q } from './tables.ts';
-import { PER_PAGE, pageCount, pageFrom, saveOrFieldErrors } from './admin-pages.tsx';
+import { PER_PAGE, saveOrFieldErrors } from './admin-pages.tsx';
 import { changeOrganiserAccess } from './change-organiser-access.ts';
 import { disableOrganiser, enableOrganiser } from './disable-organiser.ts';
 import { groupNamesById } from './groups.ts';
 import { accessFields, inviteOrganiser, inviteSchema, resendInvitation } from './invite-organiser.ts';
 import { InviteOrganiserPage, OrganiserPage, OrganisersPage } from './organiser-admin-views.tsx';
 import { findOrganiserByPublicId, listOrganiserPage, type Organiser } from './organisers.ts';
+import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const accessSchema = z.object(accessFields);
 const organiserParams = z.object({ ref: z.string() });
@@ -33,7 +34,7 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
     const page = pageFrom(request.query);
     const { organisers, total } = await listOrganiserPage(ctx.db, page, PER_PAGE);
     return reply.render(
-      <OrganisersPage organisers={organisers} total={total} page={page} totalPages={pageCount(total)} groupNames={await groupNamesById(ctx.db)} query={request.query} />,
+      <OrganisersPage organisers={organisers} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} groupNames={await groupNamesById(ctx.db)} query={request.query} />,
     );
   });
 

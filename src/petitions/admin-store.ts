@@ -4,6 +4,7 @@ import type { MilestoneInput } from './petition-form.ts';
 import { hydrate, markReachedMilestones, type Petition } from './store.ts';
 import { MODERATABLE_STATES } from './states.ts';
 import type { PetitionState } from './tables.ts';
+import { pageCount } from '../platform/http/pagination.ts';
 
 export interface PageOf<T> {
   items: T[];
@@ -13,7 +14,7 @@ export interface PageOf<T> {
 }
 
 function pageOf<T>(items: T[], total: number, page: number, perPage: number): PageOf<T> {
-  return { items, total, page, totalPages: Math.max(1, Math.ceil(total / perPage)) };
+  return { items, total, page, totalPages: pageCount(total, perPage) };
 }
 
 /** Petitions an organiser may see on their list: every one for admins and moderators, else their groups'. */

@@ -2,14 +2,13 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /** Petitions run for six months from opening unless the organiser chose a date. */
 export const DEFAULT_RUN_MONTHS = 6;
+import { formatLondon } from '../platform/web/format.ts';
 /** The furthest ahead an organiser may set a closing date. */
 export const MAX_RUN_MONTHS = 12;
 
-const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** Today's date in the UK (YYYY-MM-DD): closing dates are UK calendar dates. */
 export function londonToday(now: Date = new Date()): string {
-  return londonDate.format(now);
+  return formatLondon(now, 'iso-date');
 }
 
 /** Today's date in the UK, in SQL: the database's counterpart of londonToday. */

@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { addJob, defineJob } from '../platform/jobs/jobs.ts';
+import { keepForViewer } from '../platform/mail/outbox.ts';
 import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
 import { isPermanentFailure } from '../platform/mail/transport.ts';
 import type { Brand } from '../platform/web/context.ts';
+import { escapeHtml } from '../platform/web/render.tsx';
 import type { Q } from './tables.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from './signature-writer.ts';
 
@@ -88,8 +90,6 @@ function template(brand: Brand, baseUrl: string, petitionId: number, action: str
   return t;
 }
 
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 
 /** `keepDays`: how long an unconfirmed signature is kept (UNCONFIRMED_SIGNATURE_DAYS), as the email promises. */
 export function confirmationMessage(brand: Brand, baseUrl: string, secret: string, due: Due, keepDays = 14): RenderedEmail {
@@ -126,26 +126,11 @@ export async function sendDueConfirmations(ctx: AppContext, limit: number): Prom
   const failed: number[] = [];
   if (!ctx.mailer.configured) {
     // No SMTP server: keep the messages for the admin mail viewer, so a local user can confirm.
-    await ctx.db
-      .insertInto('outbound_emails')
-      .values(
-        rows.map((r) => {
-          const m = confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS);
-          return {
-            kind: 'petitions.signature.confirmation',
-            to_address: r.email,
-            subject: m.subject,
-            text_body: m.text,
-            html_body: m.html,
-            headers: '{}',
-            status: 'kept' as const,
-            last_error: null,
-            message_id: null,
-            sent_at: null,
-          };
-        }),
-      )
-      .execute();
+    await keepForViewer(
+      ctx.db,
+      'petitions.signature.confirmation',
+      rows.map((r) => ({ to: r.email, ...confirmationMessage(brand, baseUrl, ctx.secret, r, ctx.config.UNCONFIRMED_SIGNATURE_DAYS) })),
+    );
     sent.push(...rows.map((r) => r.id));
   } else {
     await Promise.all(

@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import { recordAudit } from '../platform/audit.ts';
+import { csvStream } from '../platform/csv.ts';
 import type { Viewer } from '../platform/web/context.ts';
 import type { Db, Q } from './tables.ts';
 import { constituencyNames } from '../politics/constituencies.ts';
@@ -22,11 +21,6 @@ export interface ExportedSigner {
 /** Anything in a name that looks like an email address is removed: exports never carry addresses. */
 export function withoutEmailAddresses(name: string): string {
   return name.replace(/\S*@\S*/g, '[address removed]');
-}
-
-/** Spreadsheets run cells that start with = + - @ as formulas; a leading apostrophe keeps them text. */
-export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /**
@@ -65,18 +59,11 @@ export async function* confirmedSigners(db: Db, petitionId: number, batchSize = 
   }
 }
 
-/** Streams rows through csv-stringify; a failure part-way ends the download rather than the process. */
-function csvStream(header: string[], rows: AsyncIterable<string[]>): Readable {
-  const csv = stringify({ header: true, columns: header });
-  pipeline(Readable.from(rows), csv).catch((error: unknown) => csv.destroy(error as Error));
-  return csv;
-}
-
 /** The names CSV for a hand-in: name, constituency, constituency code, country. Streamed. */
 export function signerNamesCsv(db: Db, petitionId: number): Readable {
   async function* rows() {
     for await (const batch of confirmedSigners(db, petitionId)) {
-      for (const s of batch) yield [spreadsheetSafe(s.name), s.constituency, s.constituencyCode, s.country];
+      for (const s of batch) yield [s.name, s.constituency, s.constituencyCode, s.country];
     }
   }
   return csvStream(['Name', 'Constituency', 'Constituency code', 'Country'], rows());

@@ -1,16 +1,17 @@
+import { formatNumber } from '../platform/web/format.ts';
 import { hexLayout, type Hex as ConstituencyHex, type HexLayoutName as HexLayout } from '../politics/hexes.ts';
 import type { Q } from './tables.ts';
 
-/** What the map needs of a hex. */
-export type Hex = Pick<ConstituencyHex, 'code' | 'name' | 'q' | 'r'>;
+type Hex = Pick<ConstituencyHex, 'code' | 'name' | 'q' | 'r'>;
 
+/** What the map draws: the layout and each constituency's hex in it. */
 export interface HexGrid {
   layout: HexLayout;
   hexes: Hex[];
 }
 
-/** The constituency cartogram imported from HexJSON, through politics (empty before any import). */
-export async function loadHexGrid(q: Q): Promise<HexGrid> {
+/** The constituency cartogram imported from HexJSON (politics), in its layout; no hexes when none is imported. */
+async function loadHexGrid(q: Q): Promise<HexGrid> {
   return (await hexLayout(q)) ?? { layout: 'odd-r', hexes: [] };
 }
 
@@ -48,13 +49,11 @@ export function colourBins(max: number): ColourBin[] {
   let from = 1;
   for (let i = 1; i <= bands && from <= max; i++) {
     const to = i === bands ? max : Math.max(from, Math.round(Math.pow(max, i / bands)));
-    bins.push({ level: bins.length, from, to, label: from === to ? fmt(from) : `${fmt(from)} to ${fmt(to)}` });
+    bins.push({ level: bins.length, from, to, label: from === to ? formatNumber(from) : `${formatNumber(from)} to ${formatNumber(to)}` });
     from = to + 1;
   }
   return bins;
 }
-
-const fmt = (n: number) => n.toLocaleString('en-GB');
 
 function levelOf(bins: ColourBin[], count: number): number {
   return bins.find((b) => count >= b.from && count <= b.to)?.level ?? 0;
@@ -120,7 +119,7 @@ export function Hexmap({ grid, counts, id, title, description }: HexmapProps) {
           const count = counts.get(hex.code) ?? 0;
           return (
             <path class={`hex hex--${levelOf(bins, count)}`} d={outline(grid.layout, centres[i]!)} data-code={hex.code}>
-              <title>{`${hex.name}: ${fmt(count)} ${count === 1 ? 'signature' : 'signatures'}`}</title>
+              <title>{`${hex.name}: ${formatNumber(count)} ${count === 1 ? 'signature' : 'signatures'}`}</title>
             </path>
           );
         })}

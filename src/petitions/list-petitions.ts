@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Q } from './tables.ts';
 import { hydrate, type Petition } from './store.ts';
 import type { PetitionState } from './tables.ts';
+import { pageCount } from '../platform/http/pagination.ts';
 
 export const petitionSorts = ['popular', 'newest', 'closing'] as const;
 export type PetitionSort = (typeof petitionSorts)[number];
@@ -56,5 +57,5 @@ export async function listPetitions(q: Q, query: ListQuery): Promise<PetitionPag
     q,
     rows.map(({ total: _total, ...row }) => row),
   );
-  return { petitions, total, page: query.page, totalPages: Math.max(1, Math.ceil(total / query.perPage)) };
+  return { petitions, total, page: query.page, totalPages: pageCount(total, query.perPage) };
 }

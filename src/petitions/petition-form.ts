@@ -3,6 +3,7 @@ import type { UploadedFile } from '../platform/http/server.ts';
 import { checkbox } from '../platform/web/forms.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { defaultMilestones, type Milestone } from './milestones.ts';
+import { formatNumber } from '../platform/web/format.ts';
 
 export const ACTION_MAX = 80;
 export const BACKGROUND_MAX = 300;
@@ -51,7 +52,7 @@ const threshold = (name: string) =>
       if (bare === '') return undefined;
       const n = /^\d+$/.test(bare) ? Number(bare) : NaN;
       if (!Number.isSafeInteger(n) || n < 1 || n > MILESTONE_MAX) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of signatures between 1 and ${MILESTONE_MAX.toLocaleString('en-GB')}` });
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of signatures between 1 and ${formatNumber(MILESTONE_MAX)}` });
         return z.NEVER;
       }
       return n;

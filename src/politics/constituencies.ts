@@ -2,6 +2,7 @@ import type { Handle } from '../platform/db/view.ts';
 import { sql } from 'kysely';
 import { politicsQ } from './tables.ts';
 import { partyName } from './parties.ts';
+import { pageCount } from '../platform/http/pagination.ts';
 
 export interface MpSummary {
   name: string;
@@ -204,7 +205,7 @@ export async function listConstituencies(handle: Handle, options: ListOptions = 
     sql<{ n: number }>`select count(*)::int as n from constituencies c ${where}`.execute(q),
   ]);
   const total = count.rows[0]?.n ?? 0;
-  return { items: rows.rows.map(summaryOf), total, page, perPage, totalPages: Math.max(1, Math.ceil(total / perPage)) };
+  return { items: rows.rows.map(summaryOf), total, page, perPage, totalPages: pageCount(total, perPage) };
 }
 
 /** Names, MPs and parties of many constituencies at once (for lists of signatures, supporters, targets). */

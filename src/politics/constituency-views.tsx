@@ -5,8 +5,8 @@ import { Layout } from '../platform/web/layout.tsx';
 import type { Constituency, ConstituencyPage, ConstituencySort, ConstituencySummary, Mp } from './constituencies.ts';
 import { formatShare, majorityShare, marginalityRankText } from './marginality.ts';
 import { OTHER_WINNER_COLUMN, partyName } from './parties.ts';
+import { formatNumber } from '../platform/web/format.ts';
 
-const count = (n: number) => n.toLocaleString('en-GB');
 
 function DemoNotice({ demo }: { demo: boolean }) {
   if (!demo) return null;
@@ -22,7 +22,7 @@ function DemoNotice({ demo }: { demo: boolean }) {
 export function majorityText(majority: number | null, validVotes: number | null): string {
   if (majority === null) return 'Not known';
   const share = majorityShare(majority, validVotes);
-  return share === null ? count(majority) : `${count(majority)} (${formatShare(share)})`;
+  return share === null ? formatNumber(majority) : `${formatNumber(majority)} (${formatShare(share)})`;
 }
 
 function MpName({ mp }: { mp: Mp | null }) {
@@ -150,7 +150,7 @@ export function ConstituenciesPage(props: {
           </div>
         )}
         <p class="hint">
-          {count(list.total)} {list.total === 1 ? 'constituency' : 'constituencies'}
+          {formatNumber(list.total)} {list.total === 1 ? 'constituency' : 'constituencies'}
           {query.q ? ` matching “${query.q}”` : ''}.
         </p>
         <Pagination page={list.page} totalPages={list.totalPages} href={(p) => listHref(query, p)} />
@@ -195,13 +195,13 @@ function VotesTable({ constituency }: { constituency: Constituency }) {
           {parties.map(([party, n]) => (
             <tr>
               <th scope="row">{partyName(party)}</th>
-              <td class="numeric">{count(n)}</td>
+              <td class="numeric">{formatNumber(n)}</td>
               <td class="numeric">{total > 0 ? formatShare(n / total) : '–'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {otherWinner ? <p class="hint">Of the votes for other candidates, {count(otherWinner)} went to the winning candidate.</p> : null}
+      {otherWinner ? <p class="hint">Of the votes for other candidates, {formatNumber(otherWinner)} went to the winning candidate.</p> : null}
     </>
   );
 }
@@ -224,10 +224,10 @@ function ResultSection({ constituency }: { constituency: Constituency }) {
         <Row label="Marginality">
           {constituency.marginalityRank ? `${capitalise(marginalityRankText(constituency.marginalityRank, constituency.rankedSeats))}` : 'Not known'}
         </Row>
-        <Row label="Electorate">{result.electorate === null ? 'Not known' : count(result.electorate)}</Row>
+        <Row label="Electorate">{result.electorate === null ? 'Not known' : formatNumber(result.electorate)}</Row>
         <Row label="Turnout">{turnout}</Row>
-        <Row label="Valid votes">{result.validVotes === null ? 'Not known' : count(result.validVotes)}</Row>
-        <Row label="Invalid votes">{result.invalidVotes === null ? 'Not known' : count(result.invalidVotes)}</Row>
+        <Row label="Valid votes">{result.validVotes === null ? 'Not known' : formatNumber(result.validVotes)}</Row>
+        <Row label="Invalid votes">{result.invalidVotes === null ? 'Not known' : formatNumber(result.invalidVotes)}</Row>
       </dl>
       <VotesTable constituency={constituency} />
     </>

@@ -1,28 +1,10 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { csvStream } from '../platform/csv.ts';
 import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 
 const PAGE = 1000;
-
-/** Spreadsheets run cells starting with = + - @ as formulas: such text is prefixed with '. */
-export function spreadsheetSafe(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function csvStream(columns: string[], rows: AsyncIterable<unknown[]>): Readable {
-  const csv = stringify({ header: true, columns });
-  const source = Readable.from(
-    (async function* () {
-      for await (const row of rows) yield row.map(spreadsheetSafe);
-    })(),
-  );
-  source.on('error', (error) => csv.destroy(error));
-  return source.pipe(csv);
-}
 
 export const PURPOSE_PROOF_COLUMNS = ['person_id', 'email', 'purpose', 'wording_version', 'wording', 'given_at', 'method', 'source', 'first_source'];
 

@@ -2,11 +2,12 @@ import type { ComponentChildren } from 'preact';
 import { Button, Pagination, Select, TextInput } from '../platform/web/components.tsx';
 import { Layout } from '../platform/web/layout.tsx';
 import type { PeoplePage, PeopleSearch } from './search-people.ts';
+import { formatLondon, formatNumber } from '../platform/web/format.ts';
 
 /** Times are stored in UTC and shown in London time. */
 export function londonTime(date: Date | null | undefined): string {
   if (!date) return '–';
-  return date.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+  return formatLondon(date);
 }
 
 export const peopleCrumbs = [{ href: '/admin/people', label: 'People' }];
@@ -69,7 +70,7 @@ export function PeopleListPage({ result, search, groups, isAdmin }: PeopleListPr
         <Button variant="secondary">Search</Button>
       </form>
       <p>
-        {result.total === 1 ? '1 person' : `${result.total.toLocaleString('en-GB')} people`}
+        {result.total === 1 ? '1 person' : `${formatNumber(result.total)} people`}
         {search.text ? ` matching “${search.text}”` : ''}
       </p>
       {result.rows.length === 0 ? (

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { eraseSignaturesAfterClosing, hasSignaturesCondition } from '../petitions/signers.ts';
+import { deleteFinishedMail } from '../platform/mail/outbox.ts';
 import { readSetting, writeSetting } from '../platform/settings.ts';
 import type { Db, Q } from './tables.ts';
 import { erasePerson } from './personal-data.ts';
@@ -125,9 +126,7 @@ export async function runRetention(db: Db, now: Date = new Date()): Promise<Rete
   const signUps = await db.transaction().execute((tx) => removeUnconfirmedSignUps(tx, rules, now));
   const inactivePeople = await eraseInactivePeople(db, rules, now);
   const signatures = await eraseSignaturesAfterClosing(db, rules.signatureMonthsAfterClose, now);
-  const emails = await sql`
-    delete from outbound_emails where kind = any(${CONFIRMATION_EMAIL_KINDS}::text[]) and status <> 'queued'
-      and created_at < ${now}::timestamptz - make_interval(days => ${rules.confirmationEmailDays})`.execute(db);
+  const confirmationEmails = await deleteFinishedMail(db, CONFIRMATION_EMAIL_KINDS, rules.confirmationEmailDays, now);
   const run: RetentionRun = {
     at: now.toISOString(),
     removed: {
@@ -135,7 +134,7 @@ export async function runRetention(db: Db, now: Date = new Date()): Promise<Rete
       unconfirmedPeople: signUps.people,
       inactivePeople,
       signatures,
-      confirmationEmails: Number(emails.numAffectedRows ?? 0),
+      confirmationEmails,
     },
   };
   await writeSetting(db, LAST_RUN_KEY, run);

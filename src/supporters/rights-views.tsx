@@ -5,6 +5,7 @@ import { Layout } from '../platform/web/layout.tsx';
 import type { Purpose } from './consent.ts';
 import { londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName, type Person } from './person-record.ts';
+import { formatNumber } from '../platform/web/format.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -151,7 +152,7 @@ export function ConsentPurposesPage({ purposes }: { purposes: Array<Purpose & { 
             {purposes.map((p) => (
               <tr>
                 <th scope="row">{p.name}</th>
-                <td class="numeric">{p.live.toLocaleString('en-GB')}</td>
+                <td class="numeric">{formatNumber(p.live)}</td>
                 <td>
                   <a href={`/admin/people/consents/${p.id}.csv`}>
                     Download CSV<span class="visually-hidden"> of consents for {p.name}</span>

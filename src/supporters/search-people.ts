@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from './tables.ts';
 import { scopeCondition, type PeopleScope } from './access.ts';
+import { pageCount } from '../platform/http/pagination.ts';
 
 export const PEOPLE_PER_PAGE = 50;
 
@@ -69,6 +70,6 @@ export async function searchPeople(q: Q, scope: PeopleScope, search: PeopleSearc
       latestActionAt: r.latest_action_at,
     })),
     total: n,
-    totalPages: Math.max(1, Math.ceil(n / PEOPLE_PER_PAGE)),
+    totalPages: pageCount(n, PEOPLE_PER_PAGE),
   };
 }

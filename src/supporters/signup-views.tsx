@@ -1,9 +1,8 @@
-import type { ComponentChildren } from 'preact';
 import type { Group } from '../coalition/groups.ts';
 import { Button, Checkbox, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
 import { usePage } from '../platform/web/context.ts';
 import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { EmbedLayout, Layout } from '../platform/web/layout.tsx';
 import type { Purpose } from './consent.ts';
 import type { ConsentBox } from './signup-form.ts';
 
@@ -80,27 +79,6 @@ export function GroupSubscribePage(props: Omit<SignUpFormProps, 'action'> & { gr
       <h1>{title}</h1>
       <SignUpFormFields action={`/groups/${props.group.slug}/subscribe`} {...props} />
     </Layout>
-  );
-}
-
-/** A bare page for an iframe on a group's own website: the brand's colours, no site navigation. */
-export function EmbedLayout({ title, children }: { title: string; children: ComponentChildren }) {
-  const page = usePage();
-  return (
-    <html lang="en-GB">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} – ${page.brand.name}`}</title>
-        <link rel="stylesheet" href={page.asset('app.css')} />
-        <link rel="stylesheet" href={`/brand.css?v=${page.brand.version}`} />
-      </head>
-      <body class="embed">
-        <main id="main" class="embed__main">
-          {children}
-        </main>
-      </body>
-    </html>
   );
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { deleteMailTo } from '../platform/mail/outbox.ts';
 import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { findPersonById, groupsOfPerson, listsOfPerson, tagsOfPerson, timelineOf, toPerson } from './person-record.ts';
@@ -45,8 +46,9 @@ export async function exportSupporterData(q: Q, personId: number): Promise<Recor
  */
 export async function eraseSupporterData(q: Q, personId: number): Promise<void> {
   const ids = await recordIds(q, personId);
-  await sql`delete from outbound_emails where lower(to_address) in (
-      select lower(email) from people where id = any(${ids}::bigint[]) and email is not null)`.execute(q);
+  const addresses = await sql<{ email: string }>`
+    select email from people where id = any(${ids}::bigint[]) and email is not null`.execute(q);
+  await deleteMailTo(q, addresses.rows.map((r) => r.email));
   await sql`delete from consent_events where person_id = any(${ids}::bigint[])`.execute(q);
   await sql`delete from consents where person_id = any(${ids}::bigint[])`.execute(q);
   await sql`delete from taggings where person_id = any(${ids}::bigint[])`.execute(q);

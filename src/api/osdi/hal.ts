@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../platform/http/errors.ts';
+import { pageCount } from '../../platform/http/pagination.ts';
 
 /** HAL+JSON as OSDI servers (Action Network among them) serve it. */
 export const HAL_JSON = 'application/hal+json; charset=utf-8';
@@ -85,7 +86,7 @@ export interface CollectionProps {
 /** One page of a collection: counts, page links, the items' links and the items themselves. */
 export function collection(props: CollectionProps) {
   const { page, perPage } = props.page;
-  const totalPages = Math.max(1, Math.ceil(props.total / perPage));
+  const totalPages = pageCount(props.total, perPage);
   const links: Links = { self: { href: pageHref(props.url, props.query, page, perPage) } };
   if (page < totalPages) links.next = { href: pageHref(props.url, props.query, page + 1, perPage) };
   if (page > 1) links.prev = { href: pageHref(props.url, props.query, Math.min(page - 1, totalPages), perPage) };

@@ -4,7 +4,8 @@ import type { PageContext } from '../../platform/web/context.ts';
 import { renderDocument, renderFragment } from '../../platform/web/render.tsx';
 import type { ExportedSigner } from '../export-signatures.ts';
 import type { Petition } from '../store.ts';
-import { formatCount, formatDate, petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { formatCalendarDate, formatNumber } from '../../platform/web/format.ts';
 
 /** The downloads for a hand-in. */
 export function ExportsPage({ petition }: { petition: Petition }) {
@@ -42,8 +43,8 @@ function PrintableNames({ petition }: { petition: Petition }) {
     <Layout title={`Signatures: ${petition.action}`} breadcrumbs={petitionCrumbs(petition)} wide>
       <h1>{petition.action}</h1>
       <p>
-        Addressed to {petition.target}. {formatCount(petition.signatureCount)} signatures
-        {petition.closingDate ? `; closing date ${formatDate(petition.closingDate)}` : ''}.
+        Addressed to {petition.target}. {formatNumber(petition.signatureCount)} signatures
+        {petition.closingDate ? `; closing date ${formatCalendarDate(petition.closingDate)}` : ''}.
       </p>
       <table class="table printable-names">
         <caption>Signatures in the order they were made</caption>

@@ -2,7 +2,8 @@ import { ActionButton, Notice, Pagination } from '../../platform/web/components.
 import { Layout } from '../../platform/web/layout.tsx';
 import type { HeldAddress } from '../held-signatures.ts';
 import type { Petition } from '../store.ts';
-import { formatCount, formatTime, petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   released: 'Released: confirmed ones now count.',
@@ -45,7 +46,7 @@ export function HeldPage({ petition, addresses, addressCount, heldCount, page, t
         shared address such as a library or a ward); invalidate the rest.
       </p>
       <p class="lead">
-        {formatCount(heldCount)} held {heldCount === 1 ? 'signature' : 'signatures'} from {formatCount(addressCount)}{' '}
+        {formatNumber(heldCount)} held {heldCount === 1 ? 'signature' : 'signatures'} from {formatNumber(addressCount)}{' '}
         {addressCount === 1 ? 'address' : 'addresses'}.
       </p>
       {addresses.length === 0 ? null : (
@@ -73,10 +74,10 @@ export function HeldPage({ petition, addresses, addressCount, heldCount, page, t
                     <th scope="row">
                       <code>{a.ip ?? 'No address'}</code>
                     </th>
-                    <td class="numeric">{formatCount(a.held)}</td>
-                    <td class="numeric">{formatCount(a.confirmed)}</td>
-                    <td>{formatTime(a.firstAt)}</td>
-                    <td>{formatTime(a.lastAt)}</td>
+                    <td class="numeric">{formatNumber(a.held)}</td>
+                    <td class="numeric">{formatNumber(a.confirmed)}</td>
+                    <td>{formatLondon(a.firstAt)}</td>
+                    <td>{formatLondon(a.lastAt)}</td>
                     <td>
                       <Decide petition={petition} ip={a.ip ?? 'none'} label={`signatures held from ${a.ip ?? 'no address'}`} />
                     </td>

@@ -3,7 +3,8 @@ import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
 import { Layout } from '../../platform/web/layout.tsx';
 import { invalidationKinds, type InvalidationCriterion, type InvalidationPreview } from '../invalidate-signatures.ts';
 import type { Petition } from '../store.ts';
-import { formatCount, petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { formatNumber } from '../../platform/web/format.ts';
 
 /** Step 1: what to match, and why. */
 export function InvalidateFormPage({ petition, values, errors }: { petition: Petition; values: FormValues; errors?: FieldErrors | undefined }) {
@@ -43,11 +44,11 @@ export function InvalidatePreviewPage(props: { petition: Petition; criterion: In
     <Layout title="Check before invalidating" breadcrumbs={petitionCrumbs(petition)}>
       <h1>Check before invalidating</h1>
       <p class="lead" id="invalidation-count">
-        {formatCount(preview.total)} {preview.total === 1 ? 'signature matches' : 'signatures match'} the {describe(criterion)}.
+        {formatNumber(preview.total)} {preview.total === 1 ? 'signature matches' : 'signatures match'} the {describe(criterion)}.
       </p>
       <ul>
-        <li>{formatCount(preview.counted)} of them are counted now and will come off the total.</li>
-        <li>{formatCount(preview.held)} are held as suspect.</li>
+        <li>{formatNumber(preview.counted)} of them are counted now and will come off the total.</li>
+        <li>{formatNumber(preview.held)} are held as suspect.</li>
         <li>The rest have not been confirmed yet.</li>
       </ul>
       {preview.total === 0 ? (
@@ -60,7 +61,7 @@ export function InvalidatePreviewPage(props: { petition: Petition; criterion: In
           <input type="hidden" name="value" value={criterion.value} />
           <input type="hidden" name="reason" value={reason} />
           <Button variant="warning">
-            Invalidate {formatCount(preview.total)} {preview.total === 1 ? 'signature' : 'signatures'}
+            Invalidate {formatNumber(preview.total)} {preview.total === 1 ? 'signature' : 'signatures'}
           </Button>
           <a href={petitionAdminPath(petition.id, 'invalidate')} class="button button--secondary">
             Cancel

@@ -4,7 +4,9 @@ import type { PageOf } from '../admin-store.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PetitionState } from '../tables.ts';
-import { StateTag, formatCount, formatDate, formatTime, petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../public/parts.tsx';
+import { petitionAdminPath } from './shared.tsx';
+import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export interface PetitionListProps {
   result: PageOf<Petition>;
@@ -77,9 +79,9 @@ export function PetitionListPage({ result, state, counts, canCreate, ownGroupsOn
                       </>
                     ) : null}
                   </td>
-                  <td class="numeric">{formatCount(p.signatureCount)}</td>
-                  <td>{p.closingDate ? formatDate(p.closingDate) : '–'}</td>
-                  <td>{formatTime(p.updatedAt)}</td>
+                  <td class="numeric">{formatNumber(p.signatureCount)}</td>
+                  <td>{p.closingDate ? formatCalendarDate(p.closingDate) : '–'}</td>
+                  <td>{formatLondon(p.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,8 @@ import { Layout } from '../../platform/web/layout.tsx';
 import type { PageOf } from '../admin-store.ts';
 import { rejectionReasons } from '../states.ts';
 import type { Petition } from '../store.ts';
-import { formatTime, petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { formatLondon } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   approved: 'Approved: the petition is open for signatures.',
@@ -29,7 +30,7 @@ function QueueItem({ petition: p }: { petition: Petition }) {
         </div>
         <div class="summary-list__row">
           <dt>Submitted</dt>
-          <dd>{p.submittedAt ? formatTime(p.submittedAt) : 'Not recorded'}</dd>
+          <dd>{p.submittedAt ? formatLondon(p.submittedAt) : 'Not recorded'}</dd>
         </div>
       </dl>
       <p class="petition-text">{p.background}</p>

@@ -11,7 +11,8 @@ import { rejectionReasons, type RejectionCode } from '../states.ts';
 import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
 import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
-import { fieldErrorsOf, noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 20;
 
@@ -41,7 +42,7 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
   const moderators = { preHandler: requireRole('admin', 'moderator') };
 
   app.get('/admin/moderation', moderators, async (request, reply) =>
-    reply.render(<ModerationQueuePage result={await moderationQueue(ctx.db, pageOf(request), PER_PAGE)} notice={noticeOf(request)} />),
+    reply.render(<ModerationQueuePage result={await moderationQueue(ctx.db, pageFrom(request.query), PER_PAGE)} notice={noticeOf(request)} />),
   );
 
   /** Applies a transition; a decision on a petition from the queue goes back to the queue. */

@@ -1,5 +1,5 @@
 import type { Petition } from '../store.ts';
-import { formatDate } from './shared.tsx';
+import { formatCalendarDate } from '../../platform/web/format.ts';
 
 /** What has happened since: the response, the hand-in, the debate or meeting (as recorded). */
 export function OutcomeSummary({ petition: p }: { petition: Petition }) {
@@ -9,7 +9,7 @@ export function OutcomeSummary({ petition: p }: { petition: Petition }) {
       <h2 id="outcomes-heading">What happened next</h2>
       {p.response ? (
         <>
-          <h3>Response{p.response.date ? `, ${formatDate(p.response.date)}` : ''}</h3>
+          <h3>Response{p.response.date ? `, ${formatCalendarDate(p.response.date)}` : ''}</h3>
           <p>{p.response.summary}</p>
           {p.response.details ? <p class="petition-text">{p.response.details}</p> : null}
         </>
@@ -18,7 +18,7 @@ export function OutcomeSummary({ petition: p }: { petition: Petition }) {
         <>
           <h3>Hand-in</h3>
           <p>
-            {[p.handIn.date ? formatDate(p.handIn.date) : null, p.handIn.place].filter(Boolean).join(', ')}
+            {[p.handIn.date ? formatCalendarDate(p.handIn.date) : null, p.handIn.place].filter(Boolean).join(', ')}
             {p.handIn.link ? (
               <>
                 {' '}
@@ -30,7 +30,7 @@ export function OutcomeSummary({ petition: p }: { petition: Petition }) {
       ) : null}
       {p.debate ? (
         <>
-          <h3>Debate or meeting{p.debate.date ? `, ${formatDate(p.debate.date)}` : ''}</h3>
+          <h3>Debate or meeting{p.debate.date ? `, ${formatCalendarDate(p.debate.date)}` : ''}</h3>
           {p.debate.outcome ? <p class="petition-text">{p.debate.outcome}</p> : null}
           {p.debate.links.length > 0 ? (
             <ul>

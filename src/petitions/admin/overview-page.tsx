@@ -8,7 +8,9 @@ import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode }
 import type { Petition } from '../store.ts';
 import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransitions } from '../transitions.ts';
 import { OutcomeSummary } from './outcome-summary.tsx';
-import { StateTag, formatCount, formatDate, formatTime, petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../public/parts.tsx';
+import { petitionAdminPath } from './shared.tsx';
+import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   created: 'Saved as a draft. Submit it for moderation when it is ready.',
@@ -47,7 +49,7 @@ function Timeline({ petition: p }: { petition: Petition }) {
   ];
   return (
     <>
-      {times.map(([label, at]) => (at ? <Row label={label}>{formatTime(at)}</Row> : null))}
+      {times.map(([label, at]) => (at ? <Row label={label}>{formatLondon(at)}</Row> : null))}
     </>
   );
 }
@@ -58,7 +60,7 @@ function ReopenForm({ petition, errors, values }: { petition: Petition; errors?:
       <TextInput
         name="closing_date"
         label="New closing date"
-        hint={petition.closingDate ? `Currently ${formatDate(petition.closingDate)}. Leave empty to keep it (if it has not passed).` : 'For example: 2027-03-31'}
+        hint={petition.closingDate ? `Currently ${formatCalendarDate(petition.closingDate)}. Leave empty to keep it (if it has not passed).` : 'For example: 2027-03-31'}
         type="date"
         width="10"
         errors={errors}
@@ -161,7 +163,7 @@ export interface OverviewProps {
 export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, errors, values }: OverviewProps) {
   const message =
     notice === 'invalidated' && noticeCount !== undefined
-      ? `${formatCount(noticeCount)} ${noticeCount === 1 ? 'signature has' : 'signatures have'} been invalidated and the counts recalculated.`
+      ? `${formatNumber(noticeCount)} ${noticeCount === 1 ? 'signature has' : 'signatures have'} been invalidated and the counts recalculated.`
       : notice
         ? notices[notice]
         : undefined;
@@ -177,9 +179,9 @@ export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, e
         </Row>
         <Row label="Groups">{p.groups.map((g) => g.name).join(', ')}</Row>
         <Row label="Addressed to">{p.target}</Row>
-        <Row label="Closing date">{p.closingDate ? formatDate(p.closingDate) : 'Six months after it opens'}</Row>
-        <Row label="Signatures">{formatCount(p.signatureCount)}</Row>
-        <Row label="Held as suspect">{formatCount(held)}</Row>
+        <Row label="Closing date">{p.closingDate ? formatCalendarDate(p.closingDate) : 'Six months after it opens'}</Row>
+        <Row label="Signatures">{formatNumber(p.signatureCount)}</Row>
+        <Row label="Held as suspect">{formatNumber(held)}</Row>
         <Row label="Under attack">{p.underAttack ? 'Yes: signers must pass a proof-of-work check' : 'No'}</Row>
         {p.rejection ? (
           <Row label="Rejection">
@@ -216,9 +218,9 @@ export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, e
           <tbody>
             {p.milestones.map((m) => (
               <tr>
-                <td class="numeric">{formatCount(m.threshold)}</td>
+                <td class="numeric">{formatNumber(m.threshold)}</td>
                 <td>{m.label}</td>
-                <td>{m.reachedAt ? formatTime(m.reachedAt) : 'Not yet'}</td>
+                <td>{m.reachedAt ? formatLondon(m.reachedAt) : 'Not yet'}</td>
               </tr>
             ))}
           </tbody>

@@ -17,7 +17,8 @@ import { updatePetition } from '../update-petition.ts';
 import { PetitionListPage } from './list-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
 import { PetitionFormPage } from './petition-form-page.tsx';
-import { fieldErrorsOf, noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 25;
 
@@ -78,7 +79,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
     const { state } = parseRequest(listQuery, request.query);
     const groupIds = viewer.role === 'organiser' ? await groupIdsFor(ctx.db, viewer) : 'all';
     const [result, counts] = await Promise.all([
-      listPetitionsForAdmin(ctx.db, { groupIds, state, page: pageOf(request), perPage: PER_PAGE }),
+      listPetitionsForAdmin(ctx.db, { groupIds, state, page: pageFrom(request.query), perPage: PER_PAGE }),
       countByState(ctx.db, groupIds),
     ]);
     return reply.render(<PetitionListPage result={result} state={state} counts={counts} canCreate={viewer.role !== 'moderator'} ownGroupsOnly={groupIds !== 'all'} />);

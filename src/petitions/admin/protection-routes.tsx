@@ -13,8 +13,9 @@ import { SIGNED_STATES } from '../transitions.ts';
 import { trendingPeriods, trendingReport, type TrendingPeriod } from '../trending-report.ts';
 import { HeldPage } from './held-page.tsx';
 import { InvalidateFormPage, InvalidatePreviewPage } from './invalidate-page.tsx';
-import { noticeOf, pageOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
 import { TrendingPage } from './trending-page.tsx';
+import { pageCount, pageFrom } from '../../platform/http/pagination.ts';
 
 const HELD_PER_PAGE = 50;
 
@@ -72,9 +73,9 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
 
   app.get('/admin/petitions/:id/held', protectors, async (request, reply) => {
     const petition = await signedPetition(request);
-    const page = pageOf(request);
+    const page = pageFrom(request.query);
     const held = await heldByAddress(ctx.db, petition.id, page, HELD_PER_PAGE);
-    const totalPages = Math.max(1, Math.ceil(held.addressCount / HELD_PER_PAGE));
+    const totalPages = pageCount(held.addressCount, HELD_PER_PAGE);
     return reply.render(<HeldPage petition={petition} {...held} page={page} totalPages={totalPages} notice={noticeOf(request)} />);
   });
 

@@ -2,7 +2,8 @@ import { Button, CsrfField, Form, Select } from '../../platform/web/components.t
 import { Layout } from '../../platform/web/layout.tsx';
 import type { Petition } from '../store.ts';
 import { TRENDING_THRESHOLD, trendingPeriods, type TrendingPeriod, type TrendingReport, type TrendingSource } from '../trending-report.ts';
-import { formatCount, formatTime, petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 function SourceTable({ petition, kind, sources, caption }: { petition: Petition; kind: 'ip' | 'domain'; sources: TrendingSource[]; caption: string }) {
   if (sources.length === 0) return <p>None.</p>;
@@ -30,9 +31,9 @@ function SourceTable({ petition, kind, sources, caption }: { petition: Petition;
               <th scope="row">
                 <code>{s.value}</code>
               </th>
-              <td class="numeric">{formatCount(s.peak)}</td>
-              <td>{formatTime(s.peakEndedAt)}</td>
-              <td class="numeric">{formatCount(s.total)}</td>
+              <td class="numeric">{formatNumber(s.peak)}</td>
+              <td>{formatLondon(s.peakEndedAt)}</td>
+              <td class="numeric">{formatNumber(s.total)}</td>
               <td>
                 <form method="post" action={petitionAdminPath(petition.id, 'invalidate/preview')} class="inline-form">
                   <CsrfField />

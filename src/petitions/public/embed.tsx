@@ -1,7 +1,9 @@
 import { renderToString } from 'preact-render-to-string';
 import { usePage } from '../../platform/web/context.ts';
+import { EmbedLayout } from '../../platform/web/layout.tsx';
 import type { Petition } from '../store.ts';
 import { CountAndProgress } from './parts.tsx';
+import { formatNumber } from '../../platform/web/format.ts';
 
 /**
  * The counter a group puts on its own website in an <iframe>: the action, the live count and a
@@ -10,41 +12,29 @@ import { CountAndProgress } from './parts.tsx';
 export function EmbedPage({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
   const page = usePage();
   return (
-    <html lang="en-GB">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`Petition: ${petition.action}`}</title>
-        <link rel="stylesheet" href={page.asset('app.css')} />
-        <link rel="stylesheet" href={`/brand.css?v=${page.brand.version}`} />
-      </head>
-      <body class="embed">
-        <main class="embed__main">
-          <p class="embed__brand">{page.brand.name}</p>
-          <h1 class="embed__title">{petition.action}</h1>
-          <CountAndProgress petition={petition} headingLevel={2} />
-          {petition.state === 'open' ? (
-            <a class="button button--primary embed__sign" href={`${baseUrl}${petition.path}?utm_source=embed#sign-heading`} target="_blank" rel="noopener">
-              Sign this petition<span class="visually-hidden"> (opens in a new tab)</span>
-            </a>
-          ) : (
-            <p>
-              This petition is closed.{' '}
-              <a href={`${baseUrl}${petition.path}?utm_source=embed`} target="_blank" rel="noopener">
-                See the petition<span class="visually-hidden"> (opens in a new tab)</span>
-              </a>
-            </p>
-          )}
-        </main>
-      </body>
-    </html>
+    <EmbedLayout title={`Petition: ${petition.action}`} appendBrand={false} noindex>
+      <p class="embed__brand">{page.brand.name}</p>
+      <h1 class="embed__title">{petition.action}</h1>
+      <CountAndProgress petition={petition} headingLevel={2} />
+      {petition.state === 'open' ? (
+        <a class="button button--primary embed__sign" href={`${baseUrl}${petition.path}?utm_source=embed#sign-heading`} target="_blank" rel="noopener">
+          Sign this petition<span class="visually-hidden"> (opens in a new tab)</span>
+        </a>
+      ) : (
+        <p>
+          This petition is closed.{' '}
+          <a href={`${baseUrl}${petition.path}?utm_source=embed`} target="_blank" rel="noopener">
+            See the petition<span class="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </p>
+      )}
+    </EmbedLayout>
   );
 }
 
 /** A small SVG badge with the count, for an <img> on another site. */
 export function counterSvg(petition: Petition, brandColour: string): string {
-  const count = `${petition.signatureCount.toLocaleString('en-GB')} ${petition.signatureCount === 1 ? 'signature' : 'signatures'}`;
+  const count = `${formatNumber(petition.signatureCount)} ${petition.signatureCount === 1 ? 'signature' : 'signatures'}`;
   const label = 'Petition';
   const labelWidth = 70;
   const countWidth = Math.max(90, count.length * 8 + 20);

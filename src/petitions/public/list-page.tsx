@@ -3,7 +3,8 @@ import { Layout } from '../../platform/web/layout.tsx';
 import type { PetitionPage, PetitionSort } from '../list-petitions.ts';
 import { nextMilestone } from '../milestones.ts';
 import type { Petition } from '../store.ts';
-import { showDate, showDay, signatures } from './parts.tsx';
+import { signatures } from './parts.tsx';
+import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export type ListTab = 'open' | 'closed';
 
@@ -26,9 +27,9 @@ function PetitionItem({ petition, tab }: { petition: Petition; tab: ListTab }) {
       </h3>
       <p class="petition-list__meta">
         <strong>{signatures(petition.signatureCount)}</strong>
-        {tab === 'open' && next ? <span> · aiming for {next.threshold.toLocaleString('en-GB')}</span> : null}
-        {tab === 'open' && petition.closingDate ? <span> · closes {showDay(petition.closingDate)}</span> : null}
-        {tab === 'closed' && petition.closedAt ? <span> · closed {showDate(petition.closedAt)}</span> : null}
+        {tab === 'open' && next ? <span> · aiming for {formatNumber(next.threshold)}</span> : null}
+        {tab === 'open' && petition.closingDate ? <span> · closes {formatCalendarDate(petition.closingDate)}</span> : null}
+        {tab === 'closed' && petition.closedAt ? <span> · closed {formatLondon(petition.closedAt, 'date')}</span> : null}
         {petition.response ? <span> · has a response</span> : null}
       </p>
       {petition.groups.length > 0 ? <p class="petition-list__groups">{petition.groups.map((g) => g.name).join(', ')}</p> : null}
@@ -69,7 +70,7 @@ export function PetitionListPage({ page, tab, sort, search, href }: ListPageProp
       </form>
       <h2 class="petition-list__heading">
         {heading}
-        {search ? ` matching “${search}”` : ''} <span class="hint">({page.total.toLocaleString('en-GB')})</span>
+        {search ? ` matching “${search}”` : ''} <span class="hint">({formatNumber(page.total)})</span>
       </h2>
       <p class="sort-links">
         Sort by:{' '}

@@ -3,28 +3,24 @@ import { shareLinks, sharedUrl } from '../share-links.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PlaceTally } from '../petition-breakdown.ts';
+import type { PetitionState } from '../tables.ts';
+import { Tag, type TagColour } from '../../platform/web/components.tsx';
+import { formatNumber } from '../../platform/web/format.ts';
 
-export const fmt = (n: number) => n.toLocaleString('en-GB');
+export const signatures = (n: number) => `${formatNumber(n)} ${n === 1 ? 'signature' : 'signatures'}`;
 
-const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
-const calendarDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+const stateColour: Record<PetitionState, TagColour> = {
+  draft: 'grey',
+  awaiting_moderation: 'yellow',
+  open: 'green',
+  closed: 'grey',
+  rejected: 'red',
+  hidden: 'red',
+};
 
-/** A moment, as a date in London. */
-export function showDate(at: Date): string {
-  return longDate.format(at);
-}
-
-/** A calendar date ('2026-03-01') as words; a date has no time zone. */
-export function showDay(day: string): string {
-  const parsed = new Date(`${day}T12:00:00Z`);
-  return Number.isNaN(parsed.getTime()) ? day : calendarDate.format(parsed);
-}
-
-export const signatures = (n: number) => `${fmt(n)} ${n === 1 ? 'signature' : 'signatures'}`;
-
-export function StateTag({ petition }: { petition: Petition }) {
-  const colour = petition.state === 'open' ? 'green' : petition.state === 'rejected' ? 'red' : 'grey';
-  return <strong class={`tag tag--${colour}`}>{stateLabels[petition.state]}</strong>;
+/** The state as a labelled tag, the same on public and admin pages. */
+export function StateTag({ state }: { state: PetitionState }) {
+  return <Tag colour={stateColour[state]}>{stateLabels[state]}</Tag>;
 }
 
 /** The count, and progress towards the next milestone in words and as a bar. */
@@ -40,14 +36,14 @@ export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Pet
       </Heading>
       <p class="petition-count__figure" data-petition-count={petition.id}>
         <span class="key-figure" data-count-figure>
-          {fmt(petition.signatureCount)}
+          {formatNumber(petition.signatureCount)}
         </span>{' '}
         {petition.signatureCount === 1 ? 'signature' : 'signatures'}
       </p>
       {next ? (
         <div class="petition-progress">
           <p id={`progress-${petition.id}`} class="petition-progress__text">
-            {fmt(next.threshold - petition.signatureCount)} more needed to reach {fmt(next.threshold)}: {next.label.charAt(0).toLowerCase()}
+            {formatNumber(next.threshold - petition.signatureCount)} more needed to reach {formatNumber(next.threshold)}: {next.label.charAt(0).toLowerCase()}
             {next.label.slice(1)}.
           </p>
           <progress
@@ -56,7 +52,7 @@ export function CountAndProgress({ petition, headingLevel = 2 }: { petition: Pet
             value={Math.max(0, petition.signatureCount - previous)}
             aria-labelledby={`progress-${petition.id}`}
           >
-            {fmt(petition.signatureCount)} of {fmt(next.threshold)}
+            {formatNumber(petition.signatureCount)} of {formatNumber(next.threshold)}
           </progress>
         </div>
       ) : null}
@@ -70,7 +66,7 @@ export function ConstituencyLine({ tally }: { tally: PlaceTally | undefined }) {
   return (
     <p class="constituency-line">
       <strong>
-        {tally.count === 1 ? '1 person' : `${fmt(tally.count)} people`} in {tally.name} {tally.count === 1 ? 'has' : 'have'} signed
+        {tally.count === 1 ? '1 person' : `${formatNumber(tally.count)} people`} in {tally.name} {tally.count === 1 ? 'has' : 'have'} signed
       </strong>{' '}
       so far. Counts update every few seconds.
     </p>

@@ -1,11 +1,13 @@
 import { Layout } from '../../platform/web/layout.tsx';
+import { escapeHtml } from '../../platform/web/render.tsx';
 import { Hexmap, type HexGrid } from '../hexmap.tsx';
 import { reachedMilestones } from '../milestones.ts';
 import type { Breakdown } from '../petition-breakdown.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
-import { CountAndProgress, ShareBlock, showDate, showDay, signatures, StateTag, fmt } from './parts.tsx';
+import { CountAndProgress, ShareBlock, signatures, StateTag } from './parts.tsx';
 import { SignForm } from './sign-form.tsx';
+import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export interface PetitionPageProps {
   petition: Petition;
@@ -61,7 +63,7 @@ function Outcomes({ petition }: { petition: Petition }) {
       {response ? (
         <section class="petition-outcome" aria-labelledby="response-heading">
           <h2 id="response-heading">Response from {petition.target}</h2>
-          {response.date ? <p class="hint">Responded on {showDay(response.date)}</p> : null}
+          {response.date ? <p class="hint">Responded on {formatCalendarDate(response.date)}</p> : null}
           <p class="lead">{response.summary}</p>
           {response.details ? <Paragraphs text={response.details} /> : null}
         </section>
@@ -70,7 +72,7 @@ function Outcomes({ petition }: { petition: Petition }) {
         <section class="petition-outcome" aria-labelledby="hand-in-heading">
           <h2 id="hand-in-heading">Hand-in</h2>
           <p>
-            {handIn.date ? `Handed in on ${showDay(handIn.date)}` : 'Handed in'}
+            {handIn.date ? `Handed in on ${formatCalendarDate(handIn.date)}` : 'Handed in'}
             {handIn.place ? ` at ${handIn.place}` : ''}.
           </p>
           {handIn.link ? (
@@ -85,7 +87,7 @@ function Outcomes({ petition }: { petition: Petition }) {
       {debate ? (
         <section class="petition-outcome" aria-labelledby="debate-heading">
           <h2 id="debate-heading">Debate</h2>
-          {debate.date ? <p>Debated on {showDay(debate.date)}.</p> : null}
+          {debate.date ? <p>Debated on {formatCalendarDate(debate.date)}.</p> : null}
           {debate.outcome ? <Paragraphs text={debate.outcome} /> : null}
           {debate.links.length > 0 ? (
             <ul class="link-list">
@@ -116,7 +118,7 @@ function Milestones({ petition }: { petition: Petition }) {
           .map((m) => (
             <li class={reached.has(m.threshold) ? 'milestones__item milestones__item--reached' : 'milestones__item'}>
               <strong>{signatures(m.threshold)}</strong>: {m.label}.{' '}
-              {m.reachedAt ? <span class="tag tag--green">Reached {showDate(m.reachedAt)}</span> : <span class="tag tag--grey">Not yet reached</span>}
+              {m.reachedAt ? <span class="tag tag--green">Reached {formatLondon(m.reachedAt, 'date')}</span> : <span class="tag tag--grey">Not yet reached</span>}
             </li>
           ))}
       </ul>
@@ -161,7 +163,7 @@ function WhereFrom({ petition, breakdown, grid }: { petition: Petition; breakdow
               <tr>
                 <th scope="row">{c.name}</th>
                 <td>{c.mp ?? '–'}</td>
-                <td class="numeric">{fmt(c.count)}</td>
+                <td class="numeric">{formatNumber(c.count)}</td>
               </tr>
             ))}
           </tbody>
@@ -198,7 +200,7 @@ function PlaceTable({ caption, rows, place }: { caption: string; rows: Array<{ c
         {rows.map((r) => (
           <tr>
             <th scope="row">{r.name}</th>
-            <td class="numeric">{fmt(r.count)}</td>
+            <td class="numeric">{formatNumber(r.count)}</td>
           </tr>
         ))}
       </tbody>
@@ -207,7 +209,7 @@ function PlaceTable({ caption, rows, place }: { caption: string; rows: Array<{ c
 }
 
 function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
-  const title = `Petition: ${petition.action}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const title = escapeHtml(`Petition: ${petition.action}`);
   const code = `<iframe src="${baseUrl}/petitions/${petition.id}/embed" title="${title}" width="360" height="260" loading="lazy"></iframe>`;
   return (
     <section aria-labelledby="embed-heading">
@@ -244,7 +246,7 @@ export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWordi
       scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}
     >
       <div class="petition-header">
-        <StateTag petition={petition} />
+        <StateTag state={petition.state} />
         <h1 class="petition-header__title">{petition.action}</h1>
         <p class="petition-header__target">
           To: <strong>{petition.target}</strong>
@@ -284,19 +286,19 @@ export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWordi
         {petition.openedAt ? (
           <div class="summary-list__row">
             <dt>Opened</dt>
-            <dd>{showDate(petition.openedAt)}</dd>
+            <dd>{formatLondon(petition.openedAt, 'date')}</dd>
           </div>
         ) : null}
         {open && petition.closingDate ? (
           <div class="summary-list__row">
             <dt>Closes</dt>
-            <dd>{showDay(petition.closingDate)}</dd>
+            <dd>{formatCalendarDate(petition.closingDate)}</dd>
           </div>
         ) : null}
         {petition.closedAt ? (
           <div class="summary-list__row">
             <dt>Closed</dt>
-            <dd>{showDate(petition.closedAt)}</dd>
+            <dd>{formatLondon(petition.closedAt, 'date')}</dd>
           </div>
         ) : null}
       </dl>

@@ -47,13 +47,8 @@ export async function visiblePetition(deps: PublicDeps, ref: string | undefined)
 export const PUBLIC_PAGE_CACHE = 'public, max-age=5, stale-while-revalidate=30';
 export const PRIVATE_PAGE_CACHE = 'private, no-store';
 
-/** Whether this client wants JSON answers (same rule as the platform's error handler). */
-export function prefersJson(request: FastifyRequest): boolean {
-  const path = request.url.split('?')[0] ?? '';
-  if (path.endsWith('.json')) return true;
-  const accept = request.headers.accept ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-}
+/** Whether this client wants JSON answers: the platform's rule, as its error handler uses it. */
+export { wantsJson as prefersJson } from '../../platform/http/server.ts';
 
 /** The client's address as stored (IPv4 without the IPv6 mapping prefix). */
 export function clientIp(request: FastifyRequest): string | null {

@@ -40,6 +40,13 @@ export function connectDatabase<DB>(url: string, poolSize: number, applicationNa
 /** A query runner: the database or an open transaction. Rules take this so callers can compose. */
 export type Queryable<DB> = Kysely<DB> | Transaction<DB>;
 
+/**
+ * A query runner over any capability's view of the tables. Platform mechanisms that own their
+ * tables (mail, jobs) take this, so a capability calls them with whatever handle it holds.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyQueryable = Queryable<any>;
+
 /** PostgreSQL refused a row because a unique index already holds its key (SQLSTATE 23505). */
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '23505';

@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
-import { DomainError, invalidField } from './errors.ts';
+import { DomainError, invalidField, type FieldProblem } from './errors.ts';
 import { HotResponses } from './hot-responses.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
@@ -91,7 +91,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(message);
 }
 
-function wantsJson(request: FastifyRequest): boolean {
+/** Whether this client wants JSON answers (the API, `.json` addresses, or an Accept asking for JSON over HTML). */
+export function wantsJson(request: FastifyRequest): boolean {
   const url = request.url.split('?')[0] ?? '';
   if (url.startsWith('/api/') || url.endsWith('.json')) return true;
   const accept = request.headers.accept ?? '';
@@ -99,6 +100,38 @@ function wantsJson(request: FastifyRequest): boolean {
 }
 
 /** Fastify's own error codes for unreadable requests, mapped to what the person can do. */
+/** An error that is not a DomainError (from Fastify, a body parser, PostgreSQL), as a status and words, when it is the client's doing. */
+export type FrameworkErrorWording = (error: { code?: string; statusCode?: number; message: string }) => { status: number; message: string } | undefined;
+
+/** What an error means for the client: its status, a stable code, the words, and the fields at fault. */
+export interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  problems: FieldProblem[];
+  retryAfterSeconds: number | undefined;
+}
+
+/**
+ * The one mapping from errors to answers: domain errors by their code, an unavailable database as
+ * 503, framework errors by `framework` (the pages' wording unless a surface such as the OSDI API
+ * brings its own), anything else as 500.
+ */
+export function describeError(error: unknown, framework: FrameworkErrorWording = describeFrameworkError): ErrorAnswer {
+  if (error instanceof DomainError) {
+    return { status: error.status, code: error.code, message: error.message, problems: error.problems, retryAfterSeconds: error.retryAfterSeconds };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, code: 'unavailable', message: 'The service is not available at the moment. Please try again in a few minutes.', problems: [], retryAfterSeconds: 60 };
+  }
+  const known = framework(error as { code?: string; statusCode?: number; message: string });
+  if (known) {
+    const code = known.status === 403 ? 'forbidden' : known.status === 413 ? 'too_large' : 'bad_request';
+    return { status: known.status, code, message: known.message, problems: [], retryAfterSeconds: undefined };
+  }
+  return { status: 500, code: 'internal', message: 'Sorry, something went wrong on our side. Please try again in a few minutes.', problems: [], retryAfterSeconds: undefined };
+}
+
 function describeFrameworkError(error: { code?: string; statusCode?: number; message: string }): { status: number; message: string } | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -268,29 +301,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.setErrorHandler((error, request, reply) => {
-    let status = 500;
-    let message = 'Sorry, something went wrong on our side. Please try again in a few minutes.';
-    let code = 'internal';
-    let problems: Array<{ field: string; message: string }> = [];
-    if (error instanceof DomainError) {
-      status = error.status;
-      message = error.message;
-      code = error.code;
-      problems = error.problems;
-      if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-    } else if (isDatabaseUnavailable(error)) {
-      status = 503;
-      message = 'The service is not available at the moment. Please try again in a few minutes.';
-      code = 'unavailable';
-      reply.header('retry-after', '60');
-    } else {
-      const known = describeFrameworkError(error as { code?: string; statusCode?: number; message: string });
-      if (known) {
-        status = known.status;
-        message = known.message;
-        code = status === 403 ? 'forbidden' : status === 413 ? 'too_large' : 'bad_request';
-      }
-    }
+    const { status, code, message, problems, retryAfterSeconds } = describeError(error);
+    if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (reply.sent) return;
     if (wantsJson(request)) {

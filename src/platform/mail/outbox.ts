@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import type { Q } from '../../schema.ts';
+import { sql } from 'kysely';
+import type { AnyQueryable, Queryable } from '../db/database.ts';
 import { addJob, defineJob } from '../jobs/jobs.ts';
+import type { PlatformTables } from '../tables.ts';
 import type { Brand } from '../web/context.ts';
 import { renderEmail, type EmailContent } from './render.tsx';
 import { isPermanentFailure } from './transport.ts';
+
+/** The outbox's own table: only this module reads or writes it. */
+const outbox = (q: AnyQueryable) => q as Queryable<Pick<PlatformTables, 'outbound_emails'>>;
 
 export interface QueueEmailOptions {
   /** What the message is, for the mail viewer and reports (e.g. 'organiser.password-reset'). */
@@ -20,9 +25,9 @@ export interface QueueEmailOptions {
  * Stores a rendered message and queues its sending in the caller's transaction: if the caller's
  * write commits, the message will be sent (or kept for the mail viewer when SMTP is not set up).
  */
-export async function queueEmail(q: Q, options: QueueEmailOptions): Promise<number> {
+export async function queueEmail(q: AnyQueryable, options: QueueEmailOptions): Promise<number> {
   const rendered = renderEmail(options.brand, options.content, options.baseUrl);
-  const row = await q
+  const row = await outbox(q)
     .insertInto('outbound_emails')
     .values({
       kind: options.kind,
@@ -39,6 +44,55 @@ export async function queueEmail(q: Q, options: QueueEmailOptions): Promise<numb
     .executeTakeFirstOrThrow();
   await addJob(q, sendEmail, { id: row.id });
   return row.id;
+}
+
+/** A message already rendered for one recipient. */
+export interface KeptMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * With no SMTP server set up, mail is kept for the admin mail viewer instead of sent, so a local
+ * user can still follow its links. Stores the messages as kept, in one insert.
+ */
+export async function keepForViewer(q: AnyQueryable, kind: string, messages: readonly KeptMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await outbox(q)
+    .insertInto('outbound_emails')
+    .values(
+      messages.map((m) => ({
+        kind,
+        to_address: m.to,
+        subject: m.subject,
+        text_body: m.text,
+        html_body: m.html,
+        headers: JSON.stringify(m.headers ?? {}),
+        status: 'kept' as const,
+        last_error: null,
+        message_id: null,
+        sent_at: null,
+      })),
+    )
+    .execute();
+}
+
+/** Deletes mail waiting to be sent to, or kept for, these addresses (compared case-insensitively). */
+export async function deleteMailTo(q: AnyQueryable, addresses: readonly string[]): Promise<void> {
+  if (addresses.length === 0) return;
+  await sql`delete from outbound_emails where lower(to_address) in (
+      select lower(a) from unnest(${addresses}::text[]) a)`.execute(q);
+}
+
+/** Deletes messages of these kinds no longer waiting to be sent and older than `days`; returns how many. */
+export async function deleteFinishedMail(q: AnyQueryable, kinds: readonly string[], days: number, now: Date = new Date()): Promise<number> {
+  const deleted = await sql`
+    delete from outbound_emails where kind = any(${kinds}::text[]) and status <> 'queued'
+      and created_at < ${now}::timestamptz - make_interval(days => ${days})`.execute(q);
+  return Number(deleted.numAffectedRows ?? 0);
 }
 
 const MAX_ATTEMPTS = 8;

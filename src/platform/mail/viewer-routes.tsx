@@ -7,6 +7,8 @@ import { Pagination } from '../web/components.tsx';
 import { parseParams, parseRequest, queryText } from '../web/forms.ts';
 import { Layout } from '../web/layout.tsx';
 import { findOutboundEmail, findOutboundEmailHtml, listOutboundEmails } from './list-outbound-emails.ts';
+import { formatLondon } from '../web/format.ts';
+import { pageCount, pageFrom } from '../http/pagination.ts';
 
 const PER_PAGE = 50;
 
@@ -27,10 +29,6 @@ const statusLabel: Record<string, string> = {
   kept: 'Kept (no SMTP server set up)',
   failed: 'Failed',
 };
-
-function formatTime(date: Date): string {
-  return date.toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-}
 
 function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[]; page: number; totalPages: number; smtpConfigured: boolean }) {
   return (
@@ -57,7 +55,7 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
           <tbody>
             {rows.map((row) => (
               <tr>
-                <td>{formatTime(row.created_at)}</td>
+                <td>{formatLondon(row.created_at)}</td>
                 <td>{row.to_address}</td>
                 <td>
                   <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
@@ -105,7 +103,7 @@ function MailMessage({ row, text }: { row: MailRow; text: string }) {
         </div>
         <div class="summary-list__row">
           <dt>Created</dt>
-          <dd>{formatTime(row.created_at)}</dd>
+          <dd>{formatLondon(row.created_at)}</dd>
         </div>
       </dl>
       <h2>Text version</h2>
@@ -124,9 +122,9 @@ export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured:
   const admin = { preHandler: requireRole('admin') };
 
   app.get('/admin/mail', admin, async (request, reply) => {
-    const page = Math.max(1, Number.parseInt(parseRequest(mailListQuery, request.query).page ?? '1', 10) || 1);
+    const page = pageFrom(parseRequest(mailListQuery, request.query));
     const { rows, total } = await listOutboundEmails(db, page, PER_PAGE);
-    return reply.render(<MailList rows={rows} page={page} totalPages={Math.max(1, Math.ceil(total / PER_PAGE))} smtpConfigured={smtpConfigured} />);
+    return reply.render(<MailList rows={rows} page={page} totalPages={pageCount(total, PER_PAGE)} smtpConfigured={smtpConfigured} />);
   });
 
   app.get('/admin/mail/:id', admin, async (request, reply) => {

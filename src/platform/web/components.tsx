@@ -348,6 +348,13 @@ export function ActionButton({
   );
 }
 
+export type TagColour = 'grey' | 'red' | 'green' | 'yellow';
+
+/** A short status in words, coloured to help (the words carry the meaning; colour only helps). */
+export function Tag({ colour, children }: { colour?: TagColour | undefined; children: ComponentChildren }) {
+  return <strong class={colour ? `tag tag--${colour}` : 'tag'}>{children}</strong>;
+}
+
 export function Notice({ children, kind = 'success' }: { children: ComponentChildren; kind?: 'success' | 'info' | 'warning' }) {
   return (
     <div class={`notice notice--${kind}`} role={kind === 'warning' ? 'alert' : 'status'}>

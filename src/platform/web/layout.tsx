@@ -140,3 +140,34 @@ function currentLink(path: string, links: NavLink[]): string | undefined {
 export function roleLabel(role: 'admin' | 'organiser' | 'moderator'): string {
   return role === 'admin' ? 'coalition admin' : role === 'organiser' ? 'group organiser' : 'moderator';
 }
+
+export interface EmbedLayoutProps {
+  /** The page's own title; the brand name is appended unless `appendBrand` is false. */
+  title: string;
+  appendBrand?: boolean;
+  /** Keep search engines from listing the frame's page as a page of its own. */
+  noindex?: boolean;
+  children: ComponentChildren;
+}
+
+/** A bare page for an iframe on a group's own website: the brand's colours, no site navigation, no script. */
+export function EmbedLayout({ title, appendBrand = true, noindex = false, children }: EmbedLayoutProps) {
+  const page = usePage();
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {noindex ? <meta name="robots" content="noindex" /> : null}
+        <title>{appendBrand ? `${title} – ${page.brand.name}` : title}</title>
+        <link rel="stylesheet" href={page.asset('app.css')} />
+        <link rel="stylesheet" href={`/brand.css?v=${page.brand.version}`} />
+      </head>
+      <body class="embed">
+        <main id="main" class="embed__main">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -11,3 +11,10 @@ export function renderDocument(page: VNode, context: PageContext): string {
 export function renderFragment(node: VNode): string {
   return renderToString(node);
 }
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML built outside JSX (templates filled in per recipient, copy-paste embed code). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+}

@@ -1,4 +1,5 @@
 import type { AppContext } from '../tables.ts';
+import { keepForViewer } from '../../platform/mail/outbox.ts';
 import type { OutgoingMessage } from '../../platform/mail/transport.ts';
 import type { Q } from '../tables.ts';
 import { preferencesUrl, unsubscribeHeaders, unsubscribeUrl, type UnsubscribeGrant } from '../subscriber-tokens.ts';
@@ -49,25 +50,7 @@ export function openTransport(ctx: AppContext): BulkTransport | undefined {
  */
 export async function deliver(q: Q, transport: BulkTransport | undefined, kind: string, messages: OutgoingMessage[]): Promise<Outcome[]> {
   if (!transport) {
-    if (messages.length > 0) {
-      await q
-        .insertInto('outbound_emails')
-        .values(
-          messages.map((m) => ({
-            kind,
-            to_address: m.to,
-            subject: m.subject,
-            text_body: m.text,
-            html_body: m.html,
-            headers: JSON.stringify(m.headers ?? {}),
-            status: 'kept' as const,
-            last_error: null,
-            message_id: null,
-            sent_at: null,
-          })),
-        )
-        .execute();
-    }
+    await keepForViewer(q, kind, messages);
     return messages.map(() => ({ status: 'sent' }));
   }
   return Promise.all(

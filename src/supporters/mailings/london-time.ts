@@ -39,11 +39,3 @@ export function fromLondonInput(text: string): Date | undefined {
   }
   return undefined;
 }
-
-const display = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, dateStyle: 'full', timeStyle: 'short' });
-const short = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, dateStyle: 'medium', timeStyle: 'short' });
-
-/** "Tuesday 1 December 2026 at 10:00" in UK time. */
-export function formatLondon(date: Date, style: 'full' | 'short' = 'short'): string {
-  return (style === 'full' ? display : short).format(date);
-}

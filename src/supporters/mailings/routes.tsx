@@ -19,6 +19,7 @@ import { MailingList } from './views/list.tsx';
 import { PreviewPage } from './views/preview.tsx';
 import { ConfirmSend, SendForm } from './views/send.tsx';
 import { MailingPage } from './views/show.tsx';
+import { pageCount, pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 50;
 
@@ -62,10 +63,10 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/mailings', organisers, async (request, reply) => {
     const scope = await scopeOf(ctx.db, request.viewer!);
-    const page = Math.max(1, Number.parseInt(parseRequest(listQuery, request.query).page ?? '1', 10) || 1);
+    const page = pageFrom(parseRequest(listQuery, request.query));
     const { items, total } = await listMailings(ctx.db, scope, page, PER_PAGE);
     const canCreate = (await purposeChoices(ctx.db, scope)).length > 0;
-    return reply.render(<MailingList items={items} page={page} totalPages={Math.max(1, Math.ceil(total / PER_PAGE))} canCreate={canCreate} />);
+    return reply.render(<MailingList items={items} page={page} totalPages={pageCount(total, PER_PAGE)} canCreate={canCreate} />);
   });
 
   app.get('/admin/mailings/new', organisers, async (request, reply) => renderForm(reply, await scopeOf(ctx.db, request.viewer!), {}));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderEmail } from '../../platform/mail/render.tsx';
 import type { Brand } from '../../platform/web/context.ts';
-import { renderFragment } from '../../platform/web/render.tsx';
+import { escapeHtml, renderFragment } from '../../platform/web/render.tsx';
 import { formatBody } from './markdown.ts';
 import { extractPlaceholders, fillPlaceholder, type PersonalDetails, type Placeholder } from './placeholders.ts';
 
@@ -101,9 +101,6 @@ export function compileMailing(brand: Brand, baseUrl: string, source: MailingSou
   };
   return { subject: split(rendered.subject), html: split(rendered.html), text: split(rendered.text), links: body.links };
 }
-
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 
 function fill(parts: Part[], view: RecipientView, escape: boolean): string {
   let out = '';

@@ -4,6 +4,7 @@ import { Layout } from '../../platform/web/layout.tsx';
 import { queryFromDraft, type Draft } from './builder-query.ts';
 import { ConditionFields, type BuilderChoices } from './condition-fields.tsx';
 import { conditionKinds } from './definition.ts';
+import { formatNumber } from '../../platform/web/format.ts';
 
 export interface BuilderPageProps {
   /** Editing a saved segment (its id and name), or building a new one. */
@@ -20,7 +21,7 @@ export interface BuilderPageProps {
 }
 
 export function formatCount(n: number): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'person matches' : 'people match'}`;
+  return `${formatNumber(n)} ${n === 1 ? 'person matches' : 'people match'}`;
 }
 
 function kindLabel(kind: string): string {

@@ -24,6 +24,7 @@ import type { PeopleScope } from './compile-segment.ts';
 import { canManage } from './ownership.ts';
 import { getSegment, listSegments, segmentScope } from './segment-store.ts';
 import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+import { pageFrom } from '../../platform/http/pagination.ts';
 
 const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
 const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });
@@ -47,7 +48,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
   async function showCollection(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
     const { scope, collection } = await load(request);
     const query = parseRequest(collectionQuery, request.query);
-    const page = /^\d{1,6}$/.test(query.page ?? '') ? Math.max(1, Number(query.page)) : 1;
+    const page = pageFrom(query);
     const search = (query.q ?? '').slice(0, 254);
     const manage = canManage(scope, collection);
     const segments = manage ? (await listSegments(ctx.db, scope)).map((s) => ({ value: String(s.id), label: s.name })) : [];

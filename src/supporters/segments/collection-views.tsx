@@ -2,7 +2,9 @@ import { ActionButton, Button, ErrorSummary, Form, Notice, Pagination, Select, T
 import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
 import { Layout } from '../../platform/web/layout.tsx';
 import type { Collection, CollectionKind, Member } from './collections.ts';
-import { londonDate, ownerLabel } from './segment-views.tsx';
+import { ownerLabel } from './segment-views.tsx';
+import { formatLondon, formatNumber } from '../../platform/web/format.ts';
+import { pageCount } from '../../platform/http/pagination.ts';
 
 export const words: Record<CollectionKind, { one: string; many: string; Many: string; intro: string; base: string }> = {
   tag: { one: 'tag', many: 'tags', Many: 'Tags', intro: 'Labels on people, for segments: "volunteer", "nurse", "met at the rally".', base: '/admin/tags' },
@@ -60,7 +62,7 @@ export function CollectionsPage({ kind, collections, owners, errors, values, not
                   <a href={`${w.base}/${c.id}`}>{c.name}</a>
                 </td>
                 <td>{ownerLabel(c)}</td>
-                <td class="numeric">{c.count.toLocaleString('en-GB')}</td>
+                <td class="numeric">{formatNumber(c.count)}</td>
               </tr>
             ))}
           </tbody>
@@ -108,7 +110,7 @@ export function CollectionPage(props: CollectionPageProps) {
       <NoticeFor notice={props.notice} added={props.added} />
       <h1>{c.name}</h1>
       <p>
-        A {w.one} owned by {ownerLabel(c)}, with {c.count.toLocaleString('en-GB')} {c.count === 1 ? 'person' : 'people'} you can see.
+        A {w.one} owned by {ownerLabel(c)}, with {formatNumber(c.count)} {c.count === 1 ? 'person' : 'people'} you can see.
       </p>
       {c.description ? <p>{c.description}</p> : null}
       <ErrorSummary errors={errors} />
@@ -132,7 +134,7 @@ export function CollectionPage(props: CollectionPageProps) {
       )}
       <h2>People</h2>
       <MemberTable base={base} members={props.members} manage={manage} />
-      <Pagination page={props.page} totalPages={Math.max(1, Math.ceil(c.count / MEMBERS_PER_PAGE))} href={(p) => `${base}?page=${p}`} />
+      <Pagination page={props.page} totalPages={pageCount(c.count, MEMBERS_PER_PAGE)} href={(p) => `${base}?page=${p}`} />
       {manage ? (
         <>
           <h2>Rename or delete</h2>
@@ -142,7 +144,7 @@ export function CollectionPage(props: CollectionPageProps) {
             <Button>Save changes</Button>
           </Form>
           <ActionButton action={`${base}/delete`} variant="warning">
-            {`Delete this ${w.one} (it comes off ${c.count.toLocaleString('en-GB')} people)`}
+            {`Delete this ${w.one} (it comes off ${formatNumber(c.count)} people)`}
           </ActionButton>
         </>
       ) : null}
@@ -203,7 +205,7 @@ function MemberTable({ base, members, manage }: { base: string; members: Member[
           <tr>
             <td>{name(m)}</td>
             <td>{m.email}</td>
-            <td>{londonDate(m.addedAt)}</td>
+            <td>{formatLondon(m.addedAt, 'short-date')}</td>
             {manage ? (
               <td>
                 <ActionButton action={`${base}/members/remove`} fields={{ person: m.publicId }}>

@@ -1,7 +1,7 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit.ts';
+import { csvStream } from '../../platform/csv.ts';
 import type { Viewer } from '../../platform/web/context.ts';
 import type { Db } from '../tables.ts';
 import { streamSegment, type PeopleScope, type SegmentPerson } from './compile-segment.ts';
@@ -22,12 +22,6 @@ export const exportColumns = [
   'tags',
 ] as const;
 
-/** A spreadsheet runs a cell starting with = + - @ as a formula: such values get a leading apostrophe. */
-export function safeCell(value: string | null): string {
-  if (value === null) return '';
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /** Tag names per person, limited to the tags the viewer may see. */
 async function tagsOf(db: Db, people: number[], scope: PeopleScope): Promise<Map<number, string>> {
   const visible = scope === 'all' ? sql<boolean>`true` : sql<boolean>`(tg.group_id is null or tg.group_id = any(${scope}::int[]))`;
@@ -39,20 +33,20 @@ async function tagsOf(db: Db, people: number[], scope: PeopleScope): Promise<Map
   return new Map(rows.rows.map((r) => [r.person_id, r.names]));
 }
 
-function record(p: SegmentPerson, tags: string | undefined): string[] {
+function record(p: SegmentPerson, tags: string | undefined): unknown[] {
   return [
     p.public_id,
-    safeCell(p.email),
+    p.email,
     p.email_status,
-    safeCell(p.given_name),
-    safeCell(p.family_name),
-    safeCell(p.phone),
-    safeCell(p.postcode),
-    p.constituency_code ?? '',
-    p.region_code ?? '',
-    p.country_code ?? '',
-    p.created_at.toISOString(),
-    safeCell(tags ?? null),
+    p.given_name,
+    p.family_name,
+    p.phone,
+    p.postcode,
+    p.constituency_code,
+    p.region_code,
+    p.country_code,
+    p.created_at,
+    tags,
   ];
 }
 
@@ -88,7 +82,6 @@ export function exportSegmentCsv(db: Db, segment: SavedSegment, scope: PeopleSco
       });
     }
   }
-  // pipeline: a failed query ends the download, and a download cut short stops the queries (and
-  // still reaches the audit entry in `finally`).
-  return pipeline(Readable.from(rows()), stringify({ header: true, columns: [...exportColumns] }), () => undefined);
+  // A download cut short stops the queries and still reaches the audit entry in `finally`.
+  return csvStream(exportColumns, rows());
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isRealDay } from './definition.ts';
+import { formatLondon } from '../../platform/web/format.ts';
 
 function today(): string {
-  return new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  return formatLondon(new Date(), 'iso-date');
 }
 
 /** What an organiser states about an import besides the file, from the web form or the command line. */

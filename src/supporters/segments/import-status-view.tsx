@@ -2,6 +2,7 @@ import { ActionButton } from '../../platform/web/components.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
 import { Figures, importStateLabel, ProblemTable } from './import-views.tsx';
 import type { ImportReport, PeopleImport } from './import-store.ts';
+import { formatNumber } from '../../platform/web/format.ts';
 
 function ReportFigures({ report }: { report: ImportReport }) {
   return (
@@ -54,7 +55,7 @@ export function ImportStatusPage({ plan }: { plan: PeopleImport }) {
           />
           {report.valid > 0 && !report.fileError ? (
             <ActionButton action={`/admin/people-imports/${plan.id}/run`} variant="primary">
-              {`Import ${report.valid.toLocaleString('en-GB')} rows`}
+              {`Import ${formatNumber(report.valid)} rows`}
             </ActionButton>
           ) : null}{' '}
           <a href={`/admin/people-imports/${plan.id}?step=mapping`}>Change the columns</a>

@@ -4,7 +4,7 @@ import { Layout } from '../../platform/web/layout.tsx';
 import type { FileHead } from './import-batches.ts';
 import { importFields, type ColumnMapping } from './import-mapping.ts';
 import type { PeopleImport } from './import-store.ts';
-import { londonDate } from './segment-views.tsx';
+import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const stateLabels: Record<PeopleImport['state'], string> = {
   uploaded: 'Choose columns',
@@ -87,7 +87,7 @@ export function ImportsPage({ imports, owners, lists, errors, values }: ImportsP
               <tr>
                 <td>{i.source === 'web' ? <a href={`/admin/people-imports/${i.id}`}>{i.fileName}</a> : `${i.fileName} (command line)`}</td>
                 <td>{i.createdByLabel}</td>
-                <td>{londonDate(i.createdAt)}</td>
+                <td>{formatLondon(i.createdAt, 'short-date')}</td>
                 <td>{importStateLabel(i.state)}</td>
               </tr>
             ))}
@@ -172,7 +172,7 @@ export function Figures({ rows }: { rows: Array<[string, number | string]> }) {
       {rows.map(([label, value]) => (
         <div class="summary-list__row">
           <dt>{label}</dt>
-          <dd>{typeof value === 'number' ? value.toLocaleString('en-GB') : value}</dd>
+          <dd>{typeof value === 'number' ? formatNumber(value) : value}</dd>
         </div>
       ))}
     </dl>

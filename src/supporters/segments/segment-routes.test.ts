@@ -4,7 +4,8 @@ import type { Agent } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { connectToGroups, upsertPerson } from '../people.ts';
-import { exportSegmentCsv, safeCell } from './export-segment.ts';
+import { spreadsheetSafe as safeCell } from '../../platform/csv.ts';
+import { exportSegmentCsv } from './export-segment.ts';
 import { getSegment } from './segment-store.ts';
 
 let t: TestApp;

@@ -3,10 +3,7 @@ import { Layout } from '../../platform/web/layout.tsx';
 import { formatCount } from './builder-view.tsx';
 import type { SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';
-
-export function londonDate(date: Date): string {
-  return date.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric' });
-}
+import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export function ownerLabel(item: { groupName: string | null }): string {
   return item.groupName ?? 'Whole coalition';
@@ -45,7 +42,7 @@ export function SegmentsIndexPage({ segments, notice }: { segments: SavedSegment
                 </td>
                 <td>{ownerLabel(s)}</td>
                 <td class="numeric">{s.definition.conditions.length}</td>
-                <td>{londonDate(s.modifiedAt)}</td>
+                <td>{formatLondon(s.modifiedAt, 'short-date')}</td>
               </tr>
             ))}
           </tbody>
@@ -69,7 +66,7 @@ export function SegmentPage(props: { segment: SavedSegment; count: number; peopl
         Owned by {ownerLabel(segment)}. {segment.groupId === null ? 'Counts the people you can see.' : `Counts the people connected to ${segment.groupName ?? 'the group'}.`}
       </p>
       <p class="segment-count">
-        <span class="key-figure">{count.toLocaleString('en-GB')}</span> {count === 1 ? 'person' : 'people'}
+        <span class="key-figure">{formatNumber(count)}</span> {count === 1 ? 'person' : 'people'}
       </p>
       <p class="segment-actions">
         <a class="button button--secondary" href={`/admin/segments/${segment.id}/export.csv`} download>
@@ -109,7 +106,7 @@ export function SegmentPage(props: { segment: SavedSegment; count: number; peopl
                   <td>{p.email ?? ''}</td>
                   <td>{p.postcode ?? ''}</td>
                   <td>{p.constituency_code ?? ''}</td>
-                  <td>{londonDate(p.created_at)}</td>
+                  <td>{formatLondon(p.created_at, 'short-date')}</td>
                 </tr>
               ))}
             </tbody>

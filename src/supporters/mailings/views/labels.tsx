@@ -1,6 +1,7 @@
+import { Tag, type TagColour } from '../../../platform/web/components.tsx';
 import type { Mailing } from '../store.ts';
 import type { MailingStatus } from '../tables.ts';
-import { formatLondon } from '../london-time.ts';
+import { formatLondon } from '../../../platform/web/format.ts';
 
 const labels: Record<MailingStatus, string> = {
   draft: 'Draft',
@@ -11,18 +12,18 @@ const labels: Record<MailingStatus, string> = {
   cancelled: 'Stopped',
 };
 
-const tagClass: Record<MailingStatus, string> = {
-  draft: 'tag tag--grey',
-  scheduled: 'tag tag--yellow',
-  preparing: 'tag',
-  sending: 'tag',
-  sent: 'tag tag--green',
-  cancelled: 'tag tag--red',
+const tagColour: Record<MailingStatus, TagColour | undefined> = {
+  draft: 'grey',
+  scheduled: 'yellow',
+  preparing: undefined,
+  sending: undefined,
+  sent: 'green',
+  cancelled: 'red',
 };
 
 /** The status in words (never colour alone). */
 export function StatusTag({ status }: { status: MailingStatus }) {
-  return <strong class={tagClass[status]}>{labels[status]}</strong>;
+  return <Tag colour={tagColour[status]}>{labels[status]}</Tag>;
 }
 
 /** When it went or will go, in UK time. */
@@ -39,9 +40,6 @@ export function audienceText(m: Pick<Mailing, 'segment' | 'segmentId' | 'purpose
   return `People in the segment “${m.segment.name}”${deleted} who agreed to hear from ${m.purposeName}`;
 }
 
-export function number(n: number): string {
-  return n.toLocaleString('en-GB');
-}
 
 export const mailingsCrumb = { href: '/admin/mailings', label: 'Mailings' };
 

@@ -1,7 +1,8 @@
 import { Pagination } from '../../../platform/web/components.tsx';
 import { Layout } from '../../../platform/web/layout.tsx';
 import type { Mailing } from '../store.ts';
-import { number, StatusTag, whenText } from './labels.tsx';
+import { StatusTag, whenText } from './labels.tsx';
+import { formatNumber } from '../../../platform/web/format.ts';
 
 export function MailingList({ items, page, totalPages, canCreate }: { items: Mailing[]; page: number; totalPages: number; canCreate: boolean }) {
   return (
@@ -43,7 +44,7 @@ export function MailingList({ items, page, totalPages, canCreate }: { items: Mai
                   <StatusTag status={m.status} />
                 </td>
                 <td>{whenText(m)}</td>
-                <td class="numeric">{m.recipientCount === null ? '–' : number(m.recipientCount)}</td>
+                <td class="numeric">{m.recipientCount === null ? '–' : formatNumber(m.recipientCount)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 import type { MailingReport, ReasonCount, StatusCounts } from '../report.ts';
-import { number } from './labels.tsx';
+import { formatNumber } from '../../../platform/web/format.ts';
 
 const rows: Array<[keyof StatusCounts, string]> = [
   ['sent', 'Sent'],
@@ -19,14 +19,14 @@ export function StatusTable({ counts, caption }: { counts: StatusCounts & { reci
         <tr>
           <th scope="row">Recipients</th>
           <td class="numeric" data-count="recipients">
-            {number(counts.recipients)}
+            {formatNumber(counts.recipients)}
           </td>
         </tr>
         {rows.map(([key, label]) => (
           <tr>
             <th scope="row">{label}</th>
             <td class="numeric" data-count={key}>
-              {number(counts[key])}
+              {formatNumber(counts[key])}
             </td>
           </tr>
         ))}
@@ -52,7 +52,7 @@ function Reasons({ reasons, caption }: { reasons: ReasonCount[]; caption: string
         {reasons.map((r) => (
           <tr>
             <td>{r.reason}</td>
-            <td class="numeric">{number(r.count)}</td>
+            <td class="numeric">{formatNumber(r.count)}</td>
           </tr>
         ))}
       </tbody>
@@ -67,22 +67,22 @@ export function MailingReportView({ report }: { report: MailingReport }) {
       <h2 id="report-title">Report</h2>
       <ul class="mailing-figures">
         <li>
-          <span class="key-figure">{number(c.sent)}</span> sent
+          <span class="key-figure">{formatNumber(c.sent)}</span> sent
         </li>
         <li>
-          <span class="key-figure">{number(c.failed)}</span> failed
+          <span class="key-figure">{formatNumber(c.failed)}</span> failed
         </li>
         <li>
-          <span class="key-figure">{number(c.unsubscribed)}</span> unsubscribed through this mailing
+          <span class="key-figure">{formatNumber(c.unsubscribed)}</span> unsubscribed through this mailing
         </li>
         <li>
-          <span class="key-figure">{number(c.clicks)}</span> clicks by {number(c.clickers)} {c.clickers === 1 ? 'person' : 'people'}
+          <span class="key-figure">{formatNumber(c.clicks)}</span> clicks by {formatNumber(c.clickers)} {c.clickers === 1 ? 'person' : 'people'}
         </li>
       </ul>
       <StatusTable counts={c} caption="Recipients by what happened" />
       {c.unknown > 0 ? (
         <p>
-          {number(c.unknown)} {c.unknown === 1 ? 'message was' : 'messages were'} with the mail server when a worker stopped, so we cannot tell
+          {formatNumber(c.unknown)} {c.unknown === 1 ? 'message was' : 'messages were'} with the mail server when a worker stopped, so we cannot tell
           whether {c.unknown === 1 ? 'it' : 'they'} arrived. We did not send {c.unknown === 1 ? 'it' : 'them'} again, so that nobody gets this
           mailing twice.
         </p>
@@ -126,8 +126,8 @@ export function MailingReportView({ report }: { report: MailingReport }) {
             {report.links.map((l) => (
               <tr>
                 <td class="mailing-link-url">{l.url}</td>
-                <td class="numeric">{number(l.clicks)}</td>
-                <td class="numeric">{number(l.people)}</td>
+                <td class="numeric">{formatNumber(l.clicks)}</td>
+                <td class="numeric">{formatNumber(l.people)}</td>
               </tr>
             ))}
           </tbody>

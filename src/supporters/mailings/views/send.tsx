@@ -1,9 +1,9 @@
 import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../../../platform/web/components.tsx';
 import type { FieldErrors, FormValues } from '../../../platform/web/forms.ts';
 import { Layout } from '../../../platform/web/layout.tsx';
-import { formatLondon } from '../london-time.ts';
 import type { Mailing } from '../store.ts';
-import { audienceText, mailingCrumbs, number } from './labels.tsx';
+import { audienceText, mailingCrumbs } from './labels.tsx';
+import { formatLondon, formatNumber } from '../../../platform/web/format.ts';
 
 export function SendForm({ mailing, errors, values }: { mailing: Mailing; errors?: FieldErrors; values?: FormValues }) {
   return (
@@ -46,7 +46,7 @@ export interface ConfirmProps {
 
 /** The confirmation step: says exactly how many people it goes to, and when. */
 export function ConfirmSend({ mailing, count, at, sendAt }: ConfirmProps) {
-  const people = `${number(count)} ${count === 1 ? 'person' : 'people'}`;
+  const people = `${formatNumber(count)} ${count === 1 ? 'person' : 'people'}`;
   return (
     <Layout title={`Confirm: ${mailing.subject}`} breadcrumbs={mailingCrumbs(mailing)}>
       <h1>{at ? 'Schedule this mailing?' : 'Send this mailing now?'}</h1>

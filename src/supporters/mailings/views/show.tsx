@@ -1,10 +1,10 @@
 import { ActionButton, Notice } from '../../../platform/web/components.tsx';
 import { Layout } from '../../../platform/web/layout.tsx';
-import { formatLondon } from '../london-time.ts';
 import type { MailingReport, StatusCounts } from '../report.ts';
 import type { Mailing } from '../store.ts';
-import { audienceText, mailingsCrumb, number, StatusTag } from './labels.tsx';
+import { audienceText, mailingsCrumb, StatusTag } from './labels.tsx';
 import { MailingReportView, StatusTable } from './report.tsx';
+import { formatLondon, formatNumber } from '../../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   saved: 'The draft has been saved.',
@@ -32,12 +32,12 @@ function Summary({ mailing, audienceCount }: { mailing: Mailing; audienceCount: 
         <dt>To</dt>
         <dd>
           {audienceText(mailing)}
-          {audienceCount === undefined ? '' : ` – ${number(audienceCount)} ${audienceCount === 1 ? 'person' : 'people'} at the moment`}
+          {audienceCount === undefined ? '' : ` – ${formatNumber(audienceCount)} ${audienceCount === 1 ? 'person' : 'people'} at the moment`}
         </dd>
       </div>
       <div class="summary-list__row">
         <dt>Sending speed</dt>
-        <dd>{number(mailing.ratePerSecond)} messages a second</dd>
+        <dd>{formatNumber(mailing.ratePerSecond)} messages a second</dd>
       </div>
       {mailing.sendRequestedAt ? (
         <div class="summary-list__row">
@@ -65,7 +65,7 @@ function Progress({ mailing, counts }: { mailing: Mailing; counts: StatusCounts 
       ) : (
         <p>
           <label for="mailing-progress">
-            <span data-count="done">{number(done)}</span> of <span data-count="recipients">{number(counts.recipients)}</span> done
+            <span data-count="done">{formatNumber(done)}</span> of <span data-count="recipients">{formatNumber(counts.recipients)}</span> done
           </label>{' '}
           <progress id="mailing-progress" max={Math.max(1, counts.recipients)} value={done}>
             {counts.recipients ? Math.round((done / counts.recipients) * 100) : 0}%
