@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { capabilityBoundaries } from './eslint/capability-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.chorus/', 'coverage/', 'public/', '.tmp/'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    // Capabilities reach each other only through index.ts; see docs/architecture.md.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { chorus: { rules: { 'capability-boundaries': capabilityBoundaries } } },
+    rules: { 'chorus/capability-boundaries': 'error' },
   },
 );

@@ -4,14 +4,13 @@ import type { BrandCache } from './coalition/brand.ts';
 import type { Config } from './config.ts';
 import type { ViewDb } from './platform/db/view.ts';
 import type { Mailer } from './platform/mail/transport.ts';
-import type { Database } from './schema.ts';
 
 /**
  * What a running Chorus process hands to routes, rules and jobs. `Tables` is the capability's view
  * of the database: each capability has its own `AppContext` alias (in its `tables.ts`) that sees
  * its own tables only; the app builds one context and every capability's alias accepts it.
  */
-export interface AppContext<Tables = Database> {
+export interface AppContext<Tables = Record<never, never>> {
   config: Config;
   db: ViewDb<Tables>;
   pool: pg.Pool;

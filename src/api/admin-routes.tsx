@@ -1,24 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PER_PAGE } from '../coalition/admin-pages.tsx';
-import { groupManagerRoles } from '../coalition/group-access.ts';
-import { groupIdsFor, listGroups } from '../coalition/groups.ts';
+import { groupIdsFor, groupManagerRoles, listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { invalidField } from '../platform/http/errors.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import type { Option } from '../platform/web/components.tsx';
-import { formList, formValues, parseForm, parseParams, parseRequest, requiredText } from '../platform/web/forms.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import { saveOrFieldErrors } from '../coalition/admin-pages.tsx';
+import { formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
 import { createApiToken, findApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
 import { queueTestDelivery } from './webhooks/deliver.ts';
 import { findDelivery, listDeliveries } from './webhooks/delivery-log.ts';
 import { createWebhook, deleteWebhook, findWebhook, listWebhooks, webhookUrl } from './webhooks/webhooks.ts';
-import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const COALITION = 'coalition';
+/** Keys, webhooks and deliveries shown on one admin page. */
+const PER_PAGE = 25;
 
 const groupChoice = z.string({ message: 'Choose whose data' }).trim().min(1, { message: 'Choose whose data' });
 

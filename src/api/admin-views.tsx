@@ -1,7 +1,4 @@
-import { LondonTime, QueryNotice } from '../coalition/admin-pages.tsx';
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Select, TextInput, type Option } from '../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, QueryNotice, Select, TextInput, type FieldErrors, type FormValues, type Option } from '../platform/index.ts';
 import type { ApiToken } from './tokens.ts';
 import { WEBHOOK_EVENTS, type Webhook } from './webhooks/webhooks.ts';
 

@@ -1,7 +1,5 @@
 import type { Q } from './tables.ts';
-import { peopleWithLiveConsent } from '../supporters/live-consents.ts';
-import { addMember, getCollection } from '../supporters/segments/collections.ts';
-import { ensureTagNamed } from '../supporters/segments/tag-names.ts';
+import { addMember, ensureTagNamed, getCollection, peopleWithLiveConsent } from '../supporters/index.ts';
 import type { ApiScope } from './osdi/scope.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import { defineCapability, type TableHolds } from '../platform/index.ts';
 import { registerApiAdminRoutes } from './admin-routes.tsx';
 import { registerApiDocs } from './docs-routes.tsx';
 import { apiCron, apiJobs, apiTickers } from './jobs.ts';

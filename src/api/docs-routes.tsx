@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Layout, notFound } from '../platform/index.ts';
 import { MAX_PAGE_SIZE } from './osdi/hal.ts';
 import { DEFAULT_REQUESTS_PER_SECOND } from './tokens.ts';
 import { MAX_DELIVERY_ATTEMPTS } from './webhooks/deliver.ts';

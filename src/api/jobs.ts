@@ -1,6 +1,5 @@
 import type { AppContext } from './tables.ts';
-import type { CronEntry } from '../platform/jobs/jobs.ts';
-import type { Ticker } from '../platform/jobs/ticker.ts';
+import type { CronEntry, Ticker } from '../platform/index.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
 import { deleteOldWebhookDeliveries } from './webhooks/retention.ts';
 import { sweepWebhooks } from './webhooks/sweep.ts';

@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { DomainError, rateLimited } from '../platform/http/errors.ts';
-import { describeError, type FrameworkErrorWording } from '../platform/http/server.ts';
-import { curies, MAX_PAGE_SIZE, sendHal } from './osdi/hal.ts';
+import { DomainError, describeError, rateLimited, type FrameworkErrorWording } from '../platform/index.ts';
+import { MAX_PAGE_SIZE, curies, sendHal } from './osdi/hal.ts';
 import { registerPeopleRoutes } from './people-routes.ts';
 import { registerPersonSetRoutes } from './set-routes.ts';
 import { registerPetitionApiRoutes } from './petition-routes.ts';

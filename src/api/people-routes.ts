@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
+import { notFound } from '../platform/index.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import { findPersonInScope, listPeoplePage } from '../supporters/people-pages.ts';
-import { taggingsOfPersonPage } from '../supporters/person-set-pages.ts';
+import { findPersonInScope, listPeoplePage, taggingsOfPersonPage } from '../supporters/index.ts';
 import { personHref, presentPeople } from './osdi/people.ts';
 import { presentMember, tagKind } from './osdi/person-sets.ts';
 import { clientOf, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';

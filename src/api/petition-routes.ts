@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
+import { notFound } from '../platform/index.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import { findPetitionInScope, listPetitionsPage } from '../petitions/petition-pages.ts';
-import { findCurrentSignature, listSignaturesPage } from '../petitions/signature-pages.ts';
+import { findCurrentSignature, findPetitionInScope, listPetitionsPage, listSignaturesPage } from '../petitions/index.ts';
 import { petitionHref, presentPetition } from './osdi/petitions.ts';
 import { clientOf, idParam, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
 import { presentSignatures, signatureHref } from './osdi/signatures.ts';

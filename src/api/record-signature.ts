@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { conflict, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
+import { conflict, invalidFields, type FieldProblem } from '../platform/index.ts';
 import type { AppContext } from './tables.ts';
-import { UK } from '../petitions/countries.ts';
-import { signPetition } from '../petitions/sign-petition.ts';
-import type { Petition } from '../petitions/store.ts';
+import { UK, signPetition, type Petition } from '../petitions/index.ts';
 import { osdiPersonInput, primaryOf } from './osdi/person-input.ts';
 
 /** The body of the record signature helper (POST /api/v1/petitions/<id>/signatures). */

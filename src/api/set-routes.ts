@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
+import { notFound } from '../platform/index.ts';
 import { sendHal, single } from './osdi/hal.ts';
-import { findSetInScope, findSetMember, listSetMembersPage, listSetsPage } from '../supporters/person-set-pages.ts';
+import { findSetInScope, findSetMember, listSetMembersPage, listSetsPage } from '../supporters/index.ts';
 import { presentMember, presentSet, setHref, type PersonSetKind } from './osdi/person-sets.ts';
 import { clientOf, idParam, sendPage, uuidParam } from './osdi/requests.ts';
 

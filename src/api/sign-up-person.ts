@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { invalidField } from '../platform/http/errors.ts';
-import { UK } from '../petitions/countries.ts';
-import { resolvePostcodes } from '../politics/postcodes.ts';
+import { invalidField } from '../platform/index.ts';
+import { UK } from '../petitions/index.ts';
+import { resolvePostcodes } from '../politics/index.ts';
 import type { Tx } from './tables.ts';
-import { giveConsent, hasLiveConsent, purposeFor, withdrawConsent, wordingFor } from '../supporters/consent.ts';
-import { recordAction, upsertPerson } from '../supporters/people.ts';
+import { giveConsent, hasLiveConsent, purposeFor, recordAction, upsertPerson, withdrawConsent, wordingFor } from '../supporters/index.ts';
 import { tagPerson } from './capabilities.ts';
 import { addTags, osdiPersonInput, primaryOf, type OsdiPersonInput } from './osdi/person-input.ts';
 import type { ApiClient } from './tokens.ts';

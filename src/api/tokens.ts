@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { findGroupsByIds } from '../coalition/groups.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
-import type { TokenScope } from './tables.ts';
+import { findGroupsByIds } from '../coalition/index.ts';
+import { notFound, recordAudit, type Viewer } from '../platform/index.ts';
+import type { Q, TokenScope } from './tables.ts';
 
 /** Action Network's limit: 4 requests a second for each key. */
 export const DEFAULT_REQUESTS_PER_SECOND = 4;

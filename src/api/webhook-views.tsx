@@ -1,6 +1,4 @@
-import { LondonTime, QueryNotice } from '../coalition/admin-pages.tsx';
-import { ActionButton, Pagination } from '../platform/web/components.tsx';
-import { Layout } from '../platform/web/layout.tsx';
+import { ActionButton, Layout, LondonTime, Pagination, QueryNotice } from '../platform/index.ts';
 import { scopeText } from './admin-views.tsx';
 import type { DeliveryKind, DeliveryStatus } from './tables.ts';
 import { MAX_DELIVERY_ATTEMPTS } from './webhooks/deliver.ts';

@@ -1,10 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import { parseForm, type FieldErrors } from '../platform/web/forms.ts';
-import { Layout, roleLabel } from '../platform/web/layout.tsx';
-import { QueryNotice, saveOrFieldErrors } from './admin-pages.tsx';
+import { Layout, QueryNotice, parseForm, requireRole, roleLabel, saveOrFieldErrors, type FieldErrors, type Viewer } from '../platform/index.ts';
 import { changeOwnPassword } from './change-password.ts';
 import { getOrganiser } from './organisers.ts';
 import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';

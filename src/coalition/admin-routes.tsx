@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { Notice } from '../platform/web/components.tsx';
-import { usePage, type NavLink } from '../platform/web/context.ts';
-import { parseRequest, queryText } from '../platform/web/forms.ts';
-import { Layout, roleLabel } from '../platform/web/layout.tsx';
+import { Layout, Notice, parseRequest, queryText, requireRole, roleLabel, usePage, type NavLink } from '../platform/index.ts';
 import { countCoalitionOverview } from './count-coalition-overview.ts';
 import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { auditChanges, auditFilterChoices, listAuditEntries, type AuditFilter, type AuditRecord } from '../platform/audit.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { Button, Form, Pagination, Select } from '../platform/web/components.tsx';
-import { Layout } from '../platform/web/layout.tsx';
-import { LondonTime, PER_PAGE } from './admin-pages.tsx';
-import { pageCount, pageFrom } from '../platform/http/pagination.ts';
+import { Button, Form, Layout, LondonTime, Pagination, Select, auditChanges, auditFilterChoices, listAuditEntries, pageCount, pageFrom, requireRole, type AuditFilter, type AuditRecord } from '../platform/index.ts';
+import { PER_PAGE } from './admin-pages.tsx';
 
 const filterSchema = z.object({
   action: z.string().max(200).optional().catch(undefined),

@@ -1,10 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { DomainError } from '../platform/http/errors.ts';
-import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import { emailAddress, errorsFrom, parseForm, parseParams, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, DomainError, ErrorSummary, Form, Layout, TextInput, emailAddress, errorsFrom, parseForm, parseParams, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { peekOrganiserToken, signIn } from './organisers.ts';
 import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';
 import { requestPasswordReset, resetPasswordWithToken } from './reset-password.ts';

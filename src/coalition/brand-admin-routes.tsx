@@ -1,12 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { uploadedFile } from '../platform/media.ts';
-import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import type { Brand } from '../platform/web/context.ts';
-import { formValues, parseForm, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
-import { LogoField, QueryNotice, saveOrFieldErrors } from './admin-pages.tsx';
+import { Button, ErrorSummary, Form, Layout, QueryNotice, TextInput, formValues, parseForm, requireRole, saveOrFieldErrors, uploadedFile, type Brand, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { LogoField } from './admin-pages.tsx';
 import { brandInputSchema, updateBrand } from './update-brand.ts';
 
 function brandValues(brand: Brand): FormValues {

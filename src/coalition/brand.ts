@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { readSetting, writeSetting } from '../platform/settings.ts';
-import type { Brand } from '../platform/web/context.ts';
+import { readSetting, writeSetting, type Brand } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 
 export const brandSettingsSchema = z.object({

@@ -1,10 +1,9 @@
-import { defineCapability, type TableHolds } from '../platform/capability.ts';
+import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
 import { coalitionMigrations } from './migrations.ts';
 import { coalitionCron, coalitionJobs } from './jobs.ts';
 import { loadCoalitionDemo } from './demo.ts';
 import { registerCoalitionAdminRoutes, registerCoalitionHooks, registerCoalitionPublicRoutes } from './routes.tsx';
 import type { CoalitionTables, CoalitionView } from './tables.ts';
-import { txViewOf } from '../platform/db/view.ts';
 
 /** Groups, organisers and their roles, sign-in, the brand, and the audit log's pages. */
 export const coalition = defineCapability({

@@ -1,10 +1,7 @@
-import { recordAudit } from '../platform/audit.ts';
-import { invalidField } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { invalidField, recordAudit, type Viewer } from '../platform/index.ts';
+import type { Q, Role } from './tables.ts';
 import { assertGroupsExist, groupNamesById } from './groups.ts';
 import type { Organiser } from './organisers.ts';
-import type { Role } from './tables.ts';
 
 /** What the audit log shows of an organiser's access: role and groups by name. */
 export async function accessSnapshot(q: Q, role: Role, groupIds: number[]) {

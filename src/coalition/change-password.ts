@@ -1,6 +1,4 @@
-import { recordAudit } from '../platform/audit.ts';
-import { invalidField } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { invalidField, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Db } from './tables.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { endAllSessions } from './sessions.ts';

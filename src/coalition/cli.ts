@@ -1,9 +1,7 @@
-import type { AppContext } from './tables.ts';
+import type { AppContext, Role } from './tables.ts';
 import { findGroupBySlug } from './groups.ts';
 import { createOrganiser, findOrganiserByEmail, issueOrganiserToken } from './organisers.ts';
-import type { Role } from './tables.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { DomainError } from '../platform/http/errors.ts';
+import { DomainError, recordAudit } from '../platform/index.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600 * 1000;
 const RESET_LINK_TTL_MS = 24 * 3600 * 1000;

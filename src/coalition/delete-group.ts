@@ -1,6 +1,4 @@
-import { recordAudit } from '../platform/audit.ts';
-import { forbidden } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { forbidden, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import type { Group } from './groups.ts';
 import { groupSnapshot } from './save-group.ts';

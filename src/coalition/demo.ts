@@ -1,4 +1,4 @@
-import { recordAudit } from '../platform/audit.ts';
+import { recordAudit } from '../platform/index.ts';
 import type { Tx } from './tables.ts';
 import { writeBrand } from './brand.ts';
 import { createOrganiser, issueOrganiserToken } from './organisers.ts';

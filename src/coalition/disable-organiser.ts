@@ -1,6 +1,4 @@
-import { recordAudit } from '../platform/audit.ts';
-import { conflict } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { conflict, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import type { Organiser } from './organisers.ts';
 import { endAllSessions } from './sessions.ts';

@@ -1,8 +1,6 @@
-import { forbidden, notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { forbidden, notFound, type Viewer } from '../platform/index.ts';
+import type { Q, Role } from './tables.ts';
 import { findGroupById, groupIdsFor, type Group } from './groups.ts';
-import type { Role } from './tables.ts';
 
 /** Roles that manage member groups: admins every group, group organisers their own. */
 export const groupManagerRoles: Role[] = ['admin', 'organiser'];

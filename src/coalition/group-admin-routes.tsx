@@ -1,16 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { uploadedFile } from '../platform/media.ts';
-import { formValues, parseForm, parseParams } from '../platform/web/forms.ts';
-import { PER_PAGE, idFrom, saveOrFieldErrors } from './admin-pages.tsx';
+import { formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, saveOrFieldErrors, uploadedFile } from '../platform/index.ts';
+import { PER_PAGE, idFrom } from './admin-pages.tsx';
 import { deleteGroup } from './delete-group.ts';
 import { groupForEditing, groupManagerRoles } from './group-access.ts';
 import { DeleteGroupPage, GroupFormPage, GroupsAdminPage } from './group-admin-views.tsx';
 import { groupIdsFor, listGroupPage } from './groups.ts';
 import { createGroup, groupInputSchema, updateGroup } from './save-group.ts';
-import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const groupParams = z.object({ id: z.string().transform(idFrom).pipe(z.number({ message: 'Enter a group id' })) });
 

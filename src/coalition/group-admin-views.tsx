@@ -1,7 +1,5 @@
-import { Button, ErrorSummary, Form, Pagination, TextArea, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
-import { LogoField, LondonTime, QueryNotice } from './admin-pages.tsx';
+import { Button, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, TextArea, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { LogoField } from './admin-pages.tsx';
 import type { Group } from './groups.ts';
 
 const groupNotices = {

@@ -1,5 +1,4 @@
-import type { Handle } from '../platform/db/view.ts';
-import { invalidField } from '../platform/http/errors.ts';
+import { invalidField, type Handle } from '../platform/index.ts';
 import { coalitionQ } from './tables.ts';
 
 export interface Group {

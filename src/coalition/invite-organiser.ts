@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import { recordAudit } from '../platform/audit.ts';
-import { conflict } from '../platform/http/errors.ts';
-import { queueEmail } from '../platform/mail/outbox.ts';
-import type { Brand, Viewer } from '../platform/web/context.ts';
-import { emailAddress, requiredText } from '../platform/web/forms.ts';
-import { roleLabel } from '../platform/web/layout.tsx';
-import type { Q } from './tables.ts';
+import { conflict, emailAddress, queueEmail, recordAudit, requiredText, roleLabel, type Brand, type Viewer } from '../platform/index.ts';
+import type { Q, Role } from './tables.ts';
 import { assertGroupsExist } from './groups.ts';
 import { createOrganiser, issueOrganiserToken, roles, type Organiser } from './organisers.ts';
-import type { Role } from './tables.ts';
 
 /** An invitation's sign-in link works once, for a week. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;

@@ -1,18 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { formList, parseForm, parseParams, queryText } from '../platform/web/forms.ts';
-import type { Q } from './tables.ts';
-import { PER_PAGE, saveOrFieldErrors } from './admin-pages.tsx';
+import type { AppContext, Q } from './tables.ts';
+import { formList, notFound, pageCount, pageFrom, parseForm, parseParams, queryText, requireRole, saveOrFieldErrors } from '../platform/index.ts';
+import { PER_PAGE } from './admin-pages.tsx';
 import { changeOrganiserAccess } from './change-organiser-access.ts';
 import { disableOrganiser, enableOrganiser } from './disable-organiser.ts';
 import { groupNamesById } from './groups.ts';
 import { accessFields, inviteOrganiser, inviteSchema, resendInvitation } from './invite-organiser.ts';
 import { InviteOrganiserPage, OrganiserPage, OrganisersPage } from './organiser-admin-views.tsx';
 import { findOrganiserByPublicId, listOrganiserPage, type Organiser } from './organisers.ts';
-import { pageCount, pageFrom } from '../platform/http/pagination.ts';
 
 const accessSchema = z.object(accessFields);
 const organiserParams = z.object({ ref: z.string() });

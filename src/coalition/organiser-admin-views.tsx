@@ -1,7 +1,4 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Pagination, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { Layout, roleLabel } from '../platform/web/layout.tsx';
-import { LondonTime, QueryNotice } from './admin-pages.tsx';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, TextInput, roleLabel, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { organiserStatus } from './disable-organiser.ts';
 import type { Organiser } from './organisers.ts';
 import type { Role } from './tables.ts';

@@ -1,11 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import { recordAudit } from '../platform/audit.ts';
-import { isUniqueViolation } from '../platform/db/database.ts';
-import { DomainError, gone, invalidField, rateLimited } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { DomainError, gone, invalidField, isUniqueViolation, rateLimited, recordAudit, type Viewer } from '../platform/index.ts';
+import type { OrganisersTable, Q, Role } from './tables.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import type { OrganisersTable, Role } from './tables.ts';
 import { newToken, tokenId } from './tokens.ts';
 
 export interface Organiser {

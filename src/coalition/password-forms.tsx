@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors } from '../platform/web/forms.ts';
+import { Button, ErrorSummary, Form, TextInput, type FieldErrors } from '../platform/index.ts';
 import { passwordSchema } from './passwords.ts';
 
 /** New password twice (and, when changing one, the current password). */

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
-import { usePage } from '../platform/web/context.ts';
-import { parseParams } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Layout, notFound, parseParams, usePage } from '../platform/index.ts';
 import { findGroupBySlug, listGroups, type Group } from './groups.ts';
 
 function GroupCard({ group }: { group: Group }) {

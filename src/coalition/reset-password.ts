@@ -1,11 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from './tables.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { rateLimited } from '../platform/http/errors.ts';
-import { addJob, defineJob } from '../platform/jobs/jobs.ts';
-import { queueEmail } from '../platform/mail/outbox.ts';
-import type { Q } from './tables.ts';
+import type { AppContext, Q } from './tables.ts';
+import { addJob, defineJob, queueEmail, rateLimited, recordAudit } from '../platform/index.ts';
 import { consumeOrganiserToken, emailKey, findOrganiserByEmail, issueOrganiserToken, setOrganiserPassword } from './organisers.ts';
 import { endAllSessions } from './sessions.ts';
 

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../platform/audit.ts';
-import { isUniqueViolation } from '../platform/db/database.ts';
-import { DomainError, invalidField, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
-import type { UploadedFile } from '../platform/http/server.ts';
-import { storeImage } from '../platform/media.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import { checkbox, optionalEmail, optionalText, optionalWebsite, requiredText } from '../platform/web/forms.ts';
+import { DomainError, checkbox, invalidField, invalidFields, isUniqueViolation, optionalEmail, optionalText, optionalWebsite, recordAudit, requiredText, storeImage, type FieldProblem, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { findGroupById, slugify, type Group } from './groups.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Viewer } from '../platform/web/context.ts';
+import type { Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { newToken, tokenId } from './tokens.ts';
 

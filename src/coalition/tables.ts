@@ -1,7 +1,6 @@
 import type { Generated } from 'kysely';
-import type { Timestamp } from '../platform/tables.ts';
+import { viewOf, type Handle, type Timestamp, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
 
 export type Role = 'admin' | 'organiser' | 'moderator';
 

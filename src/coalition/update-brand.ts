@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../platform/audit.ts';
-import type { UploadedFile } from '../platform/http/server.ts';
-import { storeImage } from '../platform/media.ts';
-import type { Brand, Viewer } from '../platform/web/context.ts';
-import { checkbox, requiredText } from '../platform/web/forms.ts';
+import { checkbox, recordAudit, requiredText, storeImage, type Brand, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { readBrand, writeBrand, type BrandSettings } from './brand.ts';
 import { MIN_TEXT_CONTRAST, contrastRatio } from './contrast.ts';

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import type { Q } from './tables.ts';
+import type { PetitionState, Q } from './tables.ts';
 import type { MilestoneInput } from './petition-form.ts';
 import { hydrate, markReachedMilestones, type Petition } from './store.ts';
 import { MODERATABLE_STATES } from './states.ts';
-import type { PetitionState } from './tables.ts';
-import { pageCount } from '../platform/http/pagination.ts';
+import { pageCount } from '../platform/index.ts';
 
 export interface PageOf<T> {
   items: T[];

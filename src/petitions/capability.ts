@@ -1,5 +1,4 @@
-import { defineCapability, type TableHolds } from '../platform/capability.ts';
-import { txViewOf } from '../platform/db/view.ts';
+import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
 import { registerPetitionAdminRoutes } from './admin-routes.tsx';
 import { loadPetitionDemo } from './demo.ts';
 import { petitionCron, petitionJobs, petitionTickers } from './jobs.ts';

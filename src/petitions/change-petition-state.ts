@@ -1,14 +1,12 @@
 import type { Updateable } from 'kysely';
-import { conflict, forbidden, invalidField, notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { conflict, forbidden, invalidField, notFound, type Viewer } from '../platform/index.ts';
+import type { PetitionsTable, Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { closingDateProblem, defaultClosingDate, hasPassed } from './closing-date.ts';
 import { assertInGroups } from './petition-access.ts';
 import { auditPetition } from './petition-audit.ts';
 import { stateLabels, type RejectionCode } from './states.ts';
 import { findPetition, type Petition } from './store.ts';
-import type { PetitionsTable } from './tables.ts';
 import { transitions, type PetitionTransition } from './transitions.ts';
 
 export interface ChangePetitionStateProps {

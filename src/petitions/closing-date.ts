@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /** Petitions run for six months from opening unless the organiser chose a date. */
 export const DEFAULT_RUN_MONTHS = 6;
-import { formatLondon } from '../platform/web/format.ts';
+import { formatLondon } from '../platform/index.ts';
 /** The furthest ahead an organiser may set a closing date. */
 export const MAX_RUN_MONTHS = 12;
 

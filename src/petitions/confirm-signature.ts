@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { DomainError, notFound } from '../platform/http/errors.ts';
+import { DomainError, notFound } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { tokenMatches } from './confirmation-emails.ts';
 

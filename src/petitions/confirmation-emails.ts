@@ -1,14 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from './tables.ts';
-import { addJob, defineJob } from '../platform/jobs/jobs.ts';
-import { keepForViewer } from '../platform/mail/outbox.ts';
-import { renderEmail, type RenderedEmail } from '../platform/mail/render.tsx';
-import { isPermanentFailure } from '../platform/mail/transport.ts';
-import type { Brand } from '../platform/web/context.ts';
-import { escapeHtml } from '../platform/web/render.tsx';
-import type { Q } from './tables.ts';
+import type { AppContext, Q } from './tables.ts';
+import { addJob, defineJob, escapeHtml, isPermanentFailure, keepForViewer, renderEmail, type Brand, type RenderedEmail } from '../platform/index.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from './signature-writer.ts';
 
 /** The token in a confirmation link: an HMAC of the signature's random id, so nothing secret is stored. */

@@ -1,8 +1,5 @@
-import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/groups.ts';
-import { forbidden, invalidField } from '../platform/http/errors.ts';
-import type { UploadedFile } from '../platform/http/server.ts';
-import { storeImage } from '../platform/media.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/index.ts';
+import { forbidden, invalidField, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { replaceMilestones, setPetitionGroups } from './admin-store.ts';

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { onePostcodePerConstituency } from '../politics/postcodes.ts';
-import type { Tx } from './tables.ts';
+import { onePostcodePerConstituency } from '../politics/index.ts';
+import type { PetitionState, Tx } from './tables.ts';
 import { reconcileCounts } from './count-signatures.ts';
 import { defaultMilestones, type Milestone } from './milestones.ts';
 import { markReachedMilestones } from './store.ts';
-import type { PetitionState } from './tables.ts';
 
 interface DemoPetition {
   slug: string;

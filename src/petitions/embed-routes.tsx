@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { renderDocument } from '../platform/web/render.tsx';
+import { renderDocument } from '../platform/index.ts';
 import { counterSvg, EmbedPage } from './public/embed.tsx';
 import { freshPetition, visiblePetition, type PublicDeps } from './public/requests.ts';
 import { rendered, sendRendered } from './render-cache.ts';

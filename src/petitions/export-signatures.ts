@@ -1,9 +1,7 @@
 import type { Readable } from 'node:stream';
-import { recordAudit } from '../platform/audit.ts';
-import { csvStream } from '../platform/csv.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { csvStream, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
-import { constituencyNames } from '../politics/constituencies.ts';
+import { constituencyNames } from '../politics/index.ts';
 import { countryName } from './countries.ts';
 import { countedSignature } from './states.ts';
 import { countsBy } from './store.ts';

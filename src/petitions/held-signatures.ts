@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
 import { sql, type RawBuilder } from 'kysely';
-import { recordAudit } from '../platform/audit.ts';
-import { invalidField } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { invalidField, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 import { reconcileCounts, underCounterLock } from './count-signatures.ts';
 

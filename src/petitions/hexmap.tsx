@@ -1,5 +1,5 @@
-import { formatNumber } from '../platform/web/format.ts';
-import { hexLayout, type Hex as ConstituencyHex, type HexLayoutName as HexLayout } from '../politics/hexes.ts';
+import { formatNumber } from '../platform/index.ts';
+import { hexLayout, type Hex as ConstituencyHex, type HexLayoutName as HexLayout } from '../politics/index.ts';
 import type { Q } from './tables.ts';
 
 type Hex = Pick<ConstituencyHex, 'code' | 'name' | 'q' | 'r'>;

@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
-import { recordAudit } from '../platform/audit.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { recordAudit, type Viewer } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { reconcileCounts, underCounterLock } from './count-signatures.ts';

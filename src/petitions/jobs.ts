@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { defineJob, type CronEntry } from '../platform/jobs/jobs.ts';
-import type { Ticker } from '../platform/jobs/ticker.ts';
+import { defineJob, type CronEntry, type Ticker } from '../platform/index.ts';
 import { closingDateNotPassed } from './closing-date.ts';
 import { sendConfirmationEmails } from './confirmation-emails.ts';
 import { countNewSignatures, withCounterLock } from './count-signatures.ts';

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { keepFor } from '../platform/http/hot-responses.ts';
-import { parseOrThrow } from '../platform/web/forms.ts';
+import { keepFor, parseOrThrow } from '../platform/index.ts';
 import { listPetitions, petitionSorts } from './list-petitions.ts';
 import { petitionBreakdown } from './petition-breakdown.ts';
 import { countJson, petitionJson, petitionListJson } from './petition-json.ts';

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import type { Q } from './tables.ts';
+import type { PetitionState, Q } from './tables.ts';
 import { hydrate, type Petition } from './store.ts';
-import type { PetitionState } from './tables.ts';
-import { pageCount } from '../platform/http/pagination.ts';
+import { pageCount } from '../platform/index.ts';
 
 export const petitionSorts = ['popular', 'newest', 'closing'] as const;
 export type PetitionSort = (typeof petitionSorts)[number];

@@ -1,7 +1,5 @@
-import { groupIdsFor } from '../coalition/groups.ts';
-import type { Role } from '../coalition/tables.ts';
-import { forbidden, notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { groupIdsFor, type Role } from '../coalition/index.ts';
+import { forbidden, notFound, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { findPetition, type Petition } from './store.ts';
 import { transitions, type PetitionTransition } from './transitions.ts';

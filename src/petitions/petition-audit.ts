@@ -1,5 +1,4 @@
-import { recordAudit } from '../platform/audit.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import type { Petition } from './store.ts';
 

@@ -1,4 +1,4 @@
-import { constituencyNames, regionNames } from '../politics/constituencies.ts';
+import { constituencyNames, regionNames } from '../politics/index.ts';
 import type { Q } from './tables.ts';
 import { countryName } from './countries.ts';
 

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { UploadedFile } from '../platform/http/server.ts';
-import { checkbox } from '../platform/web/forms.ts';
+import { checkbox, formatNumber, type UploadedFile } from '../platform/index.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { defaultMilestones, type Milestone } from './milestones.ts';
-import { formatNumber } from '../platform/web/format.ts';
 
 export const ACTION_MAX = 80;
 export const BACKGROUND_MAX = 300;

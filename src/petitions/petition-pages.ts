@@ -1,7 +1,5 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
-import { filterWhere, type FieldSpecs, type FilterNode } from '../platform/db/filter.ts';
-import { pagedQuery, whereWith, type PageRequest } from '../platform/db/paged-query.ts';
-import type { Handle } from '../platform/db/view.ts';
+import { filterWhere, pagedQuery, whereWith, type FieldSpecs, type FilterNode, type Handle, type PageRequest } from '../platform/index.ts';
 import { hydrate, type Petition } from './store.ts';
 import { petitionsQ, type PetitionsTable } from './tables.ts';
 

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { DomainError } from '../platform/http/errors.ts';
-import { keepFor } from '../platform/http/hot-responses.ts';
-import { parseRequest } from '../platform/web/forms.ts';
+import { DomainError, keepFor, parseRequest } from '../platform/index.ts';
 import { confirmSignature } from './confirm-signature.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.tsx';
@@ -14,12 +12,12 @@ import { PetitionCache } from './petition-cache.ts';
 import { ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
 import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
-import { freshPetition, parsePetitionRef, PRIVATE_PAGE_CACHE, sendPublicPage, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
+import { PRIVATE_PAGE_CACHE, freshPetition, parsePetitionRef, sendPublicPage, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
 import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
 import { registerSignRoutes } from './sign-routes.tsx';
-import { isSignable, PUBLISHED_STATES } from './states.ts';
+import { PUBLISHED_STATES, isSignable } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
 export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { conflict, notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { conflict, notFound, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { isIsoDate, londonToday } from './closing-date.ts';

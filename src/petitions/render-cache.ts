@@ -1,6 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { preferredEncoding } from '../platform/http/hot-responses.ts';
+import { preferredEncoding } from '../platform/index.ts';
 
 /** A finished response body, with its compressed forms made on first demand. */
 export interface Rendered {

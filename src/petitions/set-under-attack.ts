@@ -1,5 +1,4 @@
-import { notFound } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { notFound, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { lockPetition } from './admin-store.ts';
 import { petitionFor } from './petition-access.ts';

@@ -1,14 +1,12 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { petitionsContext, type AppContext } from './tables.ts';
-import type { FieldProblem } from '../platform/http/errors.ts';
-import { checkbox, emailAddress, problemsFromZod } from '../platform/web/forms.ts';
-import type { Q } from './tables.ts';
+import { petitionsContext, type AppContext, type Q } from './tables.ts';
+import { checkbox, emailAddress, problemsFromZod, type FieldProblem } from '../platform/index.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { queueConfirmationSender } from './confirmation-emails.ts';
 import { UK, isCountryCode } from './countries.ts';
-import { SignatureWriter, type SignatureInput, type SignOutcome } from './signature-writer.ts';
+import { SignatureWriter, type SignOutcome, type SignatureInput } from './signature-writer.ts';
 import { isSignable } from './states.ts';
 import type { Petition } from './store.ts';
 import { verifySignChallenge } from './under-attack.ts';

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { conflict, DomainError, invalidFields, type FieldProblem } from '../platform/http/errors.ts';
-import { formValues, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
+import { DomainError, conflict, formValues, invalidFields, type FieldErrors, type FieldProblem, type FormValues } from '../platform/index.ts';
 import type { ThankYouOutcome } from './public/after-signing.tsx';
-import { clientIp, prefersJson, PRIVATE_PAGE_CACHE, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
+import { PRIVATE_PAGE_CACHE, clientIp, prefersJson, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
 import { SignPage } from './public/sign-form.tsx';
 import { signPetition } from './sign-petition.ts';
 import { isSignable } from './states.ts';

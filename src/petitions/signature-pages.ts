@@ -1,7 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
-import { filterWhere, type FieldSpecs, type FilterNode } from '../platform/db/filter.ts';
-import { pagedQuery, whereWith, type PageRequest } from '../platform/db/paged-query.ts';
-import type { Handle } from '../platform/db/view.ts';
+import { filterWhere, pagedQuery, whereWith, type FieldSpecs, type FilterNode, type Handle, type PageRequest } from '../platform/index.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { petitionsQ } from './tables.ts';
 import { countedSignature } from './states.ts';

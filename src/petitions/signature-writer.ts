@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { resolvePostcodes, type PostcodePlace } from '../politics/postcodes.ts';
+import { resolvePostcodes, type PostcodePlace } from '../politics/index.ts';
 import type { Db, Tx } from './tables.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Handle } from '../platform/db/view.ts';
+import type { Handle } from '../platform/index.ts';
 import { petitionsQ } from './tables.ts';
 import { countedSignature } from './states.ts';
 import { petitionPath } from './store.ts';

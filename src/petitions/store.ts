@@ -1,9 +1,8 @@
-import type { Handle } from '../platform/db/view.ts';
+import type { Handle } from '../platform/index.ts';
 import { sql, type Selectable } from 'kysely';
-import { findGroupsByIds } from '../coalition/groups.ts';
-import { petitionsQ, type Q } from './tables.ts';
+import { findGroupsByIds } from '../coalition/index.ts';
+import { petitionsQ, type CountDimension, type PetitionState, type PetitionsTable, type Q } from './tables.ts';
 import type { Milestone } from './milestones.ts';
-import type { CountDimension, PetitionState, PetitionsTable } from './tables.ts';
 
 export interface PetitionGroup {
   id: number;

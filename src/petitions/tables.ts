@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 
 export type PetitionState = 'draft' | 'awaiting_moderation' | 'open' | 'closed' | 'rejected' | 'hidden';
 export type SignatureState = 'pending' | 'validated' | 'invalidated';

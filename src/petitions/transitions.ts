@@ -1,4 +1,4 @@
-import type { Role } from '../coalition/tables.ts';
+import type { Role } from '../coalition/index.ts';
 import { MODERATABLE_STATES, REOPENABLE_STATES } from './states.ts';
 import type { PetitionState } from './tables.ts';
 

@@ -1,9 +1,6 @@
-import { slugify } from '../coalition/groups.ts';
-import { conflict, invalidField, notFound } from '../platform/http/errors.ts';
-import type { UploadedFile } from '../platform/http/server.ts';
-import { storeImage } from '../platform/media.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { slugify } from '../coalition/index.ts';
+import { conflict, invalidField, notFound, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
+import type { PetitionsTable, Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { lockPetition, replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { checkPetitionGroups, type PetitionWording } from './create-petition.ts';
@@ -12,7 +9,6 @@ import { auditPetition } from './petition-audit.ts';
 import type { MilestoneInput } from './petition-form.ts';
 import { EDITABLE_STATES } from './states.ts';
 import { findPetition } from './store.ts';
-import type { PetitionsTable } from './tables.ts';
 import { OPENED_EDITABLE_STATES } from './transitions.ts';
 import type { Updateable } from 'kysely';
 

@@ -1,4 +1,4 @@
-import type { Q } from '../schema.ts';
+import type { Handle as Q } from './db/view.ts';
 import type { Viewer } from './web/context.ts';
 
 export interface AuditEntry {

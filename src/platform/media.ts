@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Db, Q } from '../schema.ts';
+import type { Handle as Q, PlatformDb as Db } from './db/view.ts';
 import { invalidField, notFound } from './http/errors.ts';
 import type { UploadedFile } from './http/server.ts';
 import { parseParams } from './web/forms.ts';

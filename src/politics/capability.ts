@@ -1,5 +1,4 @@
-import { defineCapability, type TableHolds } from '../platform/capability.ts';
-import { txViewOf } from '../platform/db/view.ts';
+import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
 import { loadPoliticsDemo } from './demo.ts';
 import { politicsImporters } from './importers.ts';
 import { politicsMigrations } from './migrations.ts';

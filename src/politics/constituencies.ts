@@ -1,8 +1,7 @@
-import type { Handle } from '../platform/db/view.ts';
+import { pageCount, type Handle } from '../platform/index.ts';
 import { sql } from 'kysely';
 import { politicsQ } from './tables.ts';
 import { partyName } from './parties.ts';
-import { pageCount } from '../platform/http/pagination.ts';
 
 export interface MpSummary {
   name: string;

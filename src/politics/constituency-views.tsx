@@ -1,11 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { Button, ErrorSummary, Form, Notice, Pagination, Select, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, ErrorSummary, Form, Layout, Notice, Pagination, Select, TextInput, formatNumber, type FieldErrors } from '../platform/index.ts';
 import type { Constituency, ConstituencyPage, ConstituencySort, ConstituencySummary, Mp } from './constituencies.ts';
 import { formatShare, majorityShare, marginalityRankText } from './marginality.ts';
 import { OTHER_WINNER_COLUMN, partyName } from './parties.ts';
-import { formatNumber } from '../platform/web/format.ts';
 
 
 function DemoNotice({ demo }: { demo: boolean }) {

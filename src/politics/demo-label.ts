@@ -1,4 +1,4 @@
-import { deleteSetting, readSetting } from '../platform/settings.ts';
+import { deleteSetting, readSetting } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 
 /** Settings row marking the constituency data as the demo set (see demo.ts); the results import clears it. */

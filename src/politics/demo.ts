@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { writeSetting } from '../platform/settings.ts';
+import { writeSetting } from '../platform/index.ts';
 import type { Tx } from './tables.ts';
 import { DEMO_SETTING } from './demo-label.ts';
 import { replaceHexes } from './import-hexjson.ts';

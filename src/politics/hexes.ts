@@ -1,5 +1,4 @@
-import type { Handle } from '../platform/db/view.ts';
-import { readSetting } from '../platform/settings.ts';
+import { readSetting, type Handle } from '../platform/index.ts';
 import { politicsQ } from './tables.ts';
 
 /** The four HexJSON layouts: which rows (r) or columns (q) are shifted by half a hex. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import { ImportProgress, type ImportSummary } from '../platform/import-report.ts';
+import { ImportProgress, type ImportSummary } from '../platform/index.ts';
 import type { Db } from './tables.ts';
 
 /** A row that could not be loaded: its line in the file and why. */

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import { ImportProgress, type Importer } from '../platform/import-report.ts';
-import { writeSetting } from '../platform/settings.ts';
+import { ImportProgress, writeSetting, type Importer } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 import { GSS_CODE, Rejections, failedRun, unreadableReason, type ImportOptions, type ImportResult } from './import-file.ts';
-import { HEX_LAYOUT_SETTING, HEX_LAYOUTS, type HexLayoutName } from './hexes.ts';
+import { HEX_LAYOUTS, HEX_LAYOUT_SETTING, type HexLayoutName } from './hexes.ts';
 
 /** Hex layouts are a few hundred kilobytes; anything this large is not one. */
 const MAX_BYTES = 50 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Importer } from '../platform/import-report.ts';
+import type { Importer } from '../platform/index.ts';
 import type { Db } from './tables.ts';
 import { GSS_CODE, importCsv, lastOfEach, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
 import { compactPostcode } from './postcodes.ts';

@@ -1,4 +1,4 @@
-import type { Importer } from '../platform/import-report.ts';
+import type { Importer } from '../platform/index.ts';
 import { hexJsonImporter } from './import-hexjson.ts';
 import { mpsImporter } from './import-mps.ts';
 import { onspdImporter } from './import-onspd.ts';

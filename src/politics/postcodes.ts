@@ -1,4 +1,4 @@
-import type { Handle } from '../platform/db/view.ts';
+import type { Handle } from '../platform/index.ts';
 import { sql } from 'kysely';
 import { isValid, toNormalised } from 'postcode';
 import { politicsQ } from './tables.ts';

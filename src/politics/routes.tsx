@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
-import { parseOrThrow, parseParams } from '../platform/web/forms.ts';
+import { notFound, parseOrThrow, parseParams } from '../platform/index.ts';
 import { getConstituency, listConstituencies } from './constituencies.ts';
 import { constituencyJson, constituencyPageJson, postcodeJson, publicJsonHeaders } from './constituency-json.ts';
 import { ConstituenciesPage, ConstituencyDetailPage } from './constituency-views.tsx';

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 

@@ -1,12 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { groupIdsFor } from '../coalition/groups.ts';
-import { recordAudit } from '../platform/audit.ts';
-import type { AppContext } from './tables.ts';
-import { conflict, forbidden, notFound } from '../platform/http/errors.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import type { Viewer } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { groupIdsFor } from '../coalition/index.ts';
+import { conflict, forbidden, notFound, recordAudit, requireRole, type Viewer } from '../platform/index.ts';
+import type { AppContext, Q } from './tables.ts';
 import { listPurposes, type Purpose } from './consent.ts';
 import { findPersonByPublicId, type Person } from './person-record.ts';
 

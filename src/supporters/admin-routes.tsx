@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listGroups } from '../coalition/groups.ts';
+import { listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { DomainError } from '../platform/http/errors.ts';
-import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/web/forms.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/index.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { editPerson, editPersonSchema } from './edit-person.ts';

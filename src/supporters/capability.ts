@@ -1,5 +1,4 @@
-import { defineCapability, type TableHolds } from '../platform/capability.ts';
-import type { Handle } from '../platform/db/view.ts';
+import { defineCapability, type Handle, type TableHolds } from '../platform/index.ts';
 import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
 import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';

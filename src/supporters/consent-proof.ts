@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { csvStream } from '../platform/csv.ts';
+import { csvStream } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { findGroupById, findGroupsByIds } from '../coalition/groups.ts';
-import type { Handle } from '../platform/db/view.ts';
-import { supportersQ, type Q } from './tables.ts';
-import type { ConsentStatus } from './tables.ts';
+import { findGroupById, findGroupsByIds } from '../coalition/index.ts';
+import type { Handle } from '../platform/index.ts';
+import { supportersQ, type ConsentStatus, type Q } from './tables.ts';
 
 /**
  * Consent per purpose: the current state of each person × purpose (`consents`) and the

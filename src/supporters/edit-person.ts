@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
-import { lookupPostcode } from '../politics/postcodes.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { invalidField } from '../platform/http/errors.ts';
-import { emailAddress, optionalText } from '../platform/web/forms.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { canonicalEmail } from '../petitions/index.ts';
+import { lookupPostcode } from '../politics/index.ts';
+import { emailAddress, invalidField, optionalText, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { livePersonIdFor, recordAction } from './people.ts';
 import type { Person } from './person-record.ts';

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
-import { signatureCountOfPerson } from '../petitions/signers.ts';
-import type { FieldErrors } from '../platform/web/forms.ts';
+import { canonicalEmail, signatureCountOfPerson } from '../petitions/index.ts';
+import type { FieldErrors } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { livePersonIdFor } from './people.ts';
 import { findPersonById, findPersonByPublicId, type Person } from './person-record.ts';

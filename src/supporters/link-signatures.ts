@@ -1,4 +1,4 @@
-import { confirmedUnlinkedSignatures, linkSignatureToPerson, type SignerToLink } from '../petitions/signers.ts';
+import { confirmedUnlinkedSignatures, linkSignatureToPerson, type SignerToLink } from '../petitions/index.ts';
 import type { Db, Q } from './tables.ts';
 import { giveConsent, purposeFor, wordingFor, type Purpose } from './consent.ts';
 import { connectToGroups, recordAction, splitName, upsertPerson } from './people.ts';

@@ -1,4 +1,4 @@
-import type { Handle } from '../platform/db/view.ts';
+import type { Handle } from '../platform/index.ts';
 import { COALITION_PURPOSE_KEY, groupPurposeKey, liveConsentCondition } from './consent.ts';
 import { supportersQ } from './tables.ts';
 

@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
-import { moveSignatures } from '../petitions/signers.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { conflict } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { moveSignatures } from '../petitions/index.ts';
+import { conflict, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { recordAction } from './people.ts';
 import { findPersonById, type Person } from './person-record.ts';

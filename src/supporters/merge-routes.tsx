@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { formValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextInput, formValues, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { auditAccess, organisersOnly, requireAdmin, scopeOf } from './access.ts';
 import { findRecordsToMerge, summariseRecord, type RecordSummary } from './find-records-to-merge.ts';
 import { mergePeople } from './merge-people.ts';
-import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
+import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName } from './person-record.ts';
 
 function ChooseRecordsPage({ errors, values }: { errors?: FieldErrors; values?: FormValues }) {

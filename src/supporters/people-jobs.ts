@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { AppContext } from './tables.ts';
-import { addJob, defineJob, type CronEntry, type JobDefinition } from '../platform/jobs/jobs.ts';
-import type { Ticker } from '../platform/jobs/ticker.ts';
-import type { Q } from './tables.ts';
+import type { AppContext, Q } from './tables.ts';
+import { addJob, defineJob, type CronEntry, type JobDefinition, type Ticker } from '../platform/index.ts';
 import { linkConfirmedSignatures } from './link-signatures.ts';
 import { runRetention } from './retention.ts';
 

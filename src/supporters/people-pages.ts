@@ -1,8 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
-import { filterWhere, type FieldSpecs, type FilterNode } from '../platform/db/filter.ts';
-import { pagedQuery, whereWith, type PageRequest } from '../platform/db/paged-query.ts';
-import type { Handle } from '../platform/db/view.ts';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
+import { filterWhere, pagedQuery, whereWith, type FieldSpecs, type FilterNode, type Handle, type PageRequest } from '../platform/index.ts';
+import { canonicalEmail } from '../petitions/index.ts';
 import { supportersQ } from './tables.ts';
 
 /** Fields a collection of people can be filtered on (OSDI names), and their columns. */

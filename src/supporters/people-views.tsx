@@ -1,8 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { Button, Pagination, Select, TextInput } from '../platform/web/components.tsx';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, Layout, Pagination, Select, TextInput, formatLondon, formatNumber } from '../platform/index.ts';
 import type { PeoplePage, PeopleSearch } from './search-people.ts';
-import { formatLondon, formatNumber } from '../platform/web/format.ts';
 
 /** Times are stored in UTC and shown in London time. */
 export function londonTime(date: Date | null | undefined): string {

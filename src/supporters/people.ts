@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
-import type { Handle } from '../platform/db/view.ts';
+import { canonicalEmail } from '../petitions/index.ts';
+import type { Handle } from '../platform/index.ts';
 import { supportersQ, type Q } from './tables.ts';
 
 /** What an action tells us about a person. Missing facts never overwrite known ones. */

@@ -1,8 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import { findGroupsByIds, groupNamesOf } from '../coalition/groups.ts';
-import type { Handle } from '../platform/db/view.ts';
-import { supportersQ, type Q } from './tables.ts';
-import type { PeopleTable } from './tables.ts';
+import { findGroupsByIds, groupNamesOf } from '../coalition/index.ts';
+import type { Handle } from '../platform/index.ts';
+import { supportersQ, type PeopleTable, type Q } from './tables.ts';
 
 /** A person as the admin pages and exports see them. */
 export interface Person {

@@ -1,8 +1,6 @@
-import { Button, ErrorSummary, Form, Notice, TextInput } from '../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
-import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
+import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName, type Membership, type Person, type PersonGroup, type TimelineEntry } from './person-record.ts';
 
 export interface PersonPageProps {

@@ -1,9 +1,6 @@
-import { recordAudit } from '../platform/audit.ts';
-import { conflict } from '../platform/http/errors.ts';
-import type { Viewer } from '../platform/web/context.ts';
+import { conflict, personalDataProviders, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { findPersonById } from './person-record.ts';
-import { personalDataProviders } from '../platform/personal-data.ts';
 
 /*
  * Where personal data about a supporter lives: each capability that keeps some (petitions,

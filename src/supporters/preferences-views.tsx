@@ -1,5 +1,4 @@
-import { Button, Form, Notice } from '../platform/web/components.tsx';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, Form, Layout, Notice } from '../platform/index.ts';
 import type { Purpose } from './consent.ts';
 import type { PreferenceLine } from './preferences.ts';
 

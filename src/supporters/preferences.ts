@@ -1,10 +1,8 @@
-import { notFound } from '../platform/http/errors.ts';
-import type { Brand } from '../platform/web/context.ts';
-import type { Q } from './tables.ts';
+import { notFound, type Brand } from '../platform/index.ts';
+import type { ConsentStatus, Q } from './tables.ts';
 import { WITHDRAWABLE_STATES, findWording, giveConsent, listPurposes, purposeFor, withdrawConsent, type Purpose, type Wording } from './consent.ts';
 import { recordAction } from './people.ts';
 import { findPersonById, findPersonByPublicId, type Person } from './person-record.ts';
-import type { ConsentStatus } from './tables.ts';
 import { readPreferencesToken, readUnsubscribeToken, type UnsubscribeGrant } from './subscriber-tokens.ts';
 import { currentWording } from './wordings.ts';
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { z } from 'zod';
-import { findGroupBySlug, type Group } from '../coalition/groups.ts';
+import { findGroupBySlug, type Group } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/http/errors.ts';
-import { formList, formValues, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
-import { PreferencesPage, UnsubscribedPage, UnsubscribePage } from './preferences-views.tsx';
+import { formList, formValues, notFound, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { PreferencesPage, UnsubscribePage, UnsubscribedPage } from './preferences-views.tsx';
 import { personForPreferences, preferencesOf, readUnsubscribe, unsubscribe } from './preferences.ts';
 import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
 import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, type ConsentBox } from './signup-form.ts';

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { requireRole } from '../platform/http/guards.ts';
-import { Button, ErrorSummary, Form, Notice, TextInput } from '../platform/web/components.tsx';
-import { parseForm, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
-import { londonTime, peopleCrumbs, SummaryRow } from './people-views.tsx';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
 
 const fields: Array<{ name: keyof RetentionRules; label: string; hint: string }> = [

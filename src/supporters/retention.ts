@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { eraseSignaturesAfterClosing, hasSignaturesCondition } from '../petitions/signers.ts';
-import { deleteFinishedMail } from '../platform/mail/outbox.ts';
-import { readSetting, writeSetting } from '../platform/settings.ts';
+import { eraseSignaturesAfterClosing, hasSignaturesCondition } from '../petitions/index.ts';
+import { deleteFinishedMail, readSetting, writeSetting } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 import { erasePerson } from './personal-data.ts';
 import { SIGN_UP_EMAIL_KINDS } from './sign-up.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { checkbox, parseForm, parseParams } from '../platform/web/forms.ts';
+import { checkbox, parseForm, parseParams } from '../platform/index.ts';
 import { z } from 'zod';
 import { auditAccess, erasablePerson, organisersOnly, requireAdmin, scopeOf, visiblePerson, visiblePurpose, visiblePurposeIds } from './access.ts';
 import { personProofCsv, personProofJson, purposeProofCsv } from './consent-proof.ts';

@@ -1,11 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { Button, Checkbox, ErrorSummary, Form } from '../platform/web/components.tsx';
-import type { FieldErrors } from '../platform/web/forms.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Button, Checkbox, ErrorSummary, Form, Layout, formatNumber, type FieldErrors } from '../platform/index.ts';
 import type { Purpose } from './consent.ts';
 import { londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName, type Person } from './person-record.ts';
-import { formatNumber } from '../platform/web/format.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);

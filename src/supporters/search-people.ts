@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from './tables.ts';
 import { scopeCondition, type PeopleScope } from './access.ts';
-import { pageCount } from '../platform/http/pagination.ts';
+import { pageCount } from '../platform/index.ts';
 
 export const PEOPLE_PER_PAGE = 50;
 

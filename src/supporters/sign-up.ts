@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
-import { canonicalEmail } from '../petitions/canonical-email.ts';
-import { gone, notFound } from '../platform/http/errors.ts';
-import { queueEmail } from '../platform/mail/outbox.ts';
-import type { Brand } from '../platform/web/context.ts';
+import { canonicalEmail } from '../petitions/index.ts';
+import { gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
 import { connectToGroups, livePersonIdFor, recordAction, splitName, upsertPerson, type PersonFacts } from './people.ts';

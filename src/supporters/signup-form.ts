@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { lookupPostcode } from '../politics/postcodes.ts';
-import { checkbox, emailAddress, type FieldErrors } from '../platform/web/forms.ts';
-import type { Brand } from '../platform/web/context.ts';
+import { lookupPostcode } from '../politics/index.ts';
+import { checkbox, emailAddress, type Brand, type FieldErrors } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { findWording, purposeFor, type Purpose, type Wording } from './consent.ts';
 import type { SignUpRequest } from './sign-up.ts';

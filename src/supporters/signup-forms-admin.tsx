@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { listGroups, type Group } from '../coalition/groups.ts';
+import { listGroups, type Group } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { Layout } from '../platform/web/layout.tsx';
+import { Layout } from '../platform/index.ts';
 import { isAdmin, organisersOnly, scopeOf } from './access.ts';
 import { peopleCrumbs } from './people-views.tsx';
 

@@ -1,8 +1,5 @@
-import type { Group } from '../coalition/groups.ts';
-import { Button, Checkbox, ErrorSummary, Form, TextInput } from '../platform/web/components.tsx';
-import { usePage } from '../platform/web/context.ts';
-import type { FieldErrors, FormValues } from '../platform/web/forms.ts';
-import { EmbedLayout, Layout } from '../platform/web/layout.tsx';
+import type { Group } from '../coalition/index.ts';
+import { Button, Checkbox, EmbedLayout, ErrorSummary, Form, Layout, TextInput, usePage, type FieldErrors, type FormValues } from '../platform/index.ts';
 import type { Purpose } from './consent.ts';
 import type { ConsentBox } from './signup-form.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { deleteMailTo } from '../platform/mail/outbox.ts';
+import { deleteMailTo } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { findPersonById, groupsOfPerson, listsOfPerson, tagsOfPerson, timelineOf, toPerson } from './person-record.ts';

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/db/view.ts';
+import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 import type { MailingTables } from './mailings/tables.ts';
 import type { SegmentTables } from './segments/tables.ts';
 

@@ -1,4 +1,4 @@
-import type { Brand } from '../platform/web/context.ts';
+import type { Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import type { Person } from './person-record.ts';
 import { savePreferences, withdrawAll } from './preferences.ts';

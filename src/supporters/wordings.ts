@@ -1,4 +1,4 @@
-import type { Brand } from '../platform/web/context.ts';
+import type { Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { wordingFor, type Purpose, type Wording } from './consent.ts';
 

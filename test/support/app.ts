@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.ts';
 import { BrandCache } from '../../src/coalition/brand.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
+import type { Database } from '../../src/schema.ts';
 import { allJobs } from '../../src/jobs.ts';
 import { runDueJobs } from '../../src/platform/jobs/jobs.ts';
 import { createMailer } from '../../src/platform/mail/transport.ts';
@@ -12,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface TestApp {
   app: FastifyInstance;
-  ctx: AppContext;
+  ctx: AppContext<Database>;
   database: TestDatabase;
   /** Runs every queued job that is due (email sending, counting...), as the worker would. */
   runJobs(): Promise<void>;
@@ -48,7 +49,7 @@ async function jobOutcomesRecorded(database: TestDatabase): Promise<void> {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: database.url, ...options.env });
-  const ctx: AppContext = {
+  const ctx: AppContext<Database> = {
     config,
     db: database.db,
     pool: database.pool,

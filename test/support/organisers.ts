@@ -1,4 +1,5 @@
 import type { AppContext } from '../../src/context.ts';
+import type { Database } from '../../src/schema.ts';
 import { createOrganiser } from '../../src/coalition/organisers.ts';
 import type { Role } from '../../src/coalition/tables.ts';
 import { Agent } from './agent.ts';
@@ -9,7 +10,7 @@ let counter = 0;
 /** Creates an organiser with a password and returns an agent signed in as them. */
 export async function signedInAgent(
   app: FastifyInstance,
-  ctx: AppContext,
+  ctx: AppContext<Database>,
   props: { role: Role; groupIds?: number[]; email?: string; name?: string } ,
 ): Promise<{ agent: Agent; id: number; email: string; password: string }> {
   counter++;

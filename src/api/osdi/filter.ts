@@ -1,4 +1,4 @@
-import { filterError, OPERATORS, type FilterNode, type Operator } from '../../platform/db/filter.ts';
+import { filterError, OPERATORS, type FilterNode, type Operator } from '../../platform/index.ts';
 
 // The translation into SQL is the platform's: each capability owning a collection compiles the
 // parsed filter against the fields it exports (platform/db/filter.ts).

@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../platform/http/errors.ts';
-import { pageCount } from '../../platform/http/pagination.ts';
+import { DomainError, pageCount } from '../../platform/index.ts';
 
 /** HAL+JSON as OSDI servers (Action Network among them) serve it. */
 export const HAL_JSON = 'application/hal+json; charset=utf-8';

@@ -1,6 +1,6 @@
 import type { Q } from '../tables.ts';
-import { constituencyNames } from '../../politics/constituencies.ts';
-import type { PersonRow } from '../../supporters/people-pages.ts';
+import { constituencyNames } from '../../politics/index.ts';
+import type { PersonRow } from '../../supporters/index.ts';
 import { subscribedAmong } from '../capabilities.ts';
 import type { ApiScope } from './scope.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';

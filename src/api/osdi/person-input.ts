@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emailAddress } from '../../platform/web/forms.ts';
-import { isCountryCode } from '../../petitions/countries.ts';
+import { emailAddress } from '../../platform/index.ts';
+import { isCountryCode } from '../../petitions/index.ts';
 
 /** Names are text: no markup, no control characters (the same rule as the public forms). */
 const personName = (label: string) =>

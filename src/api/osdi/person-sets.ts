@@ -1,4 +1,4 @@
-import type { MemberRow, PersonSet, SetRow } from '../../supporters/person-set-pages.ts';
+import type { MemberRow, PersonSet, SetRow } from '../../supporters/index.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import { personHref } from './people.ts';
 

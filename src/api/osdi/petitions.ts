@@ -1,4 +1,4 @@
-import type { Petition } from '../../petitions/store.ts';
+import type { Petition } from '../../petitions/index.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 
 export function petitionHref(baseUrl: string, id: number): string {

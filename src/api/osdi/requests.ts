@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
-import { parseOrThrow, parseParams, parseRequest } from '../../platform/web/forms.ts';
+import { DomainError, forbidden, notFound, parseOrThrow, parseParams, parseRequest } from '../../platform/index.ts';
 import { isUuid, type ApiClient } from '../tokens.ts';
 import { parseFilterParam, type FilterNode } from './filter.ts';
 import { collection, pageRequest, sendHal, type PageRequest, type Resource } from './hal.ts';

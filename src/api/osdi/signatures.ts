@@ -1,8 +1,7 @@
 import type { Q } from '../tables.ts';
-import type { SignatureRow } from '../../petitions/signature-pages.ts';
-import { constituencyNames } from '../../politics/constituencies.ts';
-import { splitName } from '../../supporters/people.ts';
-import { publicIdsOfPeople } from '../../supporters/people-pages.ts';
+import type { SignatureRow } from '../../petitions/index.ts';
+import { constituencyNames } from '../../politics/index.ts';
+import { publicIdsOfPeople, splitName } from '../../supporters/index.ts';
 import { identifier, isoDate, type Resource } from './hal.ts';
 import { osdiPersonFields, personHref } from './people.ts';
 import { petitionHref } from './petitions.ts';

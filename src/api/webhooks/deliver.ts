@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { addJob, defineJob } from '../../platform/jobs/jobs.ts';
-import type { Q } from '../tables.ts';
-import type { DeliveryKind } from '../tables.ts';
-import { SIGNATURE_HEADER, signDelivery, TIMESTAMP_HEADER } from './signing.ts';
+import { addJob, dbViewOf, defineJob } from '../../platform/index.ts';
+import type { ApiView, DeliveryKind, Q } from '../tables.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signing.ts';
 
 /** Attempts before a delivery is given up. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -67,7 +66,8 @@ export const deliverWebhook = defineJob(
   'api.webhooks.deliver',
   z.object({ deliveryId: z.number().int().positive() }),
   async ({ deliveryId }, ctx) => {
-    const delivery = await ctx.db
+    const db = dbViewOf<ApiView>(ctx.db);
+    const delivery = await db
       .selectFrom('webhook_deliveries')
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
       .select(['webhook_deliveries.public_id', 'webhook_deliveries.kind', 'webhook_deliveries.body', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhooks.url', 'webhooks.secret'])
@@ -76,7 +76,7 @@ export const deliverWebhook = defineJob(
     if (!delivery || delivery.status !== 'pending') return;
     const attempt = delivery.attempts + 1;
     const result = await postDelivery(delivery, { publicId: delivery.public_id, kind: delivery.kind, body: delivery.body, attempt });
-    await ctx.db.transaction().execute((tx) => recordAttempt(tx, deliveryId, attempt, result));
+    await db.transaction().execute((tx) => recordAttempt(tx, deliveryId, attempt, result));
   },
   // Failed attempts are retried by the job itself on our schedule; this only covers our own crashes.
   { maxAttempts: 3 },

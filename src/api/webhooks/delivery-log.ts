@@ -1,6 +1,5 @@
-import { notFound } from '../../platform/http/errors.ts';
-import type { Q } from '../tables.ts';
-import type { DeliveryKind, DeliveryStatus } from '../tables.ts';
+import { notFound } from '../../platform/index.ts';
+import type { DeliveryKind, DeliveryStatus, Q } from '../tables.ts';
 import { isUuid } from '../tokens.ts';
 
 export interface Delivery {

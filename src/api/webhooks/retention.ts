@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { defineJob } from '../../platform/jobs/jobs.ts';
+import { defineJob } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
-import { canonicalEmail } from '../../petitions/canonical-email.ts';
-import { findPersonById } from '../../supporters/person-record.ts';
+import { canonicalEmail } from '../../petitions/index.ts';
+import { findPersonById } from '../../supporters/index.ts';
 
 /** Deliveries hold the personal data they carried: the log keeps them this long, then forgets them. */
 export const DELIVERY_RETENTION_DAYS = 30;

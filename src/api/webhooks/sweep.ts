@@ -1,7 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import { signaturesConfirmedAfter, type ConfirmedCursor, type SignatureRow } from '../../petitions/signature-pages.ts';
-import { findPetition } from '../../petitions/store.ts';
-import { consentEventsAfter, newestConsentEventId, type SignUpEvent } from '../../supporters/sign-up-events.ts';
+import { findPetition, signaturesConfirmedAfter, type ConfirmedCursor, type SignatureRow } from '../../petitions/index.ts';
+import { consentEventsAfter, newestConsentEventId, type SignUpEvent } from '../../supporters/index.ts';
 import { identifier, isoDate } from '../osdi/hal.ts';
 import { osdiPersonFields, personHref } from '../osdi/people.ts';
 import { presentSignatures } from '../osdi/signatures.ts';

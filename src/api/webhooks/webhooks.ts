@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { findGroupsByIds } from '../../coalition/groups.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { notFound } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../tables.ts';
-import { newestConsentEventId } from '../../supporters/sign-up-events.ts';
-import type { WebhookEvent } from '../tables.ts';
+import { findGroupsByIds } from '../../coalition/index.ts';
+import { notFound, recordAudit, type Viewer } from '../../platform/index.ts';
+import type { Q, WebhookEvent } from '../tables.ts';
+import { newestConsentEventId } from '../../supporters/index.ts';
 import { isUuid } from '../tokens.ts';
 
 export const WEBHOOK_EVENTS: Record<WebhookEvent, string> = {

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../tables.ts';
-import { conflict } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
+import { conflict, requireRole } from '../../platform/index.ts';
 import { confirmedSigners, constituencyCountsCsv, exportFileName, recordExport, signerNamesCsv } from '../export-signatures.ts';
 import { petitionFor } from '../petition-access.ts';
 import type { Petition } from '../store.ts';

@@ -1,11 +1,8 @@
 import { Readable } from 'node:stream';
-import { Layout } from '../../platform/web/layout.tsx';
-import type { PageContext } from '../../platform/web/context.ts';
-import { renderDocument, renderFragment } from '../../platform/web/render.tsx';
+import { Layout, formatCalendarDate, formatNumber, renderDocument, renderFragment, type PageContext } from '../../platform/index.ts';
 import type { ExportedSigner } from '../export-signatures.ts';
 import type { Petition } from '../store.ts';
 import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
-import { formatCalendarDate, formatNumber } from '../../platform/web/format.ts';
 
 /** The downloads for a hand-in. */
 export function ExportsPage({ petition }: { petition: Petition }) {

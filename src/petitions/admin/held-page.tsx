@@ -1,9 +1,7 @@
-import { ActionButton, Notice, Pagination } from '../../platform/web/components.tsx';
-import { Layout } from '../../platform/web/layout.tsx';
+import { ActionButton, Layout, Notice, Pagination, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { HeldAddress } from '../held-signatures.ts';
 import type { Petition } from '../store.ts';
 import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
-import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   released: 'Released: confirmed ones now count.',

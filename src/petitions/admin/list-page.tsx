@@ -1,12 +1,10 @@
-import { Button, Form, Pagination, Select } from '../../platform/web/components.tsx';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Button, Form, Layout, Pagination, Select, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { PageOf } from '../admin-store.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PetitionState } from '../tables.ts';
 import { StateTag } from '../public/parts.tsx';
 import { petitionAdminPath } from './shared.tsx';
-import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export interface PetitionListProps {
   result: PageOf<Petition>;

@@ -1,11 +1,8 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Notice, Pagination, TextArea } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, TextArea, formatLondon, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { PageOf } from '../admin-store.ts';
 import { rejectionReasons } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
-import { formatLondon } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   approved: 'Approved: the petition is open for signatures.',

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { conflict, forbidden } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { parseForm, formValues } from '../../platform/web/forms.ts';
+import { conflict, forbidden, formValues, pageFrom, parseForm, requireRole } from '../../platform/index.ts';
 import { heldCount, moderationQueue } from '../admin-store.ts';
 import { changePetitionState, type ChangePetitionStateProps } from '../change-petition-state.ts';
 import { mayTransition, petitionFor } from '../petition-access.ts';
@@ -12,7 +10,6 @@ import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
 import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
 import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
-import { pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 20;
 

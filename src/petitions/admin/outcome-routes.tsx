@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../tables.ts';
-import { conflict } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { formValues, parseForm } from '../../platform/web/forms.ts';
+import { conflict, formValues, parseForm, requireRole } from '../../platform/index.ts';
 import { petitionFor } from '../petition-access.ts';
 import { outcomeFormSchema, recordOutcome } from '../record-outcome.ts';
 import { OUTCOME_STATES } from '../transitions.ts';

@@ -1,5 +1,5 @@
 import type { Petition } from '../store.ts';
-import { formatCalendarDate } from '../../platform/web/format.ts';
+import { formatCalendarDate } from '../../platform/index.ts';
 
 /** What has happened since: the response, the hand-in, the debate or meeting (as recorded). */
 export function OutcomeSummary({ petition: p }: { petition: Petition }) {

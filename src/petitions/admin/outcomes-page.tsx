@@ -1,6 +1,4 @@
-import { Button, ErrorSummary, Form, TextArea, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Button, ErrorSummary, Form, Layout, TextArea, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
 import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
 

@@ -1,8 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { ActionButton, Button, ErrorSummary, Form, Notice, TextInput } from '../../platform/web/components.tsx';
-import type { Viewer } from '../../platform/web/context.ts';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { ActionButton, Button, ErrorSummary, Form, Layout, Notice, TextInput, formatCalendarDate, formatLondon, formatNumber, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { hasPower, mayTransition } from '../petition-access.ts';
 import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
@@ -10,7 +7,6 @@ import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransit
 import { OutcomeSummary } from './outcome-summary.tsx';
 import { StateTag } from '../public/parts.tsx';
 import { petitionAdminPath } from './shared.tsx';
-import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   created: 'Saved as a draft. Submit it for moderation when it is ready.',

@@ -1,7 +1,5 @@
-import type { Group } from '../../coalition/groups.ts';
-import { Button, Checkbox, ChoiceGroup, ErrorSummary, FileInput, Form, TextArea, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import type { Group } from '../../coalition/index.ts';
+import { Button, Checkbox, ChoiceGroup, ErrorSummary, FileInput, Form, Layout, TextArea, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { DEFAULT_RUN_MONTHS } from '../closing-date.ts';
 import { ACTION_MAX, BACKGROUND_MAX, DETAILS_MAX, IMAGE_ALT_MAX, TARGET_MAX } from '../petition-form.ts';
 import type { Petition } from '../store.ts';

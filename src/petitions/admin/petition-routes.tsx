@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { groupIdsFor, listGroups, type Group } from '../../coalition/groups.ts';
-import type { AppContext } from '../tables.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import type { Viewer } from '../../platform/web/context.ts';
-import { formList, formValues, parseForm, parseRequest, queryText, type FieldErrors, type FormResult, type FormValues } from '../../platform/web/forms.ts';
+import { groupIdsFor, listGroups, type Group } from '../../coalition/index.ts';
+import type { AppContext, PetitionState } from '../tables.ts';
+import { formList, formValues, pageFrom, parseForm, parseRequest, queryText, requireRole, type FieldErrors, type FormResult, type FormValues, type Viewer } from '../../platform/index.ts';
 import { countByState, heldCount, listPetitionsForAdmin } from '../admin-store.ts';
 import { createPetition, type PetitionWording } from '../create-petition.ts';
 import { petitionFor } from '../petition-access.ts';
@@ -12,13 +10,11 @@ import { milestoneFormValues, milestonesFrom, settingsFormSchema, wordingFormSch
 import { defaultMilestones } from '../milestones.ts';
 import { EDITABLE_STATES, stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
-import type { PetitionState } from '../tables.ts';
 import { updatePetition } from '../update-petition.ts';
 import { PetitionListPage } from './list-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
 import { PetitionFormPage } from './petition-form-page.tsx';
 import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
-import { pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 25;
 

@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { conflict, invalidFields } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { formValues, parseForm, parseRequest, queryText } from '../../platform/web/forms.ts';
+import { conflict, formValues, invalidFields, pageCount, pageFrom, parseForm, parseRequest, queryText, requireRole } from '../../platform/index.ts';
 import { decideHeldSignatures, heldByAddress, heldSelection } from '../held-signatures.ts';
 import { invalidateSignatures, invalidationFormSchema, previewInvalidation } from '../invalidate-signatures.ts';
 import { petitionFor } from '../petition-access.ts';
@@ -15,7 +13,6 @@ import { HeldPage } from './held-page.tsx';
 import { InvalidateFormPage, InvalidatePreviewPage } from './invalidate-page.tsx';
 import { noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
 import { TrendingPage } from './trending-page.tsx';
-import { pageCount, pageFrom } from '../../platform/http/pagination.ts';
 
 const HELD_PER_PAGE = 50;
 

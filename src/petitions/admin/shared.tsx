@@ -1,8 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError } from '../../platform/http/errors.ts';
-import { errorsFrom, parseParams, parseRequest, queryText, type FieldErrors } from '../../platform/web/forms.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { DomainError, errorsFrom, parseParams, parseRequest, queryText, type FieldErrors, type Viewer } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
 
 export function petitionAdminPath(id: number, page = ''): string {

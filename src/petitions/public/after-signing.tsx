@@ -1,6 +1,4 @@
-import { Button, ErrorSummary, Form, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Button, ErrorSummary, Form, Layout, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { PlaceTally } from '../petition-breakdown.ts';
 import type { Petition } from '../store.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from '../signature-writer.ts';

@@ -1,9 +1,7 @@
 import { renderToString } from 'preact-render-to-string';
-import { usePage } from '../../platform/web/context.ts';
-import { EmbedLayout } from '../../platform/web/layout.tsx';
+import { EmbedLayout, formatNumber, usePage } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
 import { CountAndProgress } from './parts.tsx';
-import { formatNumber } from '../../platform/web/format.ts';
 
 /**
  * The counter a group puts on its own website in an <iframe>: the action, the live count and a

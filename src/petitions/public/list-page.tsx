@@ -1,10 +1,8 @@
-import { Pagination } from '../../platform/web/components.tsx';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Layout, Pagination, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { PetitionPage, PetitionSort } from '../list-petitions.ts';
 import { nextMilestone } from '../milestones.ts';
 import type { Petition } from '../store.ts';
 import { signatures } from './parts.tsx';
-import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export type ListTab = 'open' | 'closed';
 

@@ -4,8 +4,7 @@ import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PlaceTally } from '../petition-breakdown.ts';
 import type { PetitionState } from '../tables.ts';
-import { Tag, type TagColour } from '../../platform/web/components.tsx';
-import { formatNumber } from '../../platform/web/format.ts';
+import { Tag, formatNumber, type TagColour } from '../../platform/index.ts';
 
 export const signatures = (n: number) => `${formatNumber(n)} ${n === 1 ? 'signature' : 'signatures'}`;
 

@@ -1,13 +1,11 @@
-import { Layout } from '../../platform/web/layout.tsx';
-import { escapeHtml } from '../../platform/web/render.tsx';
+import { Layout, escapeHtml, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import { Hexmap, type HexGrid } from '../hexmap.tsx';
 import { reachedMilestones } from '../milestones.ts';
 import type { Breakdown } from '../petition-breakdown.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
-import { CountAndProgress, ShareBlock, signatures, StateTag } from './parts.tsx';
+import { CountAndProgress, ShareBlock, StateTag, signatures } from './parts.tsx';
 import { SignForm } from './sign-form.tsx';
-import { formatCalendarDate, formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export interface PetitionPageProps {
   petition: Petition;

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { AppContext } from '../tables.ts';
-import { notFound } from '../../platform/http/errors.ts';
-import { renderDocument } from '../../platform/web/render.tsx';
+import { notFound, renderDocument } from '../../platform/index.ts';
 import type { HexGridCache } from '../hexmap.tsx';
 import type { PetitionCache } from '../petition-cache.ts';
 import { rendered, sendRendered, type RenderCache, type Rendered } from '../render-cache.ts';

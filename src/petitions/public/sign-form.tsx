@@ -1,7 +1,5 @@
-import { Button, Checkbox, ErrorSummary, Form, Select, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
-import { countries, UK } from '../countries.ts';
+import { Button, Checkbox, ErrorSummary, Form, Layout, Select, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { UK, countries } from '../countries.ts';
 import { NAME_MAX } from '../sign-petition.ts';
 import type { Petition } from '../store.ts';
 

@@ -35,3 +35,6 @@ export function dbViewOf<Tables>(db: ViewDb<Record<never, never>>): ViewDb<Table
 export function txViewOf<Tables>(tx: ViewTx<Record<never, never>>): ViewTx<Tables> {
   return tx as unknown as ViewTx<Tables>;
 }
+
+/** The platform's own view: its tables only (settings, media, audit, mail). */
+export type PlatformDb = ViewDb<Record<never, never>>;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Logger, parseCronItems, run, runOnce, type JobHelpers, type Runner, type TaskList } from 'graphile-worker';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import type { Q } from '../../schema.ts';
+import type { Handle as Q } from '../db/view.ts';
 import { startTickers, type Ticker } from './ticker.ts';
 
 /**

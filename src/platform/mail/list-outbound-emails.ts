@@ -1,4 +1,4 @@
-import type { Db } from '../../schema.ts';
+import type { PlatformDb as Db } from '../db/view.ts';
 
 /** One page of the mail viewer, newest first, with how many messages there are in all. */
 export async function listOutboundEmails(db: Db, page: number, perPage: number) {

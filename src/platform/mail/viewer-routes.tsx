@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../schema.ts';
+import type { PlatformDb as Db } from '../db/view.ts';
 import { notFound } from '../http/errors.ts';
 import { requireRole } from '../http/guards.ts';
 import { Pagination } from '../web/components.tsx';

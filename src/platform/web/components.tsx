@@ -1,5 +1,6 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { usePage } from './context.ts';
+import { formatLondon } from './format.ts';
 import type { FieldErrors, FormValues } from './forms.ts';
 
 /** Hidden CSRF token for a form; the cookie half is set when the page renders. */
@@ -395,4 +396,19 @@ export function Pagination({ page, totalPages, href }: PageLinks) {
       </ul>
     </nav>
   );
+}
+
+/** A moment shown in UK time (stored in UTC), with the exact instant for machines. */
+export function LondonTime({ date }: { date: Date }) {
+  return <time dateTime={date.toISOString()}>{formatLondon(date)}</time>;
+}
+
+/**
+ * The success message for `?notice=key` after a redirect (post/redirect/get). Only the page's own
+ * keys show anything, so the query string cannot put words on the page.
+ */
+export function QueryNotice({ query, messages }: { query: unknown; messages: Record<string, string> }) {
+  const key = (query as { notice?: unknown } | undefined)?.notice;
+  const message = typeof key === 'string' && Object.hasOwn(messages, key) ? messages[key] : undefined;
+  return message ? <Notice>{message}</Notice> : null;
 }

@@ -160,3 +160,18 @@ function capitalise(text: string): string {
   const bare = text.replace(/^(an?|the|your) /, '');
   return bare.charAt(0).toUpperCase() + bare.slice(1);
 }
+
+export type Saved<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/**
+ * Runs a save that may refuse a field (a taken slug, a file that is not an image) and turns that
+ * refusal into form errors for redisplay; anything else propagates to the error page.
+ */
+export async function saveOrFieldErrors<T>(save: () => Promise<T>): Promise<Saved<T>> {
+  try {
+    return { ok: true, value: await save() };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'invalid') return { ok: false, errors: errorsFrom(error) };
+    throw error;
+  }
+}

@@ -1,6 +1,5 @@
-import { groupIdsFor, listGroups } from '../../coalition/groups.ts';
-import { notFound } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { groupIdsFor, listGroups } from '../../coalition/index.ts';
+import { notFound, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { COALITION_PURPOSE_KEY, groupPurposeKey, listPurposes, purposeFor } from '../consent.ts';
 import { listSegments } from '../segments/segment-store.ts';

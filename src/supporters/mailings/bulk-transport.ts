@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
-import type { OutgoingMessage } from '../../platform/mail/transport.ts';
+import type { OutgoingMessage } from '../../platform/index.ts';
 
 /**
  * Mailings send over an SMTP pool of their own (the same SMTP_URL, its own connections), opened

@@ -1,4 +1,4 @@
-import { constituencyNames } from '../../politics/constituencies.ts';
+import { constituencyNames } from '../../politics/index.ts';
 import type { Q } from '../tables.ts';
 
 /** A constituency's name and its MP, for {{constituency}} and {{mp}}, from the politics capability. */

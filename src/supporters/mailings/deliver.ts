@@ -1,7 +1,5 @@
-import type { AppContext } from '../tables.ts';
-import { keepForViewer } from '../../platform/mail/outbox.ts';
-import type { OutgoingMessage } from '../../platform/mail/transport.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { keepForViewer, type OutgoingMessage } from '../../platform/index.ts';
 import { preferencesUrl, unsubscribeHeaders, unsubscribeUrl, type UnsubscribeGrant } from '../subscriber-tokens.ts';
 import type { ConstituencyFacts } from './constituency-facts.ts';
 import type { PersonalDetails } from './placeholders.ts';

@@ -1,6 +1,5 @@
 import type { AppContext } from '../tables.ts';
-import type { CronEntry, JobDefinition } from '../../platform/jobs/jobs.ts';
-import type { Ticker } from '../../platform/jobs/ticker.ts';
+import type { CronEntry, JobDefinition, Ticker } from '../../platform/index.ts';
 import { resumeOrphanedMailings, startDueMailings } from './schedule-mailing.ts';
 import { sendMailingJob } from './send-job.ts';
 

@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { conflict, DomainError, forbidden, notFound } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { emailAddress, errorsFrom, formValues, optionalEmail, parseForm, parseParams, parseRequest, queryText } from '../../platform/web/forms.ts';
+import { DomainError, conflict, emailAddress, errorsFrom, forbidden, formValues, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
-import { statusCounts, mailingReport } from './report.ts';
+import { mailingReport, statusCounts } from './report.ts';
 import { findSamplePerson, sampleMessage, sendTestMessage } from './sample-message.ts';
 import { mailingForm, saveMailing } from './save-mailing.ts';
 import { cancelSchedule, sendOrSchedule, stopSending } from './schedule-mailing.ts';
@@ -19,7 +17,6 @@ import { MailingList } from './views/list.tsx';
 import { PreviewPage } from './views/preview.tsx';
 import { ConfirmSend, SendForm } from './views/send.tsx';
 import { MailingPage } from './views/show.tsx';
-import { pageCount, pageFrom } from '../../platform/http/pagination.ts';
 
 const PER_PAGE = 50;
 

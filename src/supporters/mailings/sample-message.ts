@@ -1,9 +1,6 @@
-import type { AppContext } from '../tables.ts';
-import { canonicalEmail } from '../../petitions/canonical-email.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import type { OutgoingMessage } from '../../platform/mail/transport.ts';
-import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { canonicalEmail } from '../../petitions/index.ts';
+import { recordAudit, type OutgoingMessage, type Viewer } from '../../platform/index.ts';
 import { audienceOf, audienceQuery } from './audience.ts';
 import { constituencyFacts } from './constituency-facts.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../../platform/audit.ts';
-import { conflict, invalidFields, type FieldProblem } from '../../platform/http/errors.ts';
-import { requiredText } from '../../platform/web/forms.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { conflict, invalidFields, recordAudit, requiredText, type FieldProblem, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { purposeChoices, segmentChoices, segmentFits, type GroupScope } from './access.ts';
 import { snapshotSegment, type SegmentSnapshot } from './audience.ts';

@@ -1,9 +1,6 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../tables.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { conflict } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { conflict, recordAudit, type Viewer } from '../../platform/index.ts';
 import { MAILING_LOCK } from './send-mailing.ts';
 import { queueMailingSender } from './send-job.ts';
 import { getMailing, keepSegmentSnapshot, type Mailing } from './store.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { formValues, parseForm } from '../../platform/web/forms.ts';
+import { formValues, parseForm, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { fromLondonInput } from './london-time.ts';
 import type { SendWhen } from './schedule-mailing.ts';
 

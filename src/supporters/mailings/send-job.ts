@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addJob, defineJob } from '../../platform/jobs/jobs.ts';
+import { addJob, defineJob } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { sendMailing } from './send-mailing.ts';
 

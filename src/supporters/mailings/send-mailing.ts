@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../tables.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { recordAudit } from '../../platform/index.ts';
 import { addRecipientBatch, audienceOf } from './audience.ts';
 import { ConstituencyCache } from './constituency-facts.ts';
 import { smtpPoolSize } from './bulk-transport.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
-import {
-  claimBatch,
-  markReady,
-  recordOutcomes,
-  releaseClaims,
-  remaining,
-  takeOverFromStoppedSender,
-  type ReadyRecipient,
-} from './recipient-rows.ts';
+import { claimBatch, markReady, recordOutcomes, releaseClaims, remaining, takeOverFromStoppedSender, type ReadyRecipient } from './recipient-rows.ts';
 import { mailingReport } from './report.ts';
 import { sessionDb } from './session.ts';
 import { getMailing, type Mailing } from './store.ts';

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
-import type { PlatformTables } from '../../platform/tables.ts';
+import type { PlatformTables } from '../../platform/index.ts';
 import type { Db, SupportersView } from '../tables.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { isPermanentFailure } from '../../platform/mail/transport.ts';
+import { isPermanentFailure } from '../../platform/index.ts';
 
 /**
  * What an SMTP attempt means for one recipient.

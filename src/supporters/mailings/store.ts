@@ -1,4 +1,4 @@
-import { groupNamesOf } from '../../coalition/groups.ts';
+import { groupNamesOf } from '../../coalition/index.ts';
 import type { Q } from '../tables.ts';
 import { readSnapshot, snapshotSegment, type SegmentSnapshot } from './audience.ts';
 import type { MailingStatus } from './tables.ts';

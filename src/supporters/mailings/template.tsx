@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renderEmail } from '../../platform/mail/render.tsx';
-import type { Brand } from '../../platform/web/context.ts';
-import { escapeHtml, renderFragment } from '../../platform/web/render.tsx';
+import { escapeHtml, renderEmail, renderFragment, type Brand } from '../../platform/index.ts';
 import { formatBody } from './markdown.ts';
 import { extractPlaceholders, fillPlaceholder, type PersonalDetails, type Placeholder } from './placeholders.ts';
 

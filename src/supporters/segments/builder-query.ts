@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../../platform/web/forms.ts';
+import type { FieldErrors } from '../../platform/index.ts';
 import { conditionKinds, definitionSchema, MAX_CONDITIONS, type Condition, type ConditionKind, type SegmentDefinition } from './definition.ts';
 
 /**

@@ -1,10 +1,7 @@
-import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Select, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Select, TextInput, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { queryFromDraft, type Draft } from './builder-query.ts';
 import { ConditionFields, type BuilderChoices } from './condition-fields.tsx';
 import { conditionKinds } from './definition.ts';
-import { formatNumber } from '../../platform/web/format.ts';
 
 export interface BuilderPageProps {
   /** Editing a saved segment (its id and name), or building a new one. */

@@ -1,30 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../tables.ts';
-import type { Tx } from '../tables.ts';
-import { DomainError, invalidField } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, optionalText, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import type { AppContext, Tx } from '../tables.ts';
+import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
-import {
-  addMember,
-  addSegmentMembers,
-  createCollection,
-  deleteCollection,
-  getCollection,
-  listCollections,
-  listMembers,
-  removeMember,
-  searchPeopleByEmail,
-  updateCollection,
-  type Collection,
-  type CollectionKind,
-} from './collections.ts';
+import { addMember, addSegmentMembers, createCollection, deleteCollection, getCollection, listCollections, listMembers, removeMember, searchPeopleByEmail, updateCollection, type Collection, type CollectionKind } from './collections.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { canManage } from './ownership.ts';
 import { getSegment, listSegments, segmentScope } from './segment-store.ts';
 import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
-import { pageFrom } from '../../platform/http/pagination.ts';
 
 const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
 const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });

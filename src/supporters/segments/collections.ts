@@ -1,9 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { groupNamesOf } from '../../coalition/groups.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import type { Handle } from '../../platform/db/view.ts';
-import { forbidden, invalidField, notFound } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { groupNamesOf } from '../../coalition/index.ts';
+import { forbidden, invalidField, notFound, recordAudit, type Handle, type Viewer } from '../../platform/index.ts';
 import { supportersQ, type Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from './compile-segment.ts';
 import type { SegmentDefinition } from './definition.ts';

@@ -1,5 +1,4 @@
-import { ChoiceGroup, Select, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors } from '../../platform/web/forms.ts';
+import { ChoiceGroup, Select, TextInput, type FieldErrors } from '../../platform/index.ts';
 import type { DraftCondition } from './builder-query.ts';
 import { regions } from './regions.ts';
 

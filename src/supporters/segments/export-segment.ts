@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { recordAudit } from '../../platform/audit.ts';
-import { csvStream } from '../../platform/csv.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { csvStream, recordAudit, type Viewer } from '../../platform/index.ts';
 import type { Db } from '../tables.ts';
 import { streamSegment, type PeopleScope, type SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { resolvePostcodes, type PostcodePlace } from '../../politics/postcodes.ts';
+import { resolvePostcodes, type PostcodePlace } from '../../politics/index.ts';
 import type { Q } from '../tables.ts';
 import type { ColumnMapping } from './import-mapping.ts';
 import { detectDelimiter, interpretRow, readCsv, type ImportRow, type ParsedLine } from './import-rows.ts';

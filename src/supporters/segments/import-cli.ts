@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
-import { findGroupBySlug } from '../../coalition/groups.ts';
+import { findGroupBySlug } from '../../coalition/index.ts';
 import type { AppContext } from '../tables.ts';
-import { ImportProgress, type Importer, type ImportSummary } from '../../platform/import-report.ts';
+import { ImportProgress, type Importer, type ImportSummary } from '../../platform/index.ts';
 import { checkImport } from './check-import.ts';
 import { ensureListNamed } from './collections.ts';
 import { readHead } from './import-batches.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isRealDay } from './definition.ts';
-import { formatLondon } from '../../platform/web/format.ts';
+import { formatLondon } from '../../platform/index.ts';
 
 function today(): string {
   return formatLondon(new Date(), 'iso-date');

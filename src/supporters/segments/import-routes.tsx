@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, notFound } from '../../platform/http/errors.ts';
-import type { UploadedFile } from '../../platform/http/server.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
+import { DomainError, errorsFrom, formValues, notFound, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors, type UploadedFile } from '../../platform/index.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { readHead } from './import-batches.ts';
 import { guessMapping, mappingSchema } from './import-mapping.ts';
-import { importPercent, ImportStatusPage } from './import-status-view.tsx';
+import { ImportStatusPage, importPercent } from './import-status-view.tsx';
 import { getImport, listImports, type PeopleImport } from './import-store.ts';
 import { ImportsPage, MappingPage } from './import-views.tsx';
 import { keptImportFile, mapImportColumns, mappableImportFile } from './map-import-columns.ts';

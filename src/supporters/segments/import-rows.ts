@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { canonicalEmail } from '../../petitions/canonical-email.ts';
-import { normalisePostcode } from '../../politics/postcodes.ts';
+import { canonicalEmail } from '../../petitions/index.ts';
+import { normalisePostcode } from '../../politics/index.ts';
 import { splitName } from '../people.ts';
 import type { ColumnMapping } from './import-mapping.ts';
 

@@ -1,8 +1,6 @@
-import { ActionButton } from '../../platform/web/components.tsx';
-import { Layout } from '../../platform/web/layout.tsx';
-import { Figures, importStateLabel, ProblemTable } from './import-views.tsx';
+import { ActionButton, Layout, formatNumber } from '../../platform/index.ts';
+import { Figures, ProblemTable, importStateLabel } from './import-views.tsx';
 import type { ImportReport, PeopleImport } from './import-store.ts';
-import { formatNumber } from '../../platform/web/format.ts';
 
 function ReportFigures({ report }: { report: ImportReport }) {
   return (

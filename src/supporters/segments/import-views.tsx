@@ -1,10 +1,7 @@
-import { Button, ErrorSummary, FileInput, Form, Select, TextArea, TextInput } from '../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../platform/web/forms.ts';
-import { Layout } from '../../platform/web/layout.tsx';
+import { Button, ErrorSummary, FileInput, Form, Layout, Select, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { FileHead } from './import-batches.ts';
 import { importFields, type ColumnMapping } from './import-mapping.ts';
 import type { PeopleImport } from './import-store.ts';
-import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 const stateLabels: Record<PeopleImport['state'], string> = {
   uploaded: 'Choose columns',

@@ -1,9 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { AppContext } from '../tables.ts';
-import { addJob, defineJob, type CronEntry, type JobDefinition } from '../../platform/jobs/jobs.ts';
-import type { Ticker } from '../../platform/jobs/ticker.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { addJob, defineJob, type CronEntry, type JobDefinition, type Ticker } from '../../platform/index.ts';
 import { detectDelimiter } from './import-rows.ts';
 import { getImport, importContent, stalledImports } from './import-store.ts';
 import { runImport } from './run-import.ts';

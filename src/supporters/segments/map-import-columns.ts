@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { conflict } from '../../platform/http/errors.ts';
+import { conflict } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { checkImport } from './check-import.ts';
 import { readHead, type FileHead } from './import-batches.ts';

@@ -1,4 +1,4 @@
-import { invalidField } from '../../platform/http/errors.ts';
+import { invalidField } from '../../platform/index.ts';
 import type { PeopleScope } from './compile-segment.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { conflict } from '../../platform/http/errors.ts';
+import { conflict } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { markQueued, type PeopleImport } from './import-store.ts';
 import { queuePeopleImport } from './jobs.ts';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { findGroupById } from '../../coalition/groups.ts';
+import { findGroupById } from '../../coalition/index.ts';
 import type { Db, Tx } from '../tables.ts';
 import { connectToGroups, upsertPerson } from '../people.ts';
 import { parsedBatches, placesOf, validRows, type ParsedBatch } from './import-batches.ts';

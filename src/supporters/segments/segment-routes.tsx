@@ -1,10 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../tables.ts';
-import { DomainError } from '../../platform/http/errors.ts';
-import { requireRole } from '../../platform/http/guards.ts';
-import { errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requiredText, type FieldErrors } from '../../platform/web/forms.ts';
-import type { Q } from '../tables.ts';
+import type { AppContext, Q } from '../tables.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from './collections.ts';

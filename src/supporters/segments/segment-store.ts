@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
-import { groupNamesOf } from '../../coalition/groups.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { forbidden, notFound } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { groupNamesOf } from '../../coalition/index.ts';
+import { forbidden, notFound, recordAudit, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { definitionSchema, type SegmentDefinition } from './definition.ts';

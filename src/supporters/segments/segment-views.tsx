@@ -1,9 +1,7 @@
-import { ActionButton, Notice } from '../../platform/web/components.tsx';
-import { Layout } from '../../platform/web/layout.tsx';
+import { ActionButton, Layout, Notice, formatLondon, formatNumber } from '../../platform/index.ts';
 import { formatCount } from './builder-view.tsx';
 import type { SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';
-import { formatLondon, formatNumber } from '../../platform/web/format.ts';
 
 export function ownerLabel(item: { groupName: string | null }): string {
   return item.groupName ?? 'Whole coalition';

@@ -1,6 +1,4 @@
-import type { UploadedFile } from '../../platform/http/server.ts';
-import { invalidField } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { invalidField, type UploadedFile, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import { collectionChoices } from './collections.ts';
 import type { PeopleScope } from './compile-segment.ts';

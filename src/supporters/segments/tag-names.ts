@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Handle } from '../../platform/db/view.ts';
+import type { Handle } from '../../platform/index.ts';
 import { supportersQ } from '../tables.ts';
 
 /**

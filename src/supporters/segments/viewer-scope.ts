@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { findGroupById, groupIdsFor, listGroups } from '../../coalition/groups.ts';
-import { forbidden, invalidField } from '../../platform/http/errors.ts';
-import type { Viewer } from '../../platform/web/context.ts';
+import { findGroupById, groupIdsFor, listGroups } from '../../coalition/index.ts';
+import { forbidden, invalidField, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 

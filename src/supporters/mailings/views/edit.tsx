@@ -1,6 +1,4 @@
-import { Button, ErrorSummary, Form, Select, TextArea, TextInput } from '../../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../../platform/web/forms.ts';
-import { Layout } from '../../../platform/web/layout.tsx';
+import { Button, ErrorSummary, Form, Layout, Select, TextArea, TextInput, type FieldErrors, type FormValues } from '../../../platform/index.ts';
 import type { Choice } from '../access.ts';
 import { knownList } from '../placeholders.ts';
 import type { Mailing } from '../store.ts';

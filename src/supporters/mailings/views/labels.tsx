@@ -1,7 +1,6 @@
-import { Tag, type TagColour } from '../../../platform/web/components.tsx';
+import { Tag, formatLondon, type TagColour } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import type { MailingStatus } from '../tables.ts';
-import { formatLondon } from '../../../platform/web/format.ts';
 
 const labels: Record<MailingStatus, string> = {
   draft: 'Draft',

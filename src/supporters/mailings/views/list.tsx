@@ -1,8 +1,6 @@
-import { Pagination } from '../../../platform/web/components.tsx';
-import { Layout } from '../../../platform/web/layout.tsx';
+import { Layout, Pagination, formatNumber } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { StatusTag, whenText } from './labels.tsx';
-import { formatNumber } from '../../../platform/web/format.ts';
 
 export function MailingList({ items, page, totalPages, canCreate }: { items: Mailing[]; page: number; totalPages: number; canCreate: boolean }) {
   return (

@@ -1,7 +1,4 @@
-import { Button, ErrorSummary, Form, Notice, TextInput } from '../../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../../platform/web/forms.ts';
-import { Layout } from '../../../platform/web/layout.tsx';
-import type { OutgoingMessage } from '../../../platform/mail/transport.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, type FieldErrors, type FormValues, type OutgoingMessage } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { mailingCrumbs } from './labels.tsx';
 

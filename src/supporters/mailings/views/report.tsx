@@ -1,5 +1,5 @@
 import type { MailingReport, ReasonCount, StatusCounts } from '../report.ts';
-import { formatNumber } from '../../../platform/web/format.ts';
+import { formatNumber } from '../../../platform/index.ts';
 
 const rows: Array<[keyof StatusCounts, string]> = [
   ['sent', 'Sent'],

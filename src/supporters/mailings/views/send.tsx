@@ -1,9 +1,6 @@
-import { Button, ChoiceGroup, ErrorSummary, Form, TextInput } from '../../../platform/web/components.tsx';
-import type { FieldErrors, FormValues } from '../../../platform/web/forms.ts';
-import { Layout } from '../../../platform/web/layout.tsx';
+import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { audienceText, mailingCrumbs } from './labels.tsx';
-import { formatLondon, formatNumber } from '../../../platform/web/format.ts';
 
 export function SendForm({ mailing, errors, values }: { mailing: Mailing; errors?: FieldErrors; values?: FormValues }) {
   return (

@@ -1,10 +1,8 @@
-import { ActionButton, Notice } from '../../../platform/web/components.tsx';
-import { Layout } from '../../../platform/web/layout.tsx';
+import { ActionButton, Layout, Notice, formatLondon, formatNumber } from '../../../platform/index.ts';
 import type { MailingReport, StatusCounts } from '../report.ts';
 import type { Mailing } from '../store.ts';
-import { audienceText, mailingsCrumb, StatusTag } from './labels.tsx';
+import { StatusTag, audienceText, mailingsCrumb } from './labels.tsx';
 import { MailingReportView, StatusTable } from './report.tsx';
-import { formatLondon, formatNumber } from '../../../platform/web/format.ts';
 
 const notices: Record<string, string> = {
   saved: 'The draft has been saved.',

@@ -1,0 +1,32 @@
+/**
+ * What the platform capability offers the others: the only file another capability may import
+ * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
+ */
+export { auditChanges, auditFilterChoices, listAuditEntries, recordAudit, type AuditFilter, type AuditRecord } from './audit.ts';
+export { defineCapability, type TableHolds } from './capability.ts';
+export { csvStream } from './csv.ts';
+export { isUniqueViolation } from './db/database.ts';
+export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
+export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
+export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
+export { DomainError, conflict, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem } from './http/errors.ts';
+export { requireRole } from './http/guards.ts';
+export { keepFor, preferredEncoding } from './http/hot-responses.ts';
+export { pageCount, pageFrom } from './http/pagination.ts';
+export { describeError, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
+export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
+export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
+export { type Ticker } from './jobs/ticker.ts';
+export { deleteFinishedMail, deleteMailTo, keepForViewer, queueEmail } from './mail/outbox.ts';
+export { renderEmail, type RenderedEmail } from './mail/render.tsx';
+export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
+export { storeImage, uploadedFile } from './media.ts';
+export { personalDataProviders } from './personal-data.ts';
+export { deleteSetting, readSetting, writeSetting } from './settings.ts';
+export { type PlatformTables, type Timestamp } from './tables.ts';
+export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
+export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
+export { formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
+export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
+export { EmbedLayout, Layout, roleLabel } from './web/layout.tsx';
+export { escapeHtml, renderDocument, renderFragment } from './web/render.tsx';

@@ -1,0 +1,7 @@
+/**
+ * What the politics capability offers the others: the only file another capability may import
+ * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
+ */
+export { constituencyNames, regionNames } from './constituencies.ts';
+export { hexLayout, type Hex, type HexLayoutName } from './hexes.ts';
+export { lookupPostcode, normalisePostcode, onePostcodePerConstituency, resolvePostcodes, type PostcodePlace } from './postcodes.ts';

@@ -1,0 +1,13 @@
+/**
+ * What the supporters capability offers the others: the only file another capability may import
+ * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
+ */
+export { giveConsent, hasLiveConsent, purposeFor, withdrawConsent, wordingFor } from './consent.ts';
+export { peopleWithLiveConsent } from './live-consents.ts';
+export { findPersonInScope, listPeoplePage, publicIdsOfPeople, type PersonRow } from './people-pages.ts';
+export { recordAction, splitName, upsertPerson } from './people.ts';
+export { findPersonById } from './person-record.ts';
+export { findSetInScope, findSetMember, listSetMembersPage, listSetsPage, taggingsOfPersonPage, type MemberRow, type PersonSet, type SetRow } from './person-set-pages.ts';
+export { addMember, getCollection } from './segments/collections.ts';
+export { ensureTagNamed } from './segments/tag-names.ts';
+export { consentEventsAfter, newestConsentEventId, type SignUpEvent } from './sign-up-events.ts';
