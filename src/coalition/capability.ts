@@ -4,6 +4,7 @@ import { coalitionCron, coalitionJobs } from './jobs.ts';
 import { loadCoalitionDemo } from './demo.ts';
 import { registerCoalitionAdminRoutes, registerCoalitionHooks, registerCoalitionPublicRoutes } from './routes.tsx';
 import type { CoalitionTables, CoalitionView } from './tables.ts';
+import { coalitionSettings } from './settings.ts';
 
 /** Groups, organisers and their roles, sign-in, the brand, and the audit log's pages. */
 export const coalition = defineCapability({
@@ -42,5 +43,5 @@ export const coalition = defineCapability({
   jobs: coalitionJobs,
   cron: coalitionCron,
   demo: (tx) => loadCoalitionDemo(txViewOf<CoalitionView>(tx)),
-  settings: [{ name: 'SIGN_IN_MAX_FAILURES', description: 'Failed sign-ins for one email address within 15 minutes before sign-in is paused for it.' }],
+  settings: coalitionSettings,
 });

@@ -6,6 +6,7 @@ import { petitionMigrations } from './migrations.ts';
 import { registerPetitionPublicRoutes } from './public-routes.tsx';
 import { eraseSignaturesOfPerson, signaturesOfPerson } from './signers.ts';
 import { petitionsQ, type PetitionTables, type PetitionsView } from './tables.ts';
+import { petitionSettings } from './settings.ts';
 
 /** What the coalition's demo loader hands on: its groups' ids by slug. */
 interface CoalitionDemoFacts {
@@ -36,13 +37,7 @@ export const petitions = defineCapability({
   cron: petitionCron,
   tickers: petitionTickers,
   demo: (tx, facts) => loadPetitionDemo(txViewOf<PetitionsView>(tx), (facts.coalition as CoalitionDemoFacts).groupIds),
-  settings: [
-    { name: 'UNCONFIRMED_SIGNATURE_DAYS', description: 'Days after which petition signatures nobody confirmed are deleted.' },
-    { name: 'SIGN_RATE_BURST', description: 'Signatures one address may make on one petition per burst period before further ones are held.' },
-    { name: 'SIGN_RATE_BURST_SECONDS', description: 'The burst period, in seconds.' },
-    { name: 'SIGN_RATE_SUSTAINED', description: 'Signatures one address may make on one petition per sustained period before further ones are held.' },
-    { name: 'SIGN_RATE_SUSTAINED_SECONDS', description: 'The sustained period, in seconds.' },
-  ],
+  settings: petitionSettings,
   personalData: [
     {
       name: 'petition-signatures',

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { renderDocument } from '../platform/index.ts';
-import { counterSvg, EmbedPage } from './public/embed.tsx';
-import { freshPetition, visiblePetition, type PublicDeps } from './public/requests.ts';
+import { EmbedPage, counterSvg } from './public/embed.tsx';
+import { freshPetition, visiblePetition } from './public/petition-ref.ts';
+import type { PublicDeps } from './public/public-deps.ts';
 import { rendered, sendRendered } from './render-cache.ts';
 
 const EMBED_CACHE = 'public, max-age=30, stale-while-revalidate=60';

@@ -12,7 +12,10 @@ import { PetitionCache } from './petition-cache.ts';
 import { ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
 import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
-import { PRIVATE_PAGE_CACHE, freshPetition, parsePetitionRef, sendPublicPage, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
+import { PRIVATE_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
+import { freshPetition, parsePetitionRef, visiblePetition } from './public/petition-ref.ts';
+import { hearMoreWordingFor } from './sign-petition.ts';
+import type { PublicDeps } from './public/public-deps.ts';
 import { SignPage } from './public/sign-form.tsx';
 import { RenderCache } from './render-cache.ts';
 import { mastodonHost, mastodonShareUrl } from './share-links.ts';
@@ -92,7 +95,7 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     }
     return sendPublicPage(deps, request, reply, `page|${petition.id}`, async () => {
       const [fresh, breakdown, grid] = await Promise.all([freshPetition(deps, petition.id), petitionBreakdown(ctx.db, petition.id), deps.hexGrid.get(ctx.db)]);
-      return <PetitionPage petition={fresh} breakdown={breakdown} grid={grid} baseUrl={ctx.config.BASE_URL} hearMoreWording={wordingFor(ctx, fresh)} />;
+      return <PetitionPage petition={fresh} breakdown={breakdown} grid={grid} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} />;
     });
   });
 
@@ -100,7 +103,7 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     const petition = await visiblePetition(deps, request.params.ref);
     if (!isSignable(petition)) return reply.redirect(petition.path, 303);
     return sendPublicPage(deps, request, reply, `sign|${petition.id}`, async () => (
-      <SignPage petition={petition} hearMoreWording={wordingFor(ctx, petition)} />
+      <SignPage petition={petition} hearMoreWording={hearMoreWordingFor(ctx, petition)} />
     ));
   });
 

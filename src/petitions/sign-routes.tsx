@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, conflict, formValues, invalidFields, type FieldErrors, type FieldProblem, type FormValues } from '../platform/index.ts';
+import { DomainError, clientIp, conflict, formValues, invalidFields, wantsJson, type FieldErrors, type FieldProblem, type FormValues } from '../platform/index.ts';
 import type { ThankYouOutcome } from './public/after-signing.tsx';
-import { PRIVATE_PAGE_CACHE, clientIp, prefersJson, visiblePetition, wordingFor, type PublicDeps } from './public/requests.ts';
+import { PRIVATE_PAGE_CACHE } from './public/page-cache.ts';
+import { visiblePetition } from './public/petition-ref.ts';
+import { hearMoreWordingFor, signPetition } from './sign-petition.ts';
+import type { PublicDeps } from './public/public-deps.ts';
 import { SignPage } from './public/sign-form.tsx';
-import { signPetition } from './sign-petition.ts';
 import { isSignable } from './states.ts';
 import type { Petition } from './store.ts';
 import { createSignChallenge } from './under-attack.ts';
@@ -26,10 +28,10 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
   const { ctx } = deps;
 
   const sign = async (request: FastifyRequest<{ Params: { ref: string } }>, reply: FastifyReply) => {
-    const json = prefersJson(request);
+    const json = wantsJson(request);
     const petition = await visiblePetition(deps, request.params.ref);
     const outcome = await signPetition(ctx, { petition, fields: request.body, channel: { kind: 'form', ip: clientIp(request) } });
-    const wording = () => wordingFor(ctx, petition);
+    const wording = () => hearMoreWordingFor(ctx, petition);
     switch (outcome.kind) {
       case 'not-open':
         throw closed();

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import type { SettingList } from './config.ts';
 import type { MigrationList } from './db/migrate.ts';
 import type { Handle, ViewTx } from './db/view.ts';
 import type { Importer } from './import-report.ts';
@@ -68,11 +69,6 @@ export type TableHolds = 'supporter' | 'organiser' | 'none';
 /** What a capability's demo loader returned, by capability name, for the loaders that depend on it. */
 export type DemoFacts = Readonly<Record<string, unknown>>;
 
-/** One environment setting a capability reads (validated in config.ts, listed in the README). */
-export interface SettingDoc {
-  name: string;
-  description: string;
-}
 
 /**
  * Everything the app needs from one capability. `src/capabilities.ts` lists every manifest; the
@@ -106,8 +102,8 @@ export interface Capability {
   demo?: (tx: ViewTx<Record<never, never>>, facts: DemoFacts) => Promise<unknown>;
   /** `chorus import <kind> <file>` kinds. */
   importers?: Readonly<Record<string, Importer>>;
-  /** Environment settings this capability reads. */
-  settings?: readonly SettingDoc[];
+  /** Environment settings this capability reads, each with its zod schema and description (its settings.ts). */
+  settings?: SettingList;
   personalData?: readonly PersonalDataProvider[];
 }
 

@@ -4,6 +4,7 @@
  */
 export { auditChanges, auditFilterChoices, listAuditEntries, recordAudit, type AuditFilter, type AuditRecord } from './audit.ts';
 export { defineCapability, type TableHolds } from './capability.ts';
+export { booleanSetting, positiveInt, setting, wholeNumber, type Config, type Setting, type SettingList, type SettingValues } from './config.ts';
 export { csvStream } from './csv.ts';
 export { isUniqueViolation } from './db/database.ts';
 export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
@@ -13,7 +14,8 @@ export { DomainError, conflict, forbidden, gone, invalidField, invalidFields, no
 export { requireRole } from './http/guards.ts';
 export { keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
-export { describeError, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
+export { clientIp } from './http/client-ip.ts';
+export { describeError, wantsJson, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';

@@ -7,6 +7,7 @@ import { peopleImporter } from './segments/import-cli.ts';
 import { segmentCron, segmentJobs, segmentTickers } from './segments/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables } from './tables.ts';
+import { supporterSettings } from './settings.ts';
 
 /** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
 export const supporters = defineCapability({
@@ -42,7 +43,7 @@ export const supporters = defineCapability({
   cron: [...peopleCron, ...segmentCron, ...mailingCron],
   tickers: (ctx) => [...peopleTickers(ctx), ...segmentTickers(ctx), ...mailingTickers(ctx)],
   importers: { people: peopleImporter },
-  settings: [{ name: 'MAILING_RATE', description: 'Fastest a mailing may be sent, in messages per second (each mailing can be set slower); also the default speed.' }],
+  settings: supporterSettings,
   personalData: [
     {
       name: 'supporter',

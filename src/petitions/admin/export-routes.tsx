@@ -6,7 +6,7 @@ import { petitionFor } from '../petition-access.ts';
 import type { Petition } from '../store.ts';
 import { SIGNED_STATES } from '../transitions.ts';
 import { ExportsPage, printableNamesStream } from './exports-page.tsx';
-import { petitionIdOf, viewerOf } from './shared.tsx';
+import { petitionIdOf, viewerOf } from './admin-request.ts';
 
 /** Downloads for a hand-in: names with constituency (CSV or printable), counts by constituency. Every one is audited. */
 export function registerExportRoutes(app: FastifyInstance, ctx: AppContext) {

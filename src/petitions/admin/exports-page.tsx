@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Layout, formatCalendarDate, formatNumber, renderDocument, renderFragment, type PageContext } from '../../platform/index.ts';
 import type { ExportedSigner } from '../export-signatures.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 /** The downloads for a hand-in. */
 export function ExportsPage({ petition }: { petition: Petition }) {

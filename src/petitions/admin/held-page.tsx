@@ -1,7 +1,7 @@
 import { ActionButton, Layout, Notice, Pagination, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { HeldAddress } from '../held-signatures.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 const notices: Record<string, string> = {
   released: 'Released: confirmed ones now count.',

@@ -1,7 +1,7 @@
 import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextArea, TextInput, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { invalidationKinds, type InvalidationCriterion, type InvalidationPreview } from '../invalidate-signatures.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 /** Step 1: what to match, and why. */
 export function InvalidateFormPage({ petition, values, errors }: { petition: Petition; values: FormValues; errors?: FieldErrors | undefined }) {

@@ -3,8 +3,8 @@ import type { PageOf } from '../admin-store.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import type { PetitionState } from '../tables.ts';
-import { StateTag } from '../public/parts.tsx';
-import { petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../state-tag.tsx';
+import { petitionAdminPath } from './petition-paths.ts';
 
 export interface PetitionListProps {
   result: PageOf<Petition>;

@@ -2,7 +2,7 @@ import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Notice, 
 import type { PageOf } from '../admin-store.ts';
 import { rejectionReasons } from '../states.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 const notices: Record<string, string> = {
   approved: 'Approved: the petition is open for signatures.',

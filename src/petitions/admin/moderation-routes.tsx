@@ -9,7 +9,8 @@ import { rejectionReasons, type RejectionCode } from '../states.ts';
 import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
 import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
-import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { petitionAdminPath } from './petition-paths.ts';
 
 const PER_PAGE = 20;
 

@@ -5,7 +5,8 @@ import { petitionFor } from '../petition-access.ts';
 import { outcomeFormSchema, recordOutcome } from '../record-outcome.ts';
 import { OUTCOME_STATES } from '../transitions.ts';
 import { OutcomesPage, outcomeValues } from './outcomes-page.tsx';
-import { fieldErrorsOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { fieldErrorsOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { petitionAdminPath } from './petition-paths.ts';
 
 /** Recording the response, the hand-in and the debate or meeting. */
 export function registerOutcomeRoutes(app: FastifyInstance, ctx: AppContext) {

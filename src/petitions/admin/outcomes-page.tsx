@@ -1,6 +1,6 @@
 import { Button, ErrorSummary, Form, Layout, TextArea, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 /** The outcome form's values for what is recorded now. */
 export function outcomeValues(p: Petition): FormValues {

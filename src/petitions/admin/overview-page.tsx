@@ -5,8 +5,8 @@ import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode }
 import type { Petition } from '../store.ts';
 import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransitions } from '../transitions.ts';
 import { OutcomeSummary } from './outcome-summary.tsx';
-import { StateTag } from '../public/parts.tsx';
-import { petitionAdminPath } from './shared.tsx';
+import { StateTag } from '../state-tag.tsx';
+import { petitionAdminPath } from './petition-paths.ts';
 
 const notices: Record<string, string> = {
   created: 'Saved as a draft. Submit it for moderation when it is ready.',

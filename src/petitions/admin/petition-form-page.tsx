@@ -3,7 +3,7 @@ import { Button, Checkbox, ChoiceGroup, ErrorSummary, FileInput, Form, Layout, T
 import { DEFAULT_RUN_MONTHS } from '../closing-date.ts';
 import { ACTION_MAX, BACKGROUND_MAX, DETAILS_MAX, IMAGE_ALT_MAX, TARGET_MAX } from '../petition-form.ts';
 import type { Petition } from '../store.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 export interface PetitionFormProps {
   /** Absent when starting a new petition. */

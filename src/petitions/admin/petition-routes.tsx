@@ -14,7 +14,8 @@ import { updatePetition } from '../update-petition.ts';
 import { PetitionListPage } from './list-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
 import { PetitionFormPage } from './petition-form-page.tsx';
-import { fieldErrorsOf, noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { petitionAdminPath } from './petition-paths.ts';
 
 const PER_PAGE = 25;
 

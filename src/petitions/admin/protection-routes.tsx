@@ -11,7 +11,8 @@ import { SIGNED_STATES } from '../transitions.ts';
 import { trendingPeriods, trendingReport, type TrendingPeriod } from '../trending-report.ts';
 import { HeldPage } from './held-page.tsx';
 import { InvalidateFormPage, InvalidatePreviewPage } from './invalidate-page.tsx';
-import { noticeOf, petitionAdminPath, petitionIdOf, viewerOf } from './shared.tsx';
+import { noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { petitionAdminPath } from './petition-paths.ts';
 import { TrendingPage } from './trending-page.tsx';
 
 const HELD_PER_PAGE = 50;

@@ -1,7 +1,7 @@
 import { Button, CsrfField, Form, Layout, Select, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
 import { TRENDING_THRESHOLD, trendingPeriods, type TrendingPeriod, type TrendingReport, type TrendingSource } from '../trending-report.ts';
-import { petitionAdminPath, petitionCrumbs } from './shared.tsx';
+import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
 
 function SourceTable({ petition, kind, sources, caption }: { petition: Petition; kind: 'ip' | 'domain'; sources: TrendingSource[]; caption: string }) {
   if (sources.length === 0) return <p>None.</p>;

@@ -2,7 +2,9 @@ import { Button, ErrorSummary, Form, Layout, TextInput, type FieldErrors, type F
 import type { PlaceTally } from '../petition-breakdown.ts';
 import type { Petition } from '../store.ts';
 import { MAX_EMAILS_PER_SIGNATURE } from '../signature-writer.ts';
-import { ConstituencyLine, CountAndProgress, ShareBlock } from './parts.tsx';
+import { ConstituencyLine } from './constituency-line.tsx';
+import { CountAndProgress } from './count-and-progress.tsx';
+import { ShareBlock } from './share-block.tsx';
 
 /** What the thank-you page says, by what happened to the signature (a hold is never revealed). */
 export const thankYouOutcomes = ['signed', 'resent', 'already-signed', 'email-limit'] as const;

@@ -1,7 +1,7 @@
 import { renderToString } from 'preact-render-to-string';
 import { EmbedLayout, formatNumber, usePage } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
-import { CountAndProgress } from './parts.tsx';
+import { CountAndProgress } from './count-and-progress.tsx';
 
 /**
  * The counter a group puts on its own website in an <iframe>: the action, the live count and a

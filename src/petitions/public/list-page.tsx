@@ -2,7 +2,7 @@ import { Layout, Pagination, formatCalendarDate, formatLondon, formatNumber } fr
 import type { PetitionPage, PetitionSort } from '../list-petitions.ts';
 import { nextMilestone } from '../milestones.ts';
 import type { Petition } from '../store.ts';
-import { signatures } from './parts.tsx';
+import { signatures } from './count-and-progress.tsx';
 
 export type ListTab = 'open' | 'closed';
 

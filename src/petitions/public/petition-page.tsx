@@ -4,7 +4,9 @@ import { reachedMilestones } from '../milestones.ts';
 import type { Breakdown } from '../petition-breakdown.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
-import { CountAndProgress, ShareBlock, StateTag, signatures } from './parts.tsx';
+import { CountAndProgress, signatures } from './count-and-progress.tsx';
+import { ShareBlock } from './share-block.tsx';
+import { StateTag } from '../state-tag.tsx';
 import { SignForm } from './sign-form.tsx';
 
 export interface PetitionPageProps {

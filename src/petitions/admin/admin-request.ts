@@ -1,20 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, errorsFrom, parseParams, parseRequest, queryText, type FieldErrors, type Viewer } from '../../platform/index.ts';
-import type { Petition } from '../store.ts';
 
-export function petitionAdminPath(id: number, page = ''): string {
-  return `/admin/petitions/${id}${page ? `/${page}` : ''}`;
-}
-
-/** Breadcrumbs for pages under one petition. */
-export function petitionCrumbs(petition: Petition): Array<{ href: string; label: string }> {
-  return [
-    { href: '/admin/petitions', label: 'Petitions' },
-    { href: petitionAdminPath(petition.id), label: petition.action },
-  ];
-}
-
+/** What the petitions admin routes read from a request: the petition id, the viewer, a notice. */
 const petitionParams = z.object({
   id: z
     .string()
