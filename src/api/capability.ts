@@ -5,7 +5,7 @@ import { apiCron, apiJobs, apiTickers } from './jobs.ts';
 import { apiMigrations } from './migrations.ts';
 import { registerOsdiApi } from './osdi-routes.ts';
 import { apiQ, type ApiTables } from './tables.ts';
-import { eraseDeliveryData, exportDeliveryData } from './webhooks/retention.ts';
+import { DELIVERY_RETENTION_DAYS, eraseDeliveryData, exportDeliveryData } from './webhooks/retention.ts';
 
 /** The OSDI API (/api/v1) over the capabilities above, its documentation, API keys and webhooks. */
 export const api = defineCapability({
@@ -27,9 +27,11 @@ export const api = defineCapability({
   personalData: [
     {
       name: 'webhook-deliveries',
+      label: 'Webhook deliveries',
       tables: ['webhook_deliveries', 'webhook_delivery_items'],
       export: (q, personId) => exportDeliveryData(apiQ(q), personId),
       erase: (q, personId) => eraseDeliveryData(apiQ(q), personId),
+      retention: `The webhook delivery log keeps each delivery (and the data it carried) for ${DELIVERY_RETENTION_DAYS} days, then a daily job deletes it.`,
     },
   ],
 });

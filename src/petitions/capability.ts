@@ -41,9 +41,11 @@ export const petitions = defineCapability({
   personalData: [
     {
       name: 'petition-signatures',
+      label: 'Petition signatures',
       tables: ['signatures'],
       export: (q, personId) => signaturesOfPerson(petitionsQ(q), personId),
       erase: async (q, personId) => void (await eraseSignaturesOfPerson(petitionsQ(q), personId)),
+      retention: 'Signatures nobody confirmed are deleted after UNCONFIRMED_SIGNATURE_DAYS (14 days unless set) by an hourly job. The name, email, postcode and address of confirmed ones are erased the months set below after their petition closes; the counts stay.',
     },
   ],
 });

@@ -52,10 +52,17 @@ export interface CapabilityRoutes {
 export interface PersonalDataProvider {
   /** A short name, used as the key of this data in the export ('petition-signatures'). */
   name: string;
+  /** What the data is, for people: 'Petition signatures'. */
+  label: string;
   /** The tables (this capability's own) whose personal data this provider exports and erases. */
   tables: readonly string[];
   export(q: Handle, personId: number): Promise<unknown>;
   erase(q: Handle, personId: number): Promise<void>;
+  /**
+   * How long this data is kept and what removes it, in words an admin can check (shown on the
+   * retention page): the job or rule that enforces it, and what stays (anonymous counts).
+   */
+  retention: string;
   /** Run last on erasure (the record others look at first). */
   eraseLast?: boolean;
 }

@@ -47,9 +47,11 @@ export const supporters = defineCapability({
   personalData: [
     {
       name: 'supporter',
+      label: 'Supporters',
       tables: ['people', 'person_groups', 'person_actions', 'consents', 'consent_events', 'taggings', 'list_members', 'mailing_recipients', 'link_clicks'],
       export: (q: Handle, personId) => exportSupporterData(supportersQ(q), personId),
       erase: (q: Handle, personId) => eraseSupporterData(supportersQ(q), personId),
+      retention: 'A supporter is kept while they have a live consent or keep taking part; with neither for the months of inactivity set below they are erased, with their tags, list places, mailing recipients and clicks. Sign-ups never confirmed go after the days set below.',
       eraseLast: true,
     },
   ],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, personalDataProviders, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
 
@@ -57,6 +57,12 @@ function RetentionPage({ values, errors, lastRun, notice }: { values: FormValues
       <Form action="/admin/retention/run">
         <Button variant="secondary">Apply the rules now</Button>
       </Form>
+      <h2>What is kept, and for how long</h2>
+      <dl class="summary-list">
+        {personalDataProviders().map((provider) => (
+          <SummaryRow label={provider.label}>{provider.retention}</SummaryRow>
+        ))}
+      </dl>
       <h2>Rules</h2>
       <ErrorSummary errors={errors} />
       <Form action="/admin/retention">

@@ -8,6 +8,8 @@ import { giveConsent, purposeFor, requestConsent, wordingFor } from './consent.t
 import { linkConfirmedSignatures } from './link-signatures.ts';
 import { recordAction, upsertPerson } from './people.ts';
 import { runRetention } from './retention.ts';
+import { capabilities } from '../capabilities.ts';
+import { escapeHtml } from '../platform/index.ts';
 import { addGroup, addPetition, addSignature } from './test-support.ts';
 
 let t: TestApp;
@@ -229,6 +231,17 @@ describe('retention rules', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Last run');
     expect(page.body).toContain('removed 0');
+  });
+
+  it('says, for every kind of personal data each capability keeps, how long it is kept', async () => {
+    const page = await admin.get('/admin/retention');
+    expect(page.statusCode).toBe(200);
+    const providers = capabilities.flatMap((c) => c.personalData ?? []);
+    expect(providers.map((p) => p.label)).toEqual(expect.arrayContaining(['Supporters', 'Petition signatures', 'Webhook deliveries']));
+    for (const provider of providers) {
+      expect(page.body).toContain(escapeHtml(provider.label));
+      expect(page.body).toContain(escapeHtml(provider.retention));
+    }
   });
 
   it('saves rules from the settings page, refusing bad numbers with the field named', async () => {
