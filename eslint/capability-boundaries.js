@@ -34,7 +34,7 @@ export const capabilityBoundaries = {
   },
   create(context) {
     const filename = context.filename;
-    if (/\.test\.tsx?$/.test(filename) || /(test-support|test-helper|test-fixtures|fixtures-for-tests|testing)\.tsx?$/.test(filename)) return {};
+    if (/\.test\.tsx?$/.test(filename) || /test-support\.tsx?$/.test(filename)) return {};
     const here = capabilityOf(filename);
     if (!here || here.name === undefined) return {};
     function check(node, source) {

@@ -29,7 +29,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Code that may name any table: tests and their fixtures, and migrations (which run as the app). */
-const isExempt = (file: string) => /\.test\.tsx?$|(test-support|test-helper|test-fixtures|fixtures-for-tests|testing)\.tsx?$|migrations?\.ts$/.test(file);
+const isExempt = (file: string) => /\.test\.tsx?$|test-support\.tsx?$|migrations?\.ts$/.test(file);
 
 /** Every table a file's SQL names: in raw sql`` text and in Kysely's table arguments. */
 export function tablesNamed(source: string, known: ReadonlySet<string>): Array<{ table: string; line: number }> {

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { readBrand } from './brand.ts';
 import { contrastRatio } from './contrast.ts';
-import { tinyPng } from './tiny-png.test-helper.ts';
+import { tinyPng } from './test-support.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signedInAgent>>;

@@ -4,7 +4,7 @@ import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { findGroupBySlug } from './groups.ts';
-import { tinyPng } from './tiny-png.test-helper.ts';
+import { tinyPng } from './test-support.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signedInAgent>>;

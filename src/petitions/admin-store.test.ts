@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
-import { insertGroup, insertPetition } from './admin/testing.ts';
+import { insertGroup, insertPetition } from './admin/test-support.ts';
 
 let t: TestApp;
 let organiser: Agent;

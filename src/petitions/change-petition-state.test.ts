@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import type { Viewer } from '../platform/web/context.ts';
-import { auditActions, insertGroup, insertPetition } from './admin/testing.ts';
+import { auditActions, insertGroup, insertPetition } from './admin/test-support.ts';
 import { addMonths, defaultClosingDate, londonToday } from './closing-date.ts';
 import { findPetition } from './store.ts';
 import { updatePetition } from './update-petition.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import type { Agent } from '../../test/support/agent.ts';
-import { auditActions, insertGroup } from './admin/testing.ts';
+import { auditActions, insertGroup } from './admin/test-support.ts';
 import { findPetition } from './store.ts';
 
 let t: TestApp;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
-import { auditActions, insertConstituency, insertGroup, insertPetition, insertSignatures } from './admin/testing.ts';
+import { auditActions, insertConstituency, insertGroup, insertPetition, insertSignatures } from './admin/test-support.ts';
 import { confirmedSigners } from './export-signatures.ts';
 import { countSignatures } from './jobs.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
-import { auditActions, freshTallies, insertGroup, insertPetition, insertSignatures, storedTallies, type SignatureFixture } from './admin/testing.ts';
+import { auditActions, freshTallies, insertGroup, insertPetition, insertSignatures, storedTallies, type SignatureFixture } from './admin/test-support.ts';
 import { confirmationToken } from './confirmation-emails.ts';
 import { confirmSignature } from './confirm-signature.ts';
 import { countSignatures } from './jobs.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
-import { auditActions, insertGroup, insertPetition } from './admin/testing.ts';
+import { auditActions, insertGroup, insertPetition } from './admin/test-support.ts';
 import { addMonths, londonToday } from './closing-date.ts';
 import { findPetition } from './store.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { onspdFile, onspdRow, resultsFile, resultsRow } from './fixtures-for-tests.ts';
+import { onspdFile, onspdRow, resultsFile, resultsRow } from './test-support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let database: TestDatabase;

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts'
 import { constituencyNames, regionNames } from './constituencies.ts';
 import { isPoliticsDemo } from './demo-label.ts';
 import { demoSeats, loadPoliticsDemo } from './demo.ts';
-import { captureOutput, resultsFile, resultsRow } from './fixtures-for-tests.ts';
+import { captureOutput, resultsFile, resultsRow } from './test-support.ts';
 import { hexLayout } from './hexes.ts';
 import { importResults } from './import-results.ts';
 import { mostMarginal } from './marginality.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { readSetting } from '../platform/settings.ts';
-import { captureOutput, writeFixture } from './fixtures-for-tests.ts';
+import { captureOutput, writeFixture } from './test-support.ts';
 import { hexLayout } from './hexes.ts';
 import { importHexJson } from './import-hexjson.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { constituencyNames, getConstituency } from './constituencies.ts';
-import { captureOutput, resultsFile, resultsRow, writeFixture } from './fixtures-for-tests.ts';
+import { captureOutput, resultsFile, resultsRow, writeFixture } from './test-support.ts';
 import { importMps } from './import-mps.ts';
 import { importResults } from './import-results.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { captureOutput, onspdFile, onspdRow, resultsFile, resultsRow, writeFixture } from './fixtures-for-tests.ts';
+import { captureOutput, onspdFile, onspdRow, resultsFile, resultsRow, writeFixture } from './test-support.ts';
 import { importOnspd } from './import-onspd.ts';
 import { resolvePostcodes } from './postcodes.ts';
 

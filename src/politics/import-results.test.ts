@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { getConstituency } from './constituencies.ts';
-import { captureOutput, onspdFile, onspdRow, resultsFile, resultsRow } from './fixtures-for-tests.ts';
+import { captureOutput, onspdFile, onspdRow, resultsFile, resultsRow } from './test-support.ts';
 import { importResults } from './import-results.ts';
 import { mostMarginal } from './marginality.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { captureOutput, onspdFile, onspdRow } from './fixtures-for-tests.ts';
+import { captureOutput, onspdFile, onspdRow } from './test-support.ts';
 import { importOnspd } from './import-onspd.ts';
 import { compactPostcode, lookupPostcode, normalisePostcode, resolvePostcodes } from './postcodes.ts';
 

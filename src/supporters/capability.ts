@@ -3,8 +3,8 @@ import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
 import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
 import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './routes.tsx';
-import { peopleImporter } from './segments/import-cli.ts';
-import { segmentCron, segmentJobs, segmentTickers } from './segments/jobs.ts';
+import { peopleImporter } from './imports/import-cli.ts';
+import { importCron, importJobs, importTickers } from './imports/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables } from './tables.ts';
 import { supporterSettings } from './settings.ts';
@@ -39,9 +39,9 @@ export const supporters = defineCapability({
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },
     { href: '/admin/mailings', label: 'Mailings', order: 50, roles: ['admin', 'organiser'], description: 'Write, test and send email to supporters who agreed to hear from you.' },
   ],
-  jobs: [...peopleJobs, ...segmentJobs, ...mailingJobs],
-  cron: [...peopleCron, ...segmentCron, ...mailingCron],
-  tickers: (ctx) => [...peopleTickers(ctx), ...segmentTickers(ctx), ...mailingTickers(ctx)],
+  jobs: [...peopleJobs, ...importJobs, ...mailingJobs],
+  cron: [...peopleCron, ...importCron, ...mailingCron],
+  tickers: (ctx) => [...peopleTickers(ctx), ...importTickers(ctx), ...mailingTickers(ctx)],
   importers: { people: peopleImporter },
   settings: supporterSettings,
   personalData: [

@@ -8,6 +8,6 @@ export { findPersonInScope, listPeoplePage, publicIdsOfPeople, type PersonRow } 
 export { recordAction, splitName, upsertPerson } from './people.ts';
 export { findPersonById } from './person-record.ts';
 export { findSetInScope, findSetMember, listSetMembersPage, listSetsPage, taggingsOfPersonPage, type MemberRow, type PersonSet, type SetRow } from './person-set-pages.ts';
-export { addMember, getCollection } from './segments/collections.ts';
-export { ensureTagNamed } from './segments/tag-names.ts';
+export { addMember, getCollection } from './collections/collections.ts';
+export { ensureTagNamed } from './collections/tag-names.ts';
 export { consentEventsAfter, newestConsentEventId, type SignUpEvent } from './sign-up-events.ts';

@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 import type { MailingTables } from './mailings/tables.ts';
-import type { SegmentTables } from './segments/tables.ts';
+import type { ImportTables } from './imports/tables.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 type JsonColumn<T> = ColumnType<T, string | undefined, string>;
@@ -141,7 +141,7 @@ export interface SegmentsTable {
  * Tables owned by the supporters capability, its segments' imports and its mailings included (so
  * the app's database, which extends this, holds them too).
  */
-export interface SupporterTables extends SegmentTables, MailingTables {
+export interface SupporterTables extends ImportTables, MailingTables {
   people: PeopleTable;
   person_groups: PersonGroupsTable;
   person_actions: PersonActionsTable;
@@ -157,7 +157,7 @@ export interface SupporterTables extends SegmentTables, MailingTables {
 }
 
 /** The supporters capability's view of the database: its own tables only (see platform/db/view.ts). */
-export type SupportersView = SupporterTables & SegmentTables & MailingTables;
+export type SupportersView = SupporterTables & ImportTables & MailingTables;
 export type Db = ViewDb<SupportersView>;
 export type Tx = ViewTx<SupportersView>;
 /** The database or an open transaction, as the supporters capability sees it. */

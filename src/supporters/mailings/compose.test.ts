@@ -5,7 +5,7 @@ import { signedInAgent } from '../../../test/support/organisers.ts';
 import { SmtpSink } from '../../../test/support/smtp.ts';
 import { defaultBrand, writeBrand } from '../../coalition/brand.ts';
 import { withMailings } from './tables.ts';
-import { addConstituency, addPerson, addPurpose } from './test-fixtures.ts';
+import { addConstituency, addPerson, addPurpose } from './test-support.ts';
 
 /** Writing a mailing: the form's checks, the preview as a real recipient, and a test send. */
 let t: TestApp;

@@ -10,7 +10,7 @@ import { signedInAgent } from '../../../test/support/organisers.ts';
 import { SmtpSink } from '../../../test/support/smtp.ts';
 import { smtpPoolSize } from './bulk-transport.ts';
 import { withMailings } from './tables.ts';
-import { addPurpose } from './test-fixtures.ts';
+import { addPurpose } from './test-support.ts';
 
 /**
  * Real `chorus worker` processes killed with SIGKILL (no chance to tidy up) in the middle of a

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { SmtpSink } from '../../../test/support/smtp.ts';
 import { purposeFor } from '../consent.ts';
-import { addGroup, addPerson, addPurpose, addSegmentOfList } from './test-fixtures.ts';
+import { addGroup, addPerson, addPurpose, addSegmentOfList } from './test-support.ts';
 
 /** A group's organisers write only as their group, and only to their group's supporters. */
 let t: TestApp;

@@ -7,7 +7,7 @@ import { readUnsubscribeToken, readPreferencesToken } from '../subscriber-tokens
 import { unsubscribeSource } from './report.ts';
 import { withMailings } from './tables.ts';
 import { hasLiveConsent, withdrawConsent } from '../consent.ts';
-import { addConstituency, addPerson, addPurpose, addSegmentOfList } from './test-fixtures.ts';
+import { addConstituency, addPerson, addPurpose, addSegmentOfList } from './test-support.ts';
 
 let t: TestApp;
 let sink: SmtpSink;

@@ -4,15 +4,15 @@ import type { AppContext, Q } from '../tables.ts';
 import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
-import { actionKinds, collectionChoices } from './collections.ts';
+import { actionKinds, collectionChoices } from '../collections/collections.ts';
 import { countSegment, segmentPage, type PeopleScope } from './compile-segment.ts';
 import type { BuilderChoices } from './condition-fields.tsx';
-import { listPurposes } from './consent-purposes.ts';
+import { listPurposes } from '../consent-purposes.ts';
 import { exportSegmentCsv } from './export-segment.ts';
-import { canManage } from './ownership.ts';
+import { canManage } from '../ownership.ts';
 import { createSegment, deleteSegment, getSegment, listSegments, segmentScope, updateSegment, type SavedSegment } from './segment-store.ts';
 import { SegmentPage, SegmentsIndexPage } from './segment-views.tsx';
-import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+import { ownerOptions, parseOwner, scopeOf, viewerOf } from '../viewer-scope.ts';
 
 const PEOPLE_SHOWN = 50;
 

@@ -4,7 +4,7 @@ import { forbidden, notFound, recordAudit, type Viewer } from '../../platform/in
 import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import { definitionSchema, type SegmentDefinition } from './definition.ts';
-import { assertCanOwn, canManage } from './ownership.ts';
+import { assertCanOwn, canManage } from '../ownership.ts';
 
 export interface SavedSegment {
   id: number;

@@ -1,6 +1,6 @@
 import { ActionButton, Button, ErrorSummary, Form, Layout, Notice, Pagination, Select, TextArea, TextInput, formatLondon, formatNumber, pageCount, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { Collection, CollectionKind, Member } from './collections.ts';
-import { ownerLabel } from './segment-views.tsx';
+import { ownerLabel } from '../segments/segment-views.tsx';
 
 export const words: Record<CollectionKind, { one: string; many: string; Many: string; intro: string; base: string }> = {
   tag: { one: 'tag', many: 'tags', Many: 'Tags', intro: 'Labels on people, for segments: "volunteer", "nurse", "met at the rally".', base: '/admin/tags' },

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { findGroupById, groupIdsFor, listGroups } from '../../coalition/index.ts';
-import { forbidden, invalidField, type Viewer } from '../../platform/index.ts';
-import type { Q } from '../tables.ts';
-import type { PeopleScope } from './compile-segment.ts';
+import { findGroupById, groupIdsFor, listGroups } from '../coalition/index.ts';
+import { forbidden, invalidField, type Viewer } from '../platform/index.ts';
+import type { Q } from './tables.ts';
+import type { PeopleScope } from './segments/compile-segment.ts';
 
 /** The signed-in organiser (the route's guard has checked there is one). */
 export function viewerOf(request: FastifyRequest): Viewer {

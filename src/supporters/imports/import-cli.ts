@@ -5,7 +5,7 @@ import { findGroupBySlug } from '../../coalition/index.ts';
 import type { AppContext } from '../tables.ts';
 import { ImportProgress, type Importer, type ImportSummary } from '../../platform/index.ts';
 import { checkImport } from './check-import.ts';
-import { ensureListNamed } from './collections.ts';
+import { ensureListNamed } from '../collections/collections.ts';
 import { readHead } from './import-batches.ts';
 import { guessMapping, importFields, type ColumnMapping } from './import-mapping.ts';
 import { importOptionsSchema } from './import-options.ts';

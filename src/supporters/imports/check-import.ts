@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Q } from '../tables.ts';
-import { findPurposeId } from './consent-purposes.ts';
+import { findPurposeId } from '../consent-purposes.ts';
 import { parsedBatches, placesOf, validRows } from './import-batches.ts';
 import type { ColumnMapping } from './import-mapping.ts';
 import { FileProblem } from './import-rows.ts';

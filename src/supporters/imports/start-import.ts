@@ -1,9 +1,9 @@
 import { invalidField, type UploadedFile, type Viewer } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
-import { collectionChoices } from './collections.ts';
-import type { PeopleScope } from './compile-segment.ts';
+import { collectionChoices } from '../collections/collections.ts';
+import type { PeopleScope } from '../segments/compile-segment.ts';
 import { createImport, sha256 } from './import-store.ts';
-import { parseOwner } from './viewer-scope.ts';
+import { parseOwner } from '../viewer-scope.ts';
 
 /** Lists an import may add people to: any for admins, a group's own for its organisers. */
 export async function importListChoices(q: Q, scope: PeopleScope): Promise<Array<{ value: string; label: string }>> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Q } from '../tables.ts';
-import type { PeopleScope } from './compile-segment.ts';
+import type { PeopleScope } from '../segments/compile-segment.ts';
 import { storedMapping, type ColumnMapping } from './import-mapping.ts';
 import type { ImportState } from './tables.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Q } from '../tables.ts';
+import type { Q } from './tables.ts';
 
 /** The purpose key people consent to: the coalition's updates or one group's. */
 export function purposeKey(groupId: number | null): string {

@@ -4,10 +4,10 @@ import type { AppContext, Tx } from '../tables.ts';
 import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
 import { addMember, addSegmentMembers, createCollection, deleteCollection, getCollection, listCollections, listMembers, removeMember, searchPeopleByEmail, updateCollection, type Collection, type CollectionKind } from './collections.ts';
-import type { PeopleScope } from './compile-segment.ts';
-import { canManage } from './ownership.ts';
-import { getSegment, listSegments, segmentScope } from './segment-store.ts';
-import { ownerOptions, parseOwner, scopeOf, viewerOf } from './viewer-scope.ts';
+import type { PeopleScope } from '../segments/compile-segment.ts';
+import { canManage } from '../ownership.ts';
+import { getSegment, listSegments, segmentScope } from '../segments/segment-store.ts';
+import { ownerOptions, parseOwner, scopeOf, viewerOf } from '../viewer-scope.ts';
 
 const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
 const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });

@@ -10,7 +10,7 @@ import type { Agent } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { upsertPerson } from '../people.ts';
-import { ensurePurpose } from './consent-purposes.ts';
+import { ensurePurpose } from '../consent-purposes.ts';
 import { createImport, getImport, markQueued, saveMapping, saveReport, sha256 } from './import-store.ts';
 import { resumeStalledImportsJob } from './jobs.ts';
 import { runImport } from './run-import.ts';

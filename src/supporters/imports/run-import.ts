@@ -4,7 +4,7 @@ import { findGroupById } from '../../coalition/index.ts';
 import type { Db, Tx } from '../tables.ts';
 import { connectToGroups, upsertPerson } from '../people.ts';
 import { parsedBatches, placesOf, validRows, type ParsedBatch } from './import-batches.ts';
-import { ensurePurpose, ensureWording } from './consent-purposes.ts';
+import { ensurePurpose, ensureWording } from '../consent-purposes.ts';
 import { FileProblem, type ImportRow } from './import-rows.ts';
 import { getImport, type PeopleImport } from './import-store.ts';
 

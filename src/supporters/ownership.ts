@@ -1,5 +1,5 @@
-import { invalidField } from '../../platform/index.ts';
-import type { PeopleScope } from './compile-segment.ts';
+import { invalidField } from '../platform/index.ts';
+import type { PeopleScope } from './segments/compile-segment.ts';
 
 /**
  * Tags, lists, segments and imports belong to a group or to the whole coalition (group null).

@@ -2,9 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { groupNamesOf } from '../../coalition/index.ts';
 import { forbidden, invalidField, notFound, recordAudit, type Handle, type Viewer } from '../../platform/index.ts';
 import { supportersQ, type Q } from '../tables.ts';
-import { segmentQuery, type PeopleScope } from './compile-segment.ts';
-import type { SegmentDefinition } from './definition.ts';
-import { assertCanOwn, canManage } from './ownership.ts';
+import { segmentQuery, type PeopleScope } from '../segments/compile-segment.ts';
+import type { SegmentDefinition } from '../segments/definition.ts';
+import { assertCanOwn, canManage } from '../ownership.ts';
 
 /**
  * Tags and static lists: named sets of people, owned by a group or by the whole coalition

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRealDay } from './definition.ts';
+import { isRealDay } from '../segments/definition.ts';
 import { formatLondon } from '../../platform/index.ts';
 
 function today(): string {

@@ -30,6 +30,6 @@ export const resumeStalledImportsJob = defineJob('supporters.people-import.resum
 });
 
 /** Imports and exports of people. */
-export const segmentJobs: JobDefinition<unknown>[] = [runPeopleImportJob, resumeStalledImportsJob];
-export const segmentCron: CronEntry[] = [{ job: resumeStalledImportsJob, match: '* * * * *' }];
-export const segmentTickers = (_ctx: AppContext): Ticker[] => [];
+export const importJobs: JobDefinition<unknown>[] = [runPeopleImportJob, resumeStalledImportsJob];
+export const importCron: CronEntry[] = [{ job: resumeStalledImportsJob, match: '* * * * *' }];
+export const importTickers = (_ctx: AppContext): Ticker[] => [];

@@ -2,17 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
 import { DomainError, errorsFrom, formValues, notFound, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors, type UploadedFile } from '../../platform/index.ts';
-import type { PeopleScope } from './compile-segment.ts';
+import type { PeopleScope } from '../segments/compile-segment.ts';
 import { readHead } from './import-batches.ts';
 import { guessMapping, mappingSchema } from './import-mapping.ts';
 import { ImportStatusPage, importPercent } from './import-status-view.tsx';
 import { getImport, listImports, type PeopleImport } from './import-store.ts';
 import { ImportsPage, MappingPage } from './import-views.tsx';
 import { keptImportFile, mapImportColumns, mappableImportFile } from './map-import-columns.ts';
-import { canManage } from './ownership.ts';
+import { canManage } from '../ownership.ts';
 import { queueImport } from './queue-import.ts';
 import { importListChoices, importOwner, startImport } from './start-import.ts';
-import { ownerOptions, scopeOf, viewerOf } from './viewer-scope.ts';
+import { ownerOptions, scopeOf, viewerOf } from '../viewer-scope.ts';
 import { importOptionsSchema } from './import-options.ts';
 
 function isUpload(value: unknown): value is UploadedFile {

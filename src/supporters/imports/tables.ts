@@ -34,9 +34,9 @@ export interface PeopleImportsTable {
   finished_at: Maybe<Date>;
 }
 
-/** Tables of the segments module (the supporters capability's imports). */
+/** Tables of the supporters capability's people imports. */
 // A type alias, not an interface: withTables wants an index-signature-compatible record.
-export type SegmentTables = {
+export type ImportTables = {
   people_imports: PeopleImportsTable;
 };
 
@@ -45,5 +45,5 @@ export type SegmentTables = {
  * supporters capability's own view already holds them; app-level code (tests) uses this.
  */
 export function withImportTables<DB>(q: Kysely<DB> | Transaction<DB>) {
-  return q.withTables<SegmentTables>();
+  return q.withTables<ImportTables>();
 }
