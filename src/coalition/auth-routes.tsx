@@ -9,8 +9,36 @@ import { clearSessionCookie, createSession, endSession, sessionToken, setSession
 import { signInWithLink } from './sign-in-with-link.ts';
 
 /** Only local paths may be a post-sign-in destination (no open redirects). */
+const HUB = 'http://hub.invalid';
+
+/** A path on this hub: one `/` then a character that is not `/` or `\\`, no control characters or backslashes, also once decoded. */
+function isLocalPath(path: string): boolean {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (path.length > 2000 || !/^\/(?:[^/\\]|$)/.test(path) || /[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  try {
+    const url = new URL(path, HUB);
+    return url.origin === HUB;
+  } catch {
+    return false;
+  }
+}
+
+/** Where to go after signing in: the asked-for path when it is surely this hub's, else the dashboard. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+  if (typeof next !== 'string' || !isLocalPath(next)) return '/admin';
+  let decoded = next;
+  for (let i = 0; i < 3; i++) {
+    let once: string;
+    try {
+      once = decodeURIComponent(decoded);
+    } catch {
+      return '/admin';
+    }
+    if (once === decoded) break;
+    if (!isLocalPath(once)) return '/admin';
+    decoded = once;
+  }
+  return next;
 }
 
 function SignInPage({ errors, values, next }: { errors?: FieldErrors; values?: FormValues; next: string }) {

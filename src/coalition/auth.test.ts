@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeNext } from './auth-routes.tsx';
 import { createOrganiser } from './organisers.ts';
 import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -57,6 +59,48 @@ describe('organiser sign-in', () => {
     const res = await new Agent(t.app).get('/admin/mail');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sign-in?next=%2Fadmin%2Fmail');
+  });
+
+  it('after sign-in, never sends the organiser off the hub, whatever next= says (the known bypasses)', async () => {
+    const bypasses = [
+      '//evil.example', '/\\evil.example', '/%09/evil.example', '/%2F/evil.example', '/%2f%2fevil.example', '\\/evil.example',
+      '/\t/evil.example', '/%0a/evil.example', '/%5C/evil.example', 'https://evil.example/', 'http:evil.example', '//%09evil.example',
+      'javascript:alert(1)', '/%252F%252Fevil.example/..', ' /admin', '',
+    ];
+    for (const next of bypasses) {
+      const agent = new Agent(t.app);
+      await agent.get(`/sign-in?next=${encodeURIComponent(next)}`);
+      const res = await agent.post(`/sign-in?next=${encodeURIComponent(next)}`, { email: 'alex@example.org', password: 'a long enough password' });
+      expect(res.statusCode, next).toBe(303);
+      expect(res.headers.location, next).toBe('/admin');
+    }
+    // The raw form a browser sends, tab and slash percent-encoded, as the issue reported it.
+    const agent = new Agent(t.app);
+    await agent.get('/sign-in');
+    const raw = await agent.post('/sign-in?next=%2F%09%2Fevil.example', { email: 'alex@example.org', password: 'a long enough password' });
+    expect(raw.headers.location).toBe('/admin');
+  });
+
+  it('after sign-in, goes back to the page asked for on this hub', async () => {
+    const agent = new Agent(t.app);
+    await agent.get('/sign-in');
+    const res = await agent.post(`/sign-in?next=${encodeURIComponent('/admin/mail?page=2')}`, { email: 'alex@example.org', password: 'a long enough password' });
+    expect(res.headers.location).toBe('/admin/mail?page=2');
+  });
+
+  it('whatever next= is, the place it sends to resolves to this hub (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string().map((x) => `/${x}`), fc.string().map((x) => `/${encodeURIComponent(x)}`)), (next) => {
+        const target = safeNext(next);
+        const base = 'https://hub.example';
+        expect(new URL(target, base).origin).toBe(base);
+        // What a browser does: drop tabs and newlines, read backslashes as slashes.
+        const asBrowser = target.replace(/[\t\n\r]/g, '').replace(/\\/g, '/');
+        expect(new URL(asBrowser, base).origin).toBe(base);
+        expect(new URL(decodeURIComponent(asBrowser).replace(/[\t\n\r]/g, '').replace(/\\/g, '/'), base).origin).toBe(base);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('signs out', async () => {
