@@ -10,7 +10,7 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 
 /** Keeps string values of a urlencoded body (first of repeated names) for redisplay. */
 export function formValues(body: unknown): FormValues {
-  const values: FormValues = {};
+  const values = Object.create(null) as FormValues; // keys come from the request: no prototype to collide with
   if (body && typeof body === 'object') {
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
       if (key === '_csrf') continue;
@@ -46,7 +46,7 @@ export function problemsFromZod(error: z.ZodError): FieldProblem[] {
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return { ok: true, value: result.data };
-  const errors: FieldErrors = {};
+  const errors = Object.create(null) as FieldErrors;
   for (const p of problemsFromZod(result.error)) errors[p.field] = p.message;
   return { ok: false, errors, values: formValues(body) };
 }
@@ -82,7 +82,7 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, mes
 
 /** Turns a DomainError's field problems into form errors (rules can fail after validation). */
 export function errorsFrom(error: DomainError): FieldErrors {
-  const errors: FieldErrors = {};
+  const errors = Object.create(null) as FieldErrors;
   for (const p of error.problems) errors[p.field] = p.message;
   if (Object.keys(errors).length === 0) errors.form = error.message;
   return errors;

@@ -28,7 +28,8 @@ async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices>
 
 /** A query string (the save form's hidden copy of the builder) as the parsed-query object Fastify gives. */
 function queryObject(text: string): Record<string, string[]> {
-  const object: Record<string, string[]> = {};
+  // Keys come from the request (`constructor`, `__proto__`): a map without a prototype.
+  const object = Object.create(null) as Record<string, string[]>;
   for (const [key, value] of new URLSearchParams(text)) (object[key] ??= []).push(value);
   return object;
 }
