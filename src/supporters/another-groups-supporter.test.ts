@@ -110,6 +110,26 @@ describe('group A cannot take over group B’s supporter', () => {
     expect(again.body.given_name).toBe('Mallory');
   });
 
+  it('cannot read them on the people pages or change them by editing, once the key connected them', async () => {
+    const eve = await bSupporter('eve.b@example.org');
+    const before = await heldByB(eve.id);
+    await writeA.post(`${API}/people`, { person: { given_name: 'Mallory', email_addresses: [{ address: 'eve.b@example.org' }] } });
+    const page = await organiserA.get(`/admin/people/${eve.publicId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Mallory');
+    expect(leaks(page.body)).toEqual([]);
+    const search = await organiserA.get('/admin/people?q=eve.b');
+    expect(search.body).toContain(eve.publicId);
+    expect(leaks(search.body)).toEqual([]);
+    expect((await organiserA.get('/admin/people?q=Bea')).body).not.toContain(eve.publicId);
+    expect((await organiserA.get('/admin/people?q=SW1A1AA')).body).not.toContain(eve.publicId);
+
+    await organiserA.get(`/admin/people/${eve.publicId}/edit`);
+    const edit = await organiserA.post(`/admin/people/${eve.publicId}/edit`, { email: 'eve.b@example.org', given_name: 'Mallory', family_name: 'Took', phone: '', postcode: '' });
+    expect(edit.statusCode).toBe(403);
+    expect((await heldByB(eve.id)).person).toEqual(before.person);
+  });
+
   it('cannot read or change them through a people import, dry run included', async () => {
     const cat = await bSupporter('cat.b@example.org');
     const before = await heldByB(cat.id);
