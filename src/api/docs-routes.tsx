@@ -52,7 +52,7 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
       <p>
         <code>POST /api/v1/people</code> with{' '}
         <code>{'{"person": {"given_name", "family_name", "email_addresses": [{"address", "status"}], "postal_addresses": [{"postal_code", "country"}]}, "add_tags": [...]}'}</code>{' '}
-        creates a person, or updates the one with the same email address (fields you leave out are kept). The person is connected to the
+        creates a person, or updates the one with the same email address as your group sees them (fields you leave out are kept; what the person gave other groups is never shown or changed). The person is connected to the
         key’s group and tagged. <code>"status": "subscribed"</code> records that they agreed to hear from the group;{' '}
         <code>"unsubscribed"</code> withdraws it; leaving it out changes nothing. Needs a write key.
       </p>

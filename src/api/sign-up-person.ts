@@ -3,7 +3,7 @@ import { invalidField } from '../platform/index.ts';
 import { UK } from '../petitions/index.ts';
 import { resolvePostcodes } from '../politics/index.ts';
 import type { Tx } from './tables.ts';
-import { giveConsent, hasLiveConsent, purposeFor, recordAction, upsertPerson, withdrawConsent, wordingFor } from '../supporters/index.ts';
+import { giveConsent, hasLiveConsent, purposeFor, recordAction, upsertPersonThrough, withdrawConsent, wordingFor } from '../supporters/index.ts';
 import { tagPerson } from './capabilities.ts';
 import { addTags, osdiPersonInput, primaryOf, type OsdiPersonInput } from './osdi/person-input.ts';
 import type { ApiClient } from './tokens.ts';
@@ -45,8 +45,9 @@ export async function placeOf(tx: Tx, person: OsdiPersonInput, field = 'person.p
 }
 
 /**
- * The person signup helper: creates the person, or updates the one with the same canonical email
- * (missing fields never erase known ones), connects them to the key's group (through the
+ * The person signup helper: creates the person, or (for a group's key) keeps what it sent as that
+ * group's view of the one with the same canonical email, never changing what others see
+ * (`upsertPersonThrough`); connects them to the key's group (through the
  * timeline entry), adds the tags, and records an email status the client sent as consent given
  * or withdrawn for the group's updates.
  */
@@ -56,7 +57,7 @@ export async function signUpPerson(tx: Tx, client: ApiClient, signup: PersonSign
   const phone = primaryOf(person.phone_numbers)?.entry.number ?? null;
   const place = await placeOf(tx, person);
   const method = `api:${client.tokenPublicId}`;
-  const saved = await upsertPerson(tx, {
+  const saved = await upsertPersonThrough(tx, client.groupId, {
     email: email.address,
     givenName: person.given_name ?? null,
     familyName: person.family_name ?? null,

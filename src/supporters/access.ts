@@ -57,7 +57,41 @@ export async function canSeePerson(q: Q, scope: PeopleScope, personId: number): 
 export async function visiblePerson(q: Q, scope: PeopleScope, publicId: string): Promise<Person> {
   const person = await findPersonByPublicId(q, publicId);
   if (!person || !(await canSeePerson(q, scope, person.id))) throw notFound('person');
-  return person;
+  return asSeenBy(q, scope, person);
+}
+
+/**
+ * The person as the viewer's groups know them: when none of the groups sees the person's own
+ * record (they were told about them by a key or an import), only what the groups were told.
+ */
+export async function asSeenBy(q: Q, scope: PeopleScope, person: Person): Promise<Person> {
+  if (scope.groupIds === 'all' || scope.groupIds.length === 0) return person;
+  const rows = await q
+    .selectFrom('person_groups')
+    .select(['facts', 'first_at'])
+    .where('person_id', '=', person.id)
+    .where('group_id', 'in', scope.groupIds)
+    .orderBy('first_at')
+    .execute();
+  if (rows.length === 0 || rows.some((r) => r.facts === null)) return person;
+  const { facts, first_at: firstAt } = rows[0]!;
+  const told = facts?.at ? new Date(facts.at) : firstAt;
+  return {
+    ...person,
+    givenName: facts?.given_name ?? null,
+    familyName: facts?.family_name ?? null,
+    phone: facts?.phone ?? null,
+    postcode: facts?.postcode ?? null,
+    constituencyCode: facts?.constituency_code ?? null,
+    regionCode: facts?.region_code ?? null,
+    countryCode: facts?.country_code ?? null,
+    source: { utmSource: null, utmCampaign: null, referrer: null, method: null },
+    firstActionAt: firstAt,
+    latestActionAt: told,
+    createdAt: firstAt,
+    modifiedAt: told,
+    toldOnly: true,
+  };
 }
 
 /** A person the viewer may see whose data is still held (erasing twice is a conflict). */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/index.ts';
+import { DomainError, errorsFrom, forbidden, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/index.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { editPerson, editPersonSchema } from './edit-person.ts';
@@ -85,6 +85,8 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
     const scope = await scopeOf(ctx, request);
     const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has been erased.');
+    // What the person gave other groups changes only through them or an admin.
+    if (person.toldOnly) throw forbidden('This person’s details can be changed only by them or by a coalition admin.');
     const form = parseForm(editPersonSchema, request.body);
     if (!form.ok) return reply.render(<EditPersonPage person={person} errors={form.errors} values={form.values} />, 422);
     try {

@@ -5,7 +5,7 @@
 export { giveConsent, hasLiveConsent, purposeFor, withdrawConsent, wordingFor } from './consent.ts';
 export { peopleWithLiveConsent } from './live-consents.ts';
 export { findPersonInScope, listPeoplePage, publicIdsOfPeople, type PersonRow } from './people-pages.ts';
-export { recordAction, splitName, upsertPerson } from './people.ts';
+export { recordAction, splitName, upsertPerson, upsertPersonThrough } from './people.ts';
 export { findPersonById } from './person-record.ts';
 export { findSetInScope, findSetMember, listSetMembersPage, listSetsPage, taggingsOfPersonPage, type MemberRow, type PersonSet, type SetRow } from './person-set-pages.ts';
 export { addMember, getCollection } from './collections/collections.ts';

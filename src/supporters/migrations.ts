@@ -265,4 +265,14 @@ export const supporterMigrations: Array<[string, Migration]> = [
     },
   ],
   ['2026-11-24-1100-mailings', mailingsMigration],
+  [
+    '2026-12-03-0800-person-group-facts',
+    {
+      async up(db: Kysely<unknown>) {
+        // What a group was told about a person it did not already see (its API key, its import):
+        // null means the group sees the person's own record.
+        await sql`alter table person_groups add column facts jsonb`.execute(db);
+      },
+    },
+  ],
 ];

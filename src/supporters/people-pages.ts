@@ -46,18 +46,40 @@ export function personInScope(scope: PeopleScope) {
   return sql<SqlBool>`${live} and exists (select 1 from person_groups pg where pg.person_id = p.id and pg.group_id = ${scope.groupId})`;
 }
 
+/**
+ * The people table as a reader sees it, to be aliased p: for a group (or an organiser's groups),
+ * a person it was told about without seeing their record shows only what it was told
+ * (`person_groups.facts`), with its own dates; any of the groups seeing the record shows the
+ * record. Null (the coalition, admins) sees the records.
+ */
+export function peopleSeenBy(groupIds: readonly number[] | null) {
+  if (groupIds === null) return sql`people`;
+  const fact = (name: string) => sql`case when f.facts is null then p0.${sql.ref(name)} else f.facts->>${name} end as ${sql.ref(name)}`;
+  const told = sql`coalesce((f.facts->>'at')::timestamptz, f.first_at)`;
+  return sql`(select p0.id, p0.public_id, p0.email, p0.canonical_email, p0.email_status, p0.merged_into_id, p0.erased_at,
+      ${fact('given_name')}, ${fact('family_name')}, ${fact('phone')}, ${fact('postcode')}, ${fact('country_code')},
+      ${fact('constituency_code')}, ${fact('region_code')},
+      case when f.facts is null then p0.created_at else f.first_at end as created_at,
+      case when f.facts is null then p0.modified_at else ${told} end as modified_at,
+      case when f.facts is null then p0.first_action_at else f.first_at end as first_action_at,
+      case when f.facts is null then p0.latest_action_at else ${told} end as latest_action_at
+    from people p0 left join lateral (
+      select pg.facts, pg.first_at from person_groups pg where pg.person_id = p0.id and pg.group_id = any(${[...groupIds]}::int[])
+      order by (pg.facts is null) desc, pg.first_at limit 1) f on true)`;
+}
+
 /** One page of the people in scope, filtered, in id order, with the count of all that match. */
 export async function listPeoplePage(
   handle: Handle,
   options: { scope: PeopleScope; filter: FilterNode | undefined } & PageRequest,
 ): Promise<{ rows: PersonRow[]; total: number }> {
   const where = whereWith(personInScope(options.scope), filterWhere(options.filter, personFilterFields));
-  return pagedQuery<PersonRow>(supportersQ(handle), { columns: personColumns, from: sql`people p`, where, orderBy: sql`p.id` }, options);
+  return pagedQuery<PersonRow>(supportersQ(handle), { columns: personColumns, from: sql`${peopleSeenBy(options.scope.groupId === null ? null : [options.scope.groupId])} p`, where, orderBy: sql`p.id` }, options);
 }
 
 /** A person by public id, if in scope. */
 export async function findPersonInScope(handle: Handle, scope: PeopleScope, publicId: string): Promise<PersonRow | undefined> {
-  const rows = await sql<PersonRow>`select ${personColumns} from people p where p.public_id = ${publicId} and ${personInScope(scope)}`.execute(
+  const rows = await sql<PersonRow>`select ${personColumns} from ${peopleSeenBy(scope.groupId === null ? null : [scope.groupId])} p where p.public_id = ${publicId} and ${personInScope(scope)}`.execute(
     supportersQ(handle),
   );
   return rows.rows[0];

@@ -142,3 +142,64 @@ export async function connectToGroups(handle: Handle, personId: number, groupIds
     .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
     .execute();
 }
+
+/**
+ * What a group's API key or import says about a person: the rule that keeps one group from
+ * reading or rewriting what a person gave another. A new address becomes a person with these
+ * facts (the group made the record and sees it). A known person's own record (name, phone,
+ * postcode) is never changed this way, since other groups see it too: the group is connected
+ * and keeps what it sent as its own view of them, over what it could already see (the record,
+ * when the person is already the group's; nothing, when they were someone else's). "created"
+ * says whether the group knew them before, so the answer says nothing of other groups. A null
+ * group (the whole coalition: an admin's import or a coalition key) updates the record itself.
+ */
+export async function upsertPersonThrough(handle: Handle, groupId: number | null, facts: PersonFacts, at: Date = new Date()): Promise<PersonRef> {
+  const q = supportersQ(handle);
+  if (groupId === null) return upsertPerson(q, facts, at);
+  const existing = await livePersonIdFor(q, canonicalEmail(facts.email));
+  if (existing === undefined) {
+    const made = await upsertPerson(q, facts, at);
+    if (made.created) {
+      await connectToGroups(q, made.id, [groupId], at);
+      return made;
+    }
+    return upsertPersonThrough(q, groupId, facts, at);
+  }
+  const sent = sentFacts(facts);
+  const inserted = await sql<{ public_id: string }>`
+    insert into person_groups (person_id, group_id, first_at, facts)
+    values (${existing}, ${groupId}, ${at}, ${JSON.stringify({ ...sent, at: at.toISOString() })}::jsonb)
+    on conflict (group_id, person_id) do nothing
+    returning (select public_id from people where id = ${existing}) as public_id`.execute(q);
+  const publicId = inserted.rows[0]?.public_id;
+  if (publicId !== undefined) return { id: existing, publicId, created: true };
+  if (Object.keys(sent).length > 0) {
+    // The group's view: what it saw before (its own facts, or the record), with what it sent now.
+    await sql`
+      update person_groups pg set facts = coalesce(pg.facts, jsonb_build_object(
+          'given_name', p.given_name, 'family_name', p.family_name, 'phone', p.phone, 'postcode', p.postcode,
+          'constituency_code', p.constituency_code, 'region_code', p.region_code, 'country_code', p.country_code))
+        || ${JSON.stringify({ ...sent, at: at.toISOString() })}::jsonb
+      from people p where p.id = pg.person_id and pg.person_id = ${existing} and pg.group_id = ${groupId}`.execute(q);
+  }
+  const row = await q.selectFrom('people').select('public_id').where('id', '=', existing).executeTakeFirstOrThrow();
+  return { id: existing, publicId: row.public_id, created: false };
+}
+
+/** The facts an action sent, as a group's view keeps them (a new postcode brings its places). */
+function sentFacts(facts: PersonFacts): Record<string, string | null> {
+  const sent: Record<string, string | null> = {};
+  if (facts.givenName) Object.assign(sent, { given_name: facts.givenName, family_name: facts.familyName ?? null });
+  if (facts.phone) sent.phone = facts.phone;
+  if (facts.postcode) {
+    Object.assign(sent, { postcode: facts.postcode, constituency_code: facts.constituencyCode ?? null, region_code: facts.regionCode ?? null });
+  }
+  if (facts.countryCode) sent.country_code = facts.countryCode;
+  return sent;
+}
+
+/** The person gave these groups their own details (a confirmed sign-up): the groups see their record. */
+export async function showRecordTo(handle: Handle, personId: number, groupIds: number[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  await supportersQ(handle).updateTable('person_groups').set({ facts: null }).where('person_id', '=', personId).where('group_id', 'in', groupIds).execute();
+}

@@ -23,6 +23,8 @@ export interface Person {
   modifiedAt: Date;
   mergedIntoId: number | null;
   erasedAt: Date | null;
+  /** True when the viewer's groups know only what they were told about this person (see asSeenBy). */
+  toldOnly?: boolean;
 }
 
 export function toPerson(row: Selectable<PeopleTable>): Person {

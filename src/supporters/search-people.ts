@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from './tables.ts';
 import { scopeCondition, type PeopleScope } from './access.ts';
+import { peopleSeenBy } from './people-pages.ts';
 import { pageCount } from '../platform/index.ts';
 
 export const PEOPLE_PER_PAGE = 50;
@@ -44,7 +45,8 @@ export async function searchPeople(q: Q, scope: PeopleScope, search: PeopleSearc
       or (coalesce(p.given_name, '') || ' ' || coalesce(p.family_name, '')) ilike ${pattern}
       or p.email ilike ${pattern}
       or replace(upper(p.postcode), ' ', '') = ${compact}::text)`;
-  const total = await sql<{ n: number }>`select count(*)::int as n from people p where ${where}`.execute(q);
+  const people = peopleSeenBy(scope.groupIds === 'all' ? null : scope.groupIds);
+  const total = await sql<{ n: number }>`select count(*)::int as n from ${people} p where ${where}`.execute(q);
   const n = total.rows[0]?.n ?? 0;
   const rows = await sql<{
     public_id: string;
@@ -56,7 +58,7 @@ export async function searchPeople(q: Q, scope: PeopleScope, search: PeopleSearc
     latest_action_at: Date | null;
   }>`
     select p.public_id, p.given_name, p.family_name, p.email, p.postcode, p.constituency_code, p.latest_action_at
-    from people p where ${where}
+    from ${people} p where ${where}
     order by p.latest_action_at desc nulls last, p.id desc
     limit ${PEOPLE_PER_PAGE} offset ${(search.page - 1) * PEOPLE_PER_PAGE}`.execute(q);
   return {

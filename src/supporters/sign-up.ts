@@ -3,7 +3,7 @@ import { canonicalEmail } from '../petitions/index.ts';
 import { gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
-import { connectToGroups, livePersonIdFor, recordAction, splitName, upsertPerson, type PersonFacts } from './people.ts';
+import { connectToGroups, livePersonIdFor, recordAction, showRecordTo, splitName, upsertPerson, type PersonFacts } from './people.ts';
 import { findPersonById, findPersonByPublicId } from './person-record.ts';
 import { preferencesUrl, readSignUpConfirmationToken, signUpConfirmationUrl } from './subscriber-tokens.ts';
 
@@ -190,6 +190,7 @@ export async function confirmSignUp(q: Q, secret: string, token: string, ip: str
   await upsertPerson(q, { email: person.email!, ...(signUp.facts ?? {}), emailVerified: true });
   const groupIds = confirmed.map((p) => p.groupId).filter((id): id is number => id !== null);
   await connectToGroups(q, signUp.personId, groupIds);
+  await showRecordTo(q, signUp.personId, groupIds);
   await recordAction(q, signUp.personId, {
     kind: 'signup.confirmed',
     subjectType: 'signup',

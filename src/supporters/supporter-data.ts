@@ -54,6 +54,7 @@ export async function eraseSupporterData(q: Q, personId: number): Promise<void> 
   await sql`delete from taggings where person_id = any(${ids}::bigint[])`.execute(q);
   await sql`delete from list_members where person_id = any(${ids}::bigint[])`.execute(q);
   await sql`update person_actions set detail = '{}' where person_id = any(${ids}::bigint[])`.execute(q);
+  await sql`update person_groups set facts = null where person_id = any(${ids}::bigint[])`.execute(q);
   await sql`
     update people set email = null, canonical_email = null, email_status_reason = null, given_name = null, family_name = null,
       phone = null, postcode = null, source_utm_source = null, source_utm_campaign = null, source_referrer = null,

@@ -41,6 +41,23 @@ export interface PersonGroupsTable {
   person_id: number;
   group_id: number;
   first_at: Generated<Date>;
+  /**
+   * What the group was told about the person when it did not (or no longer) see their own record:
+   * given_name, family_name, phone, postcode, constituency_code, region_code, country_code, at.
+   * Null: the group sees the person's record (they gave it to the group, or the group made it).
+   */
+  facts: ColumnType<GroupFacts | null, string | null | undefined, string | null>;
+}
+
+export interface GroupFacts {
+  given_name?: string | null;
+  family_name?: string | null;
+  phone?: string | null;
+  postcode?: string | null;
+  constituency_code?: string | null;
+  region_code?: string | null;
+  country_code?: string | null;
+  at?: string;
 }
 
 export interface PersonActionsTable {

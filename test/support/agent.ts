@@ -72,7 +72,19 @@ export class Agent {
       method: 'POST',
       url,
       payload: Buffer.concat(parts),
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: this.origin, ...this.cookieHeader() },
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-csrf-token': all._csrf, origin: this.origin, ...this.cookieHeader() },
+    });
+    this.remember(response);
+    return response;
+  }
+
+  /** Posts a multipart body exactly as given (no token added), with the session cookie. */
+  async postMultipartRaw(url: string, payload: string, boundary: string, headers: Record<string, string> = {}) {
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: this.origin, ...this.cookieHeader(), ...headers },
     });
     this.remember(response);
     return response;

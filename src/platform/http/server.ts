@@ -255,7 +255,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       const token = body?._csrf;
       if (typeof token === 'string') return token;
       const header = req.headers['x-csrf-token'];
-      return typeof header === 'string' ? header : undefined;
+      if (typeof header === 'string') return header;
+      // A multipart form carries it in its action (see Form), so it is checked before the upload is read.
+      const query = (req.query as Record<string, unknown> | undefined)?._csrf;
+      return typeof query === 'string' ? query : undefined;
     },
   });
   addSecurityHeaders(app, secure);
@@ -281,6 +284,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addHook('preValidation', (request, _reply, done) => {
     const field = findNulCharacter(request.params) ?? findNulCharacter(request.query) ?? findNulCharacter(request.body);
     done(field ? invalidField(field, `${field} must not contain the invisible NUL character`) : undefined);
+  });
+
+  // An upload is read only from a signed-in organiser whose form proves where it came from: the
+  // session and the CSRF token (header or the form's action) are checked before the body.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    if (!/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) return done(null, payload);
+    if (!request.viewer) return done(new DomainError('unauthenticated', 'Sign in to do that.'));
+    if ((request.routeOptions.config?.csrf ?? 'token') !== 'token') return done(null, payload);
+    app.csrfProtection(request, reply, (error?: Error) => done(error ?? null, payload));
   });
 
   // Every unsafe request proves where it came from (see FastifyContextConfig.csrf).

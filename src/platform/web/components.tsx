@@ -46,9 +46,12 @@ export interface FormProps {
 }
 
 export function Form({ action, method = 'post', children, multipart = false, csrf = true, class: className, id }: FormProps) {
+  const page = usePage();
+  // An upload's token also rides in the address, so the server checks it before reading the file.
+  const target = multipart && method === 'post' && csrf ? `${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(page.csrfToken())}` : action;
   return (
     <form
-      action={action}
+      action={target}
       method={method}
       enctype={multipart ? 'multipart/form-data' : undefined}
       class={className}

@@ -141,3 +141,23 @@ describe('lists', () => {
     expect((await organiser.get('/admin/lists')).body).toMatch(/Meeting invitees<\/a><\/td><td>Whole coalition<\/td><td class="numeric">2<\/td>/);
   });
 });
+
+describe('looking at members', () => {
+  it('writes an audit entry naming the viewer and the tag or list for each members page and search', async () => {
+    const { agent, id: viewerId } = await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [group.A!] });
+    for (const kind of ['tags', 'lists'] as const) {
+      const made = await create(agent, kind, { name: `Audited ${kind}`, group: String(group.A) });
+      expect(made.statusCode).toBe(303);
+      const id = idFrom(made.headers.location);
+      expect((await agent.get(`/admin/${kind}/${id}?q=ada`)).statusCode).toBe(200);
+      const entries = await t.ctx.db
+        .selectFrom('audit_log')
+        .select(['action', 'subject_id', 'after'])
+        .where('actor_id', '=', viewerId)
+        .where('action', '=', `${kind.slice(0, -1)}.members.view`)
+        .execute();
+      expect(entries.map((e) => e.subject_id)).toContain(id);
+      expect(entries.find((e) => e.subject_id === id)!.after).toMatchObject({ page: 1, searched: true });
+    }
+  });
+});

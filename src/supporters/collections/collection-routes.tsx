@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Tx } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
 import { addMember, addSegmentMembers, createCollection, deleteCollection, getCollection, listCollections, listMembers, removeMember, searchPeopleByEmail, updateCollection, type Collection, type CollectionKind } from './collections.ts';
 import type { PeopleScope } from '../segments/compile-segment.ts';
@@ -29,11 +29,19 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
   }
 
   async function showCollection(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
-    const { scope, collection } = await load(request);
+    const { viewer, scope, collection } = await load(request);
     const query = parseRequest(collectionQuery, request.query);
     const page = pageFrom(query);
     const search = (query.q ?? '').slice(0, 254);
     const manage = canManage(scope, collection);
+    // A members page shows personal data: written to the audit log, as every such view is.
+    await recordAudit(ctx.db, {
+      actor: viewer,
+      action: `${kind}.members.view`,
+      subjectType: kind,
+      subjectId: collection.id,
+      after: { page, ...(manage && search ? { searched: true } : {}) },
+    });
     const segments = manage ? (await listSegments(ctx.db, scope)).map((s) => ({ value: String(s.id), label: s.name })) : [];
     return reply.render(
       <CollectionPage

@@ -78,7 +78,9 @@ export async function checkImport(q: Q, props: CheckImportProps): Promise<Import
           await sql<{ canonical_email: string; status: string | null }>`
             select p.canonical_email, c.status from people p
             left join consents c on c.person_id = p.id and c.purpose_id = ${purposeId ?? null}
-            where p.canonical_email = any(${emails}::text[]) and p.merged_into_id is null`.execute(q)
+            where p.canonical_email = any(${emails}::text[]) and p.merged_into_id is null
+              and (${props.groupId}::int is null
+                or exists (select 1 from person_groups pg where pg.person_id = p.id and pg.group_id = ${props.groupId}::int))`.execute(q)
         ).rows.map((r) => [r.canonical_email, r.status]),
       );
       const places = await placesOf(

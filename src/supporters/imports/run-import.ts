@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { findGroupById } from '../../coalition/index.ts';
 import type { Db, Tx } from '../tables.ts';
-import { connectToGroups, upsertPerson } from '../people.ts';
+import { connectToGroups, upsertPersonThrough } from '../people.ts';
 import { parsedBatches, placesOf, validRows, type ParsedBatch } from './import-batches.ts';
 import { ensurePurpose, ensureWording } from '../consent-purposes.ts';
 import { FileProblem, type ImportRow } from './import-rows.ts';
@@ -172,8 +172,9 @@ async function upsertPeople(tx: Tx, context: Context, rows: ImportRow[], counts:
     const place = row.postcode && row.ukPostcode ? places.get(row.postcode) : undefined;
     if (row.postcode && row.ukPostcode && place?.status !== 'found') counts.postcodesNotFound++;
     const found = place?.status === 'found' ? place : undefined;
-    const person = await upsertPerson(
+    const person = await upsertPersonThrough(
       tx,
+      context.plan.groupId,
       {
         email: row.email,
         givenName: row.givenName,

@@ -116,6 +116,10 @@ describe('preview and test send', () => {
     expect(page.body).toContain('As first@example.org will get it.');
     expect(page.body).toContain('<p class="mailing-subject">Hello Fatima</p>');
     expect(page.body).toContain('Dear Fatima, Bermondsey needs Bea Member.');
+    // The preview shows a person's details: audited with the viewer and the person's public id.
+    const first = await t.ctx.db.selectFrom('people').select('public_id').where('email', '=', 'first@example.org').executeTakeFirstOrThrow();
+    const audited = await t.ctx.db.selectFrom('audit_log').select(['actor_label', 'subject_id', 'after']).where('action', '=', 'mailing.preview').execute();
+    expect(audited).toContainEqual({ actor_label: expect.stringContaining('writer@example.org'), subject_id: String(id), after: { person: first.public_id } });
     expect(page.body).toContain('Sign up (https://example.org/join)');
     const html = await admin.get(`/admin/mailings/${id}/preview.html`);
     expect(html.headers['content-security-policy']).toContain('sandbox');

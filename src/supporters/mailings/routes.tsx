@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, conflict, emailAddress, errorsFrom, forbidden, formValues, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole } from '../../platform/index.ts';
+import { DomainError, conflict, emailAddress, errorsFrom, forbidden, formValues, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { mailingReport, statusCounts } from './report.ts';
@@ -100,6 +100,12 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   const asQuery = z.object({ as: optionalEmail(), tested: z.string().optional() });
 
+  /** A preview shows a recipient's details: audited with the person's public id, never the data. */
+  async function auditPreview(request: FastifyRequest, mailing: Mailing, personPublicId: string | undefined) {
+    if (!personPublicId) return;
+    await recordAudit(ctx.db, { actor: request.viewer!, action: 'mailing.preview', subjectType: 'mailing', subjectId: mailing.id, after: { person: personPublicId } });
+  }
+
   async function renderPreview(request: FastifyRequest, reply: FastifyReply, mailing: Mailing, extra: { testErrors?: Record<string, string>; testValues?: Record<string, string>; status?: number } = {}) {
     const query = asQuery.safeParse(request.query);
     const asText = parseRequest(typedAs, request.query).as ?? '';
@@ -111,6 +117,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
       if (!person && query.data.as) asErrors = { as: 'Nobody with that email address would get this mailing' };
     }
     if (asErrors) person = await findSamplePerson(ctx.db, mailing);
+    await auditPreview(request, mailing, person?.publicId);
     const message = await sampleMessage(ctx, mailing, person, person?.email ?? 'preview@example.org');
     const tested = query.success ? query.data.tested : undefined;
     return reply.render(
@@ -135,6 +142,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     const { mailing } = await load(request);
     const query = asQuery.safeParse(request.query);
     const person = await findSamplePerson(ctx.db, mailing, query.success ? query.data.as : undefined);
+    await auditPreview(request, mailing, person?.publicId);
     const message = await sampleMessage(ctx, mailing, person, person?.email ?? 'preview@example.org');
     return reply
       .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'")

@@ -108,6 +108,9 @@ describe('saving, editing and deleting segments', () => {
     expect(stored).toMatchObject({ name: 'Volunteers', groupId: null, definition: { match: 'all', conditions: [{ kind: 'tags', match: 'any', tagIds: [volunteer], not: false }] } });
     const page = await admin.get(`/admin/segments/${segmentId}`);
     expect(page.body).toContain('<span class="key-figure">23</span> people');
+    // Seeing the first people is audited, naming the viewer and the segment.
+    const audited = await t.ctx.db.selectFrom('audit_log').select(['actor_id', 'subject_id']).where('action', '=', 'segment.people.view').execute();
+    expect(audited).toContainEqual({ actor_id: adminId, subject_id: String(segmentId) });
 
     const everyone = await saveSegment(admin, { name: 'Everyone', group: 'coalition', query: 'match=all' });
     const everyonePage = await admin.get(everyone.headers.location as string);

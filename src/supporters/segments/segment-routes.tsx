@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Q } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
@@ -126,6 +126,8 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const segment = await getSegment(ctx.db, segmentId(request), scope);
     const people = segmentScope(scope, segment);
     const [count, first] = await Promise.all([countSegment(ctx.db, segment.definition, people), segmentPage(ctx.db, segment.definition, people, 0, PEOPLE_SHOWN)]);
+    // The first people are personal data: the look is audited, as every such view is.
+    await recordAudit(ctx.db, { actor: viewerOf(request), action: 'segment.people.view', subjectType: 'segment', subjectId: segment.id, after: { shown: first.length } });
     return reply.render(
       <SegmentPage segment={segment} count={count} people={first} manage={canManage(scope, segment)} notice={parseRequest(noticeQuery, request.query).notice} />,
     );
