@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { DomainError, describeError, rateLimited, type FrameworkErrorWording } from '../platform/index.ts';
+import { DomainError, describeError, logRequestFailure, rateLimited, type FrameworkErrorWording } from '../platform/index.ts';
 import { MAX_PAGE_SIZE, curies, sendHal } from './osdi/hal.ts';
 import { registerPeopleRoutes } from './people-routes.ts';
 import { registerPersonSetRoutes } from './set-routes.ts';
@@ -74,8 +74,9 @@ export function registerOsdiApi(app: FastifyInstance, ctx: AppContext) {
       api.addContentTypeParser('application/hal+json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'ignore'));
       api.decorateRequest('apiClient', null);
       api.setErrorHandler((error: FastifyError, request, reply) => {
-        const { status, message, problems, retryAfterSeconds } = describeError(error, osdiWording);
-        if (status >= 500) request.log.error({ err: error }, 'API request failed');
+        const answer = describeError(error, osdiWording);
+        const { status, message, problems, retryAfterSeconds } = answer;
+        logRequestFailure(request.log, error, answer);
         if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
         return sendHal(reply, { error: message, ...(problems.length ? { errors: problems } : {}) }, status);
       });

@@ -15,7 +15,7 @@ export { requireRole } from './http/guards.ts';
 export { keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
-export { describeError, wantsJson, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
+export { describeError, logRequestFailure, wantsJson, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';

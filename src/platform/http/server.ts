@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -88,7 +88,33 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // ECONN*: no server; 57P0x: shutting down / cannot connect now; 3D000: database gone; 08xxx: connection failures.
     if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|57P0[1-3]|3D000|08\w{3})$/.test(code)) return true;
   }
-  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(message);
+  if (typeof message === 'string' && DATABASE_GONE.test(message)) return true;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+}
+
+/** What node-postgres and PostgreSQL say when the connection or the server has gone, whatever the code. */
+const DATABASE_GONE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|terminating connection|the database system is (shutting down|starting up|in recovery mode)|connect ECONNREFUSED)/;
+
+let unavailableSince = 0;
+let unavailableUnsaid = 0;
+
+/**
+ * Logs a failed request: a server fault with its error, an unavailable database once a second at
+ * most (with how many requests met it meanwhile), never a stack per request during an outage.
+ */
+export function logRequestFailure(log: FastifyBaseLogger, error: unknown, answer: ErrorAnswer, now = Date.now()): void {
+  if (answer.code === 'unavailable') {
+    unavailableUnsaid++;
+    if (now - unavailableSince < 1000) return;
+    const code = (error as { code?: unknown } | null)?.code;
+    log.warn({ requests: unavailableUnsaid, code: typeof code === 'string' ? code : undefined }, 'database unavailable: answering 503');
+    unavailableSince = now;
+    unavailableUnsaid = 0;
+    return;
+  }
+  if (answer.status >= 500) log.error({ err: error }, 'request failed');
 }
 
 /** Whether this client wants JSON answers (the API, `.json` addresses, or an Accept asking for JSON over HTML). */
@@ -313,9 +339,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, code, message, problems, retryAfterSeconds } = describeError(error);
+    const answer = describeError(error);
+    const { status, code, message, problems, retryAfterSeconds } = answer;
     if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    logRequestFailure(request.log, error, answer);
     if (reply.sent) return;
     if (wantsJson(request)) {
       return reply.code(status).send({ error: code, message, ...(problems.length ? { errors: problems } : {}) });
