@@ -17,10 +17,15 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Confirms a signature from its email link. The signature is then counted by the next counting
  * batch (within seconds). Works only while the petition is open.
  */
-export async function confirmSignature(q: Q, secret: string, publicId: string, token: string): Promise<Confirmation> {
+/** Checks a confirmation link without changing anything (its page shows the button that confirms). */
+export function checkConfirmationLink(secret: string, publicId: string, token: string): void {
   if (!uuid.test(publicId) || !tokenMatches(secret, publicId, token)) {
     throw notFound('signature (the link may be incomplete: try copying the whole link from the email)');
   }
+}
+
+export async function confirmSignature(q: Q, secret: string, publicId: string, token: string): Promise<Confirmation> {
+  checkConfirmationLink(secret, publicId, token);
   const row = await sql<{ petition_id: number; constituency_code: string | null; state: string; held: boolean; petition_state: string }>`
     select s.petition_id, s.constituency_code, s.state, s.held_reason is not null as held, p.state as petition_state
     from signatures s join petitions p on p.id = s.petition_id

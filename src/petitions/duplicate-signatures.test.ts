@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { createPetition, places, postSignature, seedPlaces } from '../../test/support/public-petitions.ts';
+import { confirmByLink, createPetition, places, postSignature, seedPlaces } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
 import { countSignatures } from './jobs.ts';
 
@@ -78,7 +78,7 @@ describe('the duplicate rule', () => {
 
     await t.runJobs();
     const links = mailTo(shared).map((m) => linkIn(m, 'http://chorus.test/signatures/').replace('http://chorus.test', ''));
-    for (const link of new Set(links)) expect((await t.app.inject({ method: 'GET', url: link })).statusCode).toBe(303);
+    for (const link of new Set(links)) expect((await confirmByLink(t.app, link)).confirm.statusCode).toBe(303);
     await countSignatures(t.ctx);
     const counted = await t.ctx.db.selectFrom('petitions').select('signature_count').where('id', '=', petition.id).executeTakeFirstOrThrow();
     expect(counted.signature_count).toBe(2);

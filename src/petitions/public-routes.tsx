@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { DomainError, keepFor, parseRequest } from '../platform/index.ts';
-import { confirmSignature } from './confirm-signature.ts';
+import { checkConfirmationLink, confirmSignature } from './confirm-signature.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.tsx';
 import { registerJsonRoutes, sendPetitionJson } from './json-routes.ts';
 import { listPetitions, petitionSorts, type PetitionSort } from './list-petitions.ts';
 import { constituencyTally, petitionBreakdown } from './petition-breakdown.ts';
 import { PetitionCache } from './petition-cache.ts';
-import { ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
+import { ConfirmSignaturePage, ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
 import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
 import { PRIVATE_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
@@ -23,6 +23,8 @@ import { registerSignRoutes } from './sign-routes.tsx';
 import { PUBLISHED_STATES, isSignable } from './states.ts';
 
 /** Public petition pages, signing, confirmation, JSON and the embeddable counter. */
+const confirmForm = z.object({ token: z.string({ message: 'The confirmation link is incomplete: open the whole link from the email' }).max(200) });
+
 export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   const deps: PublicDeps = {
     ctx,
@@ -126,10 +128,19 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     });
   });
 
-  // The link in the confirmation email. It carries a token, so nothing here is cached or referred on.
+  // The link in the confirmation email shows a button: mail scanners that open links (Safe Links,
+  // corporate gateways) must not confirm on their own. It carries a token, so nothing is cached or referred on.
   app.get<{ Params: { publicId: string }; Querystring: { token?: unknown } }>('/signatures/:publicId/confirm', async (request, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     const token = typeof request.query.token === 'string' ? request.query.token : '';
+    checkConfirmationLink(ctx.secret, request.params.publicId, token);
+    return reply.render(<ConfirmSignaturePage publicId={request.params.publicId} token={token} />);
+  });
+
+  // Protected by the token itself and by the Origin check: the signer may have no cookie here.
+  app.post<{ Params: { publicId: string }; Body: { token?: unknown } }>('/signatures/:publicId/confirm', { config: { csrf: 'origin' } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const { token } = parseRequest(confirmForm, request.body ?? {});
     const confirmation = await confirmSignature(ctx.db, ctx.secret, request.params.publicId, token);
     const petition = await deps.petitions.get(confirmation.petitionId);
     if (!petition) throw new DomainError('not_found', 'We could not find that petition.');

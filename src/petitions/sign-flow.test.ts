@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { cachesExpire, createPetition, places, postSignature, seedPlaces, signer } from '../../test/support/public-petitions.ts';
+import { cachesExpire, confirmByLink, createPetition, places, postSignature, seedPlaces, signer } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
 import { countSignatures } from './jobs.ts';
 
@@ -43,7 +43,17 @@ describe('signing a petition, end to end', () => {
     const mail = await sink.waitFor((m) => m.to.includes(email.toLowerCase()) || m.to.includes(email));
     expect(mail.subject).toContain('Please confirm your signature');
     const link = linkIn(mail, 'http://chorus.test/signatures/');
-    const confirm = await t.app.inject({ method: 'GET', url: link.replace('http://chorus.test', '') });
+    // Opening the link (as a mail scanner does) shows a button and confirms nothing.
+    const opened = await t.app.inject({ method: 'GET', url: link.replace('http://chorus.test', '') });
+    expect(opened.statusCode).toBe(200);
+    expect(opened.body).toContain('Confirm my signature');
+    expect(opened.headers['cache-control']).toBe('no-store');
+    const stillPending = await t.ctx.db.selectFrom('signatures').select('state').where('petition_id', '=', petition.id).executeTakeFirstOrThrow();
+    expect(stillPending.state).toBe('pending');
+    await countSignatures(t.ctx);
+    expect((await petitionJson(petition.id)).signature_count).toBe(0);
+
+    const { confirm } = await confirmByLink(t.app, link);
     expect(confirm.statusCode).toBe(303);
     expect(confirm.headers.location).toBe(`${petition.path}/confirmed?in=${places.north.code}`);
     expect(confirm.headers['cache-control']).toBe('no-store');
@@ -72,7 +82,7 @@ describe('signing a petition, end to end', () => {
     expect(page.body).toContain(row.wording);
 
     // Using the link again is harmless and counts nothing more.
-    expect((await t.app.inject({ method: 'GET', url: link.replace('http://chorus.test', '') })).statusCode).toBe(303);
+    expect((await confirmByLink(t.app, link)).confirm.statusCode).toBe(303);
     await countSignatures(t.ctx);
     await cachesExpire();
     expect((await petitionJson(petition.id)).signature_count).toBe(1);
@@ -86,7 +96,7 @@ describe('signing a petition, end to end', () => {
     expect(res.headers.location).toBe(`${petition.path}/thank-you?outcome=signed`);
     await t.runJobs();
     const mail = await sink.waitFor((m) => m.to.includes(email));
-    await t.app.inject({ method: 'GET', url: linkIn(mail, 'http://chorus.test/signatures/').replace('http://chorus.test', '') });
+    await confirmByLink(t.app, linkIn(mail, 'http://chorus.test/signatures/'));
     await countSignatures(t.ctx);
     const data = await petitionJson(petition.id);
     expect(data.signature_count).toBe(1);
@@ -105,5 +115,18 @@ describe('signing a petition, end to end', () => {
     const bad = await t.app.inject({ method: 'GET', url: link.replace(/token=.{4}/, 'token=AAAA') });
     expect(bad.statusCode).toBe(404);
     expect(bad.body).toContain('copying the whole link');
+    // Pressing the button with a tampered token (or none) confirms nothing either.
+    const publicPath = link.split('?')[0]!;
+    for (const payload of ['token=AAAA', '', 'token=']) {
+      const posted = await t.app.inject({ method: 'POST', url: publicPath, payload, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://chorus.test' } });
+      expect(posted.statusCode, payload).toBeGreaterThanOrEqual(400);
+      expect(posted.statusCode, payload).toBeLessThan(500);
+    }
+    // From another site, the right token is refused too.
+    const token = new URL(link, 'http://chorus.test').searchParams.get('token')!;
+    const crossSite = await t.app.inject({ method: 'POST', url: publicPath, payload: `token=${encodeURIComponent(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
+    expect(crossSite.statusCode).toBe(403);
+    const row = await t.ctx.db.selectFrom('signatures').select('state').where('petition_id', '=', petition.id).executeTakeFirstOrThrow();
+    expect(row.state).toBe('pending');
   });
 });

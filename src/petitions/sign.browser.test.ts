@@ -73,6 +73,9 @@ describe('signing in a real browser', () => {
     await t.runJobs();
     const mail = await sink.waitFor((m) => m.to.includes('robin@example.org'));
     await page.goto(linkIn(mail, `${base}/signatures/`));
+    expect(await page.textContent('h1')).toContain('Confirm your signature');
+    await expectAccessible(page, 'confirm signature page');
+    await page.getByRole('button', { name: 'Confirm my signature' }).click();
     await page.waitForURL(/\/confirmed/);
     expect(await page.textContent('h1')).toContain('your signature is confirmed');
     await expectAccessible(page, 'confirmed page');

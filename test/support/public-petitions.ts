@@ -143,3 +143,23 @@ export async function addConfirmedSignatures(
 }
 
 export { freePort } from '../../src/platform/db/embedded-postgres.ts';
+
+/**
+ * Follows a signature confirmation link as a person does: opens it (a page with one button, which
+ * changes nothing), then presses "Confirm my signature" (the POST that confirms). Returns both answers.
+ */
+export async function confirmByLink(app: FastifyInstance, link: string): Promise<{ page: LightMyRequestResponse; confirm: LightMyRequestResponse }> {
+  const path = link.replace(/^https?:\/\/[^/]+/, '');
+  const page = await app.inject({ method: 'GET', url: path });
+  if (page.statusCode !== 200) return { page, confirm: page };
+  const action = /<form[^>]*action="([^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  const token = /name="token" value="([^"]*)"/.exec(page.body)?.[1];
+  if (!action || token === undefined) throw new Error('The confirmation page has no confirm form');
+  const confirm = await app.inject({
+    method: 'POST',
+    url: action,
+    payload: new URLSearchParams({ token }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://chorus.test' },
+  });
+  return { page, confirm };
+}

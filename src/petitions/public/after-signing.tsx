@@ -58,6 +58,20 @@ export function ThankYouPage({ petition, outcome, tally, baseUrl }: { petition: 
   );
 }
 
+/** The page the email link opens: one button confirms (a POST), so a link scanner that opens the link confirms nothing. */
+export function ConfirmSignaturePage({ publicId, token }: { publicId: string; token: string }) {
+  return (
+    <Layout title="Confirm your signature">
+      <h1>Confirm your signature</h1>
+      <p class="lead">One more step: press the button to add your name to the petition.</p>
+      <Form action={`/signatures/${publicId}/confirm`} csrf={false}>
+        <input type="hidden" name="token" value={token} />
+        <Button>Confirm my signature</Button>
+      </Form>
+    </Layout>
+  );
+}
+
 export function ConfirmedPage({ petition, tally, baseUrl }: { petition: Petition; tally: PlaceTally | undefined; baseUrl: string }) {
   return (
     <Layout title={`Signature confirmed: ${petition.action}`} breadcrumbs={[{ href: petition.path, label: petition.action }]} scripts={['petition.js']}>
