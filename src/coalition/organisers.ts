@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { DomainError, gone, invalidField, isUniqueViolation, rateLimited, recordAudit, type Viewer } from '../platform/index.ts';
+import { DomainError, gone, invalidField, isUniqueViolation, rateLimited, recordAudit, type Viewer, withLimitLocks } from '../platform/index.ts';
 import type { OrganisersTable, Q, Role } from './tables.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { newToken, tokenId } from './tokens.ts';
@@ -200,27 +200,34 @@ export interface SignInProps {
  */
 export async function signIn(q: Q, props: SignInProps): Promise<number> {
   const key = emailKey(props.email);
-  const counts = await sql<{ by_email: number; by_ip: number }>`
-    select
-      count(*) filter (where email_key = ${key})::int as by_email,
-      count(*) filter (where ip = ${props.ip})::int as by_ip
-    from sign_in_failures
-    where at > now() - ${sql.raw(FAILURE_WINDOW)} and (email_key = ${key} or ip = ${props.ip})`.execute(q);
-  const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
-  if (by_email >= props.maxFailures || by_ip >= MAX_FAILURES_PER_IP) {
-    throw rateLimited('Too many failed attempts to sign in. Wait 15 minutes, or reset your password.', 15 * 60);
-  }
-  const organiser = await findOrganiserByEmail(q, key);
-  const ok = await verifyPassword(organiser?.password_hash ?? null, props.password);
-  if (!organiser || !ok || organiser.disabled_at) {
-    await q.insertInto('sign_in_failures').values({ email_key: key, ip: props.ip }).execute();
+  // Count, check and record under one lock per address and per client address: 50 parallel wrong
+  // passwords get exactly the allowed number of tries, not 50.
+  const outcome = await withLimitLocks(q, [`sign-in:${key}`, `sign-in-ip:${props.ip}`], async (tx) => {
+    const counts = await sql<{ by_email: number; by_ip: number }>`
+      select
+        count(*) filter (where email_key = ${key})::int as by_email,
+        count(*) filter (where ip = ${props.ip})::int as by_ip
+      from sign_in_failures
+      where at > now() - ${sql.raw(FAILURE_WINDOW)} and (email_key = ${key} or ip = ${props.ip})`.execute(tx);
+    const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
+    if (by_email >= props.maxFailures || by_ip >= MAX_FAILURES_PER_IP) return { kind: 'paused' as const };
+    const organiser = await findOrganiserByEmail(tx, key);
+    const ok = await verifyPassword(organiser?.password_hash ?? null, props.password);
+    if (!organiser || !ok || organiser.disabled_at) {
+      await tx.insertInto('sign_in_failures').values({ email_key: key, ip: props.ip }).execute();
+      return { kind: 'wrong' as const };
+    }
+    await tx.deleteFrom('sign_in_failures').where('email_key', '=', key).execute();
+    await tx.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiser.id).execute();
+    return { kind: 'signed-in' as const, organiserId: organiser.id };
+  });
+  if (outcome.kind === 'paused') throw rateLimited('Too many failed attempts to sign in. Wait 15 minutes, or reset your password.', 15 * 60);
+  if (outcome.kind === 'wrong') {
     throw new DomainError('invalid', 'Enter a correct email address and password', {
       problems: [{ field: 'email', message: 'Enter a correct email address and password' }],
     });
   }
-  await q.deleteFrom('sign_in_failures').where('email_key', '=', key).execute();
-  await q.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiser.id).execute();
-  return organiser.id;
+  return outcome.organiserId;
 }
 
 export async function deleteOldSignInFailures(q: Q): Promise<void> {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext, Q } from './tables.ts';
-import { addJob, defineJob, queueEmail, rateLimited, recordAudit } from '../platform/index.ts';
+import { addJob, defineJob, queueEmail, rateLimited, recordAudit, withLimitLocks } from '../platform/index.ts';
 import { consumeOrganiserToken, emailKey, findOrganiserByEmail, issueOrganiserToken, setOrganiserPassword } from './organisers.ts';
 import { endAllSessions } from './sessions.ts';
 
@@ -43,18 +43,21 @@ export const sendPasswordResetEmail = defineJob('coalition.password-reset.email'
 /** Throttles reset requests per address and per client address, then queues the email. */
 export async function requestPasswordReset(q: Q, props: { email: string; ip: string }): Promise<void> {
   const key = emailKey(props.email);
-  const counts = await sql<{ by_email: number; by_ip: number }>`
-    select
-      count(*) filter (where email_key = ${key})::int as by_email,
-      count(*) filter (where ip = ${props.ip})::int as by_ip
-    from password_reset_requests
-    where at > now() - interval '1 hour' and (email_key = ${key} or ip = ${props.ip})`.execute(q);
-  const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
-  if (by_email >= MAX_RESETS_PER_ADDRESS || by_ip >= MAX_RESETS_PER_IP) {
-    throw rateLimited('Too many reset links have been asked for. Wait an hour, then try again, or ask a coalition admin.', 3600);
-  }
-  await q.insertInto('password_reset_requests').values({ email_key: key, ip: props.ip }).execute();
-  await addJob(q, sendPasswordResetEmail, { email: key });
+  // Count, check and record as one step per address and client address (parallel bursts included).
+  const allowed = await withLimitLocks(q, [`password-reset:${key}`, `password-reset-ip:${props.ip}`], async (tx) => {
+    const counts = await sql<{ by_email: number; by_ip: number }>`
+      select
+        count(*) filter (where email_key = ${key})::int as by_email,
+        count(*) filter (where ip = ${props.ip})::int as by_ip
+      from password_reset_requests
+      where at > now() - interval '1 hour' and (email_key = ${key} or ip = ${props.ip})`.execute(tx);
+    const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
+    if (by_email >= MAX_RESETS_PER_ADDRESS || by_ip >= MAX_RESETS_PER_IP) return false;
+    await tx.insertInto('password_reset_requests').values({ email_key: key, ip: props.ip }).execute();
+    await addJob(tx, sendPasswordResetEmail, { email: key });
+    return true;
+  });
+  if (!allowed) throw rateLimited('Too many reset links have been asked for. Wait an hour, then try again, or ask a coalition admin.', 3600);
 }
 
 export async function deleteOldPasswordResetRequests(q: Q): Promise<void> {

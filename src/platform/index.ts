@@ -9,6 +9,7 @@ export { csvStream } from './csv.ts';
 export { isUniqueViolation } from './db/database.ts';
 export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
 export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
+export { withLimitLocks } from './db/limit-lock.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
 export { DomainError, conflict, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem } from './http/errors.ts';
 export { requireRole } from './http/guards.ts';
