@@ -154,8 +154,16 @@ describe('webhooks in the admin area', () => {
     expect(log.body).toContain('A test');
     expect(log.body).toContain('Delivered');
 
+    // Another group's organiser can neither see it, nor send it a test, nor delete it.
     const organiser = await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [groupB] });
     expect((await organiser.agent.get(page)).statusCode).toBe(404);
+    expect((await organiser.agent.get(`${page}/delete`)).statusCode).toBe(404);
+    await organiser.agent.get('/admin/api');
+    expect((await organiser.agent.post(`${page}/test`, {})).statusCode).toBe(404);
+    expect((await organiser.agent.post(`${page}/delete`, {})).statusCode).toBe(404);
+    await t.runJobs();
+    expect(receiver.received).toHaveLength(1); // no second test was sent
+    expect((await admin.agent.get(page)).statusCode).toBe(200); // still there
 
     expect((await admin.agent.get(`${page}/delete`)).body).toContain('Delete this webhook?');
     const deleted = await admin.agent.post(`${page}/delete`, {});

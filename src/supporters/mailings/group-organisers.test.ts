@@ -111,4 +111,37 @@ describe('a group organiser', () => {
     expect(yorkList.body).toContain('York news');
     expect(yorkList.body).not.toContain('Leeds news');
   });
+
+  it('cannot change, test, schedule, send, unschedule or stop another group’s mailing: every POST is refused and nothing changes', async () => {
+    await york.get('/admin/mailings/new');
+    const created = await york.post('/admin/mailings', { segment_id: '', purpose_id: String(ids.yorkPurpose), subject: 'York draft', body: 'Draft for {{first_name}}' });
+    expect(created.statusCode).toBe(303);
+    const id = Number(/\/admin\/mailings\/(\d+)/.exec(created.headers.location as string)![1]);
+    const before = await t.ctx.db.selectFrom('mailings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const mailsBefore = sink.messages.length;
+
+    await leeds.get('/admin/mailings/new');
+    const attempts: Array<[string, Record<string, string>]> = [
+      ['', { segment_id: '', purpose_id: String(ids.leedsPurpose), subject: 'Taken over', body: 'Hijacked' }],
+      ['/test', { to: 'attacker@example.org' }],
+      ['/send', { when: 'now' }],
+      ['/send', { when: 'now', confirmed: '2' }],
+      ['/send', { when: 'later', send_at: '2030-01-01T09:00', confirmed: '2' }],
+      ['/unschedule', {}],
+      ['/stop', {}],
+    ];
+    for (const [path, fields] of attempts) {
+      const res = await leeds.post(`/admin/mailings/${id}${path}`, fields);
+      expect(res.statusCode, `${path} ${JSON.stringify(fields)}`).toBe(404);
+    }
+    await t.runJobs();
+    const after = await t.ctx.db.selectFrom('mailings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+    expect(sink.messages.length).toBe(mailsBefore);
+    expect(sink.messages.some((m) => m.subject === 'Taken over' || m.to.includes('attacker@example.org'))).toBe(false);
+
+    // The same POSTs from York itself do work (the refusals above are about the group, not the form).
+    await york.get(`/admin/mailings/${id}/edit`);
+    expect((await york.post(`/admin/mailings/${id}`, { segment_id: '', purpose_id: String(ids.yorkPurpose), subject: 'York draft, edited', body: 'Draft for {{first_name}}' })).statusCode).toBe(303);
+  });
 });
