@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import chromium from '@sparticuz/chromium';
-import { chromium as pwChromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../../test/support/browser.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { cachesExpire, createPetition, freePort, places, seedPlaces } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await createTestApp({ env: { SMTP_URL: sink.url, BASE_URL: base } });
   await t.app.listen({ port, host: '127.0.0.1' });
   await seedPlaces(t.ctx.db);
-  browser = await pwChromium.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
-import chromium from '@sparticuz/chromium';
-import { chromium as pw, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../../test/support/browser.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SmtpSink, linkIn } from '../../test/support/smtp.ts';
 import { freePort } from '../platform/db/embedded-postgres.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => host.listen(0, 'localhost', () => resolve()));
   hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
-  browser = await pw.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  browser = await launchBrowser();
   context = await browser.newContext();
 });
 
