@@ -98,15 +98,43 @@ function conditionInput(c: DraftCondition): Record<string, unknown> {
 export type DraftResult = { ok: true; definition: SegmentDefinition } | { ok: false; errors: FieldErrors };
 
 /** Validates a draft (leaving out a freshly added condition), naming each bad field as the form does. */
-export function definitionFromDraft(draft: Draft): DraftResult {
+/** The tags, lists and consent purposes the viewer may build on (another group's are not theirs to count by). */
+export interface VisibleChoices {
+  tags: Array<{ id: number }>;
+  lists: Array<{ id: number }>;
+  purposes: Array<{ id: number }>;
+}
+
+const NOT_YOURS = 'Choose from the options given: that one is not available to you';
+
+/** Conditions naming a tag, list or purpose outside what the viewer may see, as field errors. */
+function unseenChoices(conditions: Condition[], indexOf: number[], visible: VisibleChoices): FieldErrors {
+  const errors = Object.create(null) as FieldErrors;
+  const seen = { tags: new Set(visible.tags.map((t) => t.id)), lists: new Set(visible.lists.map((l) => l.id)), purposes: new Set(visible.purposes.map((p) => p.id)) };
+  conditions.forEach((c, position) => {
+    const field = (property: string) => `c${indexOf[position]!}.${fieldName(c.kind, property)}`;
+    if (c.kind === 'tags' && c.tagIds.some((id) => !seen.tags.has(id))) errors[field('tagIds')] = NOT_YOURS;
+    if (c.kind === 'lists' && c.listIds.some((id) => !seen.lists.has(id))) errors[field('listIds')] = NOT_YOURS;
+    if (c.kind === 'consent' && !seen.purposes.has(c.purposeId)) errors[field('purposeId')] = NOT_YOURS;
+  });
+  return errors;
+}
+
+/**
+ * The draft as a segment definition, or its problems by field. With `visible`, a tag, list or
+ * purpose the viewer may not see is a problem too (checked on the server: the form offers only
+ * theirs, but a hand-made request could name any id).
+ */
+export function definitionFromDraft(draft: Draft, visible?: VisibleChoices): DraftResult {
   const kept = draft.conditions.filter((_, i) => i !== draft.fresh);
-  const errors: FieldErrors = {};
+  const errors = Object.create(null) as FieldErrors;
   draft.conditions.forEach((c, i) => {
     if (c.values.kind) errors[`c${i}.kind`] = 'Choose what kind of condition this is';
   });
   const result = definitionSchema.safeParse({ version: 1, match: draft.match, conditions: kept.map(conditionInput) });
-  if (result.success && Object.keys(errors).length === 0) return { ok: true, definition: result.data };
   const indexOf = draft.conditions.map((_, i) => i).filter((i) => i !== draft.fresh);
+  if (result.success && visible) Object.assign(errors, unseenChoices(result.data.conditions, indexOf, visible));
+  if (result.success && Object.keys(errors).length === 0) return { ok: true, definition: result.data };
   for (const issue of result.success ? [] : result.error.issues) {
     const [top, position, property] = issue.path;
     let field = 'conditions';

@@ -48,6 +48,35 @@ async function saveSegment(agent: Agent, fields: Record<string, string>) {
 }
 
 describe('segment builder and live count', () => {
+  it('cannot count, build or save on another group’s tag, list or consent purpose (422 naming the condition), while an admin can', async () => {
+    const db = t.ctx.db;
+    const bTag = (await db.insertInto('tags').values({ name: 'b-only tag', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    const bList = (await db.insertInto('lists').values({ name: 'b-only list', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    const bPurpose = (await db.insertInto('consent_purposes').values({ key: `group.${group.B!}.secret`, name: 'B secret updates', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    const tries: Array<[string, string]> = [
+      [`c0.kind=tags&c0.tagMatch=any&c0.tags=${bTag}`, 'c0.tags'],
+      [`c0.kind=lists&c0.lists=${bList}`, 'c0.lists'],
+      [`c0.kind=consent&c0.purpose=${bPurpose}`, 'c0.purpose'],
+      [`match=any&c0.kind=tags&c0.tagMatch=any&c0.tags=${volunteer}&c1.kind=tags&c1.tagMatch=all&c1.tags=${volunteer}&c1.tags=${bTag}`, 'c1.tags'],
+    ];
+    const before = await db.selectFrom('segments').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    for (const [query, field] of tries) {
+      const count = await organiser.get(`/admin/segments/count?${query}`);
+      expect(count.statusCode, query).toBe(422);
+      expect(count.json().errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect(count.json()).not.toHaveProperty('count');
+      const built = await organiser.get(`/admin/segments/new?${query}`);
+      expect(built.statusCode, query).toBe(422);
+      expect(built.body).not.toMatch(/\d+ (people|person) match/);
+      const saved = await saveSegment(organiser, { name: 'Peek at B', group: String(group.A!), query });
+      expect(saved.statusCode, query).toBe(422);
+      // The admin sees every group's, so the same conditions are fine for them.
+      expect((await admin.get(`/admin/segments/count?${query}`)).statusCode, query).toBe(200);
+    }
+    const after = await db.selectFrom('segments').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
   it('shows everyone you can see before any condition is added, without JavaScript', async () => {
     const page = await admin.get('/admin/segments/new');
     expect(page.statusCode).toBe(200);

@@ -54,13 +54,14 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     props: { segment?: SavedSegment; draft: Draft; saveErrors?: FieldErrors; saveValues?: Record<string, string> },
   ) {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = definitionFromDraft(props.draft);
+    const choices = await builderChoices(ctx.db, scope);
+    const result = definitionFromDraft(props.draft, choices);
     const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
     const page = (
       <BuilderPage
         segment={props.segment}
         draft={props.draft}
-        choices={await builderChoices(ctx.db, scope)}
+        choices={choices}
         count={count}
         errors={result.ok ? undefined : result.errors}
         owners={await ownerOptions(ctx.db, scope)}
@@ -78,7 +79,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const form = parseForm(saveForm, request.body);
     const body = formValues(request.body);
     const draft = draftFromQuery(queryObject(body.query ?? ''));
-    const result = definitionFromDraft(draft);
+    const result = definitionFromDraft(draft, await builderChoices(ctx.db, scope));
     let saveErrors: FieldErrors = form.ok ? {} : form.errors;
     let groupId: number | null = null;
     try {
@@ -109,7 +110,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
   /** The live count for public/segments.js: always JSON, problems named by field. */
   app.get('/admin/segments/count', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = definitionFromDraft(draftFromQuery(parseRequest(builderQuery, request.query)));
+    const result = definitionFromDraft(draftFromQuery(parseRequest(builderQuery, request.query)), await builderChoices(ctx.db, scope));
     reply.header('cache-control', 'no-store');
     if (!result.ok) {
       const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
