@@ -15,6 +15,7 @@ export { requireRole } from './http/guards.ts';
 export { keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
+export { OutboundRefusedError, REFUSED_MESSAGE, addressRefusal, isPublicAddress, outboundFetch, refusedAtEntry, type OutboundResponse } from './http/outbound-fetch.ts';
 export { describeError, wantsJson, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
