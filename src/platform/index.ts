@@ -20,7 +20,7 @@ export { describeError, wantsJson, type FrameworkErrorWording, type UploadedFile
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';
-export { deleteFinishedMail, deleteMailTo, keepForViewer, queueEmail } from './mail/outbox.ts';
+export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail } from './mail/outbox.ts';
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { storeImage, uploadedFile } from './media.ts';
