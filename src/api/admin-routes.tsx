@@ -22,9 +22,9 @@ const keySchema = z.object({
   scope: z.enum(['read', 'write'], { message: 'Choose what the key may do' }),
 });
 
-const webhookSchema = (baseUrl: string) =>
+const webhookSchema = (baseUrl: string, allowHosts: readonly string[] | undefined) =>
   z.object({
-    url: webhookUrl(baseUrl),
+    url: webhookUrl(baseUrl, allowHosts),
     group: groupChoice,
     events: z
       .array(z.enum(['signature', 'signup'], { message: 'Choose what to send from the list' }), { message: 'Choose what to send' })
@@ -111,7 +111,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const body = { ...parseRequest(webhookBody, request.body), events: formList(request.body, 'events') };
     const refuse = (errors: Record<string, string>) =>
       reply.render(<NewWebhookPage groupOptions={options} errors={errors} values={formValues(request.body)} selectedEvents={body.events} />, 422);
-    const form = parseForm(webhookSchema(ctx.config.BASE_URL), body);
+    const form = parseForm(webhookSchema(ctx.config.BASE_URL, ctx.config.OUTBOUND_ALLOW_HOSTS), body);
     if (!form.ok) return refuse(form.errors);
     const { url, group, events } = form.value;
     const saved = await saveOrFieldErrors(() =>

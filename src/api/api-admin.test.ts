@@ -12,7 +12,8 @@ let groupA: number;
 let groupB: number;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The test receivers listen on loopback: this hub is told it may reach it.
+  t = await createTestApp({ env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
   admin = await signedInAgent(t.app, t.ctx, { role: 'admin' });
   groupA = await makeGroup(t, 'Admin Group A');
   groupB = await makeGroup(t, 'Admin Group B');
@@ -114,6 +115,10 @@ describe('webhooks in the admin area', () => {
       ['ftp://files.example.org/in', 'must start with https:// or http://'],
       ['https://user:secret@crm.example.org/hook', 'Leave the user name and password out'],
       ['http://chorus.test/api/v1/people', 'not this hub’s own'],
+      // Not on the allow-list (127.0.0.1 is): refused as it is entered.
+      ['http://[::1]:8080/', 'The address must be a public one'],
+      ['http://169.254.169.254/latest/meta-data/', 'The address must be a public one'],
+      ['http://10.0.0.1/', 'The address must be a public one'],
     ];
     for (const [url, message] of cases) {
       await admin.agent.get('/admin/api/webhooks/new');

@@ -88,4 +88,13 @@ export const apiMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-10-1200-refused-attempts-untimed',
+    {
+      // An attempt refused by the outbound guard (not a public address) records no time.
+      async up(db: Kysely<unknown>) {
+        await sql`alter table webhook_attempts alter column response_ms drop not null`.execute(db);
+      },
+    },
+  ],
 ];

@@ -76,7 +76,7 @@ export interface WebhookAttemptsTable {
   at: Generated<Date>;
   status_code: Maybe<number>;
   error: Maybe<string>;
-  response_ms: number;
+  response_ms: Maybe<number>;
 }
 
 /** Which events a webhook has already been sent: nothing goes twice, whatever the sweep re-reads. */

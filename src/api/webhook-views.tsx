@@ -169,7 +169,7 @@ export function DeliveryPage({ hook, delivery, attempts, body }: { hook: Webhook
                 </td>
                 <td>{answer(a.statusCode, a.error)}</td>
                 <td>{a.error ?? ''}</td>
-                <td class="numeric">{a.responseMs} ms</td>
+                <td class="numeric">{a.responseMs === null ? '–' : `${a.responseMs} ms`}</td>
               </tr>
             ))}
           </tbody>

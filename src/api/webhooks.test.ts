@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -11,7 +13,7 @@ import { erasePerson, exportPersonalData } from '../supporters/personal-data.ts'
 import { confirmSignUp, signUp } from '../supporters/sign-up.ts';
 import { signUpConfirmationToken } from '../supporters/subscriber-tokens.ts';
 import { addPostcode, makeAdminViewer, makeGroup, makeKey, makePetition, osdiClient, WebhookReceiver, type OsdiClient, type ReceivedDelivery } from './test-support.ts';
-import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from './webhooks/deliver.ts';
+import { MAX_DELIVERY_ATTEMPTS, queueTestDelivery, retryDelaySeconds } from './webhooks/deliver.ts';
 import { deleteOldDeliveries } from './webhooks/retention.ts';
 import { verifyDelivery } from './webhooks/signing.ts';
 import { sweepWebhooks } from './webhooks/sweep.ts';
@@ -29,7 +31,8 @@ let petitionB: number;
 const API = '/api/v1';
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The test receivers listen on loopback: this hub is told it may reach it.
+  t = await createTestApp({ env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
   admin = await makeAdminViewer(t);
   groupA = await makeGroup(t, 'Webhook Group A');
   groupB = await makeGroup(t, 'Webhook Group B');
@@ -286,5 +289,107 @@ describe('webhooks', () => {
     await t.ctx.db.transaction().execute((tx) => erasePerson(tx, erased.id, admin));
     expect(await deliveriesOf(hook.publicId)).toHaveLength(0);
     await receiver.stop();
+  });
+});
+
+async function listen(host: string, handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+async function attemptsOf(app: TestApp, webhookPublicId: string) {
+  return app.ctx.db
+    .selectFrom('webhook_attempts')
+    .innerJoin('webhook_deliveries', 'webhook_deliveries.id', 'webhook_attempts.delivery_id')
+    .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+    .select(['webhook_attempts.status_code', 'webhook_attempts.error', 'webhook_attempts.response_ms', 'webhook_deliveries.last_error', 'webhook_deliveries.last_response_ms', 'webhook_deliveries.last_status_code'])
+    .where('webhooks.public_id', '=', webhookPublicId)
+    .execute();
+}
+
+describe('webhooks to addresses that are not public', () => {
+  let u: TestApp;
+  let uAdmin: Viewer;
+  let uGroup: number;
+  beforeAll(async () => {
+    // A hub with no allow-list: the default.
+    u = await createTestApp();
+    uAdmin = await makeAdminViewer(u);
+    uGroup = await makeGroup(u, 'No Allow-list Group');
+  });
+  afterAll(() => u.close());
+
+  it('cannot be made for a loopback, private or metadata address: 422 naming the url field', async () => {
+    const { agent } = await signedInAgent(u.app, u.ctx, { role: 'admin' });
+    for (const url of ['http://127.0.0.1:8080/', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://192.168.1.1/hook', 'http://[::ffff:127.0.0.1]/', 'http://2130706433/', 'http://localhost:3000/']) {
+      await agent.get('/admin/api/webhooks/new');
+      const res = await agent.post('/admin/api/webhooks/new', { url, group: String(uGroup), events: ['signature'] });
+      expect(res.statusCode, url).toBe(422);
+      expect(res.body, url).toContain('href="#field-url"');
+      expect(res.body, url).toContain('The address must be a public one');
+    }
+    expect(await u.ctx.db.selectFrom('webhooks').select('id').execute()).toHaveLength(0);
+    // A public address is accepted.
+    await agent.get('/admin/api/webhooks/new');
+    const made = await agent.post('/admin/api/webhooks/new', { url: 'https://crm.example.org/hook', group: String(uGroup), events: ['signature'] });
+    expect(made.statusCode).toBe(200);
+  });
+
+  it('cannot deliver to a local receiver without the allow-list, and logs only that it was refused; with it, delivers', async () => {
+    const receiver = await new WebhookReceiver().start();
+    const port = new URL(receiver.url).port;
+    // Made before the check existed, or a name that resolves to loopback only when sent.
+    const literal = await createWebhook(u.ctx.db, { actor: uAdmin, groupId: uGroup, url: receiver.url, events: ['signup'] });
+    const named = await createWebhook(u.ctx.db, { actor: uAdmin, groupId: uGroup, url: `http://localhost:${port}/hooks/chorus`, events: ['signup'] });
+    for (const hook of [literal, named]) {
+      const { id } = await u.ctx.db.selectFrom('webhooks').select('id').where('public_id', '=', hook.publicId).executeTakeFirstOrThrow();
+      await queueTestDelivery(u.ctx.db, id, 'Test hub');
+    }
+    await u.runJobs();
+    expect(receiver.received).toHaveLength(0);
+    for (const hook of [literal, named]) {
+      expect(await attemptsOf(u, hook.publicId)).toEqual([
+        { status_code: null, error: 'refused: not a public address', response_ms: null, last_error: 'refused: not a public address', last_response_ms: null, last_status_code: null },
+      ]);
+    }
+    const { agent } = await signedInAgent(u.app, u.ctx, { role: 'admin' });
+    const log = await agent.get(`/admin/api/webhooks/${literal.publicId}`);
+    const deliveryLink = /href="(\/admin\/api\/webhooks\/[^"]+\/deliveries\/[^"]+)"/.exec(log.body)![1]!;
+    const detail = await agent.get(deliveryLink);
+    expect(detail.body).toContain('refused: not a public address');
+    expect(detail.body).not.toMatch(/[0-9] ms</);
+
+    // The same receiver, from the hub whose OUTBOUND_ALLOW_HOSTS lists 127.0.0.1: delivered.
+    const allowed = await createWebhook(t.ctx.db, { actor: admin, groupId: groupA, url: receiver.url, events: ['signup'] });
+    const { id } = await t.ctx.db.selectFrom('webhooks').select('id').where('public_id', '=', allowed.publicId).executeTakeFirstOrThrow();
+    await queueTestDelivery(t.ctx.db, id, 'Test hub');
+    await t.runJobs();
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.headers['x-chorus-event']).toBe('test');
+    expect(await attemptsOf(t, allowed.publicId)).toMatchObject([{ status_code: 200, error: null }]);
+    await receiver.stop();
+  });
+
+  it('cannot be redirected from an allowed receiver to an address that is not public', async () => {
+    const internalHits: string[] = [];
+    const internal = await listen('127.0.0.2', (req, res) => {
+      internalHits.push(req.url!);
+      res.end('internal');
+    });
+    const redirector = await listen('127.0.0.1', (req, res) => {
+      req.resume();
+      res.writeHead(307, { location: `http://127.0.0.2:${internal.port}/admin` }).end();
+    });
+    const hook = await createWebhook(t.ctx.db, { actor: admin, groupId: groupA, url: `http://127.0.0.1:${redirector.port}/hook`, events: ['signup'] });
+    const { id } = await t.ctx.db.selectFrom('webhooks').select('id').where('public_id', '=', hook.publicId).executeTakeFirstOrThrow();
+    await queueTestDelivery(t.ctx.db, id, 'Test hub');
+    await t.runJobs();
+    expect(internalHits).toEqual([]);
+    expect(await attemptsOf(t, hook.publicId)).toMatchObject([{ status_code: null, error: 'refused: not a public address', response_ms: null }]);
+    await close(internal.server);
+    await close(redirector.server);
   });
 });

@@ -39,6 +39,9 @@ async function sendInvitation(q: Q, organiser: { id: number; email: string; role
     to: organiser.email,
     brand,
     baseUrl,
+    // The link is stored only until sent; the message goes a day after the link stops working.
+    secrets: [token],
+    keepDays: INVITATION_TTL_MS / 86_400_000 + 1,
     content: {
       subject: `You are invited to ${brand.name}`,
       heading: `Join ${brand.name}`,

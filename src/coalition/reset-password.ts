@@ -27,6 +27,9 @@ export const sendPasswordResetEmail = defineJob('coalition.password-reset.email'
       to: organiser.email,
       brand,
       baseUrl: ctx.config.BASE_URL,
+      // The link is stored only until sent; the message is deleted two days on.
+      secrets: [token],
+      keepDays: 2,
       content: {
         subject: `Reset your ${brand.name} password`,
         heading: 'Reset your password',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowHosts } from './http/outbound-fetch.ts';
 
 /**
  * Settings: every one is an environment variable, validated by zod, documented by its own entry.
@@ -87,6 +88,18 @@ export const platformSettings = {
   SERVE_WITH_WORKER: setting(booleanSetting.default(true), 'Run the background worker inside `chorus serve`. Set false when you run `chorus worker` separately.'),
   WORKER_CONCURRENCY: setting(positiveInt(4, 100), 'How many jobs one worker process runs at once.'),
   TRUST_PROXY: setting(wholeNumber(0, 0, 10), 'Trust X-Forwarded-For from this many proxy hops (0: none), for real client addresses behind a load balancer.'),
+  OUTBOUND_ALLOW_HOSTS: setting(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseAllowHosts(value);
+        if ('hosts' in parsed) return parsed.hosts;
+        ctx.addIssue({ code: 'custom', message: `must be host names or host:port, separated by commas: ${parsed.problem}` });
+        return z.NEVER;
+      })
+      .optional(),
+    'Hosts (or host:port) that webhooks may reach although they are not public addresses, e.g. an internal CRM; comma-separated. Unset: only public addresses.',
+  ),
   LOG_LEVEL: setting(
     z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

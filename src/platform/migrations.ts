@@ -56,4 +56,17 @@ export const platformMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-10-1300-outbox-secrets',
+    {
+      // Sign-in, reset and invitation links are stored apart from the body and only until sent;
+      // such messages are deleted after a short while.
+      async up(db: Kysely<unknown>) {
+        await sql`
+          alter table outbound_emails add column secrets jsonb, add column delete_after timestamptz;
+          create index outbound_emails_delete_after on outbound_emails (delete_after) where delete_after is not null;
+        `.execute(db);
+      },
+    },
+  ],
 ];

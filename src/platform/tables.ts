@@ -44,6 +44,10 @@ export interface OutboundEmailsTable {
   message_id: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
+  /** The secrets (link tokens) cut out of the bodies, until the message is sent; null after. */
+  secrets: ColumnType<string[] | null, string | null | undefined, string | null>;
+  /** When the message is deleted (once no longer waiting to be sent); null: kept by other rules. */
+  delete_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface PlatformTables {

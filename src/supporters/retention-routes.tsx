@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, personalDataProviders, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, mailRetention, personalDataProviders, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
 
@@ -59,7 +59,7 @@ function RetentionPage({ values, errors, lastRun, notice }: { values: FormValues
       </Form>
       <h2>What is kept, and for how long</h2>
       <dl class="summary-list">
-        {personalDataProviders().map((provider) => (
+        {[...personalDataProviders(), mailRetention].map((provider) => (
           <SummaryRow label={provider.label}>{provider.retention}</SummaryRow>
         ))}
       </dl>

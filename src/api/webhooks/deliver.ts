@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addJob, dbViewOf, defineJob } from '../../platform/index.ts';
+import { OutboundRefusedError, REFUSED_MESSAGE, addJob, dbViewOf, defineJob, outboundFetch } from '../../platform/index.ts';
 import type { ApiView, DeliveryKind, Q } from '../tables.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signing.ts';
 
@@ -16,28 +16,36 @@ export interface AttemptResult {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
-  responseMs: number;
+  /** Null when the address was refused: how long that took would tell what is there. */
+  responseMs: number | null;
 }
 
 function reasonOf(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `No answer within ${TIMEOUT_MS / 1000} seconds`;
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const text = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const code = error instanceof Error ? (error as Error & { code?: string }).code : undefined;
+  const text = code ?? (error instanceof Error ? error.message : String(error));
   return `Could not connect: ${text}`.slice(0, 300);
 }
 
 /**
- * One attempt: POSTs the stored body, signed with a fresh timestamp. Only a 2xx answer counts as
- * delivered; redirects are not followed. The answer's body is not kept (it is the receiver's).
+ * One attempt: POSTs the stored body, signed with a fresh timestamp, through the platform's
+ * outbound guard (a host that is not a public address is refused, unless on
+ * OUTBOUND_ALLOW_HOSTS). Only a 2xx answer counts as delivered; 307 and 308 redirects are followed
+ * (each checked again), others are not. The answer's body is not kept (it is the receiver's).
  */
-export async function postDelivery(target: { url: string; secret: string }, delivery: { publicId: string; kind: DeliveryKind; body: string; attempt: number }): Promise<AttemptResult> {
+export async function postDelivery(
+  target: { url: string; secret: string },
+  delivery: { publicId: string; kind: DeliveryKind; body: string; attempt: number },
+  allowHosts: readonly string[] = [],
+): Promise<AttemptResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
   try {
-    const response = await fetch(target.url, {
+    const response = await outboundFetch(target.url, {
       method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      allowHosts,
+      timeoutMs: TIMEOUT_MS,
+      maxBytes: 0,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Chorus-Webhooks/1.0',
@@ -49,12 +57,12 @@ export async function postDelivery(target: { url: string; secret: string }, deli
       },
       body: delivery.body,
     });
-    await response.body?.cancel();
     const responseMs = Math.round(performance.now() - started);
     const ok = response.status >= 200 && response.status < 300;
     const error = ok ? null : `The receiver answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`.slice(0, 300);
     return { ok, statusCode: response.status, error, responseMs };
   } catch (error) {
+    if (error instanceof OutboundRefusedError) return { ok: false, statusCode: null, error: REFUSED_MESSAGE, responseMs: null };
     return { ok: false, statusCode: null, error: reasonOf(error), responseMs: Math.round(performance.now() - started) };
   }
 }
@@ -75,7 +83,7 @@ export const deliverWebhook = defineJob(
       .executeTakeFirst();
     if (!delivery || delivery.status !== 'pending') return;
     const attempt = delivery.attempts + 1;
-    const result = await postDelivery(delivery, { publicId: delivery.public_id, kind: delivery.kind, body: delivery.body, attempt });
+    const result = await postDelivery(delivery, { publicId: delivery.public_id, kind: delivery.kind, body: delivery.body, attempt }, ctx.config.OUTBOUND_ALLOW_HOSTS);
     await db.transaction().execute((tx) => recordAttempt(tx, deliveryId, attempt, result));
   },
   // Failed attempts are retried by the job itself on our schedule; this only covers our own crashes.

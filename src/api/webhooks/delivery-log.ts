@@ -21,7 +21,7 @@ export interface Attempt {
   at: Date;
   statusCode: number | null;
   error: string | null;
-  responseMs: number;
+  responseMs: number | null;
 }
 
 function deliveryQuery(q: Q) {

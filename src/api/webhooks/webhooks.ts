@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { findGroupsByIds } from '../../coalition/index.ts';
-import { notFound, recordAudit, type Viewer } from '../../platform/index.ts';
+import { notFound, recordAudit, refusedAtEntry, type Viewer } from '../../platform/index.ts';
 import type { Q, WebhookEvent } from '../tables.ts';
 import { newestConsentEventId } from '../../supporters/index.ts';
 import { isUuid } from '../tokens.ts';
@@ -13,9 +13,11 @@ export const WEBHOOK_EVENTS: Record<WebhookEvent, string> = {
 
 /**
  * A receiver's address: http or https only, no user name or password in it, and not this hub
- * itself (a webhook pointing back at Chorus would only make it talk to itself).
+ * itself (a webhook pointing back at Chorus would only make it talk to itself), and not an address
+ * that is never public (loopback, private, link-local...) unless it is on OUTBOUND_ALLOW_HOSTS.
+ * Host names are checked again each time a delivery is sent.
  */
-export function webhookUrl(baseUrl: string) {
+export function webhookUrl(baseUrl: string, allowHosts: readonly string[] = []) {
   return z
     .string({ message: 'Enter the address to send to' })
     .trim()
@@ -35,6 +37,8 @@ export function webhookUrl(baseUrl: string) {
         ctx.addIssue({ code: 'custom', message: 'Leave the user name and password out of the address; check deliveries with the signing secret instead' });
       } else if (url.origin === new URL(baseUrl).origin) {
         ctx.addIssue({ code: 'custom', message: 'The address must be another system’s, not this hub’s own' });
+      } else if (refusedAtEntry(url, allowHosts)) {
+        ctx.addIssue({ code: 'custom', message: 'The address must be a public one: webhooks are not sent to loopback, private or link-local addresses' });
       }
     });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
 import type { AnyQueryable, Queryable } from '../db/database.ts';
-import { addJob, defineJob } from '../jobs/jobs.ts';
+import { addJob, defineJob, type CronEntry } from '../jobs/jobs.ts';
 import type { PlatformTables } from '../tables.ts';
 import type { Brand } from '../web/context.ts';
 import { renderEmail, type EmailContent } from './render.tsx';
@@ -19,6 +19,29 @@ export interface QueueEmailOptions {
   baseUrl: string;
   content: EmailContent;
   headers?: Record<string, string>;
+  /**
+   * Strings in the content that must not outlive the sending (a sign-in, reset or invitation
+   * link's token): they are stored apart from the bodies and only until the message is sent (or
+   * given up), so the stored message, and anyone reading it later, no longer holds a live link.
+   */
+  secrets?: readonly string[];
+  /** Days after which the message is deleted once it is no longer waiting to be sent. */
+  keepDays?: number;
+}
+
+/** What stands in a stored body for the nth secret. */
+const placeholder = (n: number) => `[[chorus-secret-${n}]]`;
+const PLACEHOLDERS = /\[\[chorus-secret-(\d+)\]\]/g;
+/** What a reader of the stored message sees once its secrets are gone. */
+export const REDACTED = '[removed once sent]';
+
+function cutSecrets(body: string, secrets: readonly string[]): string {
+  return secrets.reduce((text, secret, n) => (secret.length >= 8 ? text.replaceAll(secret, placeholder(n)) : text), body);
+}
+
+/** The stored body with its secrets put back (while they are kept), or marked as removed. */
+export function withSecrets(body: string, secrets: readonly string[] | null): string {
+  return body.replace(PLACEHOLDERS, (_all, n: string) => secrets?.[Number(n)] ?? REDACTED);
 }
 
 /**
@@ -27,18 +50,21 @@ export interface QueueEmailOptions {
  */
 export async function queueEmail(q: AnyQueryable, options: QueueEmailOptions): Promise<number> {
   const rendered = renderEmail(options.brand, options.content, options.baseUrl);
+  const secrets = options.secrets ?? [];
   const row = await outbox(q)
     .insertInto('outbound_emails')
     .values({
       kind: options.kind,
       to_address: options.to,
       subject: rendered.subject,
-      text_body: rendered.text,
-      html_body: rendered.html,
+      text_body: cutSecrets(rendered.text, secrets),
+      html_body: cutSecrets(rendered.html, secrets),
       headers: JSON.stringify(options.headers ?? {}),
       last_error: null,
       message_id: null,
       sent_at: null,
+      secrets: secrets.length > 0 ? JSON.stringify(secrets) : null,
+      delete_after: options.keepDays === undefined ? null : new Date(Date.now() + options.keepDays * 86_400_000),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -95,6 +121,23 @@ export async function deleteFinishedMail(q: AnyQueryable, kinds: readonly string
   return Number(deleted.numAffectedRows ?? 0);
 }
 
+/** Deletes messages whose time is up (`keepDays`), once they are no longer waiting to be sent. */
+export async function deleteExpiredMail(q: AnyQueryable, now: Date = new Date()): Promise<number> {
+  const deleted = await sql`delete from outbound_emails where delete_after < ${now} and status <> 'queued'`.execute(q);
+  return Number(deleted.numAffectedRows ?? 0);
+}
+
+/** What the platform keeps of outgoing mail and for how long, for the retention page. */
+export const mailRetention = {
+  label: 'Sign-in, password reset and invitation emails',
+  retention:
+    'The link in each is stored only until the message is sent; the message itself is deleted a few days after it was sent (2 days for a password reset, 8 for an invitation) by an hourly job.',
+};
+
+export const expireMail = defineJob('platform.email.expire', z.object({}).passthrough(), async (_payload, ctx: AppContext) => {
+  await deleteExpiredMail(ctx.db);
+});
+
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -116,13 +159,13 @@ export const sendEmail = defineJob(
         from: ctx.config.MAIL_FROM,
         to: message.to_address,
         subject: message.subject,
-        text: message.text_body,
-        html: message.html_body,
+        text: withSecrets(message.text_body, message.secrets),
+        html: withSecrets(message.html_body, message.secrets),
         headers: message.headers,
       });
       await ctx.db
         .updateTable('outbound_emails')
-        .set({ status: 'sent', sent_at: new Date(), message_id: result.messageId, attempts: message.attempts + 1, last_error: null })
+        .set({ status: 'sent', sent_at: new Date(), message_id: result.messageId, attempts: message.attempts + 1, last_error: null, secrets: null })
         .where('id', '=', id)
         .execute();
     } catch (error) {
@@ -130,7 +173,7 @@ export const sendEmail = defineJob(
       const final = isPermanentFailure(error) || helpers.job.attempts >= MAX_ATTEMPTS;
       await ctx.db
         .updateTable('outbound_emails')
-        .set({ status: final ? 'failed' : 'queued', attempts: message.attempts + 1, last_error: reason })
+        .set({ status: final ? 'failed' : 'queued', attempts: message.attempts + 1, last_error: reason, ...(final ? { secrets: null } : {}) })
         .where('id', '=', id)
         .execute();
       if (!final) throw error;
@@ -139,4 +182,5 @@ export const sendEmail = defineJob(
   { maxAttempts: MAX_ATTEMPTS },
 );
 
-export const mailJobs = [sendEmail];
+export const mailJobs = [sendEmail, expireMail];
+export const mailCron: CronEntry[] = [{ job: expireMail, match: '17 * * * *' }];

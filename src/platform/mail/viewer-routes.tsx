@@ -36,7 +36,7 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
       <h1>Outgoing mail</h1>
       <p>
         {smtpConfigured
-          ? 'Every message Chorus has sent or is about to send.'
+          ? 'Every message Chorus has sent or is about to send. An SMTP server is set up, so only who each went to and when is shown, not the messages themselves.'
           : 'No SMTP server is set up (SMTP_URL), so messages are kept here instead of being sent. Open one to follow its links.'}
       </p>
       {rows.length === 0 ? (
@@ -81,7 +81,7 @@ function LinkedText({ text }: { text: string }) {
   );
 }
 
-function MailMessage({ row, text }: { row: MailRow; text: string }) {
+function MailMessage({ row, text }: { row: MailRow; text: string | null }) {
   return (
     <Layout title={row.subject} breadcrumbs={[{ href: '/admin/mail', label: 'Outgoing mail' }]} wide>
       <h1>{row.subject}</h1>
@@ -106,10 +106,16 @@ function MailMessage({ row, text }: { row: MailRow; text: string }) {
           <dd>{formatLondon(row.created_at)}</dd>
         </div>
       </dl>
-      <h2>Text version</h2>
-      <LinkedText text={text} />
-      <h2>HTML version</h2>
-      <iframe class="mail-preview" title="HTML version of the message" src={`/admin/mail/${row.id}/html`} sandbox="" />
+      {text === null ? (
+        <p>An SMTP server is set up, so the message itself is not shown here: it may hold someone’s sign-in or password reset link.</p>
+      ) : (
+        <>
+          <h2>Text version</h2>
+          <LinkedText text={text} />
+          <h2>HTML version</h2>
+          <iframe class="mail-preview" title="HTML version of the message" src={`/admin/mail/${row.id}/html`} sandbox="" />
+        </>
+      )}
     </Layout>
   );
 }
@@ -117,7 +123,11 @@ function MailMessage({ row, text }: { row: MailRow; text: string }) {
 const mailListQuery = z.object({ page: queryText() });
 const messageParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a message id' }).transform(Number) });
 
-/** The admin mail viewer: where a local install's mail goes when no SMTP server is set up. */
+/**
+ * The admin mail viewer: where a local install's mail goes when no SMTP server is set up. With
+ * one set up it shows only what was sent to whom and when: the messages carry other people's
+ * sign-in, reset and invitation links, which are theirs alone.
+ */
 export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured: boolean) {
   const admin = { preHandler: requireRole('admin') };
 
@@ -131,12 +141,13 @@ export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured:
     const { id } = parseParams(messageParams, request.params, 'message');
     const row = await findOutboundEmail(db, id);
     if (!row) throw notFound('message');
-    return reply.render(<MailMessage row={row} text={row.text_body} />);
+    return reply.render(<MailMessage row={row} text={smtpConfigured ? null : row.text_body} />);
   });
 
   // The message's own HTML, shown in a sandboxed frame: no scripts, no same-origin access.
   app.get('/admin/mail/:id/html', admin, async (request, reply) => {
     const { id } = parseParams(messageParams, request.params, 'message');
+    if (smtpConfigured) throw notFound('message');
     const html = await findOutboundEmailHtml(db, id);
     if (html === undefined) throw notFound('message');
     return reply
