@@ -8,9 +8,30 @@ import { requestPasswordReset, resetPasswordWithToken } from './reset-password.t
 import { clearSessionCookie, createSession, endSession, sessionToken, setSessionCookie } from './sessions.ts';
 import { signInWithLink } from './sign-in-with-link.ts';
 
-/** Only local paths may be a post-sign-in destination (no open redirects). */
+const DEFAULT_NEXT = '/admin';
+/** A local path: one `/`, then anything but `/` or `\`; no control characters or spaces anywhere. */
+const LOCAL_PATH = /^\/(?:[^/\\\s\p{Cc}][^\s\p{Cc}]*)?$/u;
+const HUB = new URL('http://hub.invalid');
+
+/**
+ * Only local paths may be a post-sign-in destination (no open redirects). The query string is
+ * already decoded once; the path must pass both as given and decoded again, since browsers strip
+ * tabs and newlines and read `\` as `/` (`/%09/evil.example` becomes `//evil.example`). What
+ * passes is normalised by the URL parser, so the Location header is plain ASCII on this origin.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+  if (typeof next !== 'string' || next.length > 2000 || !LOCAL_PATH.test(next)) return DEFAULT_NEXT;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return DEFAULT_NEXT;
+  }
+  if (!LOCAL_PATH.test(decoded)) return DEFAULT_NEXT;
+  const url = new URL(next, HUB);
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can collapse into `//` (`/a/..//evil.example`), so the result is checked again.
+  return url.origin === HUB.origin && LOCAL_PATH.test(path) ? path : DEFAULT_NEXT;
 }
 
 function SignInPage({ errors, values, next }: { errors?: FieldErrors; values?: FormValues; next: string }) {
