@@ -33,7 +33,7 @@ describe('organiser sign-in', () => {
     expect(res.body).toContain('value="alex@example.org"');
   });
 
-  it('pauses sign-in for an address after repeated failures, even with the right password', async () => {
+  it('pauses sign-in for an account from an address after repeated failures there, even with the right password', async () => {
     await createOrganiser(t.ctx.db, { email: 'target@example.org', name: 'T', role: 'moderator', password: 'the right password!', actor: 'test' });
     const agent = new Agent(t.app);
     await agent.get('/sign-in');
@@ -42,7 +42,8 @@ describe('organiser sign-in', () => {
     }
     const blocked = await agent.post('/sign-in', { email: 'target@example.org', password: 'the right password!' });
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.headers['retry-after']).toBe('900');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
     expect(blocked.body).toContain('Too many failed attempts');
   });
 

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import { DomainError, gone, invalidField, isUniqueViolation, rateLimited, recordAudit, type Viewer } from '../platform/index.ts';
+import { DomainError, gone, invalidField, isUniqueViolation, recordAudit, type Viewer } from '../platform/index.ts';
 import type { OrganisersTable, Q, Role } from './tables.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 import { newToken, tokenId } from './tokens.ts';
 
 export interface Organiser {
@@ -18,9 +18,6 @@ export interface Organiser {
 }
 
 export const roles: Role[] = ['admin', 'organiser', 'moderator'];
-
-const FAILURE_WINDOW = "interval '15 minutes'";
-const MAX_FAILURES_PER_IP = 50;
 
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
@@ -184,43 +181,6 @@ export async function consumeOrganiserToken(q: Q, token: string, purpose: 'sign-
     .executeTakeFirst();
   if (Number(used.numUpdatedRows) !== 1) throw gone('This link has already been used. Ask for a new one.');
   return organiserId;
-}
-
-export interface SignInProps {
-  email: string;
-  password: string;
-  ip: string;
-  maxFailures: number;
-}
-
-/**
- * Checks an email and password. Repeated failures pause sign-in for that address (and, at a
- * higher count, for the client address) for 15 minutes; the message never says which part was
- * wrong.
- */
-export async function signIn(q: Q, props: SignInProps): Promise<number> {
-  const key = emailKey(props.email);
-  const counts = await sql<{ by_email: number; by_ip: number }>`
-    select
-      count(*) filter (where email_key = ${key})::int as by_email,
-      count(*) filter (where ip = ${props.ip})::int as by_ip
-    from sign_in_failures
-    where at > now() - ${sql.raw(FAILURE_WINDOW)} and (email_key = ${key} or ip = ${props.ip})`.execute(q);
-  const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
-  if (by_email >= props.maxFailures || by_ip >= MAX_FAILURES_PER_IP) {
-    throw rateLimited('Too many failed attempts to sign in. Wait 15 minutes, or reset your password.', 15 * 60);
-  }
-  const organiser = await findOrganiserByEmail(q, key);
-  const ok = await verifyPassword(organiser?.password_hash ?? null, props.password);
-  if (!organiser || !ok || organiser.disabled_at) {
-    await q.insertInto('sign_in_failures').values({ email_key: key, ip: props.ip }).execute();
-    throw new DomainError('invalid', 'Enter a correct email address and password', {
-      problems: [{ field: 'email', message: 'Enter a correct email address and password' }],
-    });
-  }
-  await q.deleteFrom('sign_in_failures').where('email_key', '=', key).execute();
-  await q.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiser.id).execute();
-  return organiser.id;
 }
 
 export async function deleteOldSignInFailures(q: Q): Promise<void> {
