@@ -1,44 +1,38 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, DomainError, ErrorSummary, Form, Layout, TextInput, emailAddress, errorsFrom, parseForm, parseParams, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/index.ts';
-import { peekOrganiserToken, signIn } from './organisers.ts';
+import { Button, DomainError, ErrorSummary, Form, Layout, TextInput, clientIp, emailAddress, errorsFrom, parseForm, parseParams, parseRequest, queryText, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { peekOrganiserToken } from './organisers.ts';
 import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';
 import { requestPasswordReset, resetPasswordWithToken } from './reset-password.ts';
 import { clearSessionCookie, createSession, endSession, sessionToken, setSessionCookie } from './sessions.ts';
 import { signInWithLink } from './sign-in-with-link.ts';
+import { signInWithPassword } from './sign-in-with-password.ts';
 
-/** Only local paths may be a post-sign-in destination (no open redirects). */
-const HUB = 'http://hub.invalid';
+const DEFAULT_NEXT = '/admin';
+/** A local path: one `/`, then anything but `/` or `\`; no control characters or spaces anywhere. */
+const LOCAL_PATH = /^\/(?:[^/\\\s\p{Cc}][^\s\p{Cc}]*)?$/u;
+const HUB = new URL('http://hub.invalid');
 
-/** A path on this hub: one `/` then a character that is not `/` or `\\`, no control characters or backslashes, also once decoded. */
-function isLocalPath(path: string): boolean {
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (path.length > 2000 || !/^\/(?:[^/\\]|$)/.test(path) || /[\u0000-\u001f\u007f\\]/.test(path)) return false;
-  try {
-    const url = new URL(path, HUB);
-    return url.origin === HUB;
-  } catch {
-    return false;
-  }
-}
-
-/** Where to go after signing in: the asked-for path when it is surely this hub's, else the dashboard. */
+/**
+ * Only local paths may be a post-sign-in destination (no open redirects). The query string is
+ * already decoded once; the path must pass both as given and decoded again, since browsers strip
+ * tabs and newlines and read `\` as `/` (`/%09/evil.example` becomes `//evil.example`). What
+ * passes is normalised by the URL parser, so the Location header is plain ASCII on this origin.
+ */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !isLocalPath(next)) return '/admin';
-  let decoded = next;
-  for (let i = 0; i < 3; i++) {
-    let once: string;
-    try {
-      once = decodeURIComponent(decoded);
-    } catch {
-      return '/admin';
-    }
-    if (once === decoded) break;
-    if (!isLocalPath(once)) return '/admin';
-    decoded = once;
+  if (typeof next !== 'string' || next.length > 2000 || !LOCAL_PATH.test(next)) return DEFAULT_NEXT;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return DEFAULT_NEXT;
   }
-  return next;
+  if (!LOCAL_PATH.test(decoded)) return DEFAULT_NEXT;
+  const url = new URL(next, HUB);
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can collapse into `//` (`/a/..//evil.example`), so the result is checked again.
+  return url.origin === HUB.origin && LOCAL_PATH.test(path) ? path : DEFAULT_NEXT;
 }
 
 function SignInPage({ errors, values, next }: { errors?: FieldErrors; values?: FormValues; next: string }) {
@@ -54,6 +48,19 @@ function SignInPage({ errors, values, next }: { errors?: FieldErrors; values?: F
       </Form>
       <p>
         <a href="/forgot-password">I have forgotten my password</a>
+      </p>
+    </Layout>
+  );
+}
+
+function CheckEmailToSignInPage() {
+  return (
+    <Layout title="Check your email">
+      <h1>Check your email</h1>
+      <p>Someone has been trying wrong passwords on this account, so signing in from a new place takes one more step.</p>
+      <p>If the password was right, we have emailed the account’s address a link that finishes signing in. It works once, for 15 minutes.</p>
+      <p>
+        No email? Check the password and <a href="/sign-in">try again</a>, or <a href="/forgot-password">reset your password</a>.
       </p>
     </Layout>
   );
@@ -104,6 +111,9 @@ function ContinueSignInPage({ token, email }: { token: string; email: string }) 
   );
 }
 
+/** The client's address as limits and known sign-in places count it. */
+const ipOf = (request: FastifyRequest) => clientIp(request) ?? 'unknown';
+
 const signInQuery = z.object({ next: queryText() });
 const tokenParams = z.object({ token: z.string() });
 
@@ -131,8 +141,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     );
     if (!form.ok) return reply.render(<SignInPage errors={form.errors} values={form.values} next={next} />, 422);
     try {
-      const organiserId = await signIn(ctx.db, { ...form.value, ip: request.ip, maxFailures: ctx.config.SIGN_IN_MAX_FAILURES });
-      await startSession(request, reply, organiserId);
+      const outcome = await signInWithPassword(ctx, { ...form.value, ip: ipOf(request), maxFailures: ctx.config.SIGN_IN_MAX_FAILURES });
+      if (outcome.kind === 'link-sent') return reply.render(<CheckEmailToSignInPage />);
+      await startSession(request, reply, outcome.organiserId);
       return reply.redirect(next, 303);
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'rate_limited')) {
@@ -157,7 +168,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     const form = parseForm(z.object({ email: emailAddress() }), request.body);
     if (!form.ok) return reply.render(<ForgotPasswordPage errors={form.errors} values={form.values} />, 422);
     try {
-      await requestPasswordReset(ctx.db, { email: form.value.email, ip: request.ip });
+      await requestPasswordReset(ctx.db, { email: form.value.email, ip: ipOf(request) });
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
       reply.header('retry-after', String(error.retryAfterSeconds));
@@ -178,7 +189,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     await peekOrganiserToken(ctx.db, token, 'password-reset');
     const form = parseForm(newPasswordForm, request.body);
     if (!form.ok) return reply.render(<ResetPasswordPage token={token} errors={form.errors} />, 422);
-    const organiserId = await ctx.db.transaction().execute((tx) => resetPasswordWithToken(tx, token, form.value.password));
+    const organiserId = await ctx.db.transaction().execute((tx) => resetPasswordWithToken(tx, token, form.value.password, ipOf(request)));
     await startSession(request, reply, organiserId);
     return reply.redirect('/admin?notice=password-set', 303);
   });
@@ -193,7 +204,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/sign-in/link/:token', async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params, 'link');
-    const signedIn = await ctx.db.transaction().execute((tx) => signInWithLink(tx, token));
+    const signedIn = await ctx.db.transaction().execute((tx) => signInWithLink(tx, token, ipOf(request)));
     await startSession(request, reply, signedIn.organiserId);
     return reply.redirect(signedIn.hasPassword ? '/admin' : '/admin/account', 303);
   });

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeNext } from './auth-routes.tsx';
 import { createOrganiser } from './organisers.ts';
 import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
@@ -34,7 +33,7 @@ describe('organiser sign-in', () => {
     expect(res.body).toContain('value="alex@example.org"');
   });
 
-  it('pauses sign-in for an address after repeated failures, even with the right password', async () => {
+  it('pauses sign-in for an account from an address after repeated failures there, even with the right password', async () => {
     await createOrganiser(t.ctx.db, { email: 'target@example.org', name: 'T', role: 'moderator', password: 'the right password!', actor: 'test' });
     const agent = new Agent(t.app);
     await agent.get('/sign-in');
@@ -43,13 +42,14 @@ describe('organiser sign-in', () => {
     }
     const blocked = await agent.post('/sign-in', { email: 'target@example.org', password: 'the right password!' });
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.headers['retry-after']).toBe('900');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
     expect(blocked.body).toContain('Too many failed attempts');
   });
 
   it('lets exactly the allowed number of wrong passwords through a burst of 50 parallel attempts, then pauses', async () => {
     await createOrganiser(t.ctx.db, { email: 'burst@example.org', name: 'B', role: 'moderator', password: 'the right password!', actor: 'test' });
-    const agent = new Agent(t.app);
+    const agent = new Agent(t.app, undefined, '198.51.100.50');
     await agent.get('/sign-in');
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => agent.post('/sign-in', { email: 'burst@example.org', password: `guess ${i}` })));
     const statuses = answers.map((a) => a.statusCode);
@@ -74,48 +74,6 @@ describe('organiser sign-in', () => {
     expect(res.headers.location).toBe('/sign-in?next=%2Fadmin%2Fmail');
   });
 
-  it('after sign-in, never sends the organiser off the hub, whatever next= says (the known bypasses)', async () => {
-    const bypasses = [
-      '//evil.example', '/\\evil.example', '/%09/evil.example', '/%2F/evil.example', '/%2f%2fevil.example', '\\/evil.example',
-      '/\t/evil.example', '/%0a/evil.example', '/%5C/evil.example', 'https://evil.example/', 'http:evil.example', '//%09evil.example',
-      'javascript:alert(1)', '/%252F%252Fevil.example/..', ' /admin', '',
-    ];
-    for (const next of bypasses) {
-      const agent = new Agent(t.app);
-      await agent.get(`/sign-in?next=${encodeURIComponent(next)}`);
-      const res = await agent.post(`/sign-in?next=${encodeURIComponent(next)}`, { email: 'alex@example.org', password: 'a long enough password' });
-      expect(res.statusCode, next).toBe(303);
-      expect(res.headers.location, next).toBe('/admin');
-    }
-    // The raw form a browser sends, tab and slash percent-encoded, as the issue reported it.
-    const agent = new Agent(t.app);
-    await agent.get('/sign-in');
-    const raw = await agent.post('/sign-in?next=%2F%09%2Fevil.example', { email: 'alex@example.org', password: 'a long enough password' });
-    expect(raw.headers.location).toBe('/admin');
-  });
-
-  it('after sign-in, goes back to the page asked for on this hub', async () => {
-    const agent = new Agent(t.app);
-    await agent.get('/sign-in');
-    const res = await agent.post(`/sign-in?next=${encodeURIComponent('/admin/mail?page=2')}`, { email: 'alex@example.org', password: 'a long enough password' });
-    expect(res.headers.location).toBe('/admin/mail?page=2');
-  });
-
-  it('whatever next= is, the place it sends to resolves to this hub (property)', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string().map((x) => `/${x}`), fc.string().map((x) => `/${encodeURIComponent(x)}`)), (next) => {
-        const target = safeNext(next);
-        const base = 'https://hub.example';
-        expect(new URL(target, base).origin).toBe(base);
-        // What a browser does: drop tabs and newlines, read backslashes as slashes.
-        const asBrowser = target.replace(/[\t\n\r]/g, '').replace(/\\/g, '/');
-        expect(new URL(asBrowser, base).origin).toBe(base);
-        expect(new URL(decodeURIComponent(asBrowser).replace(/[\t\n\r]/g, '').replace(/\\/g, '/'), base).origin).toBe(base);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
   it('signs out', async () => {
     const agent = new Agent(t.app);
     await agent.get('/sign-in');
@@ -124,5 +82,75 @@ describe('organiser sign-in', () => {
     const out = await agent.post('/sign-out', {});
     expect(out.statusCode).toBe(303);
     expect((await agent.get('/admin')).statusCode).toBe(303);
+  });
+});
+
+describe('where sign-in sends you next', () => {
+  const hub = 'http://chorus.test';
+
+  /** Signs in through the real form with `next` as given (raw, already percent-encoded). */
+  async function postSignIn(rawNext: string) {
+    const agent = new Agent(t.app);
+    await agent.get('/sign-in');
+    return agent.post(`/sign-in?next=${rawNext}`, { email: 'alex@example.org', password: 'a long enough password' });
+  }
+
+  async function signInWithNext(rawNext: string): Promise<string> {
+    const res = await postSignIn(rawNext);
+    expect(res.statusCode).toBe(303);
+    return String(res.headers.location);
+  }
+
+  /** The Location as a browser reads it (WHATWG URL strips tabs and newlines, reads `\\` as `/`) stays on the hub. */
+  function expectOnHub(location: string) {
+    expect(location).toMatch(/^\/(?![/\\])/);
+    expect(location).not.toMatch(/[\s\p{Cc}]/u);
+    expect(new URL(location, hub).origin).toBe(hub);
+  }
+
+  it('goes back to the page that asked for sign-in', async () => {
+    expect(await signInWithNext(encodeURIComponent('/admin/mail?page=2'))).toBe('/admin/mail?page=2');
+  });
+
+  it.each([
+    ['//evil.example', '%2F%2Fevil.example'],
+    ['/\\evil.example', '%2F%5Cevil.example'],
+    ['\\/evil.example', '%5C%2Fevil.example'],
+    ['/<tab>/evil.example', '%2F%09%2Fevil.example'],
+    ['/<newline>/evil.example', '%2F%0A%2Fevil.example'],
+    ['/%09/evil.example (encoded twice)', '%2F%2509%2Fevil.example'],
+    ['/%2F/evil.example (encoded twice)', '%2F%252F%2Fevil.example'],
+    ['/%5C/evil.example (encoded twice)', '%2F%255Cevil.example'],
+    ['/a/..//evil.example (dot segments)', '%2Fa%2F..%2F%2Fevil.example'],
+    ['https://evil.example/', 'https%3A%2F%2Fevil.example%2F'],
+    ['//evil.example with a space first', '%20%2F%2Fevil.example'],
+    ['javascript:alert(1)', 'javascript%3Aalert(1)'],
+  ])('cannot be sent off the hub by next=%s', async (_label, raw) => {
+    const location = await signInWithNext(raw);
+    expectOnHub(location);
+    expect(location).toBe('/admin');
+  });
+
+  it('cannot be sent off the hub by any next at all', async () => {
+    const pieces = ['/', '%2F', '\\', '%5C', '%09', '%0A', '%0D', '%00', '%20', '.', '%2E', '..', 'evil.example', 'http:', 'javascript:', ':', '@', '%40', '?', '#', '%25', 'a', '%E2%80%8B', '%', '%C0%AF', '~', '%E4%B8%AD'];
+    const rawNext = fc.oneof(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((parts) => parts.join('')),
+      fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
+      fc.webUrl().map(encodeURIComponent),
+    );
+    await fc.assert(
+      fc.asyncProperty(rawNext, async (raw) => {
+        const res = await postSignIn(raw);
+        if (res.statusCode === 422) {
+          // A NUL in the address is refused before sign-in, naming the field, with nowhere to go.
+          expect(res.body).toContain('next must not contain the invisible NUL character');
+          expect(res.headers.location).toBeUndefined();
+          return;
+        }
+        expect(res.statusCode).toBe(303);
+        expectOnHub(String(res.headers.location));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

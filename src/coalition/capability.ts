@@ -17,7 +17,7 @@ export const coalition = defineCapability({
     sessions: 'organiser',
     organiser_tokens: 'organiser',
     sign_in_failures: 'organiser',
-    password_reset_requests: 'organiser',
+    organiser_sign_in_addresses: 'organiser',
   } satisfies Record<keyof CoalitionTables, TableHolds>,
   migrations: coalitionMigrations,
   hooks: registerCoalitionHooks,

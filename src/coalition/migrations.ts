@@ -92,4 +92,22 @@ export const coalitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-03-0200-sign-in-addresses',
+    {
+      async up(db: Kysely<unknown>) {
+        // Reset requests are counted by the platform's rate limits now. The addresses an organiser
+        // has signed in from decide when a correct password needs a second factor (under attack).
+        await sql`
+          drop table password_reset_requests;
+          create table organiser_sign_in_addresses (
+            organiser_id integer not null references organisers (id) on delete cascade,
+            ip text not null,
+            last_at timestamptz not null default now(),
+            primary key (organiser_id, ip)
+          );
+        `.execute(db);
+      },
+    },
+  ],
 ];

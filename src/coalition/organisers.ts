@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import { DomainError, gone, invalidField, isUniqueViolation, rateLimited, recordAudit, type Viewer, withLimitLocks } from '../platform/index.ts';
+import { DomainError, gone, invalidField, isUniqueViolation, recordAudit, type Viewer } from '../platform/index.ts';
 import type { OrganisersTable, Q, Role } from './tables.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 import { newToken, tokenId } from './tokens.ts';
 
 export interface Organiser {
@@ -18,9 +18,6 @@ export interface Organiser {
 }
 
 export const roles: Role[] = ['admin', 'organiser', 'moderator'];
-
-const FAILURE_WINDOW = "interval '15 minutes'";
-const MAX_FAILURES_PER_IP = 50;
 
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
@@ -184,50 +181,6 @@ export async function consumeOrganiserToken(q: Q, token: string, purpose: 'sign-
     .executeTakeFirst();
   if (Number(used.numUpdatedRows) !== 1) throw gone('This link has already been used. Ask for a new one.');
   return organiserId;
-}
-
-export interface SignInProps {
-  email: string;
-  password: string;
-  ip: string;
-  maxFailures: number;
-}
-
-/**
- * Checks an email and password. Repeated failures pause sign-in for that address (and, at a
- * higher count, for the client address) for 15 minutes; the message never says which part was
- * wrong.
- */
-export async function signIn(q: Q, props: SignInProps): Promise<number> {
-  const key = emailKey(props.email);
-  // Count, check and record under one lock per address and per client address: 50 parallel wrong
-  // passwords get exactly the allowed number of tries, not 50.
-  const outcome = await withLimitLocks(q, [`sign-in:${key}`, `sign-in-ip:${props.ip}`], async (tx) => {
-    const counts = await sql<{ by_email: number; by_ip: number }>`
-      select
-        count(*) filter (where email_key = ${key})::int as by_email,
-        count(*) filter (where ip = ${props.ip})::int as by_ip
-      from sign_in_failures
-      where at > now() - ${sql.raw(FAILURE_WINDOW)} and (email_key = ${key} or ip = ${props.ip})`.execute(tx);
-    const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
-    if (by_email >= props.maxFailures || by_ip >= MAX_FAILURES_PER_IP) return { kind: 'paused' as const };
-    const organiser = await findOrganiserByEmail(tx, key);
-    const ok = await verifyPassword(organiser?.password_hash ?? null, props.password);
-    if (!organiser || !ok || organiser.disabled_at) {
-      await tx.insertInto('sign_in_failures').values({ email_key: key, ip: props.ip }).execute();
-      return { kind: 'wrong' as const };
-    }
-    await tx.deleteFrom('sign_in_failures').where('email_key', '=', key).execute();
-    await tx.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiser.id).execute();
-    return { kind: 'signed-in' as const, organiserId: organiser.id };
-  });
-  if (outcome.kind === 'paused') throw rateLimited('Too many failed attempts to sign in. Wait 15 minutes, or reset your password.', 15 * 60);
-  if (outcome.kind === 'wrong') {
-    throw new DomainError('invalid', 'Enter a correct email address and password', {
-      problems: [{ field: 'email', message: 'Enter a correct email address and password' }],
-    });
-  }
-  return outcome.organiserId;
 }
 
 export async function deleteOldSignInFailures(q: Q): Promise<void> {

@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext, Q } from './tables.ts';
-import { addJob, defineJob, queueEmail, rateLimited, recordAudit, withLimitLocks } from '../platform/index.ts';
+import { addJob, defineJob, enforceRateLimits, queueEmail, recordAudit } from '../platform/index.ts';
 import { consumeOrganiserToken, emailKey, findOrganiserByEmail, issueOrganiserToken, setOrganiserPassword } from './organisers.ts';
 import { endAllSessions } from './sessions.ts';
+import { liftSignInPause, recordSignInAddress } from './sign-in-with-password.ts';
 
 /** A reset link works once, for an hour. */
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -43,42 +43,36 @@ export const sendPasswordResetEmail = defineJob('coalition.password-reset.email'
   });
 });
 
-/** Throttles reset requests per address and per client address, then queues the email. */
+/**
+ * Throttles reset requests per address and per client address (each counted in one statement, so
+ * a burst cannot pass either limit), then queues the email.
+ */
 export async function requestPasswordReset(q: Q, props: { email: string; ip: string }): Promise<void> {
   const key = emailKey(props.email);
-  // Count, check and record as one step per address and client address (parallel bursts included).
-  const allowed = await withLimitLocks(q, [`password-reset:${key}`, `password-reset-ip:${props.ip}`], async (tx) => {
-    const counts = await sql<{ by_email: number; by_ip: number }>`
-      select
-        count(*) filter (where email_key = ${key})::int as by_email,
-        count(*) filter (where ip = ${props.ip})::int as by_ip
-      from password_reset_requests
-      where at > now() - interval '1 hour' and (email_key = ${key} or ip = ${props.ip})`.execute(tx);
-    const { by_email = 0, by_ip = 0 } = counts.rows[0] ?? {};
-    if (by_email >= MAX_RESETS_PER_ADDRESS || by_ip >= MAX_RESETS_PER_IP) return false;
-    await tx.insertInto('password_reset_requests').values({ email_key: key, ip: props.ip }).execute();
-    await addJob(tx, sendPasswordResetEmail, { email: key });
-    return true;
-  });
-  if (!allowed) throw rateLimited('Too many reset links have been asked for. Wait an hour, then try again, or ask a coalition admin.', 3600);
-}
-
-export async function deleteOldPasswordResetRequests(q: Q): Promise<void> {
-  await q.deleteFrom('password_reset_requests').where('at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  await enforceRateLimits(
+    q,
+    [
+      { bucket: 'password-reset.account', key, limit: MAX_RESETS_PER_ADDRESS, windowSeconds: 3600 },
+      { bucket: 'password-reset.address', key: props.ip, limit: MAX_RESETS_PER_IP, windowSeconds: 3600 },
+    ],
+    'Too many reset links have been asked for. Wait an hour, then try again, or ask a coalition admin.',
+  );
+  await addJob(q, sendPasswordResetEmail, { email: key });
 }
 
 /**
  * Sets a new password with a reset link: uses the link up, voids the account's other reset
- * links, ends every session, and lifts any pause on signing in for that address.
+ * links, ends every session, and lifts any pause on signing in to the account from the client
+ * address the link was used from (which becomes one the organiser is known to sign in from).
  */
-export async function resetPasswordWithToken(q: Q, token: string, password: string): Promise<number> {
+export async function resetPasswordWithToken(q: Q, token: string, password: string, ip: string): Promise<number> {
   const id = await consumeOrganiserToken(q, token, 'password-reset');
   await setOrganiserPassword(q, id, password);
   await endAllSessions(q, id);
   await q.updateTable('organiser_tokens').set({ used_at: new Date() }).where('organiser_id', '=', id).where('purpose', '=', 'password-reset').where('used_at', 'is', null).execute();
   const organiser = await q.selectFrom('organisers').select(['id', 'name', 'email', 'role']).where('id', '=', id).executeTakeFirstOrThrow();
-  await q.deleteFrom('sign_in_failures').where('email_key', '=', emailKey(organiser.email)).execute();
-  await q.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', id).execute();
+  await liftSignInPause(q, organiser.email, ip);
+  await recordSignInAddress(q, id, ip);
   await recordAudit(q, { actor: organiser, action: 'organiser.password.reset', subjectType: 'organiser', subjectId: id });
   return id;
 }

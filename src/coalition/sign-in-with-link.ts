@@ -1,5 +1,6 @@
 import type { Q } from './tables.ts';
 import { consumeOrganiserToken, getOrganiser } from './organisers.ts';
+import { liftSignInPause, recordSignInAddress } from './sign-in-with-password.ts';
 
 export interface LinkSignIn {
   organiserId: number;
@@ -7,10 +8,14 @@ export interface LinkSignIn {
   hasPassword: boolean;
 }
 
-/** Uses a one-time sign-in link (run in a transaction): the link stops working and the sign-in is recorded. */
-export async function signInWithLink(tx: Q, token: string): Promise<LinkSignIn> {
+/**
+ * Uses a one-time sign-in link (run in a transaction): the link stops working, the sign-in is
+ * recorded, and the client address becomes one the organiser is known to sign in from.
+ */
+export async function signInWithLink(tx: Q, token: string, ip: string): Promise<LinkSignIn> {
   const organiserId = await consumeOrganiserToken(tx, token, 'sign-in');
-  await tx.updateTable('organisers').set({ last_sign_in_at: new Date() }).where('id', '=', organiserId).execute();
+  await recordSignInAddress(tx, organiserId, ip);
   const organiser = await getOrganiser(tx, organiserId);
+  if (organiser) await liftSignInPause(tx, organiser.email, ip);
   return { organiserId, hasPassword: organiser?.hasPassword ?? false };
 }

@@ -58,11 +58,11 @@ export interface SignInFailuresTable {
   at: Generated<Date>;
 }
 
-export interface PasswordResetRequestsTable {
-  id: Generated<number>;
-  email_key: string;
+/** Client addresses an organiser has signed in from (a new one needs a second factor under attack). */
+export interface OrganiserSignInAddressesTable {
+  organiser_id: number;
   ip: string;
-  at: Generated<Date>;
+  last_at: Generated<Date>;
 }
 
 export interface CoalitionTables {
@@ -72,7 +72,7 @@ export interface CoalitionTables {
   sessions: SessionsTable;
   organiser_tokens: OrganiserTokensTable;
   sign_in_failures: SignInFailuresTable;
-  password_reset_requests: PasswordResetRequestsTable;
+  organiser_sign_in_addresses: OrganiserSignInAddressesTable;
 }
 
 /** The coalition capability's view of the database: its own tables only (see platform/db/view.ts). */

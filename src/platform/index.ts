@@ -9,7 +9,6 @@ export { csvStream } from './csv.ts';
 export { isUniqueViolation } from './db/database.ts';
 export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
 export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
-export { withLimitLocks } from './db/limit-lock.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
 export { DomainError, conflict, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem } from './http/errors.ts';
 export { requireRole } from './http/guards.ts';
@@ -25,6 +24,7 @@ export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEm
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { storeImage, uploadedFile } from './media.ts';
+export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
 export { type PlatformTables, type Timestamp } from './tables.ts';

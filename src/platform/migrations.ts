@@ -57,6 +57,22 @@ export const platformMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-12-03-0100-rate-limits',
+    {
+      async up(db: Kysely<unknown>) {
+        // One row per limit and key (hashed), counted in one upsert so bursts cannot pass a limit.
+        await sql`
+          create table rate_limits (
+            key_hash text primary key,
+            window_ends_at timestamptz not null,
+            hits integer not null
+          );
+          create index rate_limits_window_ends on rate_limits (window_ends_at);
+        `.execute(db);
+      },
+    },
+  ],
+  [
     '2026-12-10-1300-outbox-secrets',
     {
       // Sign-in, reset and invitation links are stored apart from the body and only until sent;

@@ -50,16 +50,24 @@ export interface OutboundEmailsTable {
   delete_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+/** One fixed window of one rate limit (`rate-limit.ts`); the key is hashed, so no addresses are kept. */
+export interface RateLimitsTable {
+  key_hash: string;
+  window_ends_at: Date;
+  hits: number;
+}
+
 export interface PlatformTables {
   settings: SettingsTable;
   media: MediaTable;
   audit_log: AuditLogTable;
   outbound_emails: OutboundEmailsTable;
+  rate_limits: RateLimitsTable;
 }
 
 /**
  * The platform's tables. Capabilities reach them only through the platform's functions (settings,
- * media, audit, the mail outbox); outbound mail to a supporter is erased with them by the
+ * media, audit, the mail outbox, rate limits); outbound mail to a supporter is erased with them by the
  * supporters capability's provider, through the outbox's erasure function.
  */
-export const platformTables = ['settings', 'media', 'audit_log', 'outbound_emails'] as const satisfies ReadonlyArray<keyof PlatformTables>;
+export const platformTables = ['settings', 'media', 'audit_log', 'outbound_emails', 'rate_limits'] as const satisfies ReadonlyArray<keyof PlatformTables>;

@@ -8,7 +8,12 @@ export class Agent {
   private cookies = new Map<string, string>();
   private lastHtml = '';
 
-  constructor(private readonly app: FastifyInstance, private readonly origin = 'http://chorus.test') {}
+  /** `remoteAddress` is the client address the app sees (default: inject's 127.0.0.1). */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly origin = 'http://chorus.test',
+    private readonly remoteAddress?: string,
+  ) {}
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies) {
@@ -26,7 +31,7 @@ export class Agent {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { ...this.cookieHeader(), ...headers } });
+    const response = await this.app.inject({ method: 'GET', url, headers: { ...this.cookieHeader(), ...headers }, remoteAddress: this.remoteAddress });
     this.remember(response);
     return response;
   }
@@ -50,6 +55,7 @@ export class Agent {
       url,
       payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin, ...this.cookieHeader() },
+      remoteAddress: this.remoteAddress,
     });
     this.remember(response);
     return response;
@@ -73,6 +79,7 @@ export class Agent {
       url,
       payload: Buffer.concat(parts),
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-csrf-token': all._csrf, origin: this.origin, ...this.cookieHeader() },
+      remoteAddress: this.remoteAddress,
     });
     this.remember(response);
     return response;
@@ -85,6 +92,7 @@ export class Agent {
       url,
       payload,
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: this.origin, ...this.cookieHeader(), ...headers },
+      remoteAddress: this.remoteAddress,
     });
     this.remember(response);
     return response;
