@@ -169,4 +169,16 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-10-1400-confirmation-claimed-by',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- The session (backend pid) that claimed a confirmation email to send it; a claim whose
+          -- session has ended is released at once (confirmation-emails.ts).
+          alter table signatures add column confirmation_claimed_by integer;
+        `.execute(db);
+      },
+    },
+  ],
 ];

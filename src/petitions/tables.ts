@@ -85,6 +85,8 @@ export interface SignaturesTable {
   consent_text_id: Maybe<number>;
   emails_sent: Generated<number>;
   confirmation_due_at: Maybe<Date>;
+  /** The database session (backend pid) sending its confirmation email, while it does. */
+  confirmation_claimed_by: Maybe<number>;
   counted: Generated<boolean>;
   created_at: Generated<Date>;
   validated_at: Maybe<Date>;
