@@ -84,6 +84,9 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies mid-conversation (a killed worker) resets its connection: that is the
+    // client's doing, not a failure of the sink, and must not surface as an uncaught error.
+    this.server.on('error', () => undefined);
   }
 
   async start(): Promise<this> {
