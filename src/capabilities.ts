@@ -1,6 +1,7 @@
 import { api } from './api/capability.ts';
 import { coalition } from './coalition/capability.ts';
 import type { Capability } from './platform/capability.ts';
+import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
@@ -14,3 +15,4 @@ import { supporters } from './supporters/capability.ts';
 export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
+installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [c.onAccessRemoved] : [])));

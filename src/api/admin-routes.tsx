@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, groupManagerRoles, listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
+import { conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
 import { createApiToken, findApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
@@ -139,6 +139,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/admin/api/webhooks/:id/test', managers, async (request, reply) => {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
+    if (hook.revokedAt) throw conflict('This webhook has been revoked, so it sends nothing, not even a test.');
     await ctx.db.transaction().execute((tx) => queueTestDelivery(tx, hook.id, ctx.brand.current().name));
     return reply.redirect(`/admin/api/webhooks/${hook.publicId}?notice=test-queued`, 303);
   });

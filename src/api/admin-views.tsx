@@ -71,6 +71,10 @@ function KeysTable({ tokens }: { tokens: ApiToken[] }) {
   );
 }
 
+export function WebhookStatus({ hook }: { hook: Pick<Webhook, 'revokedAt'> }) {
+  return hook.revokedAt ? <strong class="tag tag--grey">Revoked</strong> : <strong class="tag tag--green">Active</strong>;
+}
+
 function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
   if (hooks.length === 0) return <p>There are no webhooks yet.</p>;
   return (
@@ -83,6 +87,7 @@ function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
             <th scope="col">For</th>
             <th scope="col">Sends</th>
             <th scope="col">Made</th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
@@ -95,6 +100,9 @@ function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
               <td>{h.events.map((e) => (e === 'signature' ? 'Signatures' : 'Sign-ups')).join(', ')}</td>
               <td>
                 <LondonTime date={h.createdAt} />
+              </td>
+              <td>
+                <WebhookStatus hook={h} />
               </td>
             </tr>
           ))}

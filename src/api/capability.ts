@@ -4,6 +4,7 @@ import { registerApiDocs } from './docs-routes.tsx';
 import { apiCron, apiJobs, apiTickers } from './jobs.ts';
 import { apiMigrations } from './migrations.ts';
 import { registerOsdiApi } from './osdi-routes.ts';
+import { revokeCredentialsOf } from './revoke-credentials.ts';
 import { apiQ, type ApiTables } from './tables.ts';
 import { DELIVERY_RETENTION_DAYS, eraseDeliveryData, exportDeliveryData } from './webhooks/retention.ts';
 
@@ -24,6 +25,9 @@ export const api = defineCapability({
   jobs: apiJobs,
   cron: apiCron,
   tickers: apiTickers,
+  onAccessRemoved: async (q, removal) => {
+    await revokeCredentialsOf(q, removal);
+  },
   personalData: [
     {
       name: 'webhook-deliveries',

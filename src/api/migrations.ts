@@ -89,6 +89,17 @@ export const apiMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-12-03-0300-webhooks-revoked',
+    {
+      async up(db: Kysely<unknown>) {
+        // A webhook is revoked (kept with its log, sending nothing) when its organiser loses access.
+        await sql`
+          alter table webhooks add column revoked_at timestamptz, add column revoked_by integer;
+        `.execute(db);
+      },
+    },
+  ],
+  [
     '2026-12-10-1200-refused-attempts-untimed',
     {
       // An attempt refused by the outbound guard (not a public address) records no time.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { buildApp } from '../app.ts';
 import type { Viewer } from '../platform/web/context.ts';
+import { BAD_KEYS_PER_ADDRESS } from './osdi-routes.ts';
 import { makeAdminViewer, makeGroup, makeKey, osdiClient } from './test-support.ts';
 import { findApiToken, hashToken, revokeApiToken } from './tokens.ts';
 
@@ -36,6 +37,23 @@ describe('API errors, OSDI style', () => {
     const revoked = await osdiClient(t, token).get(`${API}/people`);
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toBe('API Key invalid or not present');
+  });
+
+  it('cannot try more than the limit of missing or wrong keys from one address, even 50 at once', async () => {
+    const guesser = (i: number) => osdiClient(t, i % 2 ? `chorus_guess-${i}` : undefined, '198.51.100.7');
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => guesser(i).get(`${API}/people`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(BAD_KEYS_PER_ADDRESS);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50 - BAD_KEYS_PER_ADDRESS);
+    const limited = answers.find((a) => a.status === 429)!;
+    expect(limited.headers['content-type']).toContain('json');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.body.error).toMatch(/^Too many requests with a missing or wrong API key from this address\. Wait \d+ seconds/);
+    // A real key from the same address still works; other addresses are not affected.
+    const token = await makeKey(t, admin, { groupId, scope: 'read' });
+    expect((await osdiClient(t, token, '198.51.100.7').get(`${API}/people`)).status).toBe(200);
+    expect((await osdiClient(t, 'chorus_wrong', '198.51.100.8').get(`${API}/people`)).status).toBe(401);
   });
 
   it('refuses writes with a read-only key (403), writing nothing', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { DomainError, describeError, logRequestFailure, rateLimited, type FrameworkErrorWording } from '../platform/index.ts';
+import { DomainError, clientIp, describeError, hitRateLimits, logRequestFailure, rateLimited, type FrameworkErrorWording } from '../platform/index.ts';
 import { MAX_PAGE_SIZE, curies, sendHal } from './osdi/hal.ts';
 import { registerPeopleRoutes } from './people-routes.ts';
 import { registerPersonSetRoutes } from './set-routes.ts';
@@ -27,12 +27,29 @@ const osdiWording: FrameworkErrorWording = (error) => {
   return undefined;
 };
 
-/** Every /api/v1 request carries a key in the OSDI-API-Token header; each counts against the key's rate limit. */
+/** Requests with a missing or wrong key one client address may make a minute; more get 429. */
+export const BAD_KEYS_PER_ADDRESS = 20;
+
+/**
+ * Every /api/v1 request carries a key in the OSDI-API-Token header; each counts against the key's
+ * rate limit. Requests with a missing or wrong key count against their client address, so
+ * guessing keys (or a misconfigured client hammering) is slowed to `BAD_KEYS_PER_ADDRESS` a minute.
+ */
 function authenticateRequests(ctx: AppContext) {
   return async (request: FastifyRequest) => {
     const header = request.headers['osdi-api-token'];
     const result = await authenticate(ctx.db, typeof header === 'string' ? header.trim() : undefined);
-    if (result.kind === 'invalid') throw new DomainError('unauthenticated', 'API Key invalid or not present');
+    if (result.kind === 'invalid') {
+      const limit = { bucket: 'api.bad-key.address', key: clientIp(request) ?? 'unknown', limit: BAD_KEYS_PER_ADDRESS, windowSeconds: 60 };
+      const counted = await hitRateLimits(ctx.db, [limit]);
+      if (!counted.allowed) {
+        throw rateLimited(
+          `Too many requests with a missing or wrong API key from this address. Wait ${counted.retryAfterSeconds} seconds, then send a valid key in the OSDI-API-Token header.`,
+          counted.retryAfterSeconds,
+        );
+      }
+      throw new DomainError('unauthenticated', 'API Key invalid or not present');
+    }
     if (result.kind === 'rate-limited') throw rateLimited(`Too many requests: at most ${result.limit} a second for each API key. Wait a second and try again.`, 1);
     request.apiClient = result.client;
   };

@@ -48,6 +48,9 @@ export interface WebhooksTable {
   signups_floor_id: number;
   signups_next_floor_id: number;
   signups_floor_moved_at: Date;
+  /** Set when the organiser who made it lost access to its group: it sends nothing more. */
+  revoked_at: Maybe<Date>;
+  revoked_by: Maybe<number>;
 }
 
 export interface WebhookDeliveriesTable {

@@ -68,17 +68,17 @@ export interface OsdiResponse {
 }
 
 /** An Action Network-style client: the key in the OSDI-API-Token header, JSON in and out. */
-export function osdiClient(t: { app: FastifyInstance }, token: string | undefined) {
+export function osdiClient(t: { app: FastifyInstance }, token: string | undefined, remoteAddress?: string) {
   const headers = token === undefined ? {} : { 'osdi-api-token': token };
   const toResponse = (r: LightMyRequestResponse): OsdiResponse => ({ status: r.statusCode, body: r.body ? (JSON.parse(r.body) as OsdiResponse['body']) : {}, headers: r.headers });
   const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
   return {
     async get(url: string): Promise<OsdiResponse> {
-      return toResponse(await t.app.inject({ method: 'GET', url: path(url), headers }));
+      return toResponse(await t.app.inject({ method: 'GET', url: path(url), headers, remoteAddress }));
     },
     async post(url: string, body: unknown, contentType = 'application/json'): Promise<OsdiResponse> {
       const payload = typeof body === 'string' ? body : JSON.stringify(body);
-      return toResponse(await t.app.inject({ method: 'POST', url: path(url), headers: { ...headers, 'content-type': contentType }, payload }));
+      return toResponse(await t.app.inject({ method: 'POST', url: path(url), headers: { ...headers, 'content-type': contentType }, payload, remoteAddress }));
     },
   };
 }

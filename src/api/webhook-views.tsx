@@ -1,5 +1,5 @@
 import { ActionButton, Layout, LondonTime, Pagination, QueryNotice } from '../platform/index.ts';
-import { scopeText } from './admin-views.tsx';
+import { WebhookStatus, scopeText } from './admin-views.tsx';
 import type { DeliveryKind, DeliveryStatus } from './tables.ts';
 import { MAX_DELIVERY_ATTEMPTS } from './webhooks/deliver.ts';
 import type { Attempt, Delivery } from './webhooks/delivery-log.ts';
@@ -56,15 +56,28 @@ export function WebhookPage({ hook, deliveries, total, page, totalPages, query }
           <dd>{hook.events.map((e) => WEBHOOK_EVENTS[e]).join('; ')}</dd>
         </div>
         <div class="summary-list__row">
+          <dt>Status</dt>
+          <dd>
+            <WebhookStatus hook={hook} />
+          </dd>
+        </div>
+        <div class="summary-list__row">
           <dt>Made</dt>
           <dd>
             <LondonTime date={hook.createdAt} />
           </dd>
         </div>
       </dl>
-      <p>
-        <ActionButton action={`${base}/test`}>Send a test delivery</ActionButton> <a href={`${base}/delete`}>Delete this webhook</a>
-      </p>
+      {hook.revokedAt ? (
+        <p>
+          This webhook was revoked on <LondonTime date={hook.revokedAt} /> because the organiser who made it lost access to its group. It sends
+          nothing more. <a href={`${base}/delete`}>Delete this webhook</a>
+        </p>
+      ) : (
+        <p>
+          <ActionButton action={`${base}/test`}>Send a test delivery</ActionButton> <a href={`${base}/delete`}>Delete this webhook</a>
+        </p>
+      )}
       <h2>Delivery log</h2>
       <p>
         Each delivery is tried up to {MAX_DELIVERY_ATTEMPTS} times, waiting longer after each failure. Only a 2xx answer counts as

@@ -1,4 +1,4 @@
-import { invalidField, recordAudit, type Viewer } from '../platform/index.ts';
+import { invalidField, organiserAccessRemoved, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q, Role } from './tables.ts';
 import { assertGroupsExist, groupNamesById } from './groups.ts';
 import type { Organiser } from './organisers.ts';
@@ -11,7 +11,9 @@ export async function accessSnapshot(q: Q, role: Role, groupIds: number[]) {
 
 /**
  * Changes an organiser's role and, for group organisers, their groups (other roles have none).
- * An admin cannot take away their own admin role, so the coalition always keeps an admin.
+ * An admin cannot take away their own admin role, so the coalition always keeps an admin. What the
+ * organiser made for groups they no longer manage is withdrawn by its owners (the api revokes
+ * those keys and webhooks), in the same transaction.
  */
 export async function changeOrganiserAccess(q: Q, props: { actor: Viewer; organiser: Organiser; role: Role; groupIds: number[] }): Promise<void> {
   const { actor, organiser, role } = props;
@@ -37,4 +39,7 @@ export async function changeOrganiserAccess(q: Q, props: { actor: Viewer; organi
     before,
     after: await accessSnapshot(q, role, groupIds),
   });
+  const keeps = role === 'admin' ? 'all' : role === 'organiser' ? groupIds : [];
+  const lost = organiser.role === 'admin' ? keeps !== 'all' : keeps !== 'all' && organiser.groupIds.some((id) => !keeps.includes(id));
+  if (lost) await organiserAccessRemoved(q, { organiserId: organiser.id, keeps, reason: 'access-changed', actor });
 }

@@ -1,4 +1,4 @@
-import { conflict, recordAudit, type Viewer } from '../platform/index.ts';
+import { conflict, organiserAccessRemoved, recordAudit, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import type { Organiser } from './organisers.ts';
 import { endAllSessions } from './sessions.ts';
@@ -8,7 +8,10 @@ export function organiserStatus(organiser: Pick<Organiser, 'disabled' | 'hasPass
   return organiser.disabled ? 'disabled' : organiser.hasPassword ? 'active' : 'invited';
 }
 
-/** Stops an account from signing in: ends its sessions and voids its unused links at once. */
+/**
+ * Stops an account from signing in: ends its sessions and voids its unused links at once, and
+ * tells the other capabilities, which revoke what it made (the api: its keys and webhooks).
+ */
 export async function disableOrganiser(q: Q, props: { actor: Viewer; organiser: Organiser }): Promise<void> {
   const { actor, organiser } = props;
   if (actor.id === organiser.id) throw conflict('You cannot disable your own account. Ask another admin to do it.');
@@ -24,6 +27,7 @@ export async function disableOrganiser(q: Q, props: { actor: Viewer; organiser: 
     before: { status: organiserStatus(organiser) },
     after: { status: 'disabled' },
   });
+  await organiserAccessRemoved(q, { organiserId: organiser.id, keeps: [], reason: 'disabled', actor });
 }
 
 /** Lets a disabled account sign in again (with its existing password, or a new invitation). */

@@ -6,6 +6,7 @@ import type { Handle, ViewTx } from './db/view.ts';
 import type { Importer } from './import-report.ts';
 import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
 import type { Ticker } from './jobs/ticker.ts';
+import type { AccessRemovalListener } from './organiser-access.ts';
 import type { Viewer } from './web/context.ts';
 
 /**
@@ -112,6 +113,8 @@ export interface Capability {
   /** Environment settings this capability reads, each with its zod schema and description (its settings.ts). */
   settings?: SettingList;
   personalData?: readonly PersonalDataProvider[];
+  /** Withdraws what an organiser made and may no longer manage, when they lose access (`organiser-access.ts`). */
+  onAccessRemoved?: AccessRemovalListener;
 }
 
 /** Declares a manifest (typed, so a wrong field is a compile error in the capability's own folder). */

@@ -25,6 +25,7 @@ export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { storeImage, uploadedFile } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
+export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
 export { type PlatformTables, type Timestamp } from './tables.ts';

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { z } from 'zod';
 import { findGroupBySlug, type Group } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { formList, formValues, notFound, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { clientIp, formList, formValues, hitRateLimits, notFound, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { PreferencesPage, UnsubscribePage, UnsubscribedPage } from './preferences-views.tsx';
 import { personForPreferences, preferencesOf, readUnsubscribe, unsubscribe } from './preferences.ts';
 import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
@@ -29,6 +29,10 @@ interface SignUpForm {
   group(request: FastifyRequest): Promise<Group | null>;
   page: FormPage;
 }
+
+/** Sign-ups (each sends a confirmation email) one client address may make an hour, across every form. */
+export const SIGN_UPS_PER_ADDRESS = 20;
+const tooManySignUps = 'Too many sign-ups have come from your internet connection in the last hour. Please try again later.';
 
 const groupParams = z.object({ slug: z.string() });
 const tokenParams = z.object({ token: z.string() });
@@ -98,8 +102,14 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
       if (!checked.ok) {
         return reply.render(form.page({ boxes, arrival, errors: checked.errors, values: formValues(request.body), group: group ?? undefined }), 422);
       }
+      const ip = clientIp(request) ?? 'unknown';
+      const counted = await hitRateLimits(ctx.db, [{ bucket: 'supporters.sign-up.address', key: ip, limit: SIGN_UPS_PER_ADDRESS, windowSeconds: 3600 }]);
+      if (!counted.allowed) {
+        reply.header('retry-after', String(counted.retryAfterSeconds));
+        return reply.render(form.page({ boxes, arrival, errors: { email: tooManySignUps }, values: formValues(request.body), group: group ?? undefined }), 429);
+      }
       await ctx.db.transaction().execute((tx) =>
-        signUp(tx, { ...checked.request, method: form.method, ip: request.ip }, { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret }),
+        signUp(tx, { ...checked.request, method: form.method, ip }, { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret }),
       );
       return reply.render(<CheckEmailPage email={parsed.value.email} embed={form.embed} />);
     });

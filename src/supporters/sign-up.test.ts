@@ -4,6 +4,7 @@ import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SmtpSink } from '../../test/support/smtp.ts';
 import { purposeFor, wordingFor } from './consent.ts';
+import { SIGN_UPS_PER_ADDRESS } from './public-routes.tsx';
 import { addGroup, addPostcode, pathIn } from './test-support.ts';
 
 let t: TestApp;
@@ -251,5 +252,34 @@ describe('subscribing to a group and the embeddable form', () => {
     const person = await t.ctx.db.selectFrom('people').selectAll().where('email', '=', 'nye@example.org').executeTakeFirstOrThrow();
     expect(person.source_method).toBe('form:embed');
     expect(person.source_referrer).toBe('https://knhsp.example/join-us');
+  });
+});
+
+describe('sign-ups are limited per client address', () => {
+  it(`cannot sign up more than ${SIGN_UPS_PER_ADDRESS} people an hour from one address, even in parallel, across the forms`, async () => {
+    const agent = new Agent(t.app, 'http://chorus.test', '198.51.100.40');
+    const page = await agent.get('/join');
+    const wording = /name="wording_coalition" value="(\d+)"/.exec(page.body)![1]!;
+    const attempts = SIGN_UPS_PER_ADDRESS + 10;
+    const answers = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        agent.post('/join', { name: `Limit Person ${i}`, email: `limit-${i}@example.org`, consent_coalition: 'yes', wording_coalition: wording }, { csrf: false }),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(SIGN_UPS_PER_ADDRESS);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const refused = answers.find((a) => a.statusCode === 429)!;
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body).toContain('Too many sign-ups have come from your internet connection');
+    expect(refused.body).toContain('href="#field-email"');
+    // The group form shares the limit; another address does not.
+    const group = await agent.post('/groups/keep-our-nhs-public/subscribe', { name: 'One More', email: 'limit-more@example.org', consent_group: 'yes' }, { csrf: false });
+    expect(group.statusCode).toBe(429);
+    const other = new Agent(t.app, 'http://chorus.test', '198.51.100.41');
+    await other.get('/join');
+    const fine = await other.post('/join', { name: 'Other Place', email: 'limit-other@example.org', consent_coalition: 'yes', wording_coalition: wording }, { csrf: false });
+    expect(fine.statusCode).toBe(200);
+    expect(fine.body).toContain('Check your email');
   });
 });

@@ -80,6 +80,7 @@ export const deliverWebhook = defineJob(
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
       .select(['webhook_deliveries.public_id', 'webhook_deliveries.kind', 'webhook_deliveries.body', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhooks.url', 'webhooks.secret'])
       .where('webhook_deliveries.id', '=', deliveryId)
+      .where('webhooks.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!delivery || delivery.status !== 'pending') return;
     const attempt = delivery.attempts + 1;

@@ -154,13 +154,13 @@ async function moveSignupFloor(tx: Tx, hook: HookRow, caughtUp: boolean): Promis
  * its own transaction under a lock, so several workers never send an event twice.
  */
 export async function sweepWebhooks(ctx: AppContext): Promise<number> {
-  const hooks = await ctx.db.selectFrom('webhooks').select('id').orderBy('id').execute();
+  const hooks = await ctx.db.selectFrom('webhooks').select('id').where('revoked_at', 'is', null).orderBy('id').execute();
   let deliveries = 0;
   for (const { id } of hooks) {
     deliveries += await ctx.db.transaction().execute(async (tx) => {
       const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(7402, ${id}) as ok`.execute(tx);
       if (!locked.rows[0]?.ok) return 0;
-      const hook = await tx.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      const hook = await tx.selectFrom('webhooks').selectAll().where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
       if (!hook) return 0;
       let made = 0;
       if (hook.events.includes('signature')) made += await sweepSignatures(tx, ctx.config.BASE_URL, hook);

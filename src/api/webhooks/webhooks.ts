@@ -51,6 +51,8 @@ export interface Webhook {
   url: string;
   events: WebhookEvent[];
   createdAt: Date;
+  /** Set when the organiser who made it lost access: it sends nothing more. */
+  revokedAt: Date | null;
 }
 
 export interface CreateWebhookProps {
@@ -101,7 +103,7 @@ export async function deleteWebhook(q: Q, actor: Viewer, hook: Webhook): Promise
 function webhookQuery(q: Q) {
   return q
     .selectFrom('webhooks')
-    .select(['webhooks.id', 'webhooks.public_id', 'webhooks.group_id', 'webhooks.url', 'webhooks.events', 'webhooks.created_at']);
+    .select(['webhooks.id', 'webhooks.public_id', 'webhooks.group_id', 'webhooks.url', 'webhooks.events', 'webhooks.created_at', 'webhooks.revoked_at']);
 }
 
 type WebhookRow = Awaited<ReturnType<ReturnType<typeof webhookQuery>['executeTakeFirstOrThrow']>>;
@@ -121,6 +123,7 @@ async function toWebhooks(q: Q, rows: WebhookRow[]): Promise<Webhook[]> {
     url: r.url,
     events: r.events,
     createdAt: r.created_at,
+    revokedAt: r.revoked_at,
   }));
 }
 

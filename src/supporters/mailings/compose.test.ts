@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Agent } from '../../../test/support/agent.ts';
+import { Agent } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { SmtpSink } from '../../../test/support/smtp.ts';
 import { defaultBrand, writeBrand } from '../../coalition/brand.ts';
+import { TESTS_PER_ADDRESS } from './routes.tsx';
 import { withMailings } from './tables.ts';
 import { addConstituency, addPerson, addPurpose } from './test-support.ts';
 
@@ -171,5 +172,33 @@ describe('preview and test send', () => {
     expect(refused.statusCode).toBe(502);
     expect(errorBeside(refused.body, 'to')).toContain('Mailbox full');
     expect(refused.body).toContain('value="full@example.org"');
+  });
+});
+
+describe('test sends are limited per client address', () => {
+  it(`cannot send more than ${TESTS_PER_ADDRESS} tests in 10 minutes from one address, even in parallel`, async () => {
+    const id = await draft({ subject: 'Limited test', body: 'Just checking.' });
+    const writer = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const at = async (ip: string) => {
+      const agent = new Agent(t.app, 'http://chorus.test', ip);
+      await agent.get('/sign-in');
+      expect((await agent.post('/sign-in', { email: writer.email, password: writer.password })).statusCode).toBe(303);
+      await agent.get(`/admin/mailings/${id}/preview`);
+      return agent;
+    };
+    const agent = await at('198.51.100.30');
+    const attempts = TESTS_PER_ADDRESS + 5;
+    const answers = await Promise.all(Array.from({ length: attempts }, (_, i) => agent.post(`/admin/mailings/${id}/test`, { to: `limit-check-${i}@example.org` })));
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s === 303)).toHaveLength(TESTS_PER_ADDRESS);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    const refused = answers.find((a) => a.statusCode === 429)!;
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(errorBeside(refused.body, 'to')).toMatch(/^Too many tests have been sent from your address/);
+    const sent = Array.from({ length: attempts }, (_, i) => sink.to(`limit-check-${i}@example.org`).length).reduce((a, b) => a + b, 0);
+    expect(sent).toBe(TESTS_PER_ADDRESS);
+    // Another address is not held up.
+    const elsewhere = await at('198.51.100.31');
+    expect((await elsewhere.post(`/admin/mailings/${id}/test`, { to: 'limit-check-elsewhere@example.org' })).statusCode).toBe(303);
   });
 });

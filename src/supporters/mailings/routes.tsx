@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, conflict, emailAddress, errorsFrom, forbidden, formValues, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { mailingReport, statusCounts } from './report.ts';
@@ -19,6 +19,8 @@ import { ConfirmSend, SendForm } from './views/send.tsx';
 import { MailingPage } from './views/show.tsx';
 
 const PER_PAGE = 50;
+/** Test sends of a mailing one client address may make in 10 minutes. */
+export const TESTS_PER_ADDRESS = 10;
 
 const mailingParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a mailing id' }).transform(Number) });
 const listQuery = z.object({ page: queryText() });
@@ -155,6 +157,12 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     const { mailing } = await load(request);
     const form = parseForm(z.object({ to: emailAddress() }), request.body);
     if (!form.ok) return renderPreview(request, reply, mailing, { testErrors: form.errors, testValues: form.values, status: 422 });
+    const counted = await hitRateLimits(ctx.db, [{ bucket: 'mailings.test.address', key: clientIp(request) ?? 'unknown', limit: TESTS_PER_ADDRESS, windowSeconds: 600 }]);
+    if (!counted.allowed) {
+      reply.header('retry-after', String(counted.retryAfterSeconds));
+      const errors = { to: `Too many tests have been sent from your address in the last 10 minutes. Wait ${Math.ceil(counted.retryAfterSeconds / 60)} minutes, then try again.` };
+      return renderPreview(request, reply, mailing, { testErrors: errors, testValues: { to: form.value.to }, status: 429 });
+    }
     const query = asQuery.safeParse(request.query);
     const person = await findSamplePerson(ctx.db, mailing, query.success ? query.data.as : undefined);
     const outcome = await sendTestMessage(ctx, { mailing, to: form.value.to, person, actor: request.viewer! });
