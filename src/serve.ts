@@ -2,7 +2,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { loadDemoOnce } from './demo.ts';
 import { allCron, allJobs, allTickers } from './jobs.ts';
-import { startWorker, type Worker } from './platform/jobs/jobs.ts';
+import { startWorker, surviveDatabaseOutages, type Worker } from './platform/jobs/jobs.ts';
 import { openRuntime } from './runtime.ts';
 import { demoAdminEmail } from './coalition/demo.ts';
 
@@ -15,6 +15,7 @@ export interface Running {
 export async function serve(config: Config, options: { demo: boolean }): Promise<Running> {
   const started = Date.now();
   const runtime = await openRuntime(config, { migrate: true, applicationName: 'chorus-serve' });
+  surviveDatabaseOutages(runtime.log);
   let worker: Worker | undefined;
   try {
     const demo = options.demo ? await loadDemoOnce(runtime.db) : { loaded: false };
@@ -66,6 +67,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 /** `chorus worker`: background jobs only. */
 export async function work(config: Config): Promise<Running> {
   const runtime = await openRuntime(config, { migrate: true, applicationName: 'chorus-worker' });
+  surviveDatabaseOutages(runtime.log);
   const worker = await startWorker(runtime, allJobs, allCron, { concurrency: config.WORKER_CONCURRENCY, tickers: allTickers(runtime) });
   console.log(`Chorus worker running (${config.WORKER_CONCURRENCY} at a time). Press Ctrl-C to stop.`);
   return {

@@ -10,7 +10,7 @@ export { isUniqueViolation } from './db/database.ts';
 export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
 export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
-export { DomainError, conflict, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem } from './http/errors.ts';
+export { DatabaseOutageLog, DomainError, conflict, databaseOutageLog, isDatabaseUnavailable, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem, type WarnLog } from './http/errors.ts';
 export { requireRole } from './http/guards.ts';
 export { keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';

@@ -12,7 +12,8 @@ import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
-import { DomainError, invalidField, type FieldProblem } from './errors.ts';
+import type { DatabaseOutageLog} from './errors.ts';
+import { DomainError, databaseOutageLog, invalidField, isDatabaseUnavailable, type FieldProblem, type WarnLog } from './errors.ts';
 import { HotResponses } from './hot-responses.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
@@ -78,45 +79,6 @@ export function assetUrls(publicDir: string): (name: string) => string {
   };
 }
 
-/**
- * The database could not be reached (server down or restarting, database gone, pool closed or
- * exhausted): the service is unavailable for a while, not broken.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    // ECONN*: no server; 57P0x: shutting down / cannot connect now; 3D000: database gone; 08xxx: connection failures.
-    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|57P0[1-3]|3D000|08\w{3})$/.test(code)) return true;
-  }
-  if (typeof message === 'string' && DATABASE_GONE.test(message)) return true;
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
-}
-
-/** What node-postgres and PostgreSQL say when the connection or the server has gone, whatever the code. */
-const DATABASE_GONE =
-  /^(Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|terminating connection|the database system is (shutting down|starting up|in recovery mode)|connect ECONNREFUSED)/;
-
-let unavailableSince = 0;
-let unavailableUnsaid = 0;
-
-/**
- * Logs a failed request: a server fault with its error, an unavailable database once a second at
- * most (with how many requests met it meanwhile), never a stack per request during an outage.
- */
-export function logRequestFailure(log: FastifyBaseLogger, error: unknown, answer: ErrorAnswer, now = Date.now()): void {
-  if (answer.code === 'unavailable') {
-    unavailableUnsaid++;
-    if (now - unavailableSince < 1000) return;
-    const code = (error as { code?: unknown } | null)?.code;
-    log.warn({ requests: unavailableUnsaid, code: typeof code === 'string' ? code : undefined }, 'database unavailable: answering 503');
-    unavailableSince = now;
-    unavailableUnsaid = 0;
-    return;
-  }
-  if (answer.status >= 500) log.error({ err: error }, 'request failed');
-}
-
 /** Whether this client wants JSON answers (the API, `.json` addresses, or an Accept asking for JSON over HTML). */
 export function wantsJson(request: FastifyRequest): boolean {
   const url = request.url.split('?')[0] ?? '';
@@ -125,7 +87,16 @@ export function wantsJson(request: FastifyRequest): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** Fastify's own error codes for unreadable requests, mapped to what the person can do. */
+/**
+ * Logs a failed request: an unavailable database once a second for all requests, jobs and tickers
+ * together (see DatabaseOutageLog, no stack), any other fault of ours with its error. Answers
+ * below 500 are not logged.
+ */
+export function logRequestFailure(log: WarnLog & Pick<FastifyBaseLogger, 'error'>, error: unknown, answer: ErrorAnswer, outage: DatabaseOutageLog = databaseOutageLog): void {
+  if (answer.code === 'unavailable') outage.report(log, error, 'request');
+  else if (answer.status >= 500) log.error({ err: error }, 'request failed');
+}
+
 /** An error that is not a DomainError (from Fastify, a body parser, PostgreSQL), as a status and words, when it is the client's doing. */
 export type FrameworkErrorWording = (error: { code?: string; statusCode?: number; message: string }) => { status: number; message: string } | undefined;
 
@@ -150,7 +121,8 @@ export function describeError(error: unknown, framework: FrameworkErrorWording =
   if (isDatabaseUnavailable(error)) {
     return { status: 503, code: 'unavailable', message: 'The service is not available at the moment. Please try again in a few minutes.', problems: [], retryAfterSeconds: 60 };
   }
-  const known = framework(error as { code?: string; statusCode?: number; message: string });
+  // Something thrown that is not an error at all (null, a string) is ours to fix: a 500.
+  const known = error && typeof error === 'object' ? framework(error as { code?: string; statusCode?: number; message: string }) : undefined;
   if (known) {
     const code = known.status === 403 ? 'forbidden' : known.status === 413 ? 'too_large' : 'bad_request';
     return { status: known.status, code, message: known.message, problems: [], retryAfterSeconds: undefined };

@@ -3,6 +3,7 @@ import { Logger, parseCronItems, run, runOnce, type JobHelpers, type Runner, typ
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Handle as Q } from '../db/view.ts';
+import { databaseOutageLog, isDatabaseUnavailable } from '../http/errors.ts';
 import { startTickers, type Ticker } from './ticker.ts';
 
 /**
@@ -94,9 +95,9 @@ export async function startWorker(
   ctx: AppContext,
   jobs: JobDefinition<unknown>[],
   cron: CronEntry[],
-  options: { concurrency: number; tickers?: Ticker[] },
+  options: { concurrency: number; tickers?: Ticker[]; restartDelays?: RestartDelays },
 ): Promise<Worker> {
-  const runner = await startRunner(ctx, jobs, cron, options.concurrency);
+  const runner = await superviseRunner(ctx, () => startRunner(ctx, jobs, cron, options.concurrency), options.restartDelays);
   const tickers = startTickers(options.tickers ?? [], ctx.log);
   return {
     async stop() {
@@ -105,6 +106,104 @@ export async function startWorker(
     },
   };
 }
+
+/** How long to wait before starting the job runner again: doubling from `firstMs` up to `maxMs`. */
+export interface RestartDelays {
+  firstMs: number;
+  maxMs: number;
+}
+
+const defaultRestartDelays: RestartDelays = { firstMs: 500, maxMs: 15_000 };
+
+/**
+ * Keeps a job runner going for the life of the process. graphile-worker stops its runner when it
+ * loses the database (a restart, a crash, a failover): the runner is then started again, after a
+ * delay that doubles while the database stays away, so jobs carry on once it is back. The first
+ * start must succeed (a worker that cannot start at all should say so and exit).
+ */
+async function superviseRunner(ctx: AppContext, start: () => Promise<Runner>, delays: RestartDelays = defaultRestartDelays): Promise<{ stop(): Promise<void> }> {
+  let stopping = false;
+  let current: Runner | undefined = await start();
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const restartLater = (why: unknown) => {
+    if (stopping) return;
+    current = undefined;
+    const delay = Math.min(delays.maxMs, delays.firstMs * 2 ** Math.min(failures, 20));
+    failures++;
+    if (isDatabaseUnavailable(why)) databaseOutageLog.report(ctx.log, why, 'job runner');
+    else ctx.log.warn({ err: why, retryInMs: delay }, 'job runner stopped; starting it again');
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (stopping) return;
+      start().then(
+        (runner) => {
+          if (stopping) {
+            void runner.stop().catch(() => undefined);
+            return;
+          }
+          current = runner;
+          ctx.log.info({ after: failures }, 'job runner started again');
+          watch(runner);
+        },
+        (error: unknown) => restartLater(error),
+      );
+    }, delay);
+    timer.unref?.();
+  };
+
+  const watch = (runner: Runner) => {
+    // A runner that has kept going for a minute has recovered: the next outage starts from the first delay.
+    const healthy = setTimeout(() => {
+      if (current === runner) failures = 0;
+    }, 60_000);
+    healthy.unref?.();
+    runner.promise.then(
+      () => {
+        clearTimeout(healthy);
+        if (current === runner) restartLater(new Error('the job runner stopped by itself (the database went away?)'));
+      },
+      (error: unknown) => {
+        clearTimeout(healthy);
+        if (current === runner) restartLater(error);
+      },
+    );
+  };
+  watch(current);
+
+  return {
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      const runner = current;
+      current = undefined;
+      await runner?.stop().catch((error: unknown) => {
+        if (!isDatabaseUnavailable(error) && !/already stopped/.test(String(error))) throw error;
+      });
+    },
+  };
+}
+
+/**
+ * While the database is away, graphile-worker can leave a rejected promise nobody awaits (marking
+ * a finished job complete, outside its batcher): by default Node would end the process for it.
+ * Such rejections are logged (once a second) and the process lives on; its job runner is started
+ * again by superviseRunner, and the job's lock expires so it runs again. Any other unhandled
+ * rejection still ends the process, as it should. Installed once, by `serve` and `worker`.
+ */
+export function surviveDatabaseOutages(log: AppContext['log']): void {
+  if (installed) return;
+  installed = true;
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      databaseOutageLog.report(log, reason, 'background work');
+      return;
+    }
+    throw reason;
+  });
+}
+let installed = false;
 
 async function startRunner(ctx: AppContext, jobs: JobDefinition<unknown>[], cron: CronEntry[], concurrency: number): Promise<Runner> {
   return run({

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { databaseOutageLog, isDatabaseUnavailable } from '../http/errors.ts';
 
 export interface Ticker {
   /** For logs. */
@@ -22,7 +23,11 @@ export function startTickers(tickers: Ticker[], log: Logger): { stop(): Promise<
       busy = true;
       const p = ticker
         .run()
-        .catch((error: unknown) => log.error({ err: error, ticker: ticker.name }, 'ticker failed'))
+        .catch((error: unknown) => {
+          // While the database is away every ticker fails every second: say so once a second.
+          if (isDatabaseUnavailable(error)) databaseOutageLog.report(log, error, `ticker ${ticker.name}`);
+          else log.error({ err: error, ticker: ticker.name }, 'ticker failed');
+        })
         .finally(() => {
           busy = false;
           running.delete(p);
