@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { DomainError, errorsFrom, forbidden, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText } from '../platform/index.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { editPerson, editPersonSchema } from './edit-person.ts';
@@ -78,22 +78,20 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
     const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has been erased.');
     await auditAccess(ctx.db, scope, 'person.view', { type: 'person', id: person.publicId }, { page: 'edit' });
-    return reply.header('cache-control', 'no-store').render(<EditPersonPage person={person} />);
+    return reply.header('cache-control', 'no-store').render(<EditPersonPage person={person} isAdmin={isAdmin(scope)} />);
   });
 
   app.post('/admin/people/:publicId/edit', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     const person = await visiblePerson(ctx.db, scope, parseParams(personParams, request.params, 'person').publicId);
     if (person.erasedAt) throw new DomainError('conflict', 'This person’s data has been erased.');
-    // What the person gave other groups changes only through them or an admin.
-    if (person.toldOnly) throw forbidden('This person’s details can be changed only by them or by a coalition admin.');
     const form = parseForm(editPersonSchema, request.body);
-    if (!form.ok) return reply.render(<EditPersonPage person={person} errors={form.errors} values={form.values} />, 422);
+    if (!form.ok) return reply.render(<EditPersonPage person={person} isAdmin={isAdmin(scope)} errors={form.errors} values={form.values} />, 422);
     try {
-      await ctx.db.transaction().execute((tx) => editPerson(tx, person, form.value, scope.viewer));
+      await ctx.db.transaction().execute((tx) => editPerson(tx, person, form.value, scope));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') {
-        return reply.render(<EditPersonPage person={person} errors={errorsFrom(error)} values={formValues(request.body)} />, 422);
+        return reply.render(<EditPersonPage person={person} isAdmin={isAdmin(scope)} errors={errorsFrom(error)} values={formValues(request.body)} />, 422);
       }
       throw error;
     }

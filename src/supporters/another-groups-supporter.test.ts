@@ -125,9 +125,39 @@ describe('group A cannot take over group B’s supporter', () => {
     expect((await organiserA.get('/admin/people?q=SW1A1AA')).body).not.toContain(eve.publicId);
 
     await organiserA.get(`/admin/people/${eve.publicId}/edit`);
-    const edit = await organiserA.post(`/admin/people/${eve.publicId}/edit`, { email: 'eve.b@example.org', given_name: 'Mallory', family_name: 'Took', phone: '', postcode: '' });
-    expect(edit.statusCode).toBe(403);
+    const edit = await organiserA.post(`/admin/people/${eve.publicId}/edit`, { email: 'eve.b@example.org', given_name: 'Mallory', family_name: 'Took', phone: '020 7000 0009', postcode: 'EC1A 1BB' });
+    // A's edit is A's own view of them; the record B sees is untouched.
+    expect(edit.statusCode).toBe(303);
     expect((await heldByB(eve.id)).person).toEqual(before.person);
+    const shown = await organiserA.get(`/admin/people/${eve.publicId}`);
+    expect(shown.body).toContain('Took');
+    expect(leaks(shown.body)).toEqual([]);
+    expect((await readB.get(`${API}/people/${eve.publicId}`)).body).toMatchObject({ given_name: 'Bea', family_name: 'Secret' });
+    const moved = await organiserA.post(`/admin/people/${eve.publicId}/edit`, { email: 'mallory@example.org', given_name: 'Mallory', family_name: 'Took', phone: '', postcode: '' });
+    expect(moved.statusCode).toBe(422);
+    expect(moved.body).toContain('href="#field-email"');
+    expect((await t.ctx.db.selectFrom('people').select('email').where('id', '=', eve.id).executeTakeFirstOrThrow()).email).toBe('eve.b@example.org');
+  });
+
+  it('cannot change the record of a supporter both groups know by editing: A’s edit stays A’s view, an admin’s changes the record', async () => {
+    const fay = await bSupporter('fay@example.org');
+    await connectToGroups(t.ctx.db, fay.id, [groupA]); // Fay gave her details to A as well: A sees her record
+    const before = await heldByB(fay.id);
+    const page = await organiserA.get(`/admin/people/${fay.publicId}`);
+    expect(page.body).toContain('Secret');
+    await organiserA.get(`/admin/people/${fay.publicId}/edit`);
+    const edit = await organiserA.post(`/admin/people/${fay.publicId}/edit`, { email: 'fay@example.org', given_name: 'Renamed', family_name: 'ByA', phone: '', postcode: 'EC1A 1BB' });
+    expect(edit.statusCode).toBe(303);
+    expect((await heldByB(fay.id)).person).toEqual(before.person);
+    expect((await readB.get(`${API}/people/${fay.publicId}`)).body).toMatchObject({ given_name: 'Bea', family_name: 'Secret', postal_addresses: [{ postal_code: 'SW1A 1AA' }] });
+    expect((await writeA.get(`${API}/people/${fay.publicId}`)).body).toMatchObject({ given_name: 'Renamed', family_name: 'ByA', postal_addresses: [{ postal_code: 'EC1A 1BB' }] });
+
+    const admin = (await signedInAgent(t.app, t.ctx, { role: 'admin' })).agent;
+    await admin.get(`/admin/people/${fay.publicId}/edit`);
+    const byAdmin = await admin.post(`/admin/people/${fay.publicId}/edit`, { email: 'fay@example.org', given_name: 'Fay', family_name: 'Fixed', phone: '', postcode: 'SW1A 1AA' });
+    expect(byAdmin.statusCode).toBe(303);
+    expect((await heldByB(fay.id)).person).toMatchObject({ given_name: 'Fay', family_name: 'Fixed' });
+    expect((await readB.get(`${API}/people/${fay.publicId}`)).body).toMatchObject({ given_name: 'Fay', family_name: 'Fixed' });
   });
 
   it('cannot read or change them through a people import, dry run included', async () => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { canonicalEmail } from '../petitions/index.ts';
 import { lookupPostcode } from '../politics/index.ts';
-import { emailAddress, invalidField, optionalText, recordAudit, type Viewer } from '../platform/index.ts';
+import { emailAddress, invalidField, optionalText, recordAudit } from '../platform/index.ts';
+import { sql } from 'kysely';
+import type { PeopleScope } from './access.ts';
 import type { Q } from './tables.ts';
 import { livePersonIdFor, recordAction } from './people.ts';
 import type { Person } from './person-record.ts';
@@ -21,14 +23,24 @@ export const editPersonSchema = z.object({
 
 export type EditPerson = z.output<typeof editPersonSchema>;
 
+/** What a group organiser is told when they try to change an email address, whoever holds the new one. */
+export const EMAIL_CHANGE_FOR_ADMINS = 'Only a coalition admin, or the person on their preferences page, can change an email address.';
+
 /**
- * An organiser corrects a person's details. A new email address must not belong to another
- * person (merge them instead) and is unconfirmed until proven; the audit log records which
- * fields changed, never their values.
+ * An organiser corrects a person's details; the audit log records which fields changed, never
+ * their values. An admin changes the record itself: a new email address must not belong to
+ * another person (merge them instead) and is unconfirmed until proven. A group organiser never
+ * changes what other groups see: the email address not at all (whether or not another person
+ * has the new one, the answer is the same, so it tells nothing of people outside the group), and
+ * for a person other groups also know (or one the group was only told about), the name, phone and
+ * postcode are kept as the group's own view of them (`person_groups.facts`), as an API key's or
+ * an import's are; a person only the organiser's groups know has their record corrected.
  */
-export async function editPerson(q: Q, person: Person, form: EditPerson, actor: Viewer): Promise<void> {
+export async function editPerson(q: Q, person: Person, form: EditPerson, scope: PeopleScope): Promise<void> {
+  const actor = scope.viewer;
   const canonical = canonicalEmail(form.email);
   const emailChanged = canonical !== canonicalEmail(person.email ?? '');
+  if (emailChanged && scope.groupIds !== 'all') throw invalidField('email', EMAIL_CHANGE_FOR_ADMINS);
   if (emailChanged) {
     const holder = await livePersonIdFor(q, canonical);
     if (holder !== undefined && holder !== person.id) {
@@ -58,6 +70,17 @@ export async function editPerson(q: Q, person: Person, form: EditPerson, actor: 
     return (before ?? null) !== next[key];
   });
   if (changed.length === 0) return;
+  if (scope.groupIds !== 'all' && (person.toldOnly || (await knownElsewhere(q, person.id, scope.groupIds)))) {
+    const view = { given_name: next.given_name, family_name: next.family_name, phone: next.phone, postcode: place.postcode, constituency_code: place.constituency, region_code: place.region, country_code: place.country };
+    await sql`
+      update person_groups pg set facts = coalesce(pg.facts, jsonb_build_object(
+          'given_name', p.given_name, 'family_name', p.family_name, 'phone', p.phone, 'postcode', p.postcode,
+          'constituency_code', p.constituency_code, 'region_code', p.region_code, 'country_code', p.country_code))
+        || ${JSON.stringify({ ...view, at: new Date().toISOString() })}::jsonb
+      from people p where p.id = pg.person_id and pg.person_id = ${person.id} and pg.group_id = any(${scope.groupIds}::int[])`.execute(q);
+    await recordAudit(q, { actor, action: 'person.update', subjectType: 'person', subjectId: person.publicId, after: { fields: changed, view: 'group' } });
+    return;
+  }
   await q
     .updateTable('people')
     .set({
@@ -73,4 +96,15 @@ export async function editPerson(q: Q, person: Person, form: EditPerson, actor: 
     .execute();
   await recordAction(q, person.id, { kind: 'person.edited', detail: { fields: changed }, byPerson: false });
   await recordAudit(q, { actor, action: 'person.update', subjectType: 'person', subjectId: person.publicId, after: { fields: changed } });
+}
+
+/** Whether a group outside these knows the person (so their record is not these groups' alone). */
+async function knownElsewhere(q: Q, personId: number, groupIds: readonly number[]): Promise<boolean> {
+  const row = await q
+    .selectFrom('person_groups')
+    .select('group_id')
+    .where('person_id', '=', personId)
+    .where((eb) => eb.not(eb('group_id', '=', eb.fn.any(eb.val([...groupIds])))))
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -154,9 +154,21 @@ describe('editing and merging', () => {
     expect(bad.body).toContain('href="#field-email"');
     expect(bad.body).toContain('href="#field-phone"');
     expect(bad.body).toContain('value="call me"');
+    // A group organiser cannot change an address, and the answer is the same whether or not
+    // someone outside their groups has the new one: it tells nothing of them.
+    const summary = (body: string) => /<div class="error-summary"[\s\S]*?<\/div>/.exec(body)?.[0];
     const taken = await organiser.post(url, { given_name: 'Olive', family_name: 'Ours', email: 'theirs@example.org', phone: '', postcode: '' });
-    expect(taken.statusCode).toBe(422);
-    expect(taken.body).toContain('Another person has this email address');
+    const free = await organiser.post(url, { given_name: 'Olive', family_name: 'Ours', email: 'nobody.has.this@example.org', phone: '', postcode: '' });
+    expect([taken.statusCode, free.statusCode]).toEqual([422, 422]);
+    expect(taken.body).toContain('Only a coalition admin, or the person on their preferences page, can change an email address.');
+    expect(taken.body).not.toContain('Another person');
+    expect(summary(taken.body)).toBeDefined();
+    expect(summary(taken.body)).toBe(summary(free.body));
+    // An admin sees everyone: they are told, and merge instead.
+    await admin.get(url);
+    const byAdmin = await admin.post(url, { given_name: 'Olive', family_name: 'Ours', email: 'theirs@example.org', phone: '', postcode: '' });
+    expect(byAdmin.statusCode).toBe(422);
+    expect(byAdmin.body).toContain('Another person has this email address');
     const unknownPostcode = await organiser.post(url, { given_name: 'Olive', family_name: 'Ours', email: 'ours@example.org', phone: '', postcode: 'ZZ1 1ZZ' });
     expect(unknownPostcode.statusCode).toBe(422);
     expect(unknownPostcode.body).toContain('href="#field-postcode"');

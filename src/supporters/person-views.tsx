@@ -1,4 +1,5 @@
 import { Button, ErrorSummary, Form, Layout, Notice, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { EMAIL_CHANGE_FOR_ADMINS } from './edit-person.ts';
 import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName, type Membership, type Person, type PersonGroup, type TimelineEntry } from './person-record.ts';
@@ -209,7 +210,7 @@ export function PersonPage(props: PersonPageProps) {
   );
 }
 
-export function EditPersonPage({ person, errors, values }: { person: Person; errors?: FieldErrors; values?: FormValues }) {
+export function EditPersonPage({ person, isAdmin, errors, values }: { person: Person; isAdmin: boolean; errors?: FieldErrors; values?: FormValues }) {
   const name = displayName(person);
   const current: FormValues = values ?? {
     given_name: person.givenName ?? '',
@@ -229,7 +230,7 @@ export function EditPersonPage({ person, errors, values }: { person: Person; err
           name="email"
           label="Email address"
           type="email"
-          hint="A new address must be confirmed again before we email it"
+          hint={isAdmin ? 'A new address must be confirmed again before we email it' : EMAIL_CHANGE_FOR_ADMINS}
           autocomplete="off"
           spellcheck={false}
           errors={errors}
