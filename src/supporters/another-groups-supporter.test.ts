@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { SmtpSink } from '../../test/support/smtp.ts';
 import { makeAdminViewer, makeGroup, makeKey, osdiClient, type OsdiClient } from '../api/test-support.ts';
+import { purposeFor } from './consent.ts';
 import { ensurePurpose } from './consent-purposes.ts';
 import { getImport } from './imports/import-store.ts';
 import { connectToGroups, upsertPerson } from './people.ts';
@@ -210,5 +211,71 @@ describe('group A cannot take over group B’s supporter', () => {
     expect((await readB.get(`${API}/people/${dee.publicId}`)).body).toMatchObject({ given_name: 'Dee', family_name: 'Own' });
     const consent = (await heldByB(dee.id)).consents.find((c) => c.key === `group.${groupA}.updates`);
     expect(consent?.status).toBe('given');
+  });
+
+  it('learns nothing of what B holds through A’s segment counts and exports, tag pages and mailings', async () => {
+    const gil = await bSupporter('gil@example.org');
+    await t.ctx.db.updateTable('people').set({ email_status: 'verified' }).where('id', '=', gil.id).execute();
+    const told = await writeA.post(`${API}/people`, {
+      person: { given_name: 'Mallory', family_name: 'Told', email_addresses: [{ address: 'gil@example.org', status: 'subscribed' }], postal_addresses: [{ postal_code: 'EC1A 1BB' }] },
+    });
+    expect(told.status).toBe(201);
+    const admin = (await signedInAgent(t.app, t.ctx, { role: 'admin' })).agent;
+
+    // Counting on B's seat finds nobody of A's: what A was told puts Gil in Islington.
+    const onBSeat = 'match=all&c0.kind=constituency&c0.codes=E14001172';
+    expect((await organiserA.get(`/admin/segments/count?${onBSeat}`)).json().count).toBe(0);
+    expect((await admin.get(`/admin/segments/count?${onBSeat}`)).json().count).toBeGreaterThan(0);
+    const onASeat = 'match=all&c0.kind=constituency&c0.codes=E14000553';
+    await organiserA.get('/admin/segments/new');
+    const saved = await organiserA.post('/admin/segments', { name: 'Islington', group: String(groupA), query: onASeat });
+    expect(saved.statusCode).toBe(303);
+    const segmentId = /\/admin\/segments\/(\d+)/.exec(saved.headers.location as string)![1]!;
+    const segmentPage = await organiserA.get(`/admin/segments/${segmentId}`);
+    expect(segmentPage.body).toContain('Mallory');
+    expect(leaks(segmentPage.body)).toEqual([]);
+    const csv = await organiserA.get(`/admin/segments/${segmentId}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    const gilRow = csv.body.split('\n').find((line) => line.startsWith(gil.publicId))!;
+    expect(gilRow).toContain('gil@example.org,unverified,Mallory,Told,,EC1A 1BB,E14000553');
+    // (Dee, in the file too, later gave A her details herself: A sees her record, phone included.)
+    expect(leaks(gilRow)).toEqual([]);
+
+    // A tag of A's: its member page and search show only what A was told.
+    await organiserA.get('/admin/tags');
+    const tag = await organiserA.post('/admin/tags', { name: 'Islington callers', description: '', group: String(groupA) });
+    expect(tag.statusCode).toBe(303);
+    const tagPage = (tag.headers.location as string).split('?')[0]!;
+    await organiserA.get(tagPage);
+    expect((await organiserA.post(`${tagPage}/members`, { person: gil.publicId })).statusCode).toBe(303);
+    for (const page of [tagPage, `${tagPage}?q=gil@`]) {
+      const body = (await organiserA.get(page)).body;
+      expect(body, page).toContain('gil@example.org');
+      expect(leaks(body), page).toEqual([]);
+    }
+
+    // A's mailing greets Gil by what A was told, in the preview and in the message itself.
+    const purpose = (await purposeFor(t.ctx.db, { groupId: groupA })).id;
+    await organiserA.get('/admin/mailings/new');
+    const made = await organiserA.post('/admin/mailings', { purpose_id: String(purpose), segment_id: segmentId, subject: 'Islington news', body: 'Hello {{first_name}} in {{constituency|your area}}' });
+    expect(made.statusCode).toBe(303);
+    const mailing = /\/admin\/mailings\/(\d+)/.exec(made.headers.location as string)![1]!;
+    const preview = await organiserA.get(`/admin/mailings/${mailing}/preview`);
+    expect(preview.body).toContain('Hello Mallory in Islington South and Finsbury');
+    expect(leaks(preview.body)).toEqual([]);
+    await organiserA.get(`/admin/mailings/${mailing}/send`);
+    const confirm = await organiserA.post(`/admin/mailings/${mailing}/send`, { when: 'now' });
+    const count = /data-recipient-count="(\d+)"/.exec(confirm.body)![1]!;
+    expect((await organiserA.post(`/admin/mailings/${mailing}/send`, { when: 'now', confirmed: count })).statusCode).toBe(303);
+    await t.runJobs();
+    const sent = await smtp.waitFor((m) => m.subject === 'Islington news' && m.to.includes('gil@example.org'));
+    expect(sent.text).toContain('Hello Mallory in Islington South and Finsbury');
+    expect(leaks(sent.text)).toEqual([]);
+
+    // The person's own copy of everything held says what each group was told.
+    const data = await admin.get(`/admin/people/${gil.publicId}/data.json`);
+    const groups = JSON.parse(data.body).supporter.groups as Array<{ name: string; toldToThisGroup?: Record<string, string> }>;
+    expect(groups.find((g) => g.name === 'Group A')?.toldToThisGroup).toMatchObject({ given_name: 'Mallory', family_name: 'Told', postcode: 'EC1A 1BB' });
+    expect(groups.find((g) => g.name === 'Group B')?.toldToThisGroup).toBeUndefined();
   });
 });

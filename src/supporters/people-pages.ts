@@ -50,13 +50,17 @@ export function personInScope(scope: PeopleScope) {
  * The people table as a reader sees it, to be aliased p: for a group (or an organiser's groups),
  * a person it was told about without seeing their record shows only what it was told
  * (`person_groups.facts`), with its own dates; any of the groups seeing the record shows the
- * record. Null (the coalition, admins) sees the records.
+ * record. Null (the coalition, admins) sees the records. Every column of the people table a
+ * reader may show is here (with the same names), so it can stand in for `people` in any query.
  */
 export function peopleSeenBy(groupIds: readonly number[] | null) {
   if (groupIds === null) return sql`people`;
   const fact = (name: string) => sql`case when f.facts is null then p0.${sql.ref(name)} else f.facts->>${name} end as ${sql.ref(name)}`;
   const told = sql`coalesce((f.facts->>'at')::timestamptz, f.first_at)`;
-  return sql`(select p0.id, p0.public_id, p0.email, p0.canonical_email, p0.email_status, p0.merged_into_id, p0.erased_at,
+  // Whether the address was confirmed is something the person did for another group: told-only
+  // views show it unconfirmed (an undeliverable address stays so: nobody can mail it).
+  const status = sql`case when f.facts is null or p0.email_status = 'undeliverable' then p0.email_status else 'unverified' end as email_status`;
+  return sql`(select p0.id, p0.public_id, p0.email, p0.canonical_email, ${status}, p0.merged_into_id, p0.erased_at,
       ${fact('given_name')}, ${fact('family_name')}, ${fact('phone')}, ${fact('postcode')}, ${fact('country_code')},
       ${fact('constituency_code')}, ${fact('region_code')},
       case when f.facts is null then p0.created_at else f.first_at end as created_at,

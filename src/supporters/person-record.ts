@@ -81,16 +81,20 @@ export interface PersonGroup {
   slug: string;
   name: string;
   firstAt: Date;
+  /** What the group was told about the person (by its key, import or organiser), when it keeps its own view. */
+  told: Record<string, string | null> | null;
 }
 
 export async function groupsOfPerson(q: Q, personId: number, visible: number[] | 'all' = 'all'): Promise<PersonGroup[]> {
   if (visible !== 'all' && visible.length === 0) return [];
-  let query = q.selectFrom('person_groups').select(['group_id', 'first_at']).where('person_id', '=', personId);
+  let query = q.selectFrom('person_groups').select(['group_id', 'first_at', 'facts']).where('person_id', '=', personId);
   if (visible !== 'all') query = query.where('group_id', 'in', visible);
-  const rows = await query.execute();
-  const firstAt = new Map(rows.map((r) => [r.group_id, r.first_at]));
-  const groups = await findGroupsByIds(q, [...firstAt.keys()]);
-  return groups.map((g) => ({ id: g.id, slug: g.slug, name: g.name, firstAt: firstAt.get(g.id)! }));
+  const rows = new Map((await query.execute()).map((r) => [r.group_id, r]));
+  const groups = await findGroupsByIds(q, [...rows.keys()]);
+  return groups.map((g) => {
+    const row = rows.get(g.id)!;
+    return { id: g.id, slug: g.slug, name: g.name, firstAt: row.first_at, told: (row.facts as Record<string, string | null> | null) ?? null };
+  });
 }
 
 export interface Membership {

@@ -32,7 +32,7 @@ export async function exportSupporterData(q: Q, personId: number): Promise<Recor
     consents: await consentsOf(q, personId),
     consentEvents: await consentEventsOf(q, personId),
     timeline: await timelineOf(q, personId, 'all', 100_000),
-    groups: (await groupsOfPerson(q, personId)).map((g) => ({ name: g.name, since: g.firstAt })),
+    groups: (await groupsOfPerson(q, personId)).map((g) => ({ name: g.name, since: g.firstAt, ...(g.told ? { toldToThisGroup: g.told } : {}) })),
     tags: (await tagsOfPerson(q, personId)).map((t) => ({ name: t.name, group: t.groupName, since: t.since })),
     lists: (await listsOfPerson(q, personId)).map((l) => ({ name: l.name, group: l.groupName, since: l.since })),
   };

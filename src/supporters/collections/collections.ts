@@ -5,6 +5,7 @@ import { supportersQ, type Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from '../segments/compile-segment.ts';
 import type { SegmentDefinition } from '../segments/definition.ts';
 import { assertCanOwn, canManage } from '../ownership.ts';
+import { peopleSeenBy } from '../people-pages.ts';
 
 /**
  * Tags and static lists: named sets of people, owned by a group or by the whole coalition
@@ -135,7 +136,7 @@ export async function listMembers(q: Q, kind: CollectionKind, id: number, scope:
   const s = specs[kind];
   const rows = await sql<{ public_id: string; email: string | null; given_name: string | null; family_name: string | null; added_at: Date }>`
     select p.public_id, p.email, p.given_name, p.family_name, m.${sql.ref(s.addedAt)} as added_at
-    from ${sql.table(s.members)} m join people p on p.id = m.person_id
+    from ${sql.table(s.members)} m join ${peopleSeenBy(scope === 'all' ? null : scope)} p on p.id = m.person_id
     where m.${sql.ref(s.key)} = ${id} and ${visiblePerson(scope)}
     order by m.${sql.ref(s.addedAt)} desc, p.id desc
     limit ${perPage} offset ${(page - 1) * perPage}`.execute(q);
@@ -190,7 +191,7 @@ export async function searchPeopleByEmail(q: Q, text: string, scope: PeopleScope
   if (typed.length < 3) return [];
   const prefix = `${typed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await sql<{ public_id: string; email: string | null; given_name: string | null; family_name: string | null; created_at: Date }>`
-    select p.public_id, p.email, p.given_name, p.family_name, p.created_at from people p
+    select p.public_id, p.email, p.given_name, p.family_name, p.created_at from ${peopleSeenBy(scope === 'all' ? null : scope)} p
     where (lower(p.email) like ${prefix} or p.canonical_email = ${typed}) and ${visiblePerson(scope)}
     order by p.email limit ${limit}`.execute(q);
   return rows.rows.map((r) => ({ publicId: r.public_id, email: r.email, givenName: r.given_name, familyName: r.family_name, addedAt: r.created_at }));

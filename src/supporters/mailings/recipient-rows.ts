@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Q } from '../tables.ts';
 import { liveConsentCondition } from '../consent.ts';
+import { peopleSeenBy } from '../people-pages.ts';
+import type { PeopleScope } from '../segments/compile-segment.ts';
 import type { Outcome } from './smtp-outcome.ts';
 
 /**
@@ -90,8 +92,9 @@ export async function recordOutcomes(q: Q, mailingId: number, outcomes: Recorded
  * or merged — marking those who pass 'sending' (committed before any SMTP call) and the rest
  * 'skipped' with the reason. Returns those to send now.
  */
-export async function markReady(q: Q, props: { mailingId: number; purposeId: number; claimToken: string; next: number[] }): Promise<ReadyRecipient[]> {
-  const { mailingId, purposeId, claimToken, next } = props;
+export async function markReady(q: Q, props: { mailingId: number; purposeId: number; scope: PeopleScope; claimToken: string; next: number[] }): Promise<ReadyRecipient[]> {
+  const { mailingId, purposeId, scope, claimToken, next } = props;
+  // A group's message greets people by what they told the group, not what they told another.
   const { rows } = await sql<ReadyRecipient>`
     with candidates as (
       select r.person_id, p.public_id, p.email, p.given_name, p.constituency_code,
@@ -101,7 +104,7 @@ export async function markReady(q: Q, props: { mailingId: number; purposeId: num
           when (${liveConsentCondition}) is not true then 'No live consent at the time of sending (unsubscribed or withdrawn).'
         end as skip_reason
       from mailing_recipients r
-      join people p on p.id = r.person_id
+      join ${scope === 'all' ? sql`people` : peopleSeenBy(scope)} p on p.id = r.person_id
       left join consents on consents.person_id = r.person_id and consents.purpose_id = ${purposeId}
       where r.mailing_id = ${mailingId} and r.person_id = any(${next}::bigint[])
         and r.status = 'queued' and r.claim_token = ${claimToken}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext, Q } from '../tables.ts';
 import { recordAudit } from '../../platform/index.ts';
-import { addRecipientBatch, audienceOf } from './audience.ts';
+import { addRecipientBatch, audienceOf, audienceScope } from './audience.ts';
 import { ConstituencyCache } from './constituency-facts.ts';
 import { smtpPoolSize } from './bulk-transport.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
@@ -152,7 +152,7 @@ class MailingRun {
         for (let i = 0; i < claimed.length && !this.stopping; i += waveSize) {
           const next = claimed.slice(i, i + waveSize);
           await throttle.wait(next.length);
-          const ready = await markReady(q, { mailingId: mailing.id, purposeId: mailing.purposeId, claimToken: this.claimToken, next });
+          const ready = await markReady(q, { mailingId: mailing.id, purposeId: mailing.purposeId, scope: audienceScope(audienceOf(mailing)), claimToken: this.claimToken, next });
           if (ready.length === 0) continue;
           const results = await deliver(q, transport, 'supporters.mailing', await messagesFor(ready));
           // Recorded the moment the server has answered: a crash after this cannot put them in doubt.

@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, 
 import type { PlatformTables } from '../../platform/index.ts';
 import type { PeopleTable, Q, SupportersView } from '../tables.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
+import { peopleSeenBy } from '../people-pages.ts';
 
 /**
  * Whose people a query may see: 'all' for coalition admins, otherwise the ids of the groups the
@@ -99,13 +100,16 @@ function scopeExpression(eb: Eb, scope: PeopleScope): Expression<SqlBool> {
 }
 
 /**
- * The people of a segment as a Kysely query over `people as p` (no columns selected yet): live
+ * The people of a segment as a Kysely query over `p`, the people as the scope sees them (see
+ * peopleSeenBy; no columns selected yet): live
  * records only (not merged away, not erased), within the scope, matching the definition. Every
  * value travels as a parameter; conditions on other tables are EXISTS subqueries.
  */
 export function segmentQuery(q: Q, definition: SegmentDefinition, scope: PeopleScope): SegmentQuery {
-  return q
-    .selectFrom('people as p')
+  // A group's segment reads people as the group sees them: one it was only told about by a key or
+  // an import matches (on seat, region, date joined) and shows only what it was told.
+  const people = scope === 'all' ? q.selectFrom('people as p') : q.selectFrom(sql<PeopleTable>`${peopleSeenBy(scope)}`.as('p'));
+  return people
     .where('p.merged_into_id', 'is', null)
     .where('p.erased_at', 'is', null)
     .where((eb) => scopeExpression(eb, scope))
