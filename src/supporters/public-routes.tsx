@@ -124,7 +124,7 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
 
   app.post('/subscribe/confirm/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params);
-    const confirmed = await ctx.db.transaction().execute((tx) => confirmSignUp(tx, ctx.secret, token, request.ip));
+    const confirmed = await ctx.db.transaction().execute((tx) => confirmSignUp(tx, ctx.secret, token, clientIp(request)));
     return reply.render(
       <SignUpConfirmedPage
         purposes={confirmed.purposes}
@@ -148,7 +148,7 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
     const person = await personForPreferences(ctx.db, ctx.secret, token);
     const { action, chosen } = parseRequest(preferencesForm, request.body, chooseAction);
     const brand = await ctx.brand.get();
-    await ctx.db.transaction().execute((tx) => updatePreferences(tx, { person, brand, action, chosen, ip: request.ip }));
+    await ctx.db.transaction().execute((tx) => updatePreferences(tx, { person, brand, action, chosen, ip: clientIp(request) }));
     return reply.redirect(`/preferences/${token}?saved=${action === 'save' ? 'saved' : 'withdrawn-all'}`, 303);
   });
 
@@ -163,7 +163,7 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
   app.post('/unsubscribe/:token', { config: { csrf: 'none' } }, async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params);
     parseRequest(oneClickForm, request.body, `${oneClickMessage}.`);
-    const done = await ctx.db.transaction().execute((tx) => unsubscribe(tx, ctx.secret, token, request.ip));
+    const done = await ctx.db.transaction().execute((tx) => unsubscribe(tx, ctx.secret, token, clientIp(request)));
     return reply
       .code(200)
       .render(<UnsubscribedPage purpose={done.purpose} changed={done.changed} preferencesHref={preferencesUrl('', ctx.secret, done.person.publicId)} />);
