@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { constituencyNames, regionNames } from '../politics/index.ts';
 import type { Q } from './tables.ts';
 import { countryName } from './countries.ts';
@@ -46,6 +47,37 @@ export async function petitionBreakdown(q: Q, petitionId: number): Promise<Break
     else breakdown.countries.push({ code: r.key, name: countryName(r.key), count: r.count });
   }
   return breakdown;
+}
+
+/** The constituencies with the most signatures (largest first, named), and how many have any. */
+export async function topConstituencies(q: Q, petitionId: number, limit: number): Promise<{ top: ConstituencyTally[]; places: number }> {
+  const rows = await q
+    .selectFrom('petition_counts')
+    .select(['key', 'count', sql<string>`count(*) over ()`.as('places')])
+    .where('petition_id', '=', petitionId)
+    .where('dimension', '=', 'constituency')
+    .where('count', '>', 0)
+    .orderBy('count', 'desc')
+    .orderBy('key')
+    .limit(limit)
+    .execute();
+  const names = await constituencyNames(q, rows.map((r) => r.key));
+  return {
+    top: rows.map((r) => ({ code: r.key, name: names.get(r.key)?.name ?? r.key, mp: names.get(r.key)?.mp ?? null, count: r.count })),
+    places: Number(rows[0]?.places ?? 0),
+  };
+}
+
+/** Every constituency's counted signatures, by code (for the map, which names them itself). */
+export async function constituencyCounts(q: Q, petitionId: number): Promise<Map<string, number>> {
+  const rows = await q
+    .selectFrom('petition_counts')
+    .select(['key', 'count'])
+    .where('petition_id', '=', petitionId)
+    .where('dimension', '=', 'constituency')
+    .where('count', '>', 0)
+    .execute();
+  return new Map(rows.map((r) => [r.key, r.count]));
 }
 
 /** "N people in <constituency> have signed": the constituency's name and its counted signatures. */

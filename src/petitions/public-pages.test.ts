@@ -75,26 +75,48 @@ describe('the petition page', () => {
     expect(body).toContain('<meta name="twitter:title" content="Save the “Northtown” walk-in centre"/>');
   });
 
-  it('draws a hex map with one hex per constituency, counts in titles, a legend, and a table alternative', async () => {
+  it('shows the map as an image at its own address, its key, the top constituencies, and a link to the full tables', async () => {
     const { body } = await get(main.path);
-    const svg = /<svg class="hexmap__svg" role="img" aria-labelledby="(hexmap-\d+-title) (hexmap-\d+-desc)"[\s\S]*?<\/svg>/.exec(body);
-    expect(svg).not.toBeNull();
-    expect(svg![0]).toContain(`<title id="${svg![1]}">Map of signatures by constituency`);
-    expect(svg![0]).toContain(`<desc id="${svg![2]}">`);
-    const hexes = [...svg![0].matchAll(/<path class="hex hex--(\d)" d="M[^"]+" data-code="([^"]+)"><title>([^<]+)<\/title><\/path>/g)];
-    expect(hexes.map((h) => h[2]).sort()).toEqual([places.north.code, places.south.code, places.west.code]);
-    const byCode = Object.fromEntries(hexes.map((h) => [h[2], { level: Number(h[1]), title: h[3] }]));
-    expect(byCode[places.north.code]).toEqual({ level: 4, title: 'Northtown: 4 signatures' });
-    expect(byCode[places.west.code]).toEqual({ level: 1, title: 'Westbury: 1 signature' });
-    expect(byCode[places.south.code]).toEqual({ level: 0, title: 'Southvale: 0 signatures' });
+    const img = /<img class="hexmap__img" src="([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)"/.exec(body);
+    expect(img![1]).toBe(`/petitions/${main.id}/hexmap.svg`);
+    expect(img![4]).toMatch(/^Map of signatures by constituency: Save the “Northtown” walk-in centre\. .*2 constituencies have signatures\. .*every one is in the full table\.$/);
+    expect(body).not.toContain('<svg');
     expect(body).toContain('Key: signatures per constituency');
     expect(body).toContain('No signatures</li>');
-    // The same figures as tables (behind a details element, linked from the map).
-    expect(body).toContain('<a href="#constituency-table">Skip to the table of signatures by constituency</a>');
-    expect(body).toMatch(/<details class="details" id="constituency-table">/);
-    expect(body).toMatch(/<caption class="table__caption">Signatures by constituency<\/caption>[\s\S]*<th scope="row">Northtown<\/th><td class="numeric">4<\/td>/);
-    expect(body).toMatch(/<caption class="table__caption">Signatures by country<\/caption>[\s\S]*<th scope="row">Spain<\/th><td class="numeric">1<\/td>/);
     expect(body).toMatch(/Constituencies with the most signatures[\s\S]*<th scope="row">Northtown<\/th><td>Ada North<\/td><td class="numeric">4<\/td>/);
+    expect(body).toContain(`<a href="${main.path}/constituencies">Signatures in every constituency, region and country (2 constituencies)</a>`);
+
+    // The image: one hex per constituency, shaded by band, each titled with its count.
+    const map = await get(img![1]!);
+    expect(map.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(map.body).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img" aria-labelledby="hexmap-title hexmap-desc" width="(\d+)" height="(\d+)"/);
+    expect(map.body).toContain(`width="${img![2]}" height="${img![3]}"`);
+    const hexes = [...map.body.matchAll(/data-code="([^"]+)" data-level="(\d)"><title>([^<]+)<\/title>/g)];
+    const byCode = Object.fromEntries(hexes.map((h) => [h[1], { level: Number(h[2]), title: h[3] }]));
+    expect(byCode).toEqual({
+      [places.north.code]: { level: 4, title: 'Northtown: 4 signatures' },
+      [places.west.code]: { level: 1, title: 'Westbury: 1 signature' },
+      [places.south.code]: { level: 0, title: 'Southvale: 0 signatures' },
+    });
+
+    // The same figures as tables, on a page of their own.
+    const full = await get(`${main.path}/constituencies`);
+    expect(full.statusCode).toBe(200);
+    expect(full.body).toMatch(/<caption class="table__caption">Signatures by constituency<\/caption>[\s\S]*<th scope="row">Northtown<\/th><td>Ada North<\/td><td class="numeric">4<\/td>[\s\S]*<th scope="row">Westbury<\/th><td>Cat West<\/td><td class="numeric">1<\/td>/);
+    expect(full.body).toMatch(/<caption class="table__caption">Signatures by country<\/caption>[\s\S]*<th scope="row">Spain<\/th><td class="numeric">1<\/td>/);
+    expect(full.body).toMatch(/<caption class="table__caption">Signatures by region<\/caption>[\s\S]*<th scope="row">North East<\/th><td class="numeric">4<\/td>/);
+  });
+
+  it('says so when no signatures are counted yet, on the page and the full tables', async () => {
+    const quiet = await createPetition(t.ctx.db, { action: 'A quiet petition' });
+    const { body } = await get(quiet.path);
+    expect(body).toContain('No signatures from UK constituencies have been counted yet.');
+    expect(body).toContain(`<a href="${quiet.path}/constituencies">Signatures in every constituency, region and country</a>`);
+    const full = await get(`${quiet.path}/constituencies`);
+    expect(full.body).toContain('Signatures by constituency: none counted yet.');
+    const map = await get(`/petitions/${quiet.id}/hexmap.svg`);
+    expect(map.statusCode).toBe(200);
+    expect(map.body).toContain('0 constituencies have signatures');
   });
 
   it('offers embed code for other websites', async () => {

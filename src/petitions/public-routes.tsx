@@ -4,16 +4,18 @@ import type { AppContext } from './tables.ts';
 import { DomainError, keepFor, parseRequest } from '../platform/index.ts';
 import { checkConfirmationLink, confirmSignature } from './confirm-signature.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
-import { HexGridCache } from './hexmap.tsx';
+import { HexGridCache } from './hexmap.ts';
 import { registerJsonRoutes, sendPetitionJson } from './json-routes.ts';
 import { listPetitions, petitionSorts, type PetitionSort } from './list-petitions.ts';
-import { constituencyTally, petitionBreakdown } from './petition-breakdown.ts';
+import { constituencyTally, topConstituencies } from './petition-breakdown.ts';
 import { PetitionCache } from './petition-cache.ts';
+import { registerPlaceRoutes } from './place-routes.tsx';
 import { ConfirmSignaturePage, ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
 import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
 import { PRIVATE_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
 import { freshPetition, parsePetitionRef, visiblePetition } from './public/petition-ref.ts';
+import { hexmapSize } from '../politics/index.ts';
 import { hearMoreWordingFor } from './sign-petition.ts';
 import type { PublicDeps } from './public/public-deps.ts';
 import { SignPage } from './public/sign-form.tsx';
@@ -37,6 +39,7 @@ export function registerPetitionPublicRoutes(app: FastifyInstance, ctx: AppConte
   registerSignRoutes(app, deps);
   registerJsonRoutes(app, deps);
   registerEmbedRoutes(app, deps);
+  registerPlaceRoutes(app, deps);
 }
 
 const listQuery = z.object({
@@ -96,8 +99,9 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
       return reply.redirect(`${petition.path}${query}`, 301);
     }
     return sendPublicPage(deps, request, reply, `page|${petition.id}`, async () => {
-      const [fresh, breakdown, grid] = await Promise.all([freshPetition(deps, petition.id), petitionBreakdown(ctx.db, petition.id), deps.hexGrid.get(ctx.db)]);
-      return <PetitionPage petition={fresh} breakdown={breakdown} grid={grid} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} />;
+      const [fresh, { top, places }, grid] = await Promise.all([freshPetition(deps, petition.id), topConstituencies(ctx.db, petition.id, 10), deps.hexGrid.get(ctx.db)]);
+      const where = { top, places, map: hexmapSize(grid) };
+      return <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} />;
     });
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preferredEncoding } from '../platform/index.ts';
@@ -12,8 +13,23 @@ export interface Rendered {
   gzip?: Buffer;
 }
 
-export function rendered(body: string, contentType: string, options: { status?: number; headers?: Record<string, string> } = {}): Rendered {
-  return { status: options.status ?? 200, contentType, body: Buffer.from(body), headers: options.headers };
+export function rendered(body: string, contentType: string, options: { status?: number; headers?: Record<string, string>; etag?: boolean } = {}): Rendered {
+  const bytes = Buffer.from(body);
+  const headers = options.etag ? { ...options.headers, etag: etagOf(bytes) } : options.headers;
+  return { status: options.status ?? 200, contentType, body: bytes, headers };
+}
+
+/** Weak: the same body is sent plain or compressed, so the bytes on the wire differ while the content does not. */
+function etagOf(body: Buffer): string {
+  return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** If-None-Match names this body's ETag (or any): the client's copy is current. */
+function stillFresh(request: FastifyRequest, etag: string | undefined): boolean {
+  const header = request.headers['if-none-match'];
+  if (!etag || !header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
 /**
@@ -40,12 +56,14 @@ export class RenderCache {
 
 const COMPRESS_MIN_BYTES = 1024;
 
-/** Sends a rendered response, compressed as the client accepts (br, then gzip), compressing once per entry. */
+/** Sends a rendered response (304 when the client holds it already, by ETag), compressed as the client accepts (br, then gzip), compressing once per entry. */
 export function sendRendered(request: FastifyRequest, reply: FastifyReply, r: Rendered): FastifyReply {
-  reply.code(r.status).type(r.contentType);
   for (const [name, value] of Object.entries(r.headers ?? {})) reply.header(name, value);
-  if (r.body.length < COMPRESS_MIN_BYTES) return reply.send(r.body);
-  reply.header('vary', 'accept-encoding');
+  const compressible = r.body.length >= COMPRESS_MIN_BYTES;
+  if (compressible) reply.header('vary', 'accept-encoding');
+  if (r.status === 200 && stillFresh(request, r.headers?.etag)) return reply.code(304).send();
+  reply.code(r.status).type(r.contentType);
+  if (!compressible) return reply.send(r.body);
   const encoding = preferredEncoding(request.headers['accept-encoding']);
   if (encoding === 'br') {
     r.br ??= brotliCompressSync(r.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: r.body.length } });

@@ -3,7 +3,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../test/support/browser.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { cachesExpire, createPetition, freePort, places, seedPlaces } from '../../test/support/public-petitions.ts';
+import { addConfirmedSignatures, cachesExpire, createPetition, freePort, places, seedPlaces } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
 import { countSignatures } from './jobs.ts';
 
@@ -92,6 +92,44 @@ describe('signing in a real browser', () => {
     expect(errors).toEqual([]);
     await visitor.close();
     await page.close();
+  });
+
+  it('shows the map image and the top constituencies, and the full tables page passes axe', { timeout: 90_000 }, async () => {
+    const petition = await createPetition(t.ctx.db, { action: 'Keep the birth centre open' });
+    await addConfirmedSignatures(t.ctx.db, petition.id, [
+      { constituency: { code: places.north.code, region: places.north.region }, count: 3 },
+      { constituency: { code: places.south.code, region: places.south.region }, count: 1 },
+    ]);
+    await countSignatures(t.ctx);
+    const context = await browser.newContext();
+    await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const offSite: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('request', (r) => !r.url().startsWith(base) && offSite.push(r.url()));
+
+    await page.goto(`${base}${petition.path}`);
+    const map = page.getByRole('img', { name: /^Map of signatures by constituency: Keep the birth centre open/ });
+    await map.scrollIntoViewIfNeeded();
+    await expect.poll(() => map.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    expect(await page.getByRole('table', { name: 'Constituencies with the most signatures' }).getByRole('row').count()).toBe(3);
+    await expectAccessible(page, 'petition page with a map');
+
+    await page.getByRole('link', { name: 'Signatures in every constituency, region and country (2 constituencies)' }).click();
+    await page.waitForURL(`${base}${petition.path}/constituencies`);
+    expect(await page.textContent('h1')).toBe('Where signatures come from');
+    const rows = page.getByRole('table', { name: 'Signatures by constituency' }).getByRole('row');
+    expect(await rows.allTextContents()).toEqual(['ConstituencyMPSignatures', 'NorthtownAda North3', 'SouthvaleBen South1']);
+    await expectAccessible(page, 'full tables of where signatures come from');
+
+    // The map opened on its own is a titled image too.
+    await page.goto(`${base}/petitions/${petition.id}/hexmap.svg`);
+    expect(await page.title()).toBe('Map of signatures by constituency: Keep the birth centre open');
+    expect(errors).toEqual([]);
+    expect(offSite).toEqual([]);
+    await context.close();
   });
 
   it('solves the proof of work in the browser while a petition is under attack, so the signature counts', { timeout: 90_000 }, async () => {

@@ -5,3 +5,4 @@
 export { constituencyNames, regionNames } from './constituencies.ts';
 export { hexLayout, type Hex, type HexLayoutName } from './hexes.ts';
 export { lookupPostcode, normalisePostcode, onePostcodePerConstituency, resolvePostcodes, type PostcodePlace } from './postcodes.ts';
+export { colourBins, HEX_FILLS, hexmapSize, hexmapSvg, type ColourBin, type HexGrid, type HexmapText } from './hexmap.tsx';

@@ -50,6 +50,26 @@ describe('public pages in a real browser', () => {
     });
   }
 
+  // Demo petitions have signatures over the demo constituencies: the page with its map image, and
+  // the page with every constituency's figures.
+  for (const [name, suffix, heading] of [
+    ['demo petition', '', 'Keep our maternity unit open'],
+    ['demo petition’s full tables', '/constituencies', 'Where signatures come from'],
+  ] as const) {
+    it(`axe finds no WCAG 2.2 A/AA problems on the ${name} page`, async () => {
+      const petition = await t.ctx.db.selectFrom('petitions').select(['id', 'slug']).where('slug', '=', 'keep-our-maternity-unit-open').executeTakeFirstOrThrow();
+      const response = await page.goto(`/petitions/${petition.id}-${petition.slug}${suffix}`);
+      expect(response?.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(heading);
+      if (suffix === '') {
+        const map = page.locator('img.hexmap__img');
+        await map.scrollIntoViewIfNeeded();
+        await expect.poll(() => map.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      }
+      await expectNoAxeViolations(page);
+    });
+  }
+
   it('axe finds no problems on the friendly 404 page', async () => {
     const response = await page.goto('/no-such-page');
     expect(response?.status()).toBe(404);

@@ -1,18 +1,18 @@
 import { Layout, escapeHtml, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
-import { Hexmap, type HexGrid } from '../hexmap.tsx';
+import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
-import type { Breakdown } from '../petition-breakdown.ts';
+import type { ConstituencyTally } from '../petition-breakdown.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { CountAndProgress, signatures } from './count-and-progress.tsx';
+import { HexmapFigure } from './places-page.tsx';
 import { ShareBlock } from './share-block.tsx';
 import { StateTag } from '../state-tag.tsx';
 import { SignForm } from './sign-form.tsx';
 
 export interface PetitionPageProps {
   petition: Petition;
-  breakdown: Breakdown;
-  grid: HexGrid;
+  where: WhereSummary;
   baseUrl: string;
   hearMoreWording: string;
 }
@@ -126,25 +126,28 @@ function Milestones({ petition }: { petition: Petition }) {
   );
 }
 
-function WhereFrom({ petition, breakdown, grid }: { petition: Petition; breakdown: Breakdown; grid: HexGrid }) {
-  const counts = new Map(breakdown.constituencies.map((c) => [c.code, c.count]));
-  const top = breakdown.constituencies.slice(0, 10);
+/** The petition page's share of the "where" figures: the top constituencies, and the map's address and size. */
+export interface WhereSummary {
+  top: ConstituencyTally[];
+  /** How many constituencies have signatures. */
+  places: number;
+  map: { width: number; height: number } | undefined;
+}
+
+function WhereFrom({ petition, where }: { petition: Petition; where: WhereSummary }) {
+  const { top, places, map } = where;
+  const full = placesPath(petition);
   return (
     <section aria-labelledby="where-heading">
       <h2 id="where-heading">Where signatures come from</h2>
-      {grid.hexes.length > 0 ? (
-        <>
-          <Hexmap
-            grid={grid}
-            counts={counts}
-            id={`hexmap-${petition.id}`}
-            title={`Map of signatures by constituency: ${petition.action}`}
-            description={`A hex map of UK parliamentary constituencies, one hexagon each, shaded by how many people there have signed. ${breakdown.constituencies.length} constituencies have signatures. The same figures are in the table below.`}
-          />
-          <p>
-            <a href="#constituency-table">Skip to the table of signatures by constituency</a>
-          </p>
-        </>
+      {map ? (
+        <HexmapFigure
+          src={hexmapPath(petition)}
+          width={map.width}
+          height={map.height}
+          max={top[0]?.count ?? 0}
+          alt={`${hexmapTitle(petition)}. A hex map of UK parliamentary constituencies shaded by how many people there have signed: ${places} ${places === 1 ? 'constituency has' : 'constituencies have'} signatures. The constituencies with the most are in the table below, and every one is in the full table.`}
+        />
       ) : null}
       {top.length > 0 ? (
         <table class="table">
@@ -171,40 +174,12 @@ function WhereFrom({ petition, breakdown, grid }: { petition: Petition; breakdow
       ) : (
         <p>No signatures from UK constituencies have been counted yet.</p>
       )}
-      <details class="details" id="constituency-table">
-        <summary class="details__summary">Signatures by constituency, region and country (tables)</summary>
-        <div class="details__text table-scroll">
-          <PlaceTable caption="Signatures by constituency" rows={breakdown.constituencies} place="Constituency" />
-          <PlaceTable caption="Signatures by region" rows={breakdown.regions} place="Region" />
-          <PlaceTable caption="Signatures by country" rows={breakdown.countries} place="Country" />
-        </div>
-      </details>
+      <p>
+        <a href={full}>
+          Signatures in every constituency, region and country{places > 0 ? ` (${formatNumber(places)} ${places === 1 ? 'constituency' : 'constituencies'})` : ''}
+        </a>
+      </p>
     </section>
-  );
-}
-
-function PlaceTable({ caption, rows, place }: { caption: string; rows: Array<{ code: string; name: string; count: number }>; place: string }) {
-  if (rows.length === 0) return <p>{caption}: none counted yet.</p>;
-  return (
-    <table class="table">
-      <caption class="table__caption">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{place}</th>
-          <th scope="col" class="numeric">
-            Signatures
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <th scope="row">{r.name}</th>
-            <td class="numeric">{formatNumber(r.count)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -235,7 +210,7 @@ function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string 
 }
 
 /** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
-export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWording }: PetitionPageProps) {
+export function PetitionPage({ petition, where, baseUrl, hearMoreWording }: PetitionPageProps) {
   const open = petition.state === 'open';
   const rejected = petition.state === 'rejected';
   return (
@@ -315,7 +290,7 @@ export function PetitionPage({ petition, breakdown, grid, baseUrl, hearMoreWordi
         <>
           <Milestones petition={petition} />
           {open ? <ShareBlock petition={petition} baseUrl={baseUrl} /> : null}
-          <WhereFrom petition={petition} breakdown={breakdown} grid={grid} />
+          <WhereFrom petition={petition} where={where} />
           {open ? <EmbedCode petition={petition} baseUrl={baseUrl} /> : null}
         </>
       )}

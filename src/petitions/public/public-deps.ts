@@ -1,5 +1,5 @@
 import type { AppContext } from '../tables.ts';
-import type { HexGridCache } from '../hexmap.tsx';
+import type { HexGridCache } from '../hexmap.ts';
 import type { PetitionCache } from '../petition-cache.ts';
 import type { RenderCache } from '../render-cache.ts';
 
