@@ -130,6 +130,16 @@ describe('outboundFetch', () => {
     expect(seen).toEqual(['GET']);
   });
 
+  it('cannot tell a name that does not exist from one that resolves to a private address', async () => {
+    const missing = await outboundFetch('http://no-such-host.invalid/', { allowHosts: [] }).catch((error: unknown) => error);
+    const internal = await outboundFetch('http://localhost/', { allowHosts: [] }).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(OutboundRefusedError);
+    expect(internal).toBeInstanceOf(OutboundRefusedError);
+    expect(String(missing)).toBe(String(internal));
+    // A self-hoster's allowed host that does not resolve still says why.
+    await expect(outboundFetch('http://no-such-host.invalid/', { allowHosts: ['no-such-host.invalid'] })).rejects.not.toThrow(OutboundRefusedError);
+  });
+
   it('cannot be redirected from an allowed host to a refused one', async () => {
     const refusedHits: string[] = [];
     const refusedPort = await serve('127.0.0.2', (req, res) => {

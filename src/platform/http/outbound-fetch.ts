@@ -169,9 +169,15 @@ function resolveAll(host: string): Promise<LookupAddress[]> {
 async function checkedAddresses(url: URL, allowHosts: readonly string[]): Promise<LookupAddress[]> {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const family = isIP(host);
-  const addresses = family !== 0 ? [{ address: host, family }] : await resolveAll(host);
+  const allowed = hostAllowed(url, allowHosts);
+  // A name with no address at all is answered as one with no public address: otherwise "not
+  // found" against "refused" would tell an organiser which internal names exist.
+  const addresses = family !== 0 ? [{ address: host, family }] : await resolveAll(host).catch((error: unknown) => {
+    if (allowed) throw error;
+    throw new OutboundRefusedError();
+  });
   if (addresses.length === 0) throw new OutboundRefusedError();
-  if (!hostAllowed(url, allowHosts) && addresses.some((a) => !isPublicAddress(a.address))) throw new OutboundRefusedError();
+  if (!allowed && addresses.some((a) => !isPublicAddress(a.address))) throw new OutboundRefusedError();
   return addresses;
 }
 
