@@ -7,7 +7,7 @@ import { clientIp, formList, formValues, hitRateLimits, notFound, parseForm, par
 import { PreferencesPage, UnsubscribePage, UnsubscribedPage } from './preferences-views.tsx';
 import { personForPreferences, preferencesOf, readUnsubscribe, unsubscribe } from './preferences.ts';
 import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
-import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, type ConsentBox } from './signup-form.ts';
+import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, signUpProblems, type ConsentBox } from './signup-form.ts';
 import { CheckEmailPage, ConfirmSignUpPage, EmbedSubscribePage, GroupSubscribePage, JoinPage, SignUpConfirmedPage } from './signup-views.tsx';
 import { preferencesUrl } from './subscriber-tokens.ts';
 import { updatePreferences } from './update-preferences.ts';
@@ -97,7 +97,10 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
       const boxes = await consentBoxes(ctx.db, brand, group?.id ?? null);
       const arrival = arrivalSource({}, undefined);
       const parsed = parseForm(signUpFormSchema, request.body);
-      if (!parsed.ok) return reply.render(form.page({ boxes, arrival, errors: parsed.errors, values: parsed.values, group: group ?? undefined }), 422);
+      if (!parsed.ok) {
+        const errors = await signUpProblems(ctx.db, request.body, parsed.errors, boxes);
+        return reply.render(form.page({ boxes, arrival, errors, values: parsed.values, group: group ?? undefined }), 422);
+      }
       const checked = await checkSignUp(ctx.db, parsed.value, boxes);
       if (!checked.ok) {
         return reply.render(form.page({ boxes, arrival, errors: checked.errors, values: formValues(request.body), group: group ?? undefined }), 422);

@@ -166,6 +166,18 @@ describe('joining the coalition with double opt-in', () => {
     expect(await t.ctx.db.selectFrom('people').select('id').where('email', '=', 'alan@example.org').execute()).toEqual([]);
   });
 
+  it('shows every problem at once: bad name, bad email, unknown postcode and no box, in one submit, in the page’s order', async () => {
+    const agent = new Agent(t.app);
+    const all = await agent.post('/join', { name: '<b>', email: 'not-an-email', postcode: 'ZZ99 9ZZ' }, { csrf: false });
+    expect(all.statusCode).toBe(422);
+    const summary = [...all.body.matchAll(/href="#field-([a-z_]+)"/g)].map((m) => m[1]);
+    expect(summary).toEqual(['name', 'email', 'postcode', 'consent_coalition']);
+    expect(all.body).toContain('value="ZZ99 9ZZ"');
+    // A good form with only the postcode and box wrong names both too.
+    const two = await agent.post('/join', { name: 'Ada', email: 'ada@example.org', postcode: 'ZZ99 9ZZ' }, { csrf: false });
+    expect([...two.body.matchAll(/href="#field-([a-z_]+)"/g)].map((m) => m[1])).toEqual(['postcode', 'consent_coalition']);
+  });
+
   it('refuses a sign-up posted from another site', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -82,23 +82,18 @@ export function arrivalSource(query: unknown, referer: string | undefined): Reco
 
 export type CheckedSignUp = { ok: true; request: Omit<SignUpRequest, 'method' | 'ip'> } | { ok: false; errors: FieldErrors };
 
+/** What the box and postcode checks read: the ticks and the postcode, even from a form that failed its other checks. */
+const boxesAndPlace = signUpFormSchema.pick({ postcode: true, consent_coalition: true, consent_group: true });
+
 /**
  * The checks after the form's shape is right: at least one box ticked, and a postcode we know.
  * The words recorded are the version the page showed (named in a hidden field), so a wording
  * changed while the page was open is still recorded as the words the person saw.
  */
 export async function checkSignUp(q: Q, form: SignUpForm, boxes: ConsentBox[]): Promise<CheckedSignUp> {
+  const checked = await checkBoxesAndPlace(q, form, boxes);
+  if (!checked.ok) return checked;
   const ticked = boxes.filter((b) => form[b.field]);
-  if (ticked.length === 0) {
-    const first = boxes[0]!;
-    return { ok: false, errors: { [first.field]: 'Tick the box to say you want to get emails from us' } };
-  }
-  let place: SignUpRequest['place'] = null;
-  if (form.postcode) {
-    const found = await lookupPostcode(q, form.postcode);
-    if (found.status !== 'found') return { ok: false, errors: { postcode: found.message } };
-    place = { postcode: found.postcode, constituencyCode: found.constituencyCode, regionCode: found.regionCode };
-  }
   const consents = [];
   for (const box of ticked) {
     const shownId = box.field === 'consent_group' ? form.wording_group : form.wording_coalition;
@@ -110,9 +105,37 @@ export async function checkSignUp(q: Q, form: SignUpForm, boxes: ConsentBox[]): 
     request: {
       email: form.email,
       name: form.name.replace(/\s+/g, ' '),
-      place,
+      place: checked.place,
       consents,
       source: { utmSource: form.utm_source, utmCampaign: form.utm_campaign, referrer: form.referrer },
     },
   };
+}
+
+/**
+ * Every problem with a sign-up form at once: the fields' own (name, email) and, beside them, an
+ * unticked box and an unknown postcode, so nobody has to submit three times to see them all.
+ */
+export async function signUpProblems(q: Q, body: unknown, fieldErrors: FieldErrors, boxes: ConsentBox[]): Promise<FieldErrors> {
+  const parsed = boxesAndPlace.safeParse(body);
+  if (!parsed.success) return fieldErrors;
+  const checked = await checkBoxesAndPlace(q, parsed.data, boxes);
+  // In the page's order: the fields' own problems, then the postcode, then the boxes.
+  return checked.ok ? fieldErrors : { ...fieldErrors, ...checked.errors, ...fieldErrors };
+}
+
+async function checkBoxesAndPlace(
+  q: Q,
+  form: Pick<SignUpForm, 'postcode' | 'consent_coalition' | 'consent_group'>,
+  boxes: ConsentBox[],
+): Promise<{ ok: true; place: SignUpRequest['place'] } | { ok: false; errors: FieldErrors }> {
+  const errors: FieldErrors = {};
+  let place: SignUpRequest['place'] = null;
+  if (form.postcode) {
+    const found = await lookupPostcode(q, form.postcode);
+    if (found.status !== 'found') errors.postcode = found.message;
+    else place = { postcode: found.postcode, constituencyCode: found.constituencyCode, regionCode: found.regionCode };
+  }
+  if (!boxes.some((b) => form[b.field])) errors[boxes[0]!.field] = 'Tick the box to say you want to get emails from us';
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, place };
 }
