@@ -79,7 +79,7 @@ describe('joining the coalition with double opt-in', () => {
 
     await t.runJobs();
     const mail = await smtp.waitFor((m) => m.to.includes('ada@example.org'));
-    expect(mail.subject).toContain('Please confirm your subscription');
+    expect(mail.subject).toBe('Please confirm you want emails from Chorus');
     expect(mail.text).toContain(`“${wording}”`);
     const link = pathIn(mail, '/subscribe/confirm/');
 
@@ -206,6 +206,8 @@ describe('subscribing to a group and the embeddable form', () => {
     expect(await consentRow('mary@example.org', 'coalition.updates')).toBeUndefined();
     await t.runJobs();
     const mail = await smtp.waitFor((m) => m.to.includes('mary@example.org'));
+    // Named as Mary knows the group, not by the consent purpose's internal name.
+    expect(mail.subject).toBe('Please confirm you want emails from Keep Our NHS Public');
     await new Agent(t.app).post(pathIn(mail, '/subscribe/confirm/'), {}, { csrf: false });
     expect((await consentRow('mary@example.org', `group.${groupId}.updates`))?.status).toBe('given');
     const person = await t.ctx.db.selectFrom('people').select('id').where('email', '=', 'mary@example.org').executeTakeFirstOrThrow();

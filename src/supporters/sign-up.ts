@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { groupNamesOf } from '../coalition/index.ts';
 import { canonicalEmail } from '../petitions/index.ts';
 import { gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
@@ -6,6 +7,17 @@ import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type
 import { connectToGroups, livePersonIdFor, recordAction, showRecordTo, splitName, upsertPerson, type PersonFacts } from './people.ts';
 import { findPersonById, findPersonByPublicId } from './person-record.ts';
 import { preferencesUrl, readSignUpConfirmationToken, signUpConfirmationUrl } from './subscriber-tokens.ts';
+
+/** Who supporters hear from for each purpose, as they know them: the group, or the coalition by its name. */
+export async function sendersOf(q: Q, purposes: readonly Purpose[], brand: Brand): Promise<string[]> {
+  const names = await groupNamesOf(q, purposes.map((p) => p.groupId));
+  return [...new Set(purposes.map((p) => (p.groupId === null ? brand.name : (names.get(p.groupId) ?? p.name))))];
+}
+
+/** "A", "A and B", "A, B and C". */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
 
 /** Email kinds this module sends (retention deletes old ones). */
 export const SIGN_UP_EMAIL_KINDS = ['supporters.signup.confirmation', 'supporters.signup.already-subscribed'] as const;
@@ -98,7 +110,7 @@ export async function signUp(q: Q, request: SignUpRequest, mail: MailSettings): 
         subject: `You are already subscribed to ${mail.brand.name} updates`,
         heading: 'You are already subscribed',
         blocks: [
-          { type: 'paragraph', text: `Someone (we hope you) asked to get emails about: ${request.consents.map((c) => c.purpose.name).join(', ')}.` },
+          { type: 'paragraph', text: `Someone (we hope you) asked to get emails from ${andList(await sendersOf(q, request.consents.map((c) => c.purpose), mail.brand))}.` },
           { type: 'paragraph', text: 'You are already subscribed, so nothing has changed.' },
           { type: 'link', href: preferencesUrl(mail.baseUrl, mail.secret, person.publicId), label: 'See or change your email preferences' },
         ],
@@ -112,7 +124,7 @@ export async function signUp(q: Q, request: SignUpRequest, mail: MailSettings): 
     brand: mail.brand,
     baseUrl: mail.baseUrl,
     content: {
-      subject: `Please confirm your subscription to ${requested.map((c) => c.purpose.name).join(' and ')}`,
+      subject: `Please confirm you want emails from ${andList(await sendersOf(q, requested.map((c) => c.purpose), mail.brand))}`,
       heading: 'Please confirm your subscription',
       blocks: [
         { type: 'paragraph', text: 'You asked to get emails from us. You ticked a box saying:' },

@@ -129,7 +129,7 @@ describe('preview and test send', () => {
     // The brand's header and the footer saying why they get it.
     expect(html.body).toContain('background:#7a0019');
     expect(html.body).toContain('Health Campaigns Together');
-    expect(html.body).toContain('You are getting this because you agreed to hear from Coalition updates.');
+    expect(html.body).toContain(`You are getting this because you agreed to hear from ${(await t.ctx.brand.get()).name}.`);
   });
 
   it('previews as another person in the audience, and says so when the address is not in it', async () => {

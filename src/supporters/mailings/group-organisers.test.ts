@@ -91,6 +91,12 @@ describe('a group organiser', () => {
   it('reaches only their group’s supporters with a live consent for the group’s updates', async () => {
     await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), subject: 'Leeds news' });
     expect(recipientsOf('Leeds news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);
+    // Headed and signed as the group supporters know, not the coalition or a consent purpose's name.
+    const message = sink.messages.find((m) => m.subject === 'Leeds news')!;
+    expect(message.html).toMatch(/<td[^>]*>\s*(<img[^>]*>)?\s*Keep Leeds NHS\s*<\/td>/);
+    expect(message.text).toContain('You are getting this because you agreed to hear from Keep Leeds NHS.');
+    expect(message.text).not.toContain('Keep Leeds NHS updates');
+    expect(message.text.trim().endsWith('Keep Leeds NHS')).toBe(true);
   });
 
   it('reaches only their group’s supporters through a coalition-wide segment too', async () => {

@@ -32,7 +32,7 @@ export async function findSamplePerson(q: Q, mailing: Mailing, email?: string): 
 
 export async function sampleMessage(ctx: AppContext, mailing: Mailing, person: SamplePerson | undefined, to: string): Promise<OutgoingMessage> {
   const brand = await ctx.brand.get();
-  const compiled = compileMailing(brand, ctx.config.BASE_URL, { subject: mailing.subject, body: mailing.body, purposeName: mailing.purposeName });
+  const compiled = compileMailing(brand, ctx.config.BASE_URL, { subject: mailing.subject, body: mailing.body, senderName: mailing.groupName ?? brand.name });
   const code = person?.constituencyCode ?? null;
   const facts = code ? (await constituencyFacts(ctx.db, [code])).get(code) : undefined;
   return buildMessage(ctx, compiled, fromLine(ctx.config.MAIL_FROM, mailing.groupName ?? brand.name), {

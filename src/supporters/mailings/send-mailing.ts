@@ -122,7 +122,7 @@ class MailingRun {
   private async send(mailing: Mailing): Promise<void> {
     const { ctx, q } = this;
     const brand = await ctx.brand.get();
-    const compiled = compileMailing(brand, ctx.config.BASE_URL, { subject: mailing.subject, body: mailing.body, purposeName: mailing.purposeName });
+    const compiled = compileMailing(brand, ctx.config.BASE_URL, { subject: mailing.subject, body: mailing.body, senderName: mailing.groupName ?? brand.name });
     const linkTokens = await ensureMailingLinks(q, mailing.id, compiled.links);
     const from = fromLine(ctx.config.MAIL_FROM, mailing.groupName ?? brand.name);
     const constituencies = new ConstituencyCache(q);

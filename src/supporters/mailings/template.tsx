@@ -10,8 +10,11 @@ import { extractPlaceholders, fillPlaceholder, type PersonalDetails, type Placeh
 export interface MailingSource {
   subject: string;
   body: string;
-  /** Who it is from, for "you are getting this because you agreed to hear from ...". */
-  purposeName: string;
+  /**
+   * Who it is from, as supporters know them: the sending group's name (or the coalition's), at the
+   * head of the message and in "you are getting this because you agreed to hear from ...".
+   */
+  senderName: string;
 }
 
 type Slot =
@@ -44,10 +47,10 @@ export interface PersonalisedMessage {
   text: string;
 }
 
-function FooterLinks({ unsubscribe, preferences, purposeName }: { unsubscribe: string; preferences: string; purposeName: string }) {
+function FooterLinks({ unsubscribe, preferences, senderName }: { unsubscribe: string; preferences: string; senderName: string }) {
   return (
     <p style="margin:24px 0 0;font-size:14px;color:#505a5f;">
-      You are getting this because you agreed to hear from {purposeName}. <a href={unsubscribe}>Unsubscribe</a> ·{' '}
+      You are getting this because you agreed to hear from {senderName}. <a href={unsubscribe}>Unsubscribe</a> ·{' '}
       <a href={preferences}>Manage your email preferences</a>
     </p>
   );
@@ -65,18 +68,18 @@ export function compileMailing(brand: Brand, baseUrl: string, source: MailingSou
     (i) => marker('l', i),
   );
   const rendered = renderEmail(
-    brand,
+    { ...brand, name: source.senderName },
     {
       subject,
       blocks: [
         { type: 'rendered', html: body.html, text: body.text },
         {
           type: 'rendered',
-          html: renderFragment(<FooterLinks unsubscribe={marker('u')} preferences={marker('p')} purposeName={source.purposeName} />),
+          html: renderFragment(<FooterLinks unsubscribe={marker('u')} preferences={marker('p')} senderName={source.senderName} />),
           text: `Unsubscribe: ${marker('u')}\nManage your email preferences: ${marker('p')}`,
         },
       ],
-      footer: [`You are getting this because you agreed to hear from ${source.purposeName}.`],
+      footer: [`You are getting this because you agreed to hear from ${source.senderName}.`],
     },
     baseUrl,
   );
