@@ -9,6 +9,7 @@ import { migrateDatabase } from './platform/db/migrate.ts';
 import { createMailer } from './platform/mail/transport.ts';
 import { ensureSecret } from './platform/settings.ts';
 import type { Database } from './schema.ts';
+import { logSafetyHooks } from './platform/log-safety.ts';
 
 export interface Runtime extends AppContext {
   /** The embedded server, when this process uses one. */
@@ -29,7 +30,7 @@ export interface OpenOptions {
  * migrations and assembles what routes and jobs need.
  */
 export async function openRuntime(config: Config, options: OpenOptions = {}): Promise<Runtime> {
-  const log = options.log ?? pino({ level: config.LOG_LEVEL });
+  const log = options.log ?? pino({ level: config.LOG_LEVEL, hooks: logSafetyHooks });
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {

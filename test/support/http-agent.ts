@@ -12,7 +12,13 @@ export class HttpAgent {
   private cookies = new Map<string, string>();
   private lastHtml = '';
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(private baseUrl: string) {}
+
+  /** Carries on at another server (the same browser, cookies and last page, another `chorus serve`). */
+  moveTo(baseUrl: string): this {
+    this.baseUrl = baseUrl;
+    return this;
+  }
 
   private async send(method: 'GET' | 'POST', url: string, body?: string): Promise<HttpResponse> {
     const headers: Record<string, string> = { origin: new URL(this.baseUrl).origin };

@@ -22,6 +22,8 @@ export interface SmtpSinkOptions {
    * up meanwhile is not kept (it was never acknowledged, so a real server would not deliver it).
    */
   acceptDelayMs?: number;
+  /** Refuses the sender address (MAIL FROM) with this reply, e.g. 553 for a sender we may not use. */
+  refuseSender?: (from: string) => { code: number; message: string } | undefined;
 }
 
 /**
@@ -39,6 +41,13 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onMailFrom: (address, _session, callback) => {
+        const refusal = this.options.refuseSender?.(address.address);
+        if (!refusal) return callback();
+        const error = new Error(refusal.message) as Error & { responseCode: number };
+        error.responseCode = refusal.code;
+        callback(error);
+      },
       onClose: (session: SMTPServerSession) => {
         this.closedSessions.add(session.id);
       },

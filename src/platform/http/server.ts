@@ -10,6 +10,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
+import { logSafetyHooks } from '../log-safety.ts';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
 import type { DatabaseOutageLog} from './errors.ts';
@@ -206,6 +207,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     serverFactory: (handler) => http.createServer((request, response) => hotResponses.serve(request, response) || handler(request, response)),
     logger: {
       level: options.logLevel,
+      // No email address in any line, whatever an error message holds (see log-safety.ts).
+      hooks: logSafetyHooks,
       // No query strings (tokens) and no personal data in request logs.
       serializers: {
         req: (req: { method: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url ?? 'unmatched' }),

@@ -17,22 +17,21 @@ import { clickSuffix, ensureMailingLinks, trackedUrl } from './tracked-links.ts'
 export const MAILING_LOCK = 0x4d41494c;
 const PREPARE_BATCH = 10_000;
 
-/** Spaces waves out to the mailing's rate; after a stall it carries on at the rate rather than bursting to catch up. */
+/**
+ * Spaces waves out to the mailing's rate. Behind schedule (a slow mail server, a stall), it carries
+ * on from now with at most a little debt (one wave, or 20 ms of sending), never bursting to catch
+ * up: in any one second no more than the rate and a couple of waves go out.
+ */
 class Throttle {
-  private start = Date.now();
-  private sent = 0;
+  private next = Date.now();
   constructor(private readonly perSecond: number) {}
 
   async wait(count: number): Promise<void> {
-    const due = this.start + (this.sent * 1000) / this.perSecond;
+    const interval = (count * 1000) / this.perSecond;
     const now = Date.now();
-    if (now - due > 1000) {
-      this.start = now;
-      this.sent = 0;
-    } else if (due > now) {
-      await new Promise((resolve) => setTimeout(resolve, due - now));
-    }
-    this.sent += count;
+    this.next = Math.max(this.next, now - Math.max(interval, 20));
+    if (this.next > now) await new Promise((resolve) => setTimeout(resolve, this.next - now));
+    this.next += interval;
   }
 }
 
@@ -127,10 +126,13 @@ class MailingRun {
     const from = fromLine(ctx.config.MAIL_FROM, mailing.groupName ?? brand.name);
     const constituencies = new ConstituencyCache(q);
     const transport = openTransport(ctx);
+    // The mailing's own speed, but never faster than this worker's MAILING_RATE: a mailing saved
+    // at a faster speed (before the limit was lowered, or by a serve with another setting) is held to it.
+    const rate = Math.max(1, Math.min(mailing.ratePerSecond, ctx.config.MAILING_RATE));
     // At slow rates, smaller waves spread the messages evenly over each second.
-    const waveSize = Math.max(1, Math.min(transport?.poolSize ?? smtpPoolSize(undefined), Math.floor(mailing.ratePerSecond / 10)));
-    const batchSize = Math.max(waveSize, Math.min(1000, mailing.ratePerSecond * 5));
-    const throttle = new Throttle(mailing.ratePerSecond);
+    const waveSize = Math.max(1, Math.min(transport?.poolSize ?? smtpPoolSize(undefined), Math.floor(rate / 10)));
+    const batchSize = Math.max(waveSize, Math.min(1000, rate * 5));
+    const throttle = new Throttle(rate);
 
     const messagesFor = async (ready: ReadyRecipient[]) => {
       await constituencies.load(ready.map((r) => r.constituency_code));
