@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, 
 import type { PlatformTables } from '../../platform/index.ts';
 import type { PeopleTable, Q, SupportersView } from '../tables.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
+import { assertWithinReach } from './segment-reach.ts';
 
 /**
  * Whose people a query may see: 'all' for coalition admins, otherwise the ids of the groups the
@@ -101,7 +102,9 @@ function scopeExpression(eb: Eb, scope: PeopleScope): Expression<SqlBool> {
 /**
  * The people of a segment as a Kysely query over `people as p` (no columns selected yet): live
  * records only (not merged away, not erased), within the scope, matching the definition. Every
- * value travels as a parameter; conditions on other tables are EXISTS subqueries.
+ * value travels as a parameter; conditions on other tables are EXISTS subqueries. Callers
+ * that read people through it check assertWithinReach (segment-reach.ts) first, as countSegment,
+ * segmentPage and streamSegment do.
  */
 export function segmentQuery(q: Q, definition: SegmentDefinition, scope: PeopleScope): SegmentQuery {
   return q
@@ -116,7 +119,9 @@ export function segmentQuery(q: Q, definition: SegmentDefinition, scope: PeopleS
     });
 }
 
+/** How many people a segment holds; refused (403) when its conditions reach outside the scope. */
 export async function countSegment(q: Q, definition: SegmentDefinition, scope: PeopleScope): Promise<number> {
+  await assertWithinReach(q, definition, scope);
   const row = await segmentQuery(q, definition, scope).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -152,9 +157,14 @@ const personColumns = [
   'p.created_at',
 ] as const;
 
-/** One page of a segment in id order, after `afterId` (keyset pagination). */
-export async function segmentPage(q: Q, definition: SegmentDefinition, scope: PeopleScope, afterId: number, limit: number): Promise<SegmentPerson[]> {
+function pageOf(q: Q, definition: SegmentDefinition, scope: PeopleScope, afterId: number, limit: number): Promise<SegmentPerson[]> {
   return segmentQuery(q, definition, scope).select(personColumns).where('p.id', '>', afterId).orderBy('p.id').limit(limit).execute();
+}
+
+/** One page of a segment in id order, after `afterId` (keyset pagination); refused (403) when it reaches outside the scope. */
+export async function segmentPage(q: Q, definition: SegmentDefinition, scope: PeopleScope, afterId: number, limit: number): Promise<SegmentPerson[]> {
+  await assertWithinReach(q, definition, scope);
+  return pageOf(q, definition, scope, afterId, limit);
 }
 
 /**
@@ -168,9 +178,10 @@ export async function* streamSegment(
   options: { batchSize?: number } = {},
 ): AsyncGenerator<SegmentPerson[]> {
   const batchSize = options.batchSize ?? 1000;
+  await assertWithinReach(q, definition, scope);
   let afterId = 0;
   for (;;) {
-    const batch = await segmentPage(q, definition, scope, afterId, batchSize);
+    const batch = await pageOf(q, definition, scope, afterId, batchSize);
     if (batch.length === 0) return;
     yield batch;
     if (batch.length < batchSize) return;
