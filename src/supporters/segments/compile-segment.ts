@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { PlatformTables } from '../../platform/index.ts';
 import type { PeopleTable, Q, SupportersView } from '../tables.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
@@ -100,29 +100,153 @@ function scopeExpression(eb: Eb, scope: PeopleScope): Expression<SqlBool> {
 }
 
 /**
+ * The set of people (distinct person ids, which may include people merged away or erased) that a
+ * condition on another table is about, for any-of definitions. Null for conditions on people's
+ * own columns (seat, region, date added).
+ */
+function idSet(condition: Condition): Array<{ set: RawBuilder<unknown>; present: boolean }> | null {
+  const distinct = (from: RawBuilder<unknown>) => sql`(select distinct person_id from ${from})`;
+  // One tag, list or purpose: its primary key (id, person_id) already gives each person once, in order.
+  const members = (table: 'taggings' | 'list_members', key: 'tag_id' | 'list_id', ids: number[]) =>
+    ids.length === 1 ? sql`(select person_id from ${sql.table(table)} where ${sql.ref(key)} = ${ids[0]!}::int)` : distinct(sql`${sql.table(table)} where ${sql.ref(key)} = any(${ids}::int[])`);
+  switch (condition.kind) {
+    case 'constituency':
+    case 'region':
+    case 'created':
+      return null;
+    case 'tags': {
+      const one = (ids: number[]) => members('taggings', 'tag_id', [...new Set(ids)]);
+      // Any of them is one set; all of them is one set per tag, each present; none, the set absent.
+      if (condition.match === 'all') return [...new Set(condition.tagIds)].map((id) => ({ set: one([id]), present: true }));
+      return [{ set: one(condition.tagIds), present: condition.match === 'any' }];
+    }
+    case 'lists':
+      return [{ set: members('list_members', 'list_id', [...new Set(condition.listIds)]), present: true }];
+    case 'consent':
+      return [{ set: sql`(select person_id from consents where purpose_id = ${condition.purposeId}::int and status = 'given')`, present: true }];
+    case 'action': {
+      const parts = [sql`kind = ${condition.action}`];
+      if (condition.subjectId) parts.push(sql`subject_id = ${condition.subjectId}`);
+      if (condition.since) parts.push(sql`occurred_at >= ${londonDayStart(condition.since)}`);
+      if (condition.before) parts.push(sql`occurred_at < ${londonDayStart(condition.before)}`);
+      return [{ set: distinct(sql`person_actions where ${sql.join(parts, sql` and `)}`), present: true }];
+    }
+  }
+}
+
+/**
+ * A definition as left joins of the people onto each condition's set of person ids, and one test
+ * per person of which sets they are in (all of them, or any). Every set comes sorted by person id
+ * from its index (or is sorted once), so Postgres merges them with the people in one pass in id
+ * order: no subplan per person, and no hash per set to build and probe (which, with a few sets of
+ * hundreds of thousands of people, cost seconds on a million people).
+ */
+function setsQuery(q: Q, definition: SegmentDefinition): SegmentQuery {
+  let query = q.selectFrom('people as p');
+  const tests: RawBuilder<SqlBool>[] = [];
+  let n = 0;
+  for (const condition of definition.conditions) {
+    const sets = idSet(condition);
+    if (sets === null) {
+      tests.push(sql<SqlBool>`(${ownColumnsExpression(condition as OwnColumnsCondition)})`);
+      continue;
+    }
+    const flags = sets.map(({ set, present }) => {
+      const alias = `s${n++}`;
+      query = query.leftJoin(sql`${set}`.as(alias), (join) => join.on(sql<SqlBool>`${sql.ref(`${alias}.person_id`)} = p.id`)) as typeof query;
+      return sql<SqlBool>`${sql.ref(`${alias}.person_id`)} ${present ? sql`is not null` : sql`is null`}`;
+    });
+    const all = sql<SqlBool>`(${sql.join(flags, sql` and `)})`;
+    tests.push(condition.not ? sql<SqlBool>`not ${all}` : all);
+  }
+  if (tests.length === 0) return query as unknown as SegmentQuery;
+  return query.where(sql<SqlBool>`(${sql.join(tests, definition.match === 'any' ? sql` or ` : sql` and `)})`) as unknown as SegmentQuery;
+}
+
+type OwnColumnsCondition = Extract<Condition, { kind: 'constituency' | 'region' | 'created' }>;
+
+/** A condition on people's own columns as SQL over `p`, negated when it says so. */
+function ownColumnsExpression(condition: OwnColumnsCondition): RawBuilder<SqlBool> {
+  if (condition.kind === 'created') {
+    const parts: RawBuilder<SqlBool>[] = [];
+    if (condition.since) parts.push(sql<SqlBool>`p.created_at >= ${londonDayStart(condition.since)}`);
+    if (condition.before) parts.push(sql<SqlBool>`p.created_at < ${londonDayStart(condition.before)}`);
+    const both = sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+    return condition.not ? sql<SqlBool>`not ${both}` : both;
+  }
+  const column = condition.kind === 'constituency' ? sql.ref('p.constituency_code') : sql.ref('p.region_code');
+  if (condition.not) return sql<SqlBool>`(${column} is null or ${column} <> all(${condition.codes}::text[]))`;
+  return sql<SqlBool>`${column} = any(${condition.codes}::text[])`;
+}
+
+/**
+ * Whether a definition is best counted as a merge over all the live people (setsQuery): any-of
+ * definitions, and all-of ones with no seat or region to start from. All of some seats or a region
+ * starts from those people (an index range) and checks each of them against the other conditions.
+ */
+function bySets(definition: SegmentDefinition): boolean {
+  if (definition.match === 'any' && definition.conditions.length > 1) return true;
+  return !definition.conditions.some((c) => (c.kind === 'constituency' || c.kind === 'region') && !c.not);
+}
+
+/**
  * The people of a segment as a Kysely query over `people as p` (no columns selected yet): live
  * records only (not merged away, not erased), within the scope, matching the definition. Every
- * value travels as a parameter; conditions on other tables are EXISTS subqueries. Callers
- * that read people through it check assertWithinReach (segment-reach.ts) first, as countSegment,
- * segmentPage and streamSegment do.
+ * value travels as a parameter. All of some seats or a region, with conditions on other tables as
+ * EXISTS subqueries (semi and anti joins from those people); anything else, left joins of all the
+ * live people onto sorted sets of person ids (setsQuery). Callers that read people through it check
+ * assertWithinReach (segment-reach.ts) first, as countSegment, segmentPage and streamSegment do.
  */
 export function segmentQuery(q: Q, definition: SegmentDefinition, scope: PeopleScope): SegmentQuery {
-  return q
-    .selectFrom('people as p')
+  const sets = bySets(definition);
+  const base = sets ? setsQuery(q, definition) : q.selectFrom('people as p');
+  return base
     .where('p.merged_into_id', 'is', null)
     .where('p.erased_at', 'is', null)
     .where((eb) => scopeExpression(eb, scope))
     .where((eb) => {
+      if (sets) return sql<SqlBool>`true`;
       const parts = definition.conditions.map((condition) => conditionExpression(eb, condition));
       if (parts.length === 0) return sql<SqlBool>`true`;
-      return definition.match === 'any' ? eb.or(parts) : eb.and(parts);
+      return eb.and(parts);
     });
+}
+
+/**
+ * Counting a big segment hashes or sorts sets of up to a million person ids: with the default 4 MB
+ * of work memory those spill to disk in batches, or Postgres falls back to one probe per person.
+ * A count gets 64 MB, for its own transaction only. A count by sets (setsQuery) is one pass over
+ * the live people in id order (the narrow people_live_facts index) merged with each sorted set:
+ * Postgres would rather read the whole table and hash every set (in parallel, once per worker),
+ * which measured two to three times slower on a million people, so for that count hashing and
+ * sequential reads are off too. Inside a caller's transaction the settings are put back after.
+ */
+async function withCountSettings<T>(q: Q, definition: SegmentDefinition, work: (q: Q) => Promise<T>): Promise<T> {
+  const settings: Array<[string, string]> = [['work_mem', '64MB']];
+  if (bySets(definition)) {
+    settings.push(['enable_hashjoin', 'off'], ['enable_hashagg', 'off'], ['enable_seqscan', 'off'], ['max_parallel_workers_per_gather', '0']);
+  }
+  const give = (tx: Q, values: Array<[string, string]>) =>
+    sql`select set_config(name, value, true) from unnest(${values.map((x) => x[0])}::text[], ${values.map((x) => x[1])}::text[]) as s(name, value)`.execute(tx);
+  if (q.isTransaction) {
+    const { rows } = await sql<{ name: string; was: string }>`select name, current_setting(name) as was from unnest(${settings.map((x) => x[0])}::text[]) as s(name)`.execute(q);
+    await give(q, settings);
+    try {
+      return await work(q);
+    } finally {
+      await give(q, rows.map((r) => [r.name, r.was]));
+    }
+  }
+  return q.transaction().execute(async (tx) => {
+    await give(tx, settings);
+    return work(tx);
+  });
 }
 
 /** How many people a segment holds; refused (403) when its conditions reach outside the scope. */
 export async function countSegment(q: Q, definition: SegmentDefinition, scope: PeopleScope): Promise<number> {
   await assertWithinReach(q, definition, scope);
-  const row = await segmentQuery(q, definition, scope).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await withCountSettings(q, definition, (tx) => segmentQuery(tx, definition, scope).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
   return Number(row.n);
 }
 
