@@ -104,32 +104,36 @@ function scopeExpression(eb: Eb, scope: PeopleScope): Expression<SqlBool> {
  * condition on another table is about, for any-of definitions. Null for conditions on people's
  * own columns (seat, region, date added).
  */
-function idSet(condition: Condition): Array<{ set: RawBuilder<unknown>; present: boolean }> | null {
+function idSets(condition: Condition): { sets: RawBuilder<unknown>[]; match: 'any' | 'all' | 'none' } | null {
   const distinct = (from: RawBuilder<unknown>) => sql`(select distinct person_id from ${from})`;
-  // One tag, list or purpose: its primary key (id, person_id) already gives each person once, in order.
-  const members = (table: 'taggings' | 'list_members', key: 'tag_id' | 'list_id', ids: number[]) =>
-    ids.length === 1 ? sql`(select person_id from ${sql.table(table)} where ${sql.ref(key)} = ${ids[0]!}::int)` : distinct(sql`${sql.table(table)} where ${sql.ref(key)} = any(${ids}::int[])`);
+  // One tag or list: its primary key (id, person_id) gives each person once, in id order, to merge
+  // with no sort. A few of them are a few such sets (any of them: any set); many, one sorted set.
+  const members = (table: 'taggings' | 'list_members', key: 'tag_id' | 'list_id', ids: number[]) => [
+    ...new Set(ids),
+  ].map((id) => sql`(select person_id from ${sql.table(table)} where ${sql.ref(key)} = ${id}::int)`);
+  const MANY = 8;
+  const many = (table: 'taggings' | 'list_members', key: 'tag_id' | 'list_id', ids: number[]) => [distinct(sql`${sql.table(table)} where ${sql.ref(key)} = any(${ids}::int[])`)];
+  const some = (table: 'taggings' | 'list_members', key: 'tag_id' | 'list_id', ids: number[]) =>
+    new Set(ids).size > MANY ? many(table, key, ids) : members(table, key, ids);
   switch (condition.kind) {
     case 'constituency':
     case 'region':
     case 'created':
       return null;
-    case 'tags': {
-      const one = (ids: number[]) => members('taggings', 'tag_id', [...new Set(ids)]);
-      // Any of them is one set; all of them is one set per tag, each present; none, the set absent.
-      if (condition.match === 'all') return [...new Set(condition.tagIds)].map((id) => ({ set: one([id]), present: true }));
-      return [{ set: one(condition.tagIds), present: condition.match === 'any' }];
-    }
+    case 'tags':
+      // All of them: one set per tag, each present; none: no set present.
+      if (condition.match === 'all') return { sets: members('taggings', 'tag_id', condition.tagIds), match: 'all' };
+      return { sets: some('taggings', 'tag_id', condition.tagIds), match: condition.match };
     case 'lists':
-      return [{ set: members('list_members', 'list_id', [...new Set(condition.listIds)]), present: true }];
+      return { sets: some('list_members', 'list_id', condition.listIds), match: 'any' };
     case 'consent':
-      return [{ set: sql`(select person_id from consents where purpose_id = ${condition.purposeId}::int and status = 'given')`, present: true }];
+      return { sets: [sql`(select person_id from consents where purpose_id = ${condition.purposeId}::int and status = 'given')`], match: 'any' };
     case 'action': {
       const parts = [sql`kind = ${condition.action}`];
       if (condition.subjectId) parts.push(sql`subject_id = ${condition.subjectId}`);
       if (condition.since) parts.push(sql`occurred_at >= ${londonDayStart(condition.since)}`);
       if (condition.before) parts.push(sql`occurred_at < ${londonDayStart(condition.before)}`);
-      return [{ set: distinct(sql`person_actions where ${sql.join(parts, sql` and `)}`), present: true }];
+      return { sets: [distinct(sql`person_actions where ${sql.join(parts, sql` and `)}`)], match: 'any' };
     }
   }
 }
@@ -146,18 +150,18 @@ function setsQuery(q: Q, definition: SegmentDefinition): SegmentQuery {
   const tests: RawBuilder<SqlBool>[] = [];
   let n = 0;
   for (const condition of definition.conditions) {
-    const sets = idSet(condition);
-    if (sets === null) {
+    const found = idSets(condition);
+    if (found === null) {
       tests.push(sql<SqlBool>`(${ownColumnsExpression(condition as OwnColumnsCondition)})`);
       continue;
     }
-    const flags = sets.map(({ set, present }) => {
+    const flags = found.sets.map((set) => {
       const alias = `s${n++}`;
       query = query.leftJoin(sql`${set}`.as(alias), (join) => join.on(sql<SqlBool>`${sql.ref(`${alias}.person_id`)} = p.id`)) as typeof query;
-      return sql<SqlBool>`${sql.ref(`${alias}.person_id`)} ${present ? sql`is not null` : sql`is null`}`;
+      return sql<SqlBool>`${sql.ref(`${alias}.person_id`)} ${found.match === 'none' ? sql`is null` : sql`is not null`}`;
     });
-    const all = sql<SqlBool>`(${sql.join(flags, sql` and `)})`;
-    tests.push(condition.not ? sql<SqlBool>`not ${all}` : all);
+    const test = sql<SqlBool>`(${sql.join(flags, found.match === 'any' ? sql` or ` : sql` and `)})`;
+    tests.push(condition.not ? sql<SqlBool>`not ${test}` : test);
   }
   if (tests.length === 0) return query as unknown as SegmentQuery;
   return query.where(sql<SqlBool>`(${sql.join(tests, definition.match === 'any' ? sql` or ` : sql` and `)})`) as unknown as SegmentQuery;
