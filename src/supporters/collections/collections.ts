@@ -4,6 +4,7 @@ import { forbidden, invalidField, notFound, recordAudit, type Handle, type Viewe
 import { supportersQ, type Q } from '../tables.ts';
 import { segmentQuery, type PeopleScope } from '../segments/compile-segment.ts';
 import type { SegmentDefinition } from '../segments/definition.ts';
+import { assertWithinReach } from '../segments/segment-reach.ts';
 import { assertCanOwn, canManage } from '../ownership.ts';
 import { peopleSeenBy } from '../people-pages.ts';
 
@@ -174,6 +175,7 @@ export async function addSegmentMembers(
   actor: Viewer,
 ): Promise<number> {
   if (!canManage(scope, collection)) throw forbidden();
+  await assertWithinReach(q, segment.definition, scope);
   const s = specs[kind];
   const people = segmentQuery(q, segment.definition, scope).select('p.id');
   const added = await sql`

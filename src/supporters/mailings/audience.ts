@@ -5,6 +5,7 @@ import { liveConsentCondition } from '../consent.ts';
 import { segmentQuery, type PeopleScope } from '../segments/compile-segment.ts';
 import { definitionSchema, everyone, type SegmentDefinition } from '../segments/definition.ts';
 import { getSegment } from '../segments/segment-store.ts';
+import { assertWithinReach } from '../segments/segment-reach.ts';
 
 /**
  * Who a mailing goes to: the people of its saved segment (or everyone), within the sender's
@@ -46,7 +47,16 @@ export function audienceScope(audience: Audience): PeopleScope {
   return audience.segment?.groupId != null ? [audience.segment.groupId] : 'all';
 }
 
-/** The audience as a query over `people as p`, no columns chosen yet. */
+/**
+ * Refuses (403) an audience whose segment names another group's tag, list, purpose or petition
+ * (a segment saved before the builder checked, or a coalition segment sent by a group): call
+ * before reading anyone through audienceQuery.
+ */
+export async function assertAudienceWithinReach(q: Q, audience: Audience): Promise<void> {
+  if (audience.segment) await assertWithinReach(q, audience.segment.definition, audienceScope(audience));
+}
+
+/** The audience as a query over `people as p`, no columns chosen yet (check assertAudienceWithinReach first). */
 export function audienceQuery(q: Q, audience: Audience) {
   return segmentQuery(q, audience.segment?.definition ?? everyone, audienceScope(audience))
     .where('p.email', 'is not', null)
@@ -64,6 +74,7 @@ export function audienceQuery(q: Q, audience: Audience) {
 }
 
 export async function countAudience(q: Q, audience: Audience): Promise<number> {
+  await assertAudienceWithinReach(q, audience);
   const row = await audienceQuery(q, audience)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -76,6 +87,7 @@ export async function countAudience(q: Q, audience: Audience): Promise<number> {
  * nothing and copies nobody twice. Returns how many people the batch held.
  */
 export async function addRecipientBatch(q: Q, mailingId: number, audience: Audience, after: number, limit: number): Promise<number> {
+  await assertAudienceWithinReach(q, audience);
   const batch = audienceQuery(q, audience).select('p.id').where('p.id', '>', after).orderBy('p.id').limit(limit);
   const { rows } = await sql<{ n: number }>`
     with batch as ${batch}, added as (

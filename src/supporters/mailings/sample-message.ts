@@ -1,7 +1,7 @@
 import type { AppContext, Q } from '../tables.ts';
 import { canonicalEmail } from '../../petitions/index.ts';
 import { recordAudit, type OutgoingMessage, type Viewer } from '../../platform/index.ts';
-import { audienceOf, audienceQuery } from './audience.ts';
+import { assertAudienceWithinReach, audienceOf, audienceQuery } from './audience.ts';
 import { constituencyFacts } from './constituency-facts.ts';
 import { buildMessage, deliver, fromLine, openTransport, personalDetails } from './deliver.ts';
 import type { Outcome } from './smtp-outcome.ts';
@@ -24,6 +24,7 @@ export interface SamplePerson {
 
 /** Someone the mailing would go to: the one with this email address, or else the first. */
 export async function findSamplePerson(q: Q, mailing: Mailing, email?: string): Promise<SamplePerson | undefined> {
+  await assertAudienceWithinReach(q, audienceOf(mailing));
   let query = audienceQuery(q, audienceOf(mailing)).select(['p.public_id', 'p.email', 'p.given_name', 'p.constituency_code']);
   if (email) query = query.where('p.canonical_email', '=', canonicalEmail(email));
   const row = await query.orderBy('p.id').limit(1).executeTakeFirst();

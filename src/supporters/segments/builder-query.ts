@@ -148,6 +148,20 @@ export function definitionFromDraft(draft: Draft, visible?: VisibleChoices): Dra
   return { ok: false, errors };
 }
 
+/**
+ * Field errors for conditions that reach outside what the viewer may use (segment-reach.ts, which
+ * also checks petitions), by their position among the draft's checked conditions.
+ */
+export function outOfReachErrors(draft: Draft, found: Array<{ position: number; property: string }>): FieldErrors {
+  const errors = Object.create(null) as FieldErrors;
+  const indexOf = draft.conditions.map((_, i) => i).filter((i) => i !== draft.fresh);
+  for (const f of found) {
+    const index = indexOf[f.position]!;
+    errors[`c${index}.${fieldName(draft.conditions[index]!.kind, f.property)}`] = NOT_YOURS;
+  }
+  return errors;
+}
+
 function friendly(message: string): string {
   // zod's own wording for type mismatches (a non-numeric id typed into a URL) means "pick from the list".
   return /expected|invalid input|received/i.test(message) ? 'Choose from the options given' : message;

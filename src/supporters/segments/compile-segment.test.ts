@@ -153,6 +153,46 @@ describe('segment conditions', () => {
     expect(await who([{ kind: 'region', codes: ['E12000007'], not: true }, { kind: 'tags', match: 'any', tagIds: [tag.t3!], not: true }], 'all')).toEqual(['dan']);
   });
 
+  it('any-of and all-of of every pair and some triples of conditions, negated or not, are exactly the union and intersection of each condition alone', async () => {
+    const conditions: Condition[] = [
+      { kind: 'region', codes: ['E12000007'], not: false },
+      { kind: 'constituency', codes: ['E14000001', 'E14000003'], not: false },
+      { kind: 'created', since: '2025-01-01', not: false },
+      { kind: 'tags', match: 'any', tagIds: [tag.t1!], not: false },
+      { kind: 'tags', match: 'any', tagIds: [tag.t2!, tag.t3!], not: false },
+      { kind: 'tags', match: 'all', tagIds: [tag.t1!, tag.t2!, tag.t1!], not: false },
+      { kind: 'tags', match: 'none', tagIds: [tag.t1!, tag.t3!], not: false },
+      // More than a few tags are read as one set rather than one per tag.
+      { kind: 'tags', match: 'any', tagIds: [tag.t2!, tag.t3!, 9990, 9991, 9992, 9993, 9994, 9995, 9996], not: false },
+      { kind: 'tags', match: 'none', tagIds: [tag.t1!, tag.t3!, 9990, 9991, 9992, 9993, 9994, 9995, 9996], not: false },
+      { kind: 'lists', listIds: [list.l1!], not: false },
+      { kind: 'lists', listIds: [list.l1!, list.l2!], not: false },
+      { kind: 'consent', purposeId: coalitionPurpose, not: false },
+      { kind: 'action', action: 'petition.signed', subjectId: '5', not: false },
+      { kind: 'action', action: 'petition.signed', since: '2025-07-01', not: false },
+      { kind: 'action', action: 'signup.coalition', not: false },
+    ];
+    for (const scope of ['all', [group.A!]] as PeopleScope[]) {
+      // (Petition 5 and tags 999x belong to no group here: a group's segment may not name them.)
+      const variants = conditions
+        .filter((c) => scope === 'all' || !((c.kind === 'action' && c.subjectId) || (c.kind === 'tags' && c.tagIds.length > 3))).flatMap((c) => [c, { ...c, not: true }]);
+      // Each condition alone (each kind checked against hand-picked people above), as the reference.
+      const alone = new Map<Condition, Set<string>>();
+      for (const c of variants) alone.set(c, new Set(await who([c], 'all', scope)));
+      const combos: Condition[][] = [];
+      variants.forEach((a, i) => variants.slice(i + 1).forEach((b) => combos.push([a, b])));
+      for (let i = 0; i + 2 < variants.length; i += 3) combos.push([variants[i]!, variants[i + 1]!, variants[i + 2]!]);
+      for (const combo of combos) {
+        const sets = combo.map((c) => alone.get(c)!);
+        const union = [...new Set(sets.flatMap((x) => [...x]))].sort();
+        const intersection = [...sets[0]!].filter((n) => sets.every((x) => x.has(n))).sort();
+        const label = JSON.stringify({ scope, combo });
+        expect(await who(combo, 'any', scope), label).toEqual(union);
+        expect(await who(combo, 'all', scope), label).toEqual(intersection);
+      }
+    }
+  });
+
   it('group scope: organisers see only the people connected to their groups', async () => {
     expect(await who([], 'all', [group.A!])).toEqual(['ada', 'cat']);
     expect(await who([], 'all', [group.B!])).toEqual(['bob', 'cat']);

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
-import { connectToGroups, upsertPerson } from '../people.ts';
+import { connectToGroups, recordAction, upsertPerson } from '../people.ts';
+import { addRecipientBatch, countAudience } from '../mailings/audience.ts';
+import { addPetition } from '../test-support.ts';
 import { spreadsheetSafe as safeCell } from '../../platform/csv.ts';
 import { exportSegmentCsv } from './export-segment.ts';
 import { getSegment } from './segment-store.ts';
@@ -123,6 +125,106 @@ describe('segment builder and live count', () => {
     expect(page.statusCode).toBe(422);
     expect(page.body).toContain('There is a problem');
     expect(page.body).toContain('href="#field-c0-tags"');
+  });
+});
+
+describe('conditions on another group’s petitions, and segments saved before the checks', () => {
+  let aPetition = 0;
+  let bPetition = 0;
+  let bTag = 0;
+  let bList = 0;
+  let bPurpose = 0;
+
+  beforeAll(async () => {
+    const db = t.ctx.db;
+    aPetition = await addPetition(db, 'Group A petition', [group.A!]);
+    bPetition = await addPetition(db, 'Group B petition', [group.B!]);
+    bTag = (await db.insertInto('tags').values({ name: 'b-secret tag', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    bList = (await db.insertInto('lists').values({ name: 'b-secret list', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    bPurpose = (await db.insertInto('consent_purposes').values({ key: `group.${group.B!}.hidden`, name: 'B hidden', group_id: group.B! }).returning('id').executeTakeFirstOrThrow()).id;
+    // Five of group A's people signed group B's petition, are tagged, listed and consented by group B.
+    const people = await db.selectFrom('people').select('id').where('email', 'in', ['person1@example.org', 'person2@example.org', 'person4@example.org', 'person5@example.org', 'person7@example.org']).execute();
+    for (const { id } of people) {
+      await recordAction(db, id, { kind: 'petition.signed', subjectType: 'petition', subjectId: bPetition });
+      await db.insertInto('taggings').values({ tag_id: bTag, person_id: id }).execute();
+      await db.insertInto('list_members').values({ list_id: bList, person_id: id }).execute();
+      await db.insertInto('consents').values({ person_id: id, purpose_id: bPurpose, status: 'given', method: 'test' }).execute();
+    }
+    await recordAction(db, people[0]!.id, { kind: 'petition.signed', subjectType: 'petition', subjectId: aPetition });
+  });
+
+  const signed = (petition: number) => `match=all&c0.kind=action&c0.action=petition.signed&c0.subject=${petition}`;
+
+  it('cannot count, build or save on a petition of another group (signed petition X), while its own group’s petition and the admin are fine', async () => {
+    const before = await t.ctx.db.selectFrom('segments').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    for (const query of [signed(bPetition), `match=any&${volunteers().slice(10)}&c1.kind=action&c1.action=petition.signed&c1.subject=${bPetition}`, signed(999_999)]) {
+      const field = query.includes('c1.') ? 'c1.subject' : 'c0.subject';
+      const count = await organiser.get(`/admin/segments/count?${query}`);
+      expect(count.statusCode, query).toBe(422);
+      expect(count.json().errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect(count.json()).not.toHaveProperty('count');
+      const built = await organiser.get(`/admin/segments/new?${query}`);
+      expect(built.statusCode, query).toBe(422);
+      expect(built.body).not.toMatch(/\d+ (people|person) match/);
+      expect((await saveSegment(organiser, { name: 'Signed B', group: String(group.A!), query })).statusCode, query).toBe(422);
+    }
+    const after = await t.ctx.db.selectFrom('segments').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    expect((await organiser.get(`/admin/segments/count?${signed(aPetition)}`)).json().count).toBe(1);
+    expect((await admin.get(`/admin/segments/count?${signed(bPetition)}`)).json().count).toBe(5);
+    // An admin cannot give group A a segment built on group B's petition either: it would count A's people by it.
+    const adminSave = await saveSegment(admin, { name: 'A by B', group: String(group.A!), query: signed(bPetition) });
+    expect(adminSave.statusCode).toBe(422);
+    expect(adminSave.body).toContain('cannot use other groups’ data');
+  });
+
+  /** A segment as stored before the builder checked whose data its conditions name. */
+  async function storedSegment(name: string, groupId: number | null, conditions: unknown[]): Promise<number> {
+    const row = await t.ctx.db
+      .insertInto('segments')
+      .values({ name, group_id: groupId, definition: JSON.stringify({ version: 1, match: 'all', conditions }), created_by: adminId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  it('cannot count, show, edit, export, mail or add to a tag a segment saved earlier on another group’s tag, list, purpose or petition', async () => {
+    const foreign: Array<[string, unknown]> = [
+      ['tag', { kind: 'tags', match: 'any', tagIds: [bTag], not: false }],
+      ['not tag', { kind: 'tags', match: 'any', tagIds: [bTag], not: true }],
+      ['list', { kind: 'lists', listIds: [bList], not: false }],
+      ['purpose', { kind: 'consent', purposeId: bPurpose, not: false }],
+      ['petition', { kind: 'action', action: 'petition.signed', subjectId: String(bPetition), not: false }],
+    ];
+    const aPurpose = (await t.ctx.db.insertInto('consent_purposes').values({ key: `group.${group.A!}.updates`, name: 'A updates', group_id: group.A! }).returning('id').executeTakeFirstOrThrow()).id;
+    const aTag = (await t.ctx.db.insertInto('tags').values({ name: 'a tag', group_id: group.A! }).returning('id').executeTakeFirstOrThrow()).id;
+    for (const [what, condition] of foreign) {
+      for (const owner of [group.A!, null]) {
+        const id = await storedSegment(`Old ${what}`, owner, [condition]);
+        const label = `${what}, ${owner === null ? 'coalition' : 'group A'} segment`;
+        const page = await organiser.get(`/admin/segments/${id}`);
+        expect(page.statusCode, label).toBe(403);
+        expect(page.body, label).not.toContain('key-figure');
+        expect(page.body, label).not.toContain('@example.org');
+        const edit = await organiser.get(`/admin/segments/${id}/edit`);
+        expect(edit.statusCode, label).toBe(422);
+        expect(edit.body, label).not.toMatch(/\d+ (people|person) match/);
+        const csv = await organiser.get(`/admin/segments/${id}/export.csv`);
+        expect(csv.statusCode, label).toBe(403);
+        expect(csv.body, label).not.toContain('@example.org');
+        const tagged = await organiser.post(`/admin/tags/${aTag}/segment`, { segment: String(id) });
+        expect(tagged.statusCode, label).toBe(403);
+        expect(await t.ctx.db.selectFrom('taggings').select('person_id').where('tag_id', '=', aTag).execute(), label).toEqual([]);
+        // A group A mailing to it: neither counted nor prepared.
+        const segment = await getSegment(t.ctx.db, id, 'all');
+        const audience = { purposeId: aPurpose, groupId: group.A!, segment: { name: segment.name, groupId: segment.groupId, definition: segment.definition } };
+        await expect(countAudience(t.ctx.db, audience), label).rejects.toMatchObject({ code: 'forbidden' });
+        await expect(addRecipientBatch(t.ctx.db, 0, audience, 0, 100), label).rejects.toMatchObject({ code: 'forbidden' });
+        // The admin sees the coalition segment counted over everyone: it is theirs to see.
+        if (owner === null) expect((await admin.get(`/admin/segments/${id}`)).statusCode, label).toBe(200);
+        await t.ctx.db.deleteFrom('segments').where('id', '=', id).execute();
+      }
+    }
   });
 });
 

@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Q } from '../tables.ts';
 import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
-import { definitionFromDraft, draftFromDefinition, draftFromQuery, type Draft } from './builder-query.ts';
+import { definitionFromDraft, draftFromDefinition, draftFromQuery, outOfReachErrors, type Draft, type DraftResult } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
 import { countSegment, segmentPage, type PeopleScope } from './compile-segment.ts';
 import type { BuilderChoices } from './condition-fields.tsx';
 import { listPurposes } from '../consent-purposes.ts';
 import { exportSegmentCsv } from './export-segment.ts';
+import { assertWithinReach, outOfReach } from './segment-reach.ts';
 import { canManage } from '../ownership.ts';
 import { createSegment, deleteSegment, getSegment, listSegments, segmentScope, updateSegment, type SavedSegment } from './segment-store.ts';
 import { SegmentPage, SegmentsIndexPage } from './segment-views.tsx';
@@ -24,6 +25,17 @@ async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices>
     actionKinds(q),
   ]);
   return { tags, lists, purposes, actionKinds: kinds };
+}
+
+/**
+ * The builder's draft as a definition for this viewer: well formed, and naming only tags, lists,
+ * purposes and petitions within their scope (a hand-made request could name any id).
+ */
+async function definitionFor(q: Q, draft: Draft, scope: PeopleScope, choices: BuilderChoices): Promise<DraftResult> {
+  const result = definitionFromDraft(draft, choices);
+  if (!result.ok) return result;
+  const found = await outOfReach(q, result.definition, scope);
+  return found.length === 0 ? result : { ok: false, errors: outOfReachErrors(draft, found) };
 }
 
 /** A query string (the save form's hidden copy of the builder) as the parsed-query object Fastify gives. */
@@ -55,7 +67,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
   ) {
     const scope = await scopeOf(ctx.db, viewerOf(request));
     const choices = await builderChoices(ctx.db, scope);
-    const result = definitionFromDraft(props.draft, choices);
+    const result = await definitionFor(ctx.db, props.draft, scope, choices);
     const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
     const page = (
       <BuilderPage
@@ -79,7 +91,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const form = parseForm(saveForm, request.body);
     const body = formValues(request.body);
     const draft = draftFromQuery(queryObject(body.query ?? ''));
-    const result = definitionFromDraft(draft, await builderChoices(ctx.db, scope));
+    const result = await definitionFor(ctx.db, draft, scope, await builderChoices(ctx.db, scope));
     let saveErrors: FieldErrors = form.ok ? {} : form.errors;
     let groupId: number | null = null;
     try {
@@ -87,6 +99,12 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       saveErrors = { ...saveErrors, ...errorsFrom(error) };
+    }
+    // A group's segment counts that group's people, so it builds only on what that group may use.
+    if (result.ok && groupId !== null) {
+      const found = await outOfReach(ctx.db, result.definition, [groupId]);
+      const named = found.map((f) => `condition ${f.position + 1} uses a ${f.what} of another group`).join('; ');
+      if (found.length > 0) saveErrors = { ...saveErrors, group: `That group’s segment cannot use other groups’ data: ${named}` };
     }
     if (!form.ok || !result.ok || Object.keys(saveErrors).length > 0) {
       return renderBuilder(request, reply, { segment: existing, draft, saveErrors, saveValues: body });
@@ -110,7 +128,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
   /** The live count for public/segments.js: always JSON, problems named by field. */
   app.get('/admin/segments/count', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = definitionFromDraft(draftFromQuery(parseRequest(builderQuery, request.query)), await builderChoices(ctx.db, scope));
+    const result = await definitionFor(ctx.db, draftFromQuery(parseRequest(builderQuery, request.query)), scope, await builderChoices(ctx.db, scope));
     reply.header('cache-control', 'no-store');
     if (!result.ok) {
       const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
@@ -159,6 +177,8 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const viewer = viewerOf(request);
     const scope = await scopeOf(ctx.db, viewer);
     const segment = await getSegment(ctx.db, segmentId(request), scope);
+    // Refused before the download starts (the stream would only fail after its first line).
+    await assertWithinReach(ctx.db, segment.definition, segmentScope(scope, segment));
     const day = new Date().toISOString().slice(0, 10);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
