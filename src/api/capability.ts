@@ -21,7 +21,7 @@ export const api = defineCapability({
   } satisfies Record<keyof ApiTables, TableHolds>,
   migrations: apiMigrations,
   routes: { public: registerApiDocs, api: registerOsdiApi, admin: registerApiAdminRoutes },
-  adminNav: [{ href: '/admin/api', label: 'API and webhooks', order: 90, roles: ['admin'], description: 'Keys for other tools to use the API, and webhooks that tell them what happens.' }],
+  adminNav: [{ href: '/admin/api', label: 'API and webhooks', order: 90, roles: ['admin', 'organiser'], description: 'Keys for other tools to use the API, and webhooks that tell them what happens.' }],
   jobs: apiJobs,
   cron: apiCron,
   tickers: apiTickers,
