@@ -88,6 +88,28 @@ describe('a group organiser', () => {
     expect(segment.body).toContain('value="Sneaky"');
   });
 
+  it('is not asked for, and cannot set, the sending speed (the coalition’s to set); titles show placeholders as words', async () => {
+    const form = await leeds.get('/admin/mailings/new');
+    expect(form.body).not.toContain('name="rate_per_second"');
+    const made = await leeds.post('/admin/mailings', { purpose_id: String(ids.leedsPurpose), segment_id: '', subject: 'Hi {{first_name|friend}}', body: 'Hello', rate_per_second: '1' });
+    expect(made.statusCode).toBe(303);
+    const id = Number(/\/admin\/mailings\/(\d+)/.exec(made.headers.location as string)![1]);
+    const rate = async () => (await t.ctx.db.selectFrom('mailings').select('rate_per_second').where('id', '=', id).executeTakeFirstOrThrow()).rate_per_second;
+    const highest = await rate();
+    expect(highest).toBeGreaterThan(1);
+    const page = await leeds.get(`/admin/mailings/${id}`);
+    expect(page.body).toContain('<title>Hi [first name, or friend]');
+    expect(page.body).not.toContain('{{first_name');
+    // An admin slows it down; the organiser's later edit keeps the admin's speed.
+    const admin = (await signedInAgent(t.app, t.ctx, { role: 'admin' })).agent;
+    await admin.get(`/admin/mailings/${id}/edit`);
+    expect((await admin.post(`/admin/mailings/${id}`, { purpose_id: String(ids.leedsPurpose), segment_id: '', subject: 'Hi {{first_name|friend}}', body: 'Hello', rate_per_second: '3' })).statusCode).toBe(303);
+    expect(await rate()).toBe(3);
+    await leeds.get(`/admin/mailings/${id}/edit`);
+    expect((await leeds.post(`/admin/mailings/${id}`, { purpose_id: String(ids.leedsPurpose), segment_id: '', subject: 'Hi again', body: 'Hello', rate_per_second: String(highest) })).statusCode).toBe(303);
+    expect(await rate()).toBe(3);
+  });
+
   it('reaches only their group’s supporters with a live consent for the group’s updates', async () => {
     await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), subject: 'Leeds news' });
     expect(recipientsOf('Leeds news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);

@@ -63,3 +63,15 @@ export function fillPlaceholder(placeholder: Placeholder, details: PersonalDetai
   const value = details[placeholder.name]?.trim();
   return value ? value : placeholder.fallback;
 }
+
+/**
+ * A subject as organisers read it in titles, lists and breadcrumbs: each placeholder as what it
+ * stands for, in brackets ("Hello [first name, or friend]"), not as the code typed.
+ */
+export function readableSubject(subject: string): string {
+  return subject.replace(PATTERN, (whole, name: string, fallback: string | undefined) => {
+    if (!isName(name)) return whole;
+    const label = name.replace(/_/g, ' ').replace(/^mp$/, 'MP');
+    return `[${label}, or ${fallback?.trim() || PLACEHOLDERS[name].fallback}]`;
+  });
+}

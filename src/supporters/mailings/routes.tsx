@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { mailingReport, statusCounts } from './report.ts';
@@ -40,21 +40,24 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     return { scope, mailing: await findMailingFor(ctx.db, scope, id) };
   }
 
-  async function renderForm(reply: FastifyReply, scope: GroupScope, props: { mailing?: Mailing; errors?: Record<string, string>; values?: Record<string, string> }, status = 200) {
+  async function renderForm(reply: FastifyReply, viewer: Viewer, scope: GroupScope, props: { mailing?: Mailing; errors?: Record<string, string>; values?: Record<string, string> }, status = 200) {
     const [purposes, segments] = await Promise.all([purposeChoices(ctx.db, scope), segmentChoices(ctx.db, scope)]);
     if (purposes.length === 0) throw forbidden('You are not an organiser of a group, so there is nobody you can write to.');
-    return reply.render(<MailingFormPage purposes={purposes} segments={segments} maxRate={maxRate} {...props} />, status);
+    return reply.render(<MailingFormPage purposes={purposes} segments={segments} maxRate={maxRate} canSetSpeed={viewer.role === 'admin'} {...props} />, status);
   }
 
   async function save(request: FastifyRequest, reply: FastifyReply, scope: GroupScope, mailing?: Mailing) {
-    const result = parseForm(mailingForm(maxRate), request.body);
-    if (!result.ok) return renderForm(reply, scope, { mailing, errors: result.errors, values: result.values }, 422);
+    // Only admins set the sending speed; an organiser's form has no such field, and one posted is ignored.
+    const canSetSpeed = request.viewer!.role === 'admin';
+    const body = canSetSpeed ? request.body : Object.fromEntries(Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== 'rate_per_second'));
+    const result = parseForm(mailingForm(maxRate), body);
+    if (!result.ok) return renderForm(reply, request.viewer!, scope, { mailing, errors: result.errors, values: result.values }, 422);
     try {
       const id = await ctx.db.transaction().execute((tx) => saveMailing(tx, { actor: request.viewer!, scope, id: mailing?.id, input: result.value }));
       return reply.redirect(`/admin/mailings/${id}?notice=saved`, 303);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') {
-        return renderForm(reply, scope, { mailing, errors: errorsFrom(error), values: formValues(request.body) }, 422);
+        return renderForm(reply, request.viewer!, scope, { mailing, errors: errorsFrom(error), values: formValues(request.body) }, 422);
       }
       throw error;
     }
@@ -68,7 +71,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.render(<MailingList items={items} page={page} totalPages={pageCount(total, PER_PAGE)} canCreate={canCreate} />);
   });
 
-  app.get('/admin/mailings/new', organisers, async (request, reply) => renderForm(reply, await scopeOf(ctx.db, request.viewer!), {}));
+  app.get('/admin/mailings/new', organisers, async (request, reply) => renderForm(reply, request.viewer!, await scopeOf(ctx.db, request.viewer!), {}));
 
   app.post('/admin/mailings', organisers, async (request, reply) => save(request, reply, await scopeOf(ctx.db, request.viewer!)));
 
@@ -91,7 +94,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin/mailings/:id/edit', organisers, async (request, reply) => {
     const { scope, mailing } = await load(request);
     assertEditable(mailing);
-    return renderForm(reply, scope, { mailing });
+    return renderForm(reply, request.viewer!, scope, { mailing });
   });
 
   app.post('/admin/mailings/:id', organisers, async (request, reply) => {

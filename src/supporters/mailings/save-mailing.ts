@@ -87,6 +87,10 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
     body: input.body,
     rate_per_second: input.rate_per_second,
   };
+  // The sending speed is the coalition's to set (it protects its mail server): an organiser's
+  // changes leave the speed the mailing had (a new one starts at the highest allowed).
+  const { rate_per_second: _speed, ...unchangedSpeed } = values;
+  const changes = props.actor.role === 'admin' ? values : unchangedSpeed;
   let id: number;
   if (props.id === undefined) {
     const row = await q
@@ -98,7 +102,7 @@ export async function saveMailing(q: Q, props: SaveMailingProps): Promise<number
   } else {
     const row = await q
       .updateTable('mailings')
-      .set({ ...values, updated_at: new Date() })
+      .set({ ...changes, updated_at: new Date() })
       .where('id', '=', props.id)
       .where('status', 'in', EDITABLE_STATES)
       .returning('id')

@@ -9,6 +9,8 @@ export interface MailingFormProps {
   purposes: Choice[];
   segments: Choice[];
   maxRate: number;
+  /** Admins only: the speed protects the coalition's mail server. */
+  canSetSpeed: boolean;
   errors?: FieldErrors;
   values?: FormValues;
 }
@@ -23,7 +25,7 @@ export function formValuesOf(m: Mailing): FormValues {
   };
 }
 
-export function MailingFormPage({ mailing, purposes, segments, maxRate, errors, values }: MailingFormProps) {
+export function MailingFormPage({ mailing, purposes, segments, maxRate, canSetSpeed, errors, values }: MailingFormProps) {
   const title = mailing ? 'Change the mailing' : 'Write a mailing';
   const shown = values ?? (mailing ? formValuesOf(mailing) : { rate_per_second: String(maxRate) });
   return (
@@ -67,15 +69,17 @@ export function MailingFormPage({ mailing, purposes, segments, maxRate, errors, 
           errors={errors}
           values={shown}
         />
-        <TextInput
-          name="rate_per_second"
-          label="Sending speed (messages a second)"
-          hint={`Up to ${maxRate}. Slower sending is kinder to small mail servers.`}
-          width="5"
-          inputmode="numeric"
-          errors={errors}
-          values={shown}
-        />
+        {canSetSpeed ? (
+          <TextInput
+            name="rate_per_second"
+            label="Sending speed (messages a second)"
+            hint={`Up to ${maxRate}. Slower sending is kinder to small mail servers.`}
+            width="5"
+            inputmode="numeric"
+            errors={errors}
+            values={shown}
+          />
+        ) : null}
         <Button>Save draft</Button>
       </Form>
     </Layout>

@@ -1,6 +1,7 @@
 import { Tag, formatLondon, type TagColour } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import type { MailingStatus } from '../tables.ts';
+import { readableSubject } from '../placeholders.ts';
 
 const labels: Record<MailingStatus, string> = {
   draft: 'Draft',
@@ -43,5 +44,5 @@ export function audienceText(m: Pick<Mailing, 'segment' | 'segmentId' | 'purpose
 export const mailingsCrumb = { href: '/admin/mailings', label: 'Mailings' };
 
 export function mailingCrumbs(m: Pick<Mailing, 'id' | 'subject'>) {
-  return [mailingsCrumb, { href: `/admin/mailings/${m.id}`, label: m.subject }];
+  return [mailingsCrumb, { href: `/admin/mailings/${m.id}`, label: readableSubject(m.subject) }];
 }

@@ -1,6 +1,7 @@
 import { Layout, Pagination, formatNumber } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { StatusTag, whenText } from './labels.tsx';
+import { readableSubject } from '../placeholders.ts';
 
 export function MailingList({ items, page, totalPages, canCreate }: { items: Mailing[]; page: number; totalPages: number; canCreate: boolean }) {
   return (
@@ -35,7 +36,7 @@ export function MailingList({ items, page, totalPages, canCreate }: { items: Mai
             {items.map((m) => (
               <tr>
                 <td>
-                  <a href={`/admin/mailings/${m.id}`}>{m.subject}</a>
+                  <a href={`/admin/mailings/${m.id}`}>{readableSubject(m.subject)}</a>
                 </td>
                 <td>{m.purposeName}</td>
                 <td>

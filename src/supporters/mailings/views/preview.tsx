@@ -1,6 +1,7 @@
 import { Button, ErrorSummary, Form, Layout, Notice, TextInput, type FieldErrors, type FormValues, type OutgoingMessage } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { mailingCrumbs } from './labels.tsx';
+import { readableSubject } from '../placeholders.ts';
 
 export interface PreviewPageProps {
   mailing: Mailing;
@@ -18,7 +19,7 @@ export function PreviewPage({ mailing, message, shownAs, asValues, asErrors, tes
   const query = shownAs ? `?as=${encodeURIComponent(shownAs)}` : '';
   const errors = { ...asErrors, ...testErrors };
   return (
-    <Layout title={`Preview: ${mailing.subject}`} breadcrumbs={mailingCrumbs(mailing)} wide>
+    <Layout title={`Preview: ${readableSubject(mailing.subject)}`} breadcrumbs={mailingCrumbs(mailing)} wide>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <ErrorSummary errors={Object.keys(errors).length ? errors : undefined} />
       <h1>Preview</h1>

@@ -1,10 +1,11 @@
 import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { audienceText, mailingCrumbs } from './labels.tsx';
+import { readableSubject } from '../placeholders.ts';
 
 export function SendForm({ mailing, errors, values }: { mailing: Mailing; errors?: FieldErrors; values?: FormValues }) {
   return (
-    <Layout title={`Send: ${mailing.subject}`} breadcrumbs={mailingCrumbs(mailing)}>
+    <Layout title={`Send: ${readableSubject(mailing.subject)}`} breadcrumbs={mailingCrumbs(mailing)}>
       <ErrorSummary errors={errors} />
       <h1>Send or schedule</h1>
       <p>{audienceText(mailing)}.</p>
@@ -45,10 +46,10 @@ export interface ConfirmProps {
 export function ConfirmSend({ mailing, count, at, sendAt }: ConfirmProps) {
   const people = `${formatNumber(count)} ${count === 1 ? 'person' : 'people'}`;
   return (
-    <Layout title={`Confirm: ${mailing.subject}`} breadcrumbs={mailingCrumbs(mailing)}>
+    <Layout title={`Confirm: ${readableSubject(mailing.subject)}`} breadcrumbs={mailingCrumbs(mailing)}>
       <h1>{at ? 'Schedule this mailing?' : 'Send this mailing now?'}</h1>
       <p>
-        “{mailing.subject}” from {mailing.purposeName} {at ? 'would go' : 'will go'} to <strong data-recipient-count={count}>{people}</strong>{' '}
+        “{readableSubject(mailing.subject)}” from {mailing.purposeName} {at ? 'would go' : 'will go'} to <strong data-recipient-count={count}>{people}</strong>{' '}
         {at ? `if the audience is the same on ${formatLondon(at, 'full')} (UK time)` : 'now'}: {audienceText(mailing).toLowerCase()}, with a
         deliverable address.
       </p>

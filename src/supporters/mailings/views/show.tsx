@@ -3,6 +3,7 @@ import type { MailingReport, StatusCounts } from '../report.ts';
 import type { Mailing } from '../store.ts';
 import { StatusTag, audienceText, mailingsCrumb } from './labels.tsx';
 import { MailingReportView, StatusTable } from './report.tsx';
+import { readableSubject } from '../placeholders.ts';
 
 const notices: Record<string, string> = {
   saved: 'The draft has been saved.',
@@ -88,7 +89,7 @@ export function MailingPage({ mailing, notice, audienceCount, progress, report }
   const active = mailing.status === 'preparing' || mailing.status === 'sending';
   return (
     <Layout
-      title={mailing.subject}
+      title={readableSubject(mailing.subject)}
       breadcrumbs={[mailingsCrumb]}
       scripts={active ? ['mailings.js'] : []}
       head={active ? <noscript><meta http-equiv="refresh" content="10" /></noscript> : undefined}
@@ -96,7 +97,7 @@ export function MailingPage({ mailing, notice, audienceCount, progress, report }
     >
       {notice && notices[notice] ? <Notice>{notices[notice]}</Notice> : null}
       <span class="caption">Mailing</span>
-      <h1>{mailing.subject}</h1>
+      <h1>{readableSubject(mailing.subject)}</h1>
       <Summary mailing={mailing} audienceCount={audienceCount} />
       {mailing.status === 'draft' ? (
         <p class="button-group">
