@@ -176,6 +176,9 @@ describe('collections', () => {
     expect(embedded(pages[2]!, 'osdi:people')).toHaveLength(10);
     expect(href(pages[0]!, 'prev')).toBeUndefined();
     expect(href(pages[2]!, 'prev')).toBe(`${API}/people?page=2&per_page=25`);
+    // Action Network's clients follow `previous`; OSDI's spec names it `prev`: both are served.
+    expect(href(pages[2]!, 'previous')).toBe(`${API}/people?page=2&per_page=25`);
+    expect(href(pages[0]!, 'previous')).toBeUndefined();
     // The links list each embedded item.
     expect((links(pages[0]!)['osdi:people'] as Array<{ href: string }>).map((l) => l.href)).toEqual(embedded(pages[0]!, 'osdi:people').map((p) => href(p, 'self')));
 
