@@ -56,6 +56,11 @@ describe('the API entry point', () => {
     const docs = await t.app.inject({ method: 'GET', url: '/docs/v1/people' });
     expect(docs.statusCode).toBe(303);
     expect(docs.headers.location).toBe('/docs/v1#people');
+    for (const [rel, section] of [['osdi:tag', 'tags'], ['osdi:list', 'lists'], ['osdi:person', 'people'], ['osdi:petition', 'petitions']]) {
+      const one = await t.app.inject({ method: 'GET', url: `/docs/v1/${rel}` });
+      expect(one.statusCode, rel).toBe(303);
+      expect(one.headers.location).toBe(`/docs/v1#${section}`);
+    }
     const page = await t.app.inject({ method: 'GET', url: '/docs/v1' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('id="person_signup_helper"');
