@@ -1,5 +1,5 @@
 import type { Q } from './tables.ts';
-import { addMember, ensureTagNamed, getCollection, peopleWithLiveConsent } from '../supporters/index.ts';
+import { addMember, ensureListNamed, ensureTagNamed, getCollection, peopleWithLiveConsent, type PersonSet } from '../supporters/index.ts';
 import type { ApiScope } from './osdi/scope.ts';
 
 /**
@@ -25,6 +25,22 @@ export async function tagPerson(q: Q, scope: ApiScope, personPublicId: string, t
     const tag = await getCollection(q, 'tag', await ensureTagNamed(q, name, scope.groupId), people);
     await addMember(q, 'tag', tag, personPublicId, people);
   }
+}
+
+/** Adds a person to each named list of the key's group (or the coalition's), making lists that do not exist yet. */
+export async function listPerson(q: Q, scope: ApiScope, personPublicId: string, listNames: string[]): Promise<void> {
+  const names = [...new Map(listNames.map((n) => [n.trim().toLowerCase(), n.trim()])).values()].filter(Boolean);
+  const people = peopleScopeOf(scope);
+  for (const name of names) {
+    const list = await getCollection(q, 'list', await ensureListNamed(q, name, scope.groupId), people);
+    await addMember(q, 'list', list, personPublicId, people);
+  }
+}
+
+/** Adds a person to tags or lists the key's group holds, by id (from their API URLs, already checked to be in scope). */
+export async function addPersonToSets(q: Q, scope: ApiScope, set: PersonSet, personPublicId: string, setIds: number[]): Promise<void> {
+  const people = peopleScopeOf(scope);
+  for (const id of new Set(setIds)) await addMember(q, set, await getCollection(q, set, id, people), personPublicId, people);
 }
 
 /**

@@ -8,6 +8,7 @@ import { DELIVERY_RETENTION_DAYS } from './webhooks/retention.ts';
 import { REPLAY_TOLERANCE_SECONDS } from './webhooks/signing.ts';
 
 /** Link relations the API uses, each a section of the documentation page (the `osdi:` curie points here). */
+const SINGULAR: Record<string, string> = { person: 'people', tag: 'tags', list: 'lists', petition: 'petitions', tagging: 'taggings', item: 'items', signature: 'signatures' };
 const RELATIONS = ['people', 'person_signup_helper', 'taggings', 'tags', 'lists', 'items', 'petitions', 'signatures', 'record_signature_helper', 'filters', 'webhooks', 'errors'];
 
 const verifyExample = `import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -132,7 +133,9 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
 export function registerApiDocs(app: FastifyInstance, ctx: AppContext) {
   app.get('/docs/v1', async (_request, reply) => reply.render(<DocsPage baseUrl={ctx.config.BASE_URL} />));
   app.get<{ Params: { rel: string } }>('/docs/v1/:rel', async (request, reply) => {
-    const rel = request.params.rel.replace(/^osdi:/, '');
+    const named = request.params.rel.replace(/^osdi:/, '');
+    // One resource's relation (osdi:tag, osdi:person...) documents with its collection.
+    const rel = SINGULAR[named] ?? named;
     if (!RELATIONS.includes(rel)) throw notFound('documentation page');
     return reply.redirect(`/docs/v1#${rel}`, 303);
   });

@@ -130,3 +130,22 @@ describe('API errors, OSDI style', () => {
     expect((await client.get(`${API}/`)).status).toBe(200);
   });
 });
+
+describe('writes to what can only be read', () => {
+  it('cannot write to a read-only resource: 405 with Allow, or 404 where there is nothing, never a CSRF 403', async () => {
+    const token = await makeKey(t, admin, { groupId, scope: 'write' });
+    const client = osdiClient(t, token);
+    const tags = await client.post(`${API}/tags`, { name: 'New tag' });
+    expect(tags.status, JSON.stringify(tags.body)).toBe(405);
+    expect(tags.headers.allow).toBe('GET');
+    expect(tags.body.error).toContain('POST is not allowed here');
+    const person = await t.app.inject({ method: 'PUT', url: `${API}/people/${randomUUID()}`, headers: { 'osdi-api-token': token, 'content-type': 'application/json' }, payload: '{}' });
+    expect(person.statusCode).toBe(405);
+    expect(person.headers.allow).toBe('GET');
+    const people = await t.app.inject({ method: 'DELETE', url: `${API}/people`, headers: { 'osdi-api-token': token } });
+    expect(people.statusCode).toBe(405);
+    expect(people.headers.allow).toBe('GET, POST');
+    const nothing = await client.post(`${API}/no-such-thing`, {});
+    expect(nothing.status).toBe(404);
+  });
+});

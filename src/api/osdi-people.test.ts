@@ -56,6 +56,11 @@ describe('the API entry point', () => {
     const docs = await t.app.inject({ method: 'GET', url: '/docs/v1/people' });
     expect(docs.statusCode).toBe(303);
     expect(docs.headers.location).toBe('/docs/v1#people');
+    for (const [rel, section] of [['osdi:tag', 'tags'], ['osdi:list', 'lists'], ['osdi:person', 'people'], ['osdi:petition', 'petitions']]) {
+      const one = await t.app.inject({ method: 'GET', url: `/docs/v1/${rel}` });
+      expect(one.statusCode, rel).toBe(303);
+      expect(one.headers.location).toBe(`/docs/v1#${section}`);
+    }
     const page = await t.app.inject({ method: 'GET', url: '/docs/v1' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('id="person_signup_helper"');
@@ -176,6 +181,9 @@ describe('collections', () => {
     expect(embedded(pages[2]!, 'osdi:people')).toHaveLength(10);
     expect(href(pages[0]!, 'prev')).toBeUndefined();
     expect(href(pages[2]!, 'prev')).toBe(`${API}/people?page=2&per_page=25`);
+    // Action Network's clients follow `previous`; OSDI's spec names it `prev`: both are served.
+    expect(href(pages[2]!, 'previous')).toBe(`${API}/people?page=2&per_page=25`);
+    expect(href(pages[0]!, 'previous')).toBeUndefined();
     // The links list each embedded item.
     expect((links(pages[0]!)['osdi:people'] as Array<{ href: string }>).map((l) => l.href)).toEqual(embedded(pages[0]!, 'osdi:people').map((p) => href(p, 'self')));
 

@@ -100,11 +100,32 @@ export function registerOsdiApi(app: FastifyInstance, ctx: AppContext) {
       api.setNotFoundHandler((_request, reply) => sendHal(reply, { error: 'Not found: see the API entry point for the resources this server has.' }, 404));
       api.addHook('onRequest', authenticateRequests(ctx));
 
+      // Each route's methods, for the Allow header of a method a resource does not take.
+      const routes: Array<{ pattern: RegExp; methods: string[] }> = [];
+      api.addHook('onRoute', (route) => {
+        if (route.url.endsWith('*')) return;
+        const pattern = new RegExp(`^${route.url.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+')}/?$`);
+        routes.push({ pattern, methods: [route.method].flat().filter((m) => m !== 'HEAD') });
+      });
+
       api.get('/', entryPoint(ctx));
       registerPeopleRoutes(api, ctx);
       registerPersonSetRoutes(api, ctx, tagKind);
       registerPersonSetRoutes(api, ctx, listKind);
       registerPetitionApiRoutes(api, ctx);
+      // Writes to what can only be read: 405 naming the methods there are (404 where nothing is), with
+      // no CSRF check (keys authenticate these requests) to answer first.
+      api.route({
+        method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+        url: '/*',
+        config: { csrf: 'none' },
+        handler: async (request, reply) => {
+          const path = request.url.split('?')[0]!;
+          const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+          if (allowed.length === 0) return sendHal(reply, { error: 'Not found: see the API entry point for the resources this server has.' }, 404);
+          return sendHal(reply.header('allow', allowed.join(', ')), { error: `${request.method} is not allowed here: this resource takes ${allowed.join(', ')}.` }, 405);
+        },
+      });
     },
     { prefix: '/api/v1' },
   );

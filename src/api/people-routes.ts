@@ -53,7 +53,7 @@ export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
   api.post('/people', { config: { csrf: 'none' }, onRequest: jsonBodyOnly, preHandler: requireWrite }, async (request, reply) => {
     const client = clientOf(request);
     const signup = parseBody(personSignupSchema, request.body);
-    const saved = await ctx.db.transaction().execute((tx) => signUpPerson(tx, client, signup));
+    const saved = await ctx.db.transaction().execute((tx) => signUpPerson(tx, client, base, signup));
     const row = await findPersonInScope(ctx.db, client, saved.publicId);
     if (!row) throw notFound('person');
     const [person] = await presentPeople(ctx.db, base, client, [row]);

@@ -10,4 +10,5 @@ export { findPersonById } from './person-record.ts';
 export { findSetInScope, findSetMember, listSetMembersPage, listSetsPage, taggingsOfPersonPage, type MemberRow, type PersonSet, type SetRow } from './person-set-pages.ts';
 export { addMember, getCollection } from './collections/collections.ts';
 export { ensureTagNamed } from './collections/tag-names.ts';
+export { ensureListNamed } from './collections/collections.ts';
 export { consentEventsAfter, newestConsentEventId, type SignUpEvent } from './sign-up-events.ts';

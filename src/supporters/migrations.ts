@@ -289,4 +289,76 @@ export const supporterMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-11-1100-person-modified-on-change',
+    {
+      async up(db: Kysely<unknown>) {
+        // Whatever changes what the API shows of a person (a consent, a tag, a list, a bounce)
+        // moves their modified date, so incremental syncs (modified_date gt ...) see it, whichever
+        // code made the change. A group that sees only what it was told (person_groups.facts)
+        // has its own date: changed_at moves for changes that group sees.
+        await sql`
+          alter table person_groups add column changed_at timestamptz;
+
+          create function people_touch(person_ids bigint[]) returns void language sql as $$
+            update people set modified_at = now() where id = any(person_ids) and modified_at < now();
+          $$;
+          create function person_groups_touch(person_ids bigint[], group_ids integer[]) returns void language sql as $$
+            update person_groups pg set changed_at = now()
+            from unnest(person_ids, group_ids) as t(person_id, group_id)
+            where pg.person_id = t.person_id and pg.group_id = t.group_id and pg.facts is not null
+              and (pg.changed_at is null or pg.changed_at < now());
+          $$;
+
+          create function consents_touch_people() returns trigger language plpgsql as $$
+          begin
+            if tg_op <> 'DELETE' then
+              perform people_touch(array(select person_id from new_rows));
+              perform person_groups_touch(array(select n.person_id from new_rows n join consent_purposes cp on cp.id = n.purpose_id where cp.group_id is not null),
+                array(select cp.group_id from new_rows n join consent_purposes cp on cp.id = n.purpose_id where cp.group_id is not null));
+            end if;
+            if tg_op <> 'INSERT' then
+              perform people_touch(array(select person_id from old_rows));
+              perform person_groups_touch(array(select o.person_id from old_rows o join consent_purposes cp on cp.id = o.purpose_id where cp.group_id is not null),
+                array(select cp.group_id from old_rows o join consent_purposes cp on cp.id = o.purpose_id where cp.group_id is not null));
+            end if;
+            return null;
+          end $$;
+          create trigger consents_inserted after insert on consents referencing new table as new_rows for each statement execute function consents_touch_people();
+          create trigger consents_updated after update on consents referencing old table as old_rows new table as new_rows for each statement execute function consents_touch_people();
+          create trigger consents_deleted after delete on consents referencing old table as old_rows for each statement execute function consents_touch_people();
+
+          create function taggings_touch_people() returns trigger language plpgsql as $$
+          begin
+            perform people_touch(array(select person_id from changed_rows));
+            perform person_groups_touch(array(select c.person_id from changed_rows c join tags s on s.id = c.tag_id where s.group_id is not null),
+              array(select s.group_id from changed_rows c join tags s on s.id = c.tag_id where s.group_id is not null));
+            return null;
+          end $$;
+          create trigger taggings_inserted after insert on taggings referencing new table as changed_rows for each statement execute function taggings_touch_people();
+          create trigger taggings_deleted after delete on taggings referencing old table as changed_rows for each statement execute function taggings_touch_people();
+
+          create function list_members_touch_people() returns trigger language plpgsql as $$
+          begin
+            perform people_touch(array(select person_id from changed_rows));
+            perform person_groups_touch(array(select c.person_id from changed_rows c join lists s on s.id = c.list_id where s.group_id is not null),
+              array(select s.group_id from changed_rows c join lists s on s.id = c.list_id where s.group_id is not null));
+            return null;
+          end $$;
+          create trigger list_members_inserted after insert on list_members referencing new table as changed_rows for each statement execute function list_members_touch_people();
+          create trigger list_members_deleted after delete on list_members referencing old table as changed_rows for each statement execute function list_members_touch_people();
+
+          -- A bounce (or any change of the address's state) shows in every group's view.
+          create function people_email_status_changed() returns trigger language plpgsql as $$
+          begin
+            new.modified_at := greatest(new.modified_at, now());
+            update person_groups set changed_at = now() where person_id = new.id and facts is not null;
+            return new;
+          end $$;
+          create trigger people_email_status_changed before update of email_status on people
+            for each row when (old.email_status is distinct from new.email_status) execute function people_email_status_changed();
+        `.execute(db);
+      },
+    },
+  ],
 ];

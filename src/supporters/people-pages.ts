@@ -57,6 +57,8 @@ export function peopleSeenBy(groupIds: readonly number[] | null) {
   if (groupIds === null) return sql`people`;
   const fact = (name: string) => sql`case when f.facts is null then p0.${sql.ref(name)} else f.facts->>${name} end as ${sql.ref(name)}`;
   const told = sql`coalesce((f.facts->>'at')::timestamptz, f.first_at)`;
+  // A told-only view changes when it is told more, or when what it sees besides (its consent, its tags, a bounce) changes.
+  const modified = sql`greatest(${told}, f.changed_at)`;
   // Whether the address was confirmed is something the person did for another group: told-only
   // views show it unconfirmed (an undeliverable address stays so: nobody can mail it).
   const status = sql`case when f.facts is null or p0.email_status = 'undeliverable' then p0.email_status else 'unverified' end as email_status`;
@@ -64,11 +66,11 @@ export function peopleSeenBy(groupIds: readonly number[] | null) {
       ${fact('given_name')}, ${fact('family_name')}, ${fact('phone')}, ${fact('postcode')}, ${fact('country_code')},
       ${fact('constituency_code')}, ${fact('region_code')},
       case when f.facts is null then p0.created_at else f.first_at end as created_at,
-      case when f.facts is null then p0.modified_at else ${told} end as modified_at,
+      case when f.facts is null then p0.modified_at else ${modified} end as modified_at,
       case when f.facts is null then p0.first_action_at else f.first_at end as first_action_at,
       case when f.facts is null then p0.latest_action_at else ${told} end as latest_action_at
     from people p0 left join lateral (
-      select pg.facts, pg.first_at from person_groups pg where pg.person_id = p0.id and pg.group_id = any(${[...groupIds]}::int[])
+      select pg.facts, pg.first_at, pg.changed_at from person_groups pg where pg.person_id = p0.id and pg.group_id = any(${[...groupIds]}::int[])
       order by (pg.facts is null) desc, pg.first_at limit 1) f on true)`;
 }
 

@@ -47,6 +47,8 @@ export interface PersonGroupsTable {
    * Null: the group sees the person's record (they gave it to the group, or the group made it).
    */
   facts: ColumnType<GroupFacts | null, string | null | undefined, string | null>;
+  /** When something the group sees of a told-only person last changed (a consent, a tag, a bounce): set by triggers. */
+  changed_at: Maybe<Date>;
 }
 
 export interface GroupFacts {

@@ -88,7 +88,11 @@ export function collection(props: CollectionProps) {
   const totalPages = pageCount(props.total, perPage);
   const links: Links = { self: { href: pageHref(props.url, props.query, page, perPage) } };
   if (page < totalPages) links.next = { href: pageHref(props.url, props.query, page + 1, perPage) };
-  if (page > 1) links.prev = { href: pageHref(props.url, props.query, Math.min(page - 1, totalPages), perPage) };
+  if (page > 1) {
+    // OSDI names it `prev`; Action Network serves (and its clients follow) `previous`.
+    links.prev = { href: pageHref(props.url, props.query, Math.min(page - 1, totalPages), perPage) };
+    links.previous = links.prev;
+  }
   links[props.rel] = props.items.map((item) => ({ href: (item._links.self as Link).href }));
   Object.assign(links, props.links ?? {});
   links.curies = curies(props.baseUrl);

@@ -200,7 +200,8 @@ export async function searchPeopleByEmail(q: Q, text: string, scope: PeopleScope
 }
 
 /** A list by name for an owner, made if missing (imports). */
-export async function ensureListNamed(q: Q, name: string, groupId: number | null): Promise<number> {
+export async function ensureListNamed(handle: Handle, name: string, groupId: number | null): Promise<number> {
+  const q = supportersQ(handle);
   const found = await sql<{ id: number }>`select id from lists where group_id is not distinct from ${groupId}::int and lower(name) = lower(${name}) order by id limit 1`.execute(q);
   if (found.rows[0]) return found.rows[0].id;
   const made = await sql<{ id: number }>`insert into lists (name, group_id) values (${name}, ${groupId}::int) returning id`.execute(q);
