@@ -8,6 +8,7 @@
  * spike to a local SMTP sink. Each part runs as its own process.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -15,6 +16,7 @@ import { sql } from 'kysely';
 import { connectDatabase } from '../src/platform/db/database.ts';
 import type { Database } from '../src/schema.ts';
 import { benchRoot, freshDatabase } from './support/postgres.ts';
+import { cpuMeter, postgresPids } from './support/cpu.ts';
 import { freePort, startChild, startChorus, waitForHttp } from './support/processes.ts';
 import { runLoad } from './support/run-load.ts';
 import { seedReferenceData } from './support/seed.ts';
@@ -134,9 +136,11 @@ async function httpCeiling(postcodesFile: string) {
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, server);
     await runLoad({ url, connections: CONNECTIONS, durationSeconds: 3, headers: { origin: `http://127.0.0.1:${port}` }, sign: { postcodesFile, runId: `warm${runId}`, successFile } });
+    const cpu = cpuMeter(() => [server.process.pid!]);
     const run = await runLoad({ url, connections: CONNECTIONS, durationSeconds: SPIKE_SECONDS, headers: { origin: `http://127.0.0.1:${port}` }, sign: { postcodesFile, runId, successFile } });
+    const cpuSeconds = cpu.stop();
     const answered = fs.readFileSync(successFile, 'utf8').split('\n').filter(Boolean).length;
-    return { ...run, answered, perSecond: answered / run.duration };
+    return { ...run, answered, perSecond: answered / run.duration, cpuMicros: (cpuSeconds / answered) * 1e6 };
   } finally {
     await server.stop();
     fs.rmSync(successFile, { force: true });
@@ -162,11 +166,16 @@ async function main() {
     const target = `${chorus.url}/petitions/${petitionId}/signatures`;
     const headers = { origin: chorus.url };
     let spike;
+    let spikeCpu = { server: 0, database: 0 };
     const runId = randomUUID().slice(0, 8);
     const successFile = path.join(benchRoot, `sign-successes-${runId}.txt`);
     try {
       await runLoad({ url: target, connections: CONNECTIONS, durationSeconds: 3, headers, sign: { postcodesFile, runId: `warm${runId}`, successFile } });
+      const pgdata = path.join(benchRoot, 'sign', 'postgres');
+      const serverCpu = cpuMeter(() => [chorus.child.process.pid!]);
+      const databaseCpu = cpuMeter(() => postgresPids(pgdata));
       spike = await runLoad({ url: target, connections: CONNECTIONS, durationSeconds: SPIKE_SECONDS, headers, sign: { postcodesFile, runId, successFile } });
+      spikeCpu = { server: serverCpu.stop(), database: databaseCpu.stop() };
     } finally {
       await chorus.child.stop();
     }
@@ -175,6 +184,11 @@ async function main() {
     console.log(
       `spike: ${check.answered} signatures answered with success in ${spike.duration.toFixed(1)} s = ${Math.round(answeredPerSecond)}/s; ` +
         `p50 ${spike.p50} ms, p99 ${spike.p99} ms, max ${spike.max} ms; status codes ${JSON.stringify(spike.codes)}`,
+    );
+    const micros = (seconds: number) => Math.round((seconds / check.answered) * 1e6);
+    console.log(
+      `CPU per signature: server ${micros(spikeCpu.server)} µs, PostgreSQL ${micros(spikeCpu.database)} µs ` +
+        `(bare form server: ${Math.round(ceiling.cpuMicros)} µs per request); machine load ${os.loadavg()[0]!.toFixed(1)}`,
     );
     console.log(`stored: ${check.stored} (lost ${check.lost}, stored twice ${check.twice}); errors ${spike.errors}, timeouts ${spike.timeouts}`);
 
