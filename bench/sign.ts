@@ -98,7 +98,9 @@ async function sendConfirmations(url: string, expected: number) {
   });
   const stats = async () => (await (await fetch(`http://127.0.0.1:${ports.stats}/`)).json()) as { messages: number; recipients: number; duplicates: number; firstAt: number; lastAt: number };
   const started = Date.now();
-  const worker = startChild(['bin/chorus.js', 'worker'], {
+  // BENCH_PROFILE=dir: a CPU profile of the worker too.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const worker = startChild([...profile, 'bin/chorus.js', 'worker'], {
     DATABASE_URL: url,
     SMTP_URL: `smtp://127.0.0.1:${ports.smtp}/?starttls=off&pool=${process.env.BENCH_SMTP_POOL ?? 20}`,
     LOG_LEVEL: 'warn',

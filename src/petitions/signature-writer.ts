@@ -89,7 +89,7 @@ export class SignatureWriter {
 
   constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrent = options.maxConcurrent ?? 4;
+    this.maxConcurrent = options.maxConcurrent ?? 2;
   }
 
   /** The per-address limits this writer holds signatures to. */
