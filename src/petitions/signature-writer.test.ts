@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { createPetition, places, seedPlaces } from '../../test/support/public-petitions.ts';
@@ -50,5 +51,44 @@ describe('the batching signature writer', () => {
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     const emails = (await t.ctx.db.selectFrom('signatures').select('email').where('petition_id', '=', petition.id).execute()).map((r) => r.email).sort();
     expect(emails).toEqual(['alone@example.org', 'good1@example.org', 'good2@example.org']);
+  });
+
+  it('writes a batch in three statements once its postcodes are known: locks, one read, one insert', async () => {
+    const petition = await createPetition(t.ctx.db);
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const db = t.ctx.db.withPlugin(counting);
+    const writer = new SignatureWriter(db, { rateLimits: { burst: 1000, burstSeconds: 60, sustained: 1000, sustainedSeconds: 300 }, onConfirmationsDue: async () => {}, maxConcurrent: 1 });
+    const batch = (from: number) =>
+      Array.from({ length: 40 }, (_, i) => writer.submit(input(petition.id, `statements${from + i}@example.org`, { ip: `2001:db8::${from + i}`, postcode: i % 2 ? places.west.postcode : places.north.postcode })));
+    // The first waits alone; the others queue behind it and go together.
+    await Promise.all([writer.submit(input(petition.id, 'warm@example.org', { postcode: places.north.postcode })), ...batch(0)]);
+    statements = 0;
+    // Again: one written alone, forty queued behind it in one transaction; three statements each.
+    const outcomes = await Promise.all([writer.submit(input(petition.id, 'alone-again@example.org')), ...batch(100)]);
+    expect(outcomes.every((o) => o.kind === 'signed')).toBe(true);
+    expect(statements).toBe(6);
+    const stored = await t.ctx.db.selectFrom('signatures').select('constituency_code').where('petition_id', '=', petition.id).where('email', 'like', 'statements1__@%').execute();
+    expect(stored).toHaveLength(40);
+    expect(new Set(stored.map((s) => s.constituency_code))).toEqual(new Set([places.west.code, places.north.code]));
+  });
+
+  it('looks an unknown postcode up again, so one added since is found at once', async () => {
+    const petition = await createPetition(t.ctx.db);
+    const writer = new SignatureWriter(t.ctx.db, { rateLimits: { burst: 1000, burstSeconds: 60, sustained: 1000, sustainedSeconds: 300 }, onConfirmationsDue: async () => {}, maxConcurrent: 1 });
+    const before = await writer.submit(input(petition.id, 'newpostcode@example.org', { postcode: 'BS2 9ZZ' }));
+    expect(before.kind).toBe('postcode-not-found');
+    await t.ctx.db
+      .insertInto('postcodes')
+      .values({ compact: 'BS29ZZ', postcode: 'BS2 9ZZ', constituency_code: places.west.code, region_code: places.west.region, country_code: 'E92000001' })
+      .execute();
+    const after = await writer.submit(input(petition.id, 'newpostcode@example.org', { postcode: 'BS2 9ZZ' }));
+    expect(after).toMatchObject({ kind: 'signed', constituencyCode: places.west.code });
   });
 });

@@ -89,7 +89,7 @@ export class SignatureWriter {
 
   constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxConcurrent = options.maxConcurrent ?? 4;
+    this.maxConcurrent = options.maxConcurrent ?? 2;
   }
 
   /** The per-address limits this writer holds signatures to. */
@@ -146,7 +146,7 @@ export class SignatureWriter {
   }
 
   private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
-    return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options));
+    return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options, this.db));
   }
 
   /**
@@ -196,20 +196,49 @@ interface Row {
 
 const emailKey = (petitionId: number, canonicalEmail: string) => `${petitionId}|${canonicalEmail}`;
 
+/**
+ * Found postcodes, kept for a while so a spike (the same postcodes over and over) costs no
+ * lookup. Only found places are kept (a postcode added by a reference-data import is found at
+ * once), and each for at most POSTCODE_KEEP_MS, so a re-import's changes reach signatures soon.
+ */
+const POSTCODE_KEEP_MS = 10 * 60_000;
+const POSTCODES_KEPT = 100_000;
+type FoundPlace = Extract<PostcodePlace, { status: 'found' }>;
+const foundPostcodes = new WeakMap<object, Map<string, { place: FoundPlace; until: number }>>();
+
+async function placesOf(tx: Tx, cacheKey: object, postcodes: string[]): Promise<Map<string, PostcodePlace>> {
+  let kept = foundPostcodes.get(cacheKey);
+  if (!kept) foundPostcodes.set(cacheKey, (kept = new Map()));
+  const now = Date.now();
+  const places = new Map<string, PostcodePlace>();
+  const unknown: string[] = [];
+  for (const postcode of postcodes) {
+    const hit = kept.get(postcode);
+    if (hit && hit.until > now) places.set(postcode, hit.place);
+    else unknown.push(postcode);
+  }
+  if (unknown.length === 0) return places;
+  if (kept.size + unknown.length > POSTCODES_KEPT) kept.clear();
+  for (const [postcode, place] of await resolvePostcodes(tx, unknown)) {
+    places.set(postcode, place);
+    if (place.status === 'found') kept.set(postcode, { place, until: now + POSTCODE_KEEP_MS });
+  }
+  return places;
+}
+
 /** Writes one batch in the caller's transaction; returns an outcome per input, in order. */
-export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: SignatureWriterOptions): Promise<SignOutcome[]> {
+export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: SignatureWriterOptions, cacheKey: object = options): Promise<SignOutcome[]> {
   const outcomes: Array<SignOutcome | undefined> = new Array(inputs.length);
   const petitionIds = [...new Set(inputs.map((i) => i.petitionId))].sort((a, b) => a - b);
 
   await lockSigners(tx, inputs);
-
-  const open = await sql<{ id: number }>`
-    select id from petitions where id = any(${petitionIds}::int[]) and ${signablePetition()}`.execute(tx);
-  const openIds = new Set(open.rows.map((r) => r.id));
-
+  // After the locks (a statement sees what was committed when it began): one round trip for all
+  // the batch reads, while postcodes come from the kept places where they can.
   const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
-  const places = postcodes.length > 0 ? await resolvePostcodes(tx, postcodes) : new Map<string, PostcodePlace>();
-  const recent = await recentFromAddresses(tx, inputs, petitionIds, options.rateLimits);
+  const [{ openIds, recent, byEmail }, places] = await Promise.all([
+    readBatchState(tx, inputs, petitionIds, options.rateLimits),
+    postcodes.length > 0 ? placesOf(tx, cacheKey, postcodes) : new Map<string, PostcodePlace>(),
+  ]);
 
   const rows: Row[] = [];
   inputs.forEach((input, index) => {
@@ -239,8 +268,43 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
     rows.push({ index, input, publicId: randomUUID(), constituencyCode, regionCode, heldReason, slot: 1 });
   });
 
-  await applyDuplicateRule(tx, rows, outcomes);
+  await applyDuplicateRule(tx, rows, outcomes, byEmail);
   return outcomes.map((o) => o ?? { kind: 'not-open' });
+}
+
+/**
+ * In one statement: which of the batch's petitions are signable, the signatures already made from
+ * each address on each petition within the rate-limit periods, and every signature already made
+ * with each email on its petition (for the duplicate rule).
+ */
+async function readBatchState(tx: Tx, inputs: SignatureInput[], petitionIds: number[], limits: RateLimits) {
+  const ips = [...new Set(inputs.flatMap((i) => (i.ip ? [i.ip] : [])))];
+  const state = await sql<{ open: number[]; recent: Array<[number, string, number, number]>; signers: Signer[] }>`
+    select
+      (select coalesce(json_agg(id), '[]') from petitions where id = any(${petitionIds}::int[]) and ${signablePetition()}) as open,
+      (select coalesce(json_agg(json_build_array(petition_id, ip, in_burst, in_sustained)), '[]') from (
+        select petition_id, host(ip) as ip,
+          count(*) filter (where created_at > now() - make_interval(secs => ${limits.burstSeconds}))::int as in_burst,
+          count(*)::int as in_sustained
+        from signatures
+        where petition_id = any(${petitionIds}::int[]) and ip = any(${ips}::inet[])
+          and created_at > now() - make_interval(secs => ${limits.sustainedSeconds})
+        group by petition_id, ip) as r) as recent,
+      (select coalesce(json_agg(e), '[]') from (
+        select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code,
+          held_reason is not null as held
+        from signatures
+        where (petition_id, canonical_email) in (
+          select * from unnest(${inputs.map((i) => i.petitionId)}::int[], ${inputs.map((i) => i.canonicalEmail)}::text[]))) as e) as signers`.execute(tx);
+  const { open, recent: counts, signers } = state.rows[0]!;
+  const recent = new Map<string, { inBurst: number; inSustained: number }>();
+  for (const [petitionId, ip, inBurst, inSustained] of counts) recent.set(`${petitionId}|${ip}`, { inBurst, inSustained });
+  const byEmail = new Map<string, Signer[]>();
+  for (const e of signers) {
+    const k = emailKey(e.petition_id, e.canonical_email);
+    byEmail.set(k, [...(byEmail.get(k) ?? []), e]);
+  }
+  return { openIds: new Set(open), recent, byEmail };
 }
 
 /**
@@ -261,23 +325,6 @@ async function lockSigners(tx: Tx, inputs: SignatureInput[]): Promise<void> {
 
 function signed(row: Row): SignOutcome {
   return { kind: 'signed', publicId: row.publicId, held: row.heldReason !== null, constituencyCode: row.constituencyCode };
-}
-
-/** Signatures already made from each address on each petition within the rate-limit periods. */
-async function recentFromAddresses(tx: Tx, inputs: SignatureInput[], petitionIds: number[], limits: RateLimits) {
-  const recent = new Map<string, { inBurst: number; inSustained: number }>();
-  const ips = [...new Set(inputs.flatMap((i) => (i.ip ? [i.ip] : [])))];
-  if (ips.length === 0) return recent;
-  const counts = await sql<{ petition_id: number; ip: string; in_burst: number; in_sustained: number }>`
-    select petition_id, host(ip) as ip,
-      count(*) filter (where created_at > now() - make_interval(secs => ${limits.burstSeconds}))::int as in_burst,
-      count(*)::int as in_sustained
-    from signatures
-    where petition_id = any(${petitionIds}::int[]) and ip = any(${ips}::inet[])
-      and created_at > now() - make_interval(secs => ${limits.sustainedSeconds})
-    group by petition_id, ip`.execute(tx);
-  for (const c of counts.rows) recent.set(`${c.petition_id}|${c.ip}`, { inBurst: c.in_burst, inSustained: c.in_sustained });
-  return recent;
 }
 
 /** Multi-row insert; rows that hit the one-per-email index are left for the duplicate rule. Returns the public ids stored. */
@@ -317,30 +364,13 @@ interface Signer {
   storedNow?: boolean;
 }
 
-async function signersOf(tx: Tx, rows: Row[]): Promise<Map<string, Signer[]>> {
-  const byEmail = new Map<string, Signer[]>();
-  if (rows.length === 0) return byEmail;
-  const existing = await sql<Signer>`
-    select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code,
-      held_reason is not null as held
-    from signatures
-    where (petition_id, canonical_email) in (
-      select * from unnest(${rows.map((r) => r.input.petitionId)}::int[], ${rows.map((r) => r.input.canonicalEmail)}::text[]))`.execute(tx);
-  for (const e of existing.rows) {
-    const k = emailKey(e.petition_id, e.canonical_email);
-    byEmail.set(k, [...(byEmail.get(k) ?? []), e]);
-  }
-  return byEmail;
-}
-
 /**
  * Applies the duplicate rule to each signature in arrival order, against every earlier one
  * (stored before, or earlier in this batch): a new email signs; the same person again has their
  * confirmation resent (up to five emails); a second member of the household (another name, the
  * same postcode) signs too; a third is refused. Then stores the new rows in one insert.
  */
-async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>): Promise<void> {
-  const byEmail = await signersOf(tx, rows);
+async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>, byEmail: Map<string, Signer[]>): Promise<void> {
   const toInsert: Row[] = [];
   const resend = new Set<string>();
   for (const row of rows) {

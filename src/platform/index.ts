@@ -22,6 +22,7 @@ export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jo
 export { type Ticker } from './jobs/ticker.ts';
 export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail } from './mail/outbox.ts';
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
+export { composeMessage } from './mail/compose.ts';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { storeImage, uploadedFile } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';

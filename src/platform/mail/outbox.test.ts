@@ -99,6 +99,20 @@ describe('with an SMTP server', () => {
     expect(await pendingJob(t, id)).toBeUndefined();
   });
 
+  it('sends a subject and text in any language intact, and records the Message-ID the recipient sees', async () => {
+    const id = await queue(t, 'zoë@example.org', 'Café meeting — £5 for Zoë, 病院を守ろう, a subject long enough to be folded over more than one header line');
+    await t.runJobs();
+    const [mail] = sink.to('zoë@example.org');
+    expect(mail!.subject).toBe('Café meeting — £5 for Zoë, 病院を守ろう, a subject long enough to be folded over more than one header line');
+    expect(mail!.from).toBe('hello@wards.example');
+    expect(mail!.text).toContain('Come to the meeting');
+    expect(mail!.html).toContain('href="http://chorus.test/events/1"');
+    const sent = await message(t, id);
+    expect(sent.status).toBe('sent');
+    expect(sent.message_id).toMatch(/^<.+@wards\.example>$/);
+    expect(mail!.headers.get('message-id')).toBe(sent.message_id);
+  });
+
   it('retries a temporary refusal (451) later, with backoff, and then delivers it exactly once', async () => {
     refusals.set('busy@example.org', [{ code: 451, message: 'Greylisted, try again later' }]);
     const id = await queue(t, 'busy@example.org');

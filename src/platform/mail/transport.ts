@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { composeMessage } from './compose.ts';
 
 export interface OutgoingMessage {
   from: string;
@@ -49,18 +51,14 @@ export function createMailer(smtpUrl: string | undefined): Mailer {
     tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
     ignoreTLS: url.searchParams.get('starttls') === 'off',
   });
+  const boundary = `----chorus_${randomBytes(12).toString('hex')}`;
   return {
     configured: true,
     async send(message) {
-      const info = await transport.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        headers: message.headers,
-      });
-      return { messageId: String(info.messageId ?? '') };
+      // Composed here and handed over ready-made (see composeMessage).
+      const { envelope, raw, messageId } = composeMessage(message, boundary);
+      await transport.sendMail({ envelope, raw });
+      return { messageId };
     },
     close: () => transport.close(),
   };
