@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { conflict, emailAddress, queueEmail, recordAudit, requiredText, roleLabel, type Brand, type Viewer } from '../platform/index.ts';
+import { andList, conflict, emailAddress, queueEmail, recordAudit, requiredText, roleLabel, type Brand, type Viewer } from '../platform/index.ts';
 import type { Q, Role } from './tables.ts';
-import { assertGroupsExist } from './groups.ts';
+import { assertGroupsExist, groupNamesOf } from './groups.ts';
 import { createOrganiser, issueOrganiserToken, roles, type Organiser } from './organisers.ts';
 
 /** An invitation's sign-in link works once, for a week. */
@@ -29,11 +29,14 @@ interface MailSetting {
   baseUrl: string;
 }
 
-async function sendInvitation(q: Q, organiser: { id: number; email: string; role: Role }, actor: Viewer, mail: MailSetting): Promise<void> {
+async function sendInvitation(q: Q, organiser: { id: number; email: string; role: Role; groupIds: number[] }, actor: Viewer, mail: MailSetting): Promise<void> {
   // A fresh invitation replaces any unused one, so only the newest link works.
   await q.deleteFrom('organiser_tokens').where('organiser_id', '=', organiser.id).where('purpose', '=', 'sign-in').where('used_at', 'is', null).execute();
   const token = await issueOrganiserToken(q, organiser.id, 'sign-in', INVITATION_TTL_MS);
   const { brand, baseUrl } = mail;
+  const names = await groupNamesOf(q, organiser.groupIds);
+  const groups = organiser.groupIds.map((id) => names.get(id)).filter((name): name is string => name !== undefined);
+  const forGroups = groups.length > 0 ? ` for ${andList(groups)}` : '';
   await queueEmail(q, {
     kind: 'organiser.invitation',
     to: organiser.email,
@@ -43,10 +46,10 @@ async function sendInvitation(q: Q, organiser: { id: number; email: string; role
     secrets: [token],
     keepDays: INVITATION_TTL_MS / 86_400_000 + 1,
     content: {
-      subject: `You are invited to ${brand.name}`,
+      subject: `You are invited to ${brand.name}${forGroups}`,
       heading: `Join ${brand.name}`,
       blocks: [
-        { type: 'paragraph', text: `${actor.name} has invited you to ${brand.name} as a ${roleLabel(organiser.role)}.` },
+        { type: 'paragraph', text: `${actor.name} has invited you to ${brand.name} as a ${roleLabel(organiser.role)}${forGroups}.` },
         { type: 'button', href: `${baseUrl}/sign-in/link/${token}`, label: 'Sign in and choose a password' },
         { type: 'small', text: 'The link works once, for 7 days. If you were not expecting this, you can ignore this email.' },
       ],
@@ -59,7 +62,7 @@ export async function inviteOrganiser(q: Q, props: { actor: Viewer; input: Invit
   const { input, actor } = props;
   await assertGroupsExist(q, 'groups', input.groups);
   const id = await createOrganiser(q, { email: input.email, name: input.name, role: input.role, groupIds: input.groups, actor });
-  await sendInvitation(q, { id, email: input.email, role: input.role }, actor, props);
+  await sendInvitation(q, { id, email: input.email, role: input.role, groupIds: input.groups }, actor, props);
   return id;
 }
 

@@ -45,8 +45,9 @@ describe('organisers admin', () => {
 
     await t.runJobs();
     const mail = await sink.waitFor((m) => m.to.includes('olu@example.org'));
-    expect(mail.subject).toBe('You are invited to Chorus');
-    expect(mail.text).toContain('Ada Admin has invited you to Chorus as a group organiser');
+    // It says which group it is for.
+    expect(mail.subject).toBe('You are invited to Chorus for Group A');
+    expect(mail.text).toContain('Ada Admin has invited you to Chorus as a group organiser for Group A.');
     const path = new URL(linkIn(mail, 'http://chorus.test/sign-in/link/')).pathname;
 
     const olu = new Agent(t.app);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { groupNamesOf } from '../coalition/index.ts';
 import { canonicalEmail } from '../petitions/index.ts';
-import { gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
+import { andList, gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
 import { connectToGroups, livePersonIdFor, recordAction, showRecordTo, splitName, upsertPerson, type PersonFacts } from './people.ts';
@@ -12,11 +12,6 @@ import { preferencesUrl, readSignUpConfirmationToken, signUpConfirmationUrl } fr
 export async function sendersOf(q: Q, purposes: readonly Purpose[], brand: Brand): Promise<string[]> {
   const names = await groupNamesOf(q, purposes.map((p) => p.groupId));
   return [...new Set(purposes.map((p) => (p.groupId === null ? brand.name : (names.get(p.groupId) ?? p.name))))];
-}
-
-/** "A", "A and B", "A, B and C". */
-export function andList(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /** Email kinds this module sends (retention deletes old ones). */

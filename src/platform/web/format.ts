@@ -36,3 +36,8 @@ export function formatCalendarDate(isoDate: string): string {
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-GB');
 }
+
+/** Names joined as people write them: "A", "A and B", "A, B and C". */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
