@@ -50,10 +50,11 @@ export function personInScope(scope: PeopleScope) {
  * The people table as a reader sees it, to be aliased p: for a group (or an organiser's groups),
  * a person it was told about without seeing their record shows only what it was told
  * (`person_groups.facts`), with its own dates; any of the groups seeing the record shows the
- * record. Null (the coalition, admins) sees the records. Every column of the people table a
+ * record. Null (the coalition, admins) sees the records. `many` reads only the groups' people,
+ * for queries over a whole group (see below). Every column of the people table a
  * reader may show is here (with the same names), so it can stand in for `people` in any query.
  */
-export function peopleSeenBy(groupIds: readonly number[] | null) {
+export function peopleSeenBy(groupIds: readonly number[] | null, reading: 'few' | 'many' = 'few') {
   if (groupIds === null) return sql`people`;
   const fact = (name: string) => sql`case when f.facts is null then p0.${sql.ref(name)} else f.facts->>${name} end as ${sql.ref(name)}`;
   const told = sql`coalesce((f.facts->>'at')::timestamptz, f.first_at)`;
@@ -61,6 +62,16 @@ export function peopleSeenBy(groupIds: readonly number[] | null) {
   const modified = sql`greatest(${told}, f.changed_at)`;
   // Whether the address was confirmed is something the person did for another group: told-only
   // views show it unconfirmed (an undeliverable address stays so: nobody can mail it).
+  const groups = [...groupIds];
+  // Reading a few people (a page, a person): each one's connection, looked up by person. Reading
+  // many (a segment count over a big group): the groups' connections once, in person order, joined
+  // on; that is also the scope, since only connected people have one.
+  const few = sql`people p0 left join lateral (
+      select pg.facts, pg.first_at, pg.changed_at from person_groups pg where pg.person_id = p0.id and pg.group_id = any(${groups}::int[])
+      order by (pg.facts is null) desc, pg.first_at limit 1) f on true`;
+  const many = sql`people p0 join (
+      select distinct on (pg.person_id) pg.person_id, pg.facts, pg.first_at, pg.changed_at from person_groups pg
+      where pg.group_id = any(${groups}::int[]) order by pg.person_id, (pg.facts is null) desc, pg.first_at) f on f.person_id = p0.id`;
   const status = sql`case when f.facts is null or p0.email_status = 'undeliverable' then p0.email_status else 'unverified' end as email_status`;
   return sql`(select p0.id, p0.public_id, p0.email, p0.canonical_email, ${status}, p0.merged_into_id, p0.erased_at,
       ${fact('given_name')}, ${fact('family_name')}, ${fact('phone')}, ${fact('postcode')}, ${fact('country_code')},
@@ -69,9 +80,7 @@ export function peopleSeenBy(groupIds: readonly number[] | null) {
       case when f.facts is null then p0.modified_at else ${modified} end as modified_at,
       case when f.facts is null then p0.first_action_at else f.first_at end as first_action_at,
       case when f.facts is null then p0.latest_action_at else ${told} end as latest_action_at
-    from people p0 left join lateral (
-      select pg.facts, pg.first_at, pg.changed_at from person_groups pg where pg.person_id = p0.id and pg.group_id = any(${[...groupIds]}::int[])
-      order by (pg.facts is null) desc, pg.first_at limit 1) f on true)`;
+    from ${reading === 'few' ? few : many})`;
 }
 
 /** One page of the people in scope, filtered, in id order, with the count of all that match. */

@@ -205,7 +205,7 @@ function bySets(definition: SegmentDefinition): boolean {
 export function segmentQuery(q: Q, definition: SegmentDefinition, scope: PeopleScope): SegmentQuery {
   // A group's segment reads people as the group sees them: one it was only told about by a key or
   // an import matches (on seat, region, date joined) and shows only what it was told.
-  const people = scope === 'all' ? q.selectFrom('people as p') : q.selectFrom(sql<PeopleTable>`${peopleSeenBy(scope)}`.as('p'));
+  const people = scope === 'all' ? q.selectFrom('people as p') : q.selectFrom(sql<PeopleTable>`${peopleSeenBy(scope, 'many')}`.as('p'));
   const sets = bySets(definition);
   const base = sets ? setsQuery(people, definition) : people;
   return base
