@@ -18,6 +18,8 @@ export interface MailingCounts extends StatusCounts {
   unsubscribed: number;
   clicks: number;
   clickers: number;
+  /** Clicks on links whose person part was missing or altered (a forwarded or mangled copy). */
+  unmatchedClicks: number;
 }
 
 export interface ReasonCount {
@@ -69,8 +71,9 @@ export async function mailingReport(q: Q, mailingId: number, failedLimit = 50): 
     select l.url, count(c.id)::int as clicks, count(distinct c.person_id)::int as people
     from mailing_links l left join link_clicks c on c.link_id = l.id
     where l.mailing_id = ${mailingId} group by l.id, l.url order by l.id`.execute(q);
-  const { rows: clickers } = await sql<{ n: number }>`
-    select count(distinct c.person_id)::int as n from link_clicks c join mailing_links l on l.id = c.link_id
+  const { rows: clickers } = await sql<{ n: number; unmatched: number }>`
+    select count(distinct c.person_id)::int as n, count(*) filter (where c.person_id is null)::int as unmatched
+    from link_clicks c join mailing_links l on l.id = c.link_id
     where l.mailing_id = ${mailingId}`.execute(q);
   const { rows: failed } = await sql<FailedRecipient>`
     select p.email, r.reason from mailing_recipients r join people p on p.id = r.person_id
@@ -83,6 +86,7 @@ export async function mailingReport(q: Q, mailingId: number, failedLimit = 50): 
       unsubscribed: unsubscribed[0]?.n ?? 0,
       clicks: links.reduce((sum, l) => sum + l.clicks, 0),
       clickers: clickers[0]?.n ?? 0,
+      unmatchedClicks: clickers[0]?.unmatched ?? 0,
     },
     failureReasons: await reasons(q, mailingId, 'failed'),
     skipReasons: await reasons(q, mailingId, 'skipped'),

@@ -192,7 +192,9 @@ describe('sending a mailing', () => {
     expect(figure('sent')).toBe('3');
     expect(figure('failed')).toBe('1');
     expect(figure('unsubscribed through this mailing')).toBe('1');
+    // Ada's click and the tampered one: the figures add up, and say why.
     expect(figure('clicks by 1 person')).toBe('2');
+    expect(page.body).toMatch(/clicks by 1\s+person \(1 of them from a forwarded or altered copy we could not match to a recipient\)/);
     expect(page.body).toContain('No live consent at the time of sending');
     expect(page.body).toMatch(/data-count="skipped">1</);
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_label', 'after']).where('subject_type', '=', 'mailing').where('subject_id', '=', String(id)).execute();

@@ -76,7 +76,11 @@ export function MailingReportView({ report }: { report: MailingReport }) {
           <span class="key-figure">{formatNumber(c.unsubscribed)}</span> unsubscribed through this mailing
         </li>
         <li>
-          <span class="key-figure">{formatNumber(c.clicks)}</span> clicks by {formatNumber(c.clickers)} {c.clickers === 1 ? 'person' : 'people'}
+          <span class="key-figure">{formatNumber(c.clicks)}</span> {c.clicks === 1 ? 'click' : 'clicks'} by {formatNumber(c.clickers)}{' '}
+          {c.clickers === 1 ? 'person' : 'people'}
+          {c.unmatchedClicks > 0
+            ? ` (${formatNumber(c.unmatchedClicks)} of them from a forwarded or altered copy we could not match to a recipient)`
+            : null}
         </li>
       </ul>
       <StatusTable counts={c} caption="Recipients by what happened" />
