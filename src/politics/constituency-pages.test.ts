@@ -34,6 +34,24 @@ const get = (url: string) => new Agent(t.app).get(url);
 /** The table rows' constituency names, in order. */
 const listedNames = (html: string) => [...html.matchAll(/<th scope="row"><a href="\/constituencies\/[A-Z0-9]+">([^<]+)<\/a><\/th>/g)].map((m) => m[1]);
 
+describe('the demo', () => {
+  it('finds the example postcode every form shows, and every postcode its pages suggest', async () => {
+    const page = await get('/constituencies');
+    const suggested = /try ([^.]+)\. An administrator/.exec(page.body)?.[1] ?? '';
+    const postcodes = [...suggested.matchAll(/[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}/g)].map((m) => m[0]);
+    expect(postcodes[0]).toBe('SW1A 1AA');
+    expect(postcodes.length).toBeGreaterThanOrEqual(4);
+    for (const postcode of postcodes) {
+      const found = await get(`/constituencies?postcode=${encodeURIComponent(postcode)}`);
+      expect(found.statusCode, postcode).toBe(303);
+    }
+    expect((await get('/constituencies?postcode=SW1A+1AA')).headers.location).toBe('/constituencies/E14001172');
+    const seat = await get('/constituencies/E14001172');
+    expect(seat.body).toContain('Cities of London and Westminster');
+    expect(seat.body).toContain('Rachel Blake');
+  });
+});
+
 describe('constituency pages', () => {
   it('shows a constituency with its MP, party, result, majority and share, and marginality rank', async () => {
     const res = await get('/constituencies/E14001279');
@@ -46,7 +64,7 @@ describe('constituency pages', () => {
     expect(html).toContain('<dt>Result</dt><dd>Lab gain from Con</dd>');
     expect(html).toContain('<dt>Second party</dt><dd>Conservative</dd>');
     expect(html).toContain('<dt>Majority</dt><dd>15 (0.04%)</dd>');
-    expect(html).toContain('<dt>Marginality</dt><dd>The most marginal seat of 87</dd>');
+    expect(html).toContain('<dt>Marginality</dt><dd>The most marginal seat of 88</dd>');
     expect(html).toContain('<dt>Electorate</dt><dd>74,865</dd>');
     expect(html).toContain('<dt>Turnout</dt><dd>55.1%</dd>');
     expect(html).toContain('<dt>Valid votes</dt><dd>41,256</dd>');
@@ -59,7 +77,7 @@ describe('constituency pages', () => {
 
   it('ranks other seats by marginality and notes an independent winner’s votes', async () => {
     const poole = await get('/constituencies/E14001429');
-    expect(poole.body).toContain('The 2nd most marginal seat of 87');
+    expect(poole.body).toContain('The 2nd most marginal seat of 88');
     const islington = await get('/constituencies/E14001305');
     expect(islington.body).toContain('Jeremy Corbyn, Independent');
     expect(islington.body).toContain('Of the votes for other candidates, 24,120 went to the winning candidate.');
@@ -90,7 +108,7 @@ describe('constituency pages', () => {
     expect(first.body).toContain('3,758 (8.1%)');
     expect(first.body).toContain('href="/constituencies?page=2"');
     const second = await get('/constituencies?page=2');
-    expect(listedNames(second.body)).toHaveLength(37);
+    expect(listedNames(second.body)).toHaveLength(38);
   });
 
   it('sorts by marginality, most marginal first', async () => {

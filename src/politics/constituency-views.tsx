@@ -5,12 +5,15 @@ import { formatShare, majorityShare, marginalityRankText } from './marginality.t
 import { OTHER_WINNER_COLUMN, partyName } from './parties.ts';
 
 
+/** Postcodes the demo knows, to suggest on its pages: the forms' example first. */
+export const DEMO_POSTCODES_TO_TRY = 'SW1A 1AA, NW4 4BT (Hendon), M1 3BE (Manchester Central) or BS1 5TR (Bristol Central)';
+
 function DemoNotice({ demo }: { demo: boolean }) {
   if (!demo) return null;
   return (
     <Notice kind="info">
-      <strong>Demo data.</strong> A few real constituencies with their 2024 results and made-up postcodes, so you can try Chorus. An
-      administrator can import the official files to show all 650.
+      <strong>Demo data.</strong> A few real constituencies with their 2024 results and a few postcodes in each, so you can try Chorus:
+      try {DEMO_POSTCODES_TO_TRY}. An administrator can import the official files to show all 650.
     </Notice>
   );
 }

@@ -8,7 +8,7 @@ import { upsertResults } from './import-results.ts';
 import { compactPostcode } from './postcodes.ts';
 
 /**
- * DEMO DATA, not an import: 27 real constituencies across England, Scotland, Wales and Northern
+ * DEMO DATA, not an import: 28 real constituencies across England, Scotland, Wales and Northern
  * Ireland with their real names, regions, MPs (April 2026) and 2024 results (House of Commons
  * Library, Open Parliament Licence), typed in for the demo. The hex positions are our own small
  * layout (odd-r, north at the top), and the postcodes are plausible ones in each area, made up
@@ -40,6 +40,14 @@ export const demoSeats: DemoSeat[] = [
     votes: { Con: 15840, Lab: 15855, LD: 1966, RUK: 3038, Green: 2667, 'All other candidates': 1890 },
     mp: ['David Pinto-Duschinsky', 'Lab', 'Labour', 'https://www.theyworkforyou.com/mp/26632/david_pinto-duschinsky/hendon', '2024-07-04'],
     hex: [7, 1], centre: [51.59, -0.23], postcodes: ['NW4 4BT', 'NW4 3FP', 'NW7 2HX', 'NW9 6BA'],
+  },
+  {
+    // The seat of the example postcode every form shows (SW1A 1AA), so it works in the demo too.
+    code: 'E14001172', name: 'Cities of London and Westminster', region: ['E12000007', 'London'], country: 'England', type: 'Borough',
+    result: ['Rachel Blake', 'Lab gain from Con', 'Lab', 'Con'], electorate: 73369, valid: 39215, invalid: 202, majority: 2708,
+    votes: { Con: 12594, Lab: 15302, LD: 4335, RUK: 2752, Green: 2844, 'All other candidates': 1388 },
+    mp: ['Rachel Blake', 'Lab', 'Labour (Co-op)', 'https://www.theyworkforyou.com/mp/26546/rachel_blake/cities_of_london_and_westminster', '2024-07-04'],
+    hex: [7, -1], centre: [51.5, -0.14], postcodes: ['SW1A 1AA', 'SW1A 0AA', 'SW1A 2AA', 'EC2V 7HH'],
   },
   {
     code: 'E14001305', name: 'Islington North', region: ['E12000007', 'London'], country: 'England', type: 'Borough',

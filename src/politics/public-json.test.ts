@@ -83,11 +83,11 @@ describe('GET /constituencies.json', () => {
       hex: { q: 7, r: 1 },
     });
     expect(res.body.constituencies[0]!.marginality).toBeCloseTo(15 / 41256, 10);
-    expect(res.body).toMatchObject({ page: 1, perPage: 3, total: 27, totalPages: 9 });
+    expect(res.body).toMatchObject({ page: 1, perPage: 3, total: 28, totalPages: 10 });
     expect(res.body.links).toEqual({
       self: 'http://chorus.test/constituencies.json?sort=marginality&limit=3&page=1',
       first: 'http://chorus.test/constituencies.json?sort=marginality&limit=3&page=1',
-      last: 'http://chorus.test/constituencies.json?sort=marginality&limit=3&page=9',
+      last: 'http://chorus.test/constituencies.json?sort=marginality&limit=3&page=10',
       next: 'http://chorus.test/constituencies.json?sort=marginality&limit=3&page=2',
     });
     const next = await getJson<ListBody>('/constituencies.json?sort=marginality&limit=3&page=2');
@@ -97,7 +97,7 @@ describe('GET /constituencies.json', () => {
 
   it('defaults to 50 a page by name, and searches', async () => {
     const all = await getJson<ListBody>('/constituencies.json');
-    expect(all.body).toMatchObject({ perPage: 50, total: 27, sort: 'name' });
+    expect(all.body).toMatchObject({ perPage: 50, total: 28, sort: 'name' });
     expect(all.body.constituencies[0]!.name).toBe('Aberdeen North');
     const search = await getJson<ListBody>('/constituencies.json?q=manchester');
     expect(search.body.constituencies.map((c) => c.name)).toEqual(['Manchester Central', 'Manchester Rusholme', 'Manchester Withington']);
@@ -119,7 +119,7 @@ describe('GET /constituencies/<code>.json', () => {
       code: 'S14000061',
       name: 'Aberdeen South',
       country: 'Scotland',
-      rankedSeats: 27,
+      rankedSeats: 28,
       mp: { name: 'Stephen Flynn', party: 'SNP', theyWorkForYouUrl: 'https://www.theyworkforyou.com/mp/25867/stephen_flynn/aberdeen_south' },
       result2024: { result: 'SNP hold', firstParty: 'SNP', secondParty: 'Lab', electorate: 77328, validVotes: 46345, invalidVotes: 178, majority: 3758 },
     });
