@@ -6,7 +6,7 @@ import type { AppContext } from './tables.ts';
 import { clientIp, formList, formValues, hitRateLimits, notFound, parseForm, parseParams, parseRequest, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { PreferencesPage, UnsubscribePage, UnsubscribedPage } from './preferences-views.tsx';
 import { personForPreferences, preferencesOf, readUnsubscribe, unsubscribe } from './preferences.ts';
-import { confirmSignUp, readSignUp, signUp } from './sign-up.ts';
+import { confirmSignUp, readSignUp, sendersOf, signUp } from './sign-up.ts';
 import { arrivalSource, checkSignUp, consentBoxes, signUpFormSchema, signUpProblems, type ConsentBox } from './signup-form.ts';
 import { CheckEmailPage, ConfirmSignUpPage, EmbedSubscribePage, GroupSubscribePage, JoinPage, SignUpConfirmedPage } from './signup-views.tsx';
 import { preferencesUrl } from './subscriber-tokens.ts';
@@ -122,15 +122,17 @@ export function registerSupporterPublicRoutes(app: FastifyInstance, ctx: AppCont
   app.get('/subscribe/confirm/:token', async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params);
     const pending = await readSignUp(ctx.db, ctx.secret, token);
-    return reply.header('cache-control', 'no-store').render(<ConfirmSignUpPage token={token} purposes={pending.purposes} />);
+    const senders = await sendersOf(ctx.db, pending.purposes, await ctx.brand.get());
+    return reply.header('cache-control', 'no-store').render(<ConfirmSignUpPage token={token} senders={senders} />);
   });
 
   app.post('/subscribe/confirm/:token', { config: { csrf: 'origin' } }, async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params);
     const confirmed = await ctx.db.transaction().execute((tx) => confirmSignUp(tx, ctx.secret, token, clientIp(request)));
+    const senders = await sendersOf(ctx.db, confirmed.purposes, await ctx.brand.get());
     return reply.render(
       <SignUpConfirmedPage
-        purposes={confirmed.purposes}
+        senders={senders}
         alreadyConfirmed={confirmed.alreadyConfirmed}
         preferencesHref={preferencesUrl('', ctx.secret, confirmed.personPublicId)}
       />,

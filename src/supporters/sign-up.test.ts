@@ -85,10 +85,14 @@ describe('joining the coalition with double opt-in', () => {
 
     const confirmPage = await new Agent(t.app).get(link);
     expect(confirmPage.statusCode).toBe(200);
+    // Named as people know the sender, not by the consent purpose ("Coalition updates").
+    expect(confirmPage.body).toContain('Confirm that you want to get emails from Chorus.');
+    expect(confirmPage.body).not.toContain('Coalition updates');
     expect((await consentRow('ada@example.org', 'coalition.updates'))?.status).toBe('pending');
     const confirmed = await new Agent(t.app).post(link, {}, { csrf: false });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body).toContain('You are subscribed');
+    expect(confirmed.body).toContain('You will get emails from Chorus.');
 
     const given = await consentRow('ada@example.org', 'coalition.updates');
     expect(given).toMatchObject({ status: 'given', method: 'form:join', version: 1, wording });

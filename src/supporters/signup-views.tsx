@@ -1,6 +1,5 @@
 import type { Group } from '../coalition/index.ts';
-import { Button, Checkbox, EmbedLayout, ErrorSummary, Form, Layout, TextInput, usePage, type FieldErrors, type FormValues } from '../platform/index.ts';
-import type { Purpose } from './consent.ts';
+import { Button, Checkbox, EmbedLayout, ErrorSummary, Form, Layout, TextInput, andList, usePage, type FieldErrors, type FormValues } from '../platform/index.ts';
 import type { ConsentBox } from './signup-form.ts';
 
 export interface SignUpFormProps {
@@ -117,15 +116,13 @@ export function CheckEmailPage({ email, embed }: { email: string; embed: boolean
   );
 }
 
-function purposeNames(purposes: Purpose[]): string {
-  return purposes.map((p) => p.name).join(' and ');
-}
 
-export function ConfirmSignUpPage({ token, purposes }: { token: string; purposes: Purpose[] }) {
+/** `senders`: who the person will hear from, as they know them (see sendersOf). */
+export function ConfirmSignUpPage({ token, senders }: { token: string; senders: string[] }) {
   return (
     <Layout title="Confirm your subscription">
       <h1>Confirm your subscription</h1>
-      <p class="lead">Confirm that you want to get emails about: {purposeNames(purposes)}.</p>
+      <p class="lead">Confirm that you want to get emails from {andList(senders)}.</p>
       <Form action={`/subscribe/confirm/${token}`} csrf={false}>
         <Button>Yes, subscribe me</Button>
       </Form>
@@ -133,12 +130,12 @@ export function ConfirmSignUpPage({ token, purposes }: { token: string; purposes
   );
 }
 
-export function SignUpConfirmedPage({ purposes, preferencesHref, alreadyConfirmed }: { purposes: Purpose[]; preferencesHref: string; alreadyConfirmed: boolean }) {
+export function SignUpConfirmedPage({ senders, preferencesHref, alreadyConfirmed }: { senders: string[]; preferencesHref: string; alreadyConfirmed: boolean }) {
   return (
     <Layout title="You are subscribed">
       <div class="panel" role="status">
         <h1 class="panel__title">You are subscribed</h1>
-        <p class="panel__body">{purposeNames(purposes)}</p>
+        <p class="panel__body">You will get emails from {andList(senders)}.</p>
       </div>
       {alreadyConfirmed ? <p>You had already confirmed this subscription.</p> : <p>Thank you for confirming your email address.</p>}
       <p>
