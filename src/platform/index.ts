@@ -12,7 +12,7 @@ export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
 export { DatabaseOutageLog, DomainError, conflict, databaseOutageLog, isDatabaseUnavailable, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem, type WarnLog } from './http/errors.ts';
 export { requireRole } from './http/guards.ts';
-export { keepFor, preferredEncoding } from './http/hot-responses.ts';
+export { isNotModified, keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
 export { OutboundRefusedError, REFUSED_MESSAGE, addressRefusal, isPublicAddress, outboundFetch, refusedAtEntry, type OutboundResponse } from './http/outbound-fetch.ts';
