@@ -23,7 +23,7 @@ export { type Ticker } from './jobs/ticker.ts';
 export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail } from './mail/outbox.ts';
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
-export { storeImage, uploadedFile } from './media.ts';
+export { SHARE_IMAGE_MIN, imageSize, storeImage, uploadedFile } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { personalDataProviders } from './personal-data.ts';
@@ -33,5 +33,6 @@ export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, F
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
 export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
-export { EmbedLayout, Layout, roleLabel } from './web/layout.tsx';
+export { EmbedLayout, Layout, roleLabel, type ShareInfo } from './web/layout.tsx';
+export { BRAND_CARD, brandCardPng, encodePng } from './web/brand-card.ts';
 export { escapeHtml, renderDocument, renderFragment } from './web/render.tsx';

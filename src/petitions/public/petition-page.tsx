@@ -1,4 +1,4 @@
-import { Layout, escapeHtml, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import { Layout, escapeHtml, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
 import type { ConstituencyTally } from '../petition-breakdown.ts';
@@ -22,24 +22,14 @@ function summary(text: string): string {
   return flat.length <= 200 ? flat : `${flat.slice(0, 197).replace(/\s+\S*$/, '')}…`;
 }
 
-/** Open Graph and Twitter card tags, so a shared link shows the petition. */
-function SocialTags({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
-  const description = summary(petition.background) || `Sign the petition: ${petition.action}`;
-  const image = petition.imageUrl ? `${baseUrl}${petition.imageUrl}` : undefined;
-  return [
-    <meta name="description" content={description} />,
-    <link rel="canonical" href={`${baseUrl}${petition.path}`} />,
-    <link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />,
-    <meta property="og:type" content="website" />,
-    <meta property="og:title" content={petition.action} />,
-    <meta property="og:description" content={description} />,
-    <meta property="og:url" content={`${baseUrl}${petition.path}`} />,
-    ...(image ? [<meta property="og:image" content={image} />, <meta property="og:image:alt" content={petition.imageAlt ?? ''} />] : []),
-    <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />,
-    <meta name="twitter:title" content={petition.action} />,
-    <meta name="twitter:description" content={description} />,
-    ...(image ? [<meta name="twitter:image" content={image} />] : []),
-  ];
+/** How a shared link shows the petition: its background, its image or else the brand card (the layout's share tags). */
+function shareOf(petition: Petition): ShareInfo {
+  return {
+    path: petition.path,
+    title: petition.action,
+    description: summary(petition.background) || `Sign the petition: ${petition.action}`,
+    image: petition.imageUrl ? { url: petition.imageUrl, alt: petition.imageAlt ?? '' } : undefined,
+  };
 }
 
 function Paragraphs({ text }: { text: string }) {
@@ -216,7 +206,8 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording }: Peti
   return (
     <Layout
       title={petition.action}
-      head={SocialTags({ petition, baseUrl })}
+      share={shareOf(petition)}
+      head={<link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />}
       breadcrumbs={[{ href: '/petitions', label: 'Petitions' }]}
       scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}
     >
