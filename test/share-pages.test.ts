@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { signedInAgent } from './support/organisers.ts';
 import { createPetition, places, seedPlaces } from './support/public-petitions.ts';
-import { imageSize } from '../src/platform/index.ts';
+import { encodePng, imageSize } from '../src/platform/index.ts';
 
 let t: TestApp;
 let plain: { id: number; path: string };
@@ -19,9 +19,10 @@ beforeAll(async () => {
     .execute();
   plain = await createPetition(t.ctx.db, { action: 'Keep the ward open' });
   pictured = await createPetition(t.ctx.db, { action: 'Keep the clinic open' });
+  const bytes = encodePng(800, 420, () => [200, 30, 30]);
   const media = await t.ctx.db
     .insertInto('media')
-    .values({ content_type: 'image/png', bytes: Buffer.from('x'), sha256: 'ab'.repeat(32), byte_size: 1 })
+    .values({ content_type: 'image/png', bytes, sha256: 'ab'.repeat(32), byte_size: bytes.length })
     .returning('id')
     .executeTakeFirstOrThrow();
   await t.ctx.db.updateTable('petitions').set({ image_media_id: media.id, image_alt: 'The clinic' }).where('id', '=', pictured.id).execute();
@@ -98,7 +99,10 @@ describe('sharing a link to any public page', () => {
     const withImage = (await get(pictured.path)).body;
     expect(tag(withImage, 'og:image')).toMatch(/^http:\/\/chorus\.test\/media\/[0-9a-f-]{36}$/);
     expect(tag(withImage, 'og:image:alt')).toBe('The clinic');
-    expect(tag(withImage, 'og:image:width')).toBeUndefined();
+    // Its own type and size, read from the stored image.
+    expect([tag(withImage, 'og:image:type'), tag(withImage, 'og:image:width'), tag(withImage, 'og:image:height')]).toEqual(['image/png', '800', '420']);
+    expect(withImage.match(/og:image:width/g)).toHaveLength(1);
+    expect(withImage).not.toContain('brand-card.png');
     const without = (await get(plain.path)).body;
     expect(tag(without, 'og:image')).toMatch(/^http:\/\/chorus\.test\/brand-card\.png\?v=/);
     expect(tag(without, 'og:title')).toBe('Keep the ward open');

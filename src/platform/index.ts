@@ -23,7 +23,7 @@ export { type Ticker } from './jobs/ticker.ts';
 export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail } from './mail/outbox.ts';
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
-export { SHARE_IMAGE_MIN, imageSize, storeImage, uploadedFile } from './media.ts';
+export { SHARE_IMAGE_MIN, imageFacts, imageSize, storeImage, uploadedFile, type ImageFacts } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { personalDataProviders } from './personal-data.ts';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Handle as Q, PlatformDb as Db } from './db/view.ts';
@@ -26,13 +27,13 @@ export function imageSize(data: Buffer): { width: number; height: number } | und
   }
   if (type === 'image/gif') return data.length >= 10 ? { width: data.readUInt16LE(6), height: data.readUInt16LE(8) } : undefined;
   if (type === 'image/webp') {
-    const chunk = data.length >= 30 ? data.toString('ascii', 12, 16) : '';
-    if (chunk === 'VP8 ') return { width: data.readUInt16LE(26) & 0x3fff, height: data.readUInt16LE(28) & 0x3fff };
-    if (chunk === 'VP8L') {
+    const chunk = data.length >= 16 ? data.toString('ascii', 12, 16) : '';
+    if (chunk === 'VP8 ' && data.length >= 30) return { width: data.readUInt16LE(26) & 0x3fff, height: data.readUInt16LE(28) & 0x3fff };
+    if (chunk === 'VP8L' && data.length >= 25) {
       const [b0, b1, b2, b3] = [data[21]!, data[22]!, data[23]!, data[24]!];
       return { width: 1 + (b0 | ((b1 & 0x3f) << 8)), height: 1 + ((b1 >> 6) | (b2 << 2) | ((b3 & 0x0f) << 10)) };
     }
-    if (chunk === 'VP8X') return { width: 1 + data.readUIntLE(24, 3), height: 1 + data.readUIntLE(27, 3) };
+    if (chunk === 'VP8X' && data.length >= 30) return { width: 1 + data.readUIntLE(24, 3), height: 1 + data.readUIntLE(27, 3) };
     return undefined;
   }
   if (type === 'image/jpeg') {
@@ -86,6 +87,34 @@ export async function storeImage(q: Q, field: string, file: UploadedFile, atLeas
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+export interface ImageFacts {
+  type: string;
+  width: number;
+  height: number;
+}
+
+// Stored images never change (a new upload is a new id), so what they are is kept once read.
+const factsOf = new Map<string, ImageFacts | null>();
+/** Enough of an image's start for its size: JPEG headers can carry a large thumbnail first. */
+const HEAD_BYTES = 256 * 1024;
+
+/** A stored image's type and size in pixels (for og:image:type/width/height); undefined when unknown. */
+export async function imageFacts(q: Q, id: string): Promise<ImageFacts | undefined> {
+  const known = factsOf.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const row = await q
+    .selectFrom('media')
+    .select(['content_type', sql<Buffer>`substring(bytes from 1 for ${HEAD_BYTES})`.as('head')])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const size = imageSize(row.head);
+  const facts = size ? { type: row.content_type, ...size } : null;
+  if (factsOf.size >= 10_000) factsOf.clear();
+  factsOf.set(id, facts);
+  return facts ?? undefined;
 }
 
 /** Reads an optional uploaded file from a multipart body field. */

@@ -1,4 +1,4 @@
-import { Layout, escapeHtml, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import { Layout, escapeHtml, type ImageFacts, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
 import type { ConstituencyTally } from '../petition-breakdown.ts';
@@ -15,6 +15,8 @@ export interface PetitionPageProps {
   where: WhereSummary;
   baseUrl: string;
   hearMoreWording: string;
+  /** The uploaded image's type and size, when it has one and they are known. */
+  image?: ImageFacts | undefined;
 }
 
 function summary(text: string): string {
@@ -23,12 +25,12 @@ function summary(text: string): string {
 }
 
 /** How a shared link shows the petition: its background, its image or else the brand card (the layout's share tags). */
-function shareOf(petition: Petition): ShareInfo {
+function shareOf(petition: Petition, facts: ImageFacts | undefined): ShareInfo {
   return {
     path: petition.path,
     title: petition.action,
     description: summary(petition.background) || `Sign the petition: ${petition.action}`,
-    image: petition.imageUrl ? { url: petition.imageUrl, alt: petition.imageAlt ?? '' } : undefined,
+    image: petition.imageUrl ? { url: petition.imageUrl, alt: petition.imageAlt ?? '', ...facts } : undefined,
   };
 }
 
@@ -200,13 +202,13 @@ function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string 
 }
 
 /** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
-export function PetitionPage({ petition, where, baseUrl, hearMoreWording }: PetitionPageProps) {
+export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image }: PetitionPageProps) {
   const open = petition.state === 'open';
   const rejected = petition.state === 'rejected';
   return (
     <Layout
       title={petition.action}
-      share={shareOf(petition)}
+      share={shareOf(petition, image)}
       head={<link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />}
       breadcrumbs={[{ href: '/petitions', label: 'Petitions' }]}
       scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}

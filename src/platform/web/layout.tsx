@@ -11,7 +11,7 @@ export interface ShareInfo {
   /** Defaults to the page title. */
   title?: string;
   /** An uploaded image (a site path or absolute URL); without one, the brand card. */
-  image?: { url: string; alt: string } | undefined;
+  image?: { url: string; alt: string; type?: string | undefined; width?: number | undefined; height?: number | undefined } | undefined;
 }
 
 /**
@@ -25,16 +25,14 @@ function ShareTags({ title, share }: { title: string; share: ShareInfo | undefin
   const image = own ? absolute(own.url) : `${baseUrl}${BRAND_CARD.path}?v=${brand.version}`;
   const alt = own ? own.alt : brand.name;
   const shown = share?.title ?? title;
+  const facts = own ? own : BRAND_CARD;
   const tags = [
     <meta property="og:site_name" content={brand.name} />,
     <meta property="og:image" content={image} />,
-    ...(own
-      ? []
-      : [
-          <meta property="og:image:type" content={BRAND_CARD.type} />,
-          <meta property="og:image:width" content={String(BRAND_CARD.width)} />,
-          <meta property="og:image:height" content={String(BRAND_CARD.height)} />,
-        ]),
+    ...(facts.type ? [<meta property="og:image:type" content={facts.type} />] : []),
+    ...(facts.width && facts.height
+      ? [<meta property="og:image:width" content={String(facts.width)} />, <meta property="og:image:height" content={String(facts.height)} />]
+      : []),
     <meta property="og:image:alt" content={alt} />,
     <meta name="twitter:card" content="summary_large_image" />,
     <meta name="twitter:image" content={image} />,
