@@ -55,7 +55,7 @@ const listQuery = z.object({
     .string({ message: PAGE_MESSAGE })
     .optional()
     .transform((v, ctx) => {
-      const n = v !== undefined && /^\d{1,12}$/.test(v.trim()) ? Number(v.trim()) : 1;
+      const n = v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : 1;
       if (n > MAX_PAGE) ctx.addIssue({ code: 'custom', message: PAGE_MESSAGE });
       return Math.max(n, 1);
     }),
@@ -99,7 +99,9 @@ export function registerJsonRoutes(app: FastifyInstance, deps: PublicDeps) {
     if (!isListState(stateParam)) {
       // As the Parliament site does: an unknown list is the whole list.
       const params = new URLSearchParams({ state: 'all' });
+      if (query.sort) params.set('sort', query.sort);
       if (query.q) params.set('q', query.q);
+      if (query.count !== undefined) params.set('count', String(query.count));
       params.set('page', String(query.page));
       return reply.redirect(`${ctx.config.BASE_URL}/petitions.json?${params}`, 302);
     }
