@@ -53,6 +53,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         asset,
         publicNav,
         adminNav: adminNav(request.viewer),
+        baseUrl: ctx.config.BASE_URL.replace(/\/+$/, ''),
       };
     },
   });

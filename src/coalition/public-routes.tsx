@@ -25,7 +25,7 @@ function firstSentence(text: string): string {
 function HomePage({ groups }: { groups: Group[] }) {
   const { brand } = usePage();
   return (
-    <Layout title={brand.name}>
+    <Layout title={brand.name} share={{ path: '/', description: brand.tagline.trim() || `${brand.name}: petitions and campaigns from its member groups.` }}>
       <div class="hero">
         {brand.logoUrl ? <img class="hero__logo" src={brand.logoUrl} alt="" width={96} height={96} /> : null}
         <h1 class="hero__title">{brand.name}</h1>
@@ -48,8 +48,9 @@ function HomePage({ groups }: { groups: Group[] }) {
 }
 
 function GroupsPage({ groups }: { groups: Group[] }) {
+  const { brand } = usePage();
   return (
-    <Layout title="Member groups">
+    <Layout title="Member groups" share={{ path: '/groups', description: `The campaigns that make up ${brand.name}.` }}>
       <h1>Member groups</h1>
       <p class="lead">The campaigns that make up the coalition.</p>
       <ul class="card-list">
@@ -62,8 +63,10 @@ function GroupsPage({ groups }: { groups: Group[] }) {
 }
 
 function GroupPage({ group }: { group: Group }) {
+  const { brand } = usePage();
+  const description = firstSentence(group.description.replace(/\s+/g, ' ')) || `${group.name}, a member group of ${brand.name}.`;
   return (
-    <Layout title={group.name} breadcrumbs={[{ href: '/groups', label: 'Member groups' }]}>
+    <Layout title={group.name} breadcrumbs={[{ href: '/groups', label: 'Member groups' }]} share={{ path: `/groups/${group.slug}`, description }}>
       <div class="group-header">
         {group.logoUrl ? <img class="group-header__logo" src={group.logoUrl} alt={`${group.name} logo`} width={96} height={96} /> : null}
         <h1>{group.name}</h1>

@@ -3,6 +3,7 @@ import { registerAccountRoutes } from './account-routes.tsx';
 import { registerAdminRoutes } from './admin-routes.tsx';
 import { registerAuditAdminRoutes } from './audit-admin-routes.tsx';
 import { registerAuthRoutes } from './auth-routes.tsx';
+import { BRAND_CARD, brandCardPng } from '../platform/index.ts';
 import { brandCss } from './brand.ts';
 import { registerBrandAdminRoutes } from './brand-admin-routes.tsx';
 import { registerGroupAdminRoutes } from './group-admin-routes.tsx';
@@ -46,6 +47,13 @@ export function registerCoalitionPublicRoutes(app: FastifyInstance, ctx: AppCont
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(brandCss(await ctx.brand.get())),
   );
+  // The share image of every page without its own: drawn once per brand version, from this server.
+  let card: { version: string; png: Buffer } | undefined;
+  app.get('/brand-card.png', async (_request, reply) => {
+    const brand = await ctx.brand.get();
+    if (card?.version !== brand.version) card = { version: brand.version, png: brandCardPng(brand) };
+    return reply.type(BRAND_CARD.type).header('cache-control', 'public, max-age=86400').send(card.png);
+  });
   registerAuthRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
 }

@@ -42,6 +42,25 @@ describe('the count endpoint over HTTP during a spike of pollers', () => {
     expect((await (await fetch(url)).json()).signature_count).toBe(42);
   });
 
+  it('answers a poller whose copy is current with a 304 from the kept answer too, by ETag or Last-Modified', async () => {
+    const petition = await createPetition(t.ctx.db);
+    const url = `${base}/petitions/${petition.id}/count.json`;
+    const first = await fetch(url);
+    const etag = first.headers.get('etag') ?? '';
+    const lastModified = first.headers.get('last-modified') ?? '';
+    expect(etag).not.toBe('');
+    const servedBefore = t.app.hotResponses.served;
+    const byTag = await fetch(url, { headers: { 'if-none-match': etag } });
+    const byDate = await fetch(url, { headers: { 'if-modified-since': lastModified } });
+    const other = await fetch(url, { headers: { 'if-none-match': 'W/"not-this"' } });
+    expect(t.app.hotResponses.served).toBe(servedBefore + 3);
+    expect([byTag.status, byDate.status, other.status]).toEqual([304, 304, 200]);
+    expect(await byTag.text()).toBe('');
+    expect(byTag.headers.get('etag')).toBe(etag);
+    expect(byTag.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await other.json()).signature_count).toBe(0);
+  });
+
   it('never keeps a refusal: an unknown petition is answered by the app every time', async () => {
     const servedBefore = t.app.hotResponses.served;
     for (let i = 0; i < 2; i++) {

@@ -4,6 +4,7 @@ import { signedInAgent } from '../../test/support/organisers.ts';
 import type { Agent } from '../../test/support/agent.ts';
 import { auditActions, insertGroup } from './admin/test-support.ts';
 import { findPetition } from './store.ts';
+import { encodePng } from '../platform/index.ts';
 
 let t: TestApp;
 let groupA: number;
@@ -12,7 +13,9 @@ let organiser: Agent;
 let admin: Agent;
 let moderator: Agent;
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+/** A real PNG of this many pixels. */
+const png = (width: number, height: number) => encodePng(width, height, (x, y) => [x % 256, y % 256, 90]);
+const PNG = png(1200, 630);
 
 function petitionFields(groups: number | number[], overrides: Record<string, string> = {}): Record<string, string | string[]> {
   return {
@@ -190,5 +193,29 @@ describe('starting a petition', () => {
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('href="#field-image"');
     expect(response.body).toContain('The image must be a PNG, JPEG, WebP or GIF file');
+  });
+
+  it('cannot upload a share image smaller than 600 × 315: 422 naming the image field, on the new and the edit form', async () => {
+    await organiser.get('/admin/petitions/new');
+    const fields = { ...(petitionFields(groupA, { action: 'A petition with a small picture' }) as Record<string, string>), image_alt: 'A picture' };
+    for (const [width, height] of [[599, 315], [600, 314], [40, 40]] as const) {
+      const refused = await organiser.postMultipart('/admin/petitions/new', fields, { image: { filename: 'small.png', type: 'image/png', data: png(width, height) } });
+      expect(refused.statusCode, `${width}x${height}`).toBe(422);
+      expect(refused.body).toContain('href="#field-image"');
+      expect(refused.body).toContain(`The image must be at least 600 × 315 pixels so it shows when the page is shared (this one is ${width} × ${height})`);
+    }
+    // A header that gives no size (a PNG without its IHDR) is refused too, not stored unmeasured.
+    const unreadable = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+    const refused = await organiser.postMultipart('/admin/petitions/new', fields, { image: { filename: 'odd.png', type: 'image/png', data: unreadable } });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('The image could not be read');
+
+    const id = await createdId(await organiser.postMultipart('/admin/petitions/new', fields, { image: { filename: 'ok.png', type: 'image/png', data: png(600, 315) } }));
+    expect((await findPetition(t.ctx.db, id))!.imageUrl).not.toBeNull();
+    await organiser.get(`/admin/petitions/${id}/edit`);
+    const edit = await organiser.postMultipart(`/admin/petitions/${id}/edit`, fields, { image: { filename: 'small.png', type: 'image/png', data: png(300, 300) } });
+    expect(edit.statusCode).toBe(422);
+    expect(edit.body).toContain('href="#field-image"');
+    expect(edit.body).toContain('(this one is 300 × 300)');
   });
 });

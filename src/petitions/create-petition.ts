@@ -1,5 +1,5 @@
 import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/index.ts';
-import { forbidden, invalidField, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
+import { forbidden, invalidField, SHARE_IMAGE_MIN, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { replaceMilestones, setPetitionGroups } from './admin-store.ts';
@@ -44,7 +44,7 @@ export async function createPetition(q: Q, props: CreatePetitionProps): Promise<
   await checkPetitionGroups(q, actor, props.groupIds);
   const problem = props.closingDate ? closingDateProblem(props.closingDate) : undefined;
   if (problem) throw invalidField('closing_date', problem);
-  const imageId = props.image ? await storeImage(q, 'image', props.image.file) : null;
+  const imageId = props.image ? await storeImage(q, 'image', props.image.file, SHARE_IMAGE_MIN) : null;
   const row = await q
     .insertInto('petitions')
     .values({

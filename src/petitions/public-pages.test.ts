@@ -71,7 +71,7 @@ describe('the petition page', () => {
     expect(body).toContain(`<meta property="og:url" content="http://chorus.test${main.path}"/>`);
     expect(body).toContain('<meta property="og:description" content="The walk-in centre is due to close. It sees 200 patients a day."/>');
     expect(body).toContain('<meta property="og:type" content="website"/>');
-    expect(body).toContain('<meta name="twitter:card" content="summary"/>');
+    expect(body).toContain('<meta name="twitter:card" content="summary_large_image"/>');
     expect(body).toContain('<meta name="twitter:title" content="Save the “Northtown” walk-in centre"/>');
   });
 

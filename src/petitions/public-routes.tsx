@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { DomainError, keepFor, parseRequest } from '../platform/index.ts';
+import { DomainError, imageFacts, keepFor, parseRequest } from '../platform/index.ts';
 import { checkConfirmationLink, confirmSignature } from './confirm-signature.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.ts';
@@ -101,7 +101,8 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     return sendPublicPage(deps, request, reply, `page|${petition.id}`, async () => {
       const [fresh, { top, places }, grid] = await Promise.all([freshPetition(deps, petition.id), topConstituencies(ctx.db, petition.id, 10), deps.hexGrid.get(ctx.db)]);
       const where = { top, places, map: hexmapSize(grid) };
-      return <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} />;
+      const image = fresh.imageId ? await imageFacts(ctx.db, fresh.imageId) : undefined;
+      return <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} image={image} />;
     });
   });
 

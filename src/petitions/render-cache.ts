@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { preferredEncoding } from '../platform/index.ts';
+import { isNotModified, preferredEncoding } from '../platform/index.ts';
 
 /** A finished response body, with its compressed forms made on first demand. */
 export interface Rendered {
@@ -9,27 +9,28 @@ export interface Rendered {
   contentType: string;
   body: Buffer;
   headers?: Record<string, string>;
+  /** Whole seconds (as HTTP dates are), for If-Modified-Since. */
+  lastModified?: Date;
   br?: Buffer;
   gzip?: Buffer;
 }
 
-export function rendered(body: string, contentType: string, options: { status?: number; headers?: Record<string, string>; etag?: boolean } = {}): Rendered {
+export function rendered(
+  body: string,
+  contentType: string,
+  options: { status?: number; headers?: Record<string, string>; etag?: boolean; lastModified?: Date } = {},
+): Rendered {
   const bytes = Buffer.from(body);
-  const headers = options.etag ? { ...options.headers, etag: etagOf(bytes) } : options.headers;
-  return { status: options.status ?? 200, contentType, body: bytes, headers };
+  let headers = options.etag ? { ...options.headers, etag: etagOf(bytes) } : options.headers;
+  if (!options.lastModified) return { status: options.status ?? 200, contentType, body: bytes, headers };
+  const lastModified = new Date(Math.floor(options.lastModified.getTime() / 1000) * 1000);
+  headers = { ...headers, 'last-modified': lastModified.toUTCString() };
+  return { status: options.status ?? 200, contentType, body: bytes, headers, lastModified };
 }
 
 /** Weak: the same body is sent plain or compressed, so the bytes on the wire differ while the content does not. */
 function etagOf(body: Buffer): string {
   return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-}
-
-/** If-None-Match names this body's ETag (or any): the client's copy is current. */
-function stillFresh(request: FastifyRequest, etag: string | undefined): boolean {
-  const header = request.headers['if-none-match'];
-  if (!etag || !header) return false;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
 /**
@@ -56,12 +57,12 @@ export class RenderCache {
 
 const COMPRESS_MIN_BYTES = 1024;
 
-/** Sends a rendered response (304 when the client holds it already, by ETag), compressed as the client accepts (br, then gzip), compressing once per entry. */
+/** Sends a rendered response (304 when the client holds it already, by ETag or Last-Modified), compressed as the client accepts (br, then gzip), compressing once per entry. */
 export function sendRendered(request: FastifyRequest, reply: FastifyReply, r: Rendered): FastifyReply {
   for (const [name, value] of Object.entries(r.headers ?? {})) reply.header(name, value);
   const compressible = r.body.length >= COMPRESS_MIN_BYTES;
   if (compressible) reply.header('vary', 'accept-encoding');
-  if (r.status === 200 && stillFresh(request, r.headers?.etag)) return reply.code(304).send();
+  if (r.status === 200 && isNotModified(request.headers, r.headers?.etag, r.lastModified)) return reply.code(304).send();
   reply.code(r.status).type(r.contentType);
   if (!compressible) return reply.send(r.body);
   const encoding = preferredEncoding(request.headers['accept-encoding']);

@@ -68,7 +68,7 @@ describe('signing a petition, end to end', () => {
     expect(data.signature_count).toBe(1);
     expect(data.signatures_by_constituency).toEqual([{ name: places.north.name, ons_code: places.north.code, mp: places.north.mp, signature_count: 1 }]);
     expect(data.signatures_by_country).toEqual([{ name: 'United Kingdom', code: 'GB', signature_count: 1 }]);
-    expect(data.signatures_by_region).toEqual([{ name: places.north.regionName, ons_code: places.north.region, signature_count: 1 }]);
+    expect(data.signatures_by_region).toEqual([{ name: places.north.regionName, ons_code: 'A', gss_code: places.north.region, signature_count: 1 }]);
 
     // The consent wording shown is stored with the signature.
     const row = await t.ctx.db

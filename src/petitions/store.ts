@@ -23,6 +23,8 @@ export interface Petition {
   state: PetitionState;
   closingDate: string | null;
   imageUrl: string | null;
+  /** The stored image's id (its media row). */
+  imageId: string | null;
   imageAlt: string | null;
   createdBy: number | null;
   createdAt: Date;
@@ -62,6 +64,7 @@ export function toPetition(row: PetitionRow, groups: PetitionGroup[], milestones
     state: row.state,
     closingDate: row.closing_date,
     imageUrl: row.image_media_id ? `/media/${row.image_media_id}` : null,
+    imageId: row.image_media_id,
     imageAlt: row.image_alt,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -1,5 +1,5 @@
 import { slugify } from '../coalition/index.ts';
-import { conflict, invalidField, notFound, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
+import { conflict, invalidField, notFound, SHARE_IMAGE_MIN, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { PetitionsTable, Q } from './tables.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { lockPetition, replaceMilestones, setPetitionGroups } from './admin-store.ts';
@@ -71,7 +71,7 @@ export async function updatePetition(q: Q, props: UpdatePetitionProps): Promise<
   else if (props.closingDate !== undefined) changes.closing_date = props.closingDate;
 
   if (props.image) {
-    changes.image_media_id = await storeImage(q, 'image', props.image.file);
+    changes.image_media_id = await storeImage(q, 'image', props.image.file, SHARE_IMAGE_MIN);
     changes.image_alt = props.image.alt;
   } else if (props.removeImage) {
     changes.image_media_id = null;

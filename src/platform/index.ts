@@ -12,7 +12,7 @@ export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
 export { DatabaseOutageLog, DomainError, conflict, databaseOutageLog, isDatabaseUnavailable, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem, type WarnLog } from './http/errors.ts';
 export { requireRole } from './http/guards.ts';
-export { keepFor, preferredEncoding } from './http/hot-responses.ts';
+export { isNotModified, keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
 export { OutboundRefusedError, REFUSED_MESSAGE, addressRefusal, isPublicAddress, outboundFetch, refusedAtEntry, type OutboundResponse } from './http/outbound-fetch.ts';
@@ -24,7 +24,7 @@ export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEm
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { composeMessage } from './mail/compose.ts';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
-export { storeImage, uploadedFile } from './media.ts';
+export { SHARE_IMAGE_MIN, imageFacts, imageSize, storeImage, uploadedFile, type ImageFacts } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { personalDataProviders } from './personal-data.ts';
@@ -34,5 +34,6 @@ export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, F
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { andList, formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
 export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
-export { EmbedLayout, Layout, roleLabel } from './web/layout.tsx';
+export { EmbedLayout, Layout, roleLabel, type ShareInfo } from './web/layout.tsx';
+export { BRAND_CARD, brandCardPng, encodePng } from './web/brand-card.ts';
 export { escapeHtml, renderDocument, renderFragment } from './web/render.tsx';

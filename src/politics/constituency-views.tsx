@@ -107,7 +107,11 @@ export function ConstituenciesPage(props: {
     list.totalPages > 1 ? ` (page ${list.page} of ${list.totalPages})` : ''
   }`;
   return (
-    <Layout title={`${errors ? 'Error: ' : ''}Constituencies`} wide>
+    <Layout
+      title={`${errors ? 'Error: ' : ''}Constituencies`}
+      wide
+      share={{ path: '/constituencies', description: 'Every UK Parliament constituency: its MP, the 2024 general election result and how marginal the seat is.' }}
+    >
       <ErrorSummary errors={errors} />
       <h1>Constituencies</h1>
       <DemoNotice demo={props.demo ?? false} />
@@ -264,6 +268,10 @@ export function ConstituencyDetailPage({ constituency, demo = false }: { constit
     <Layout
       title={c.name}
       breadcrumbs={[{ href: '/constituencies', label: 'Constituencies' }]}
+      share={{
+        path: `/constituencies/${c.code}`,
+        description: `${c.name}, a UK Parliament constituency${place ? ` in ${place}` : ''}: ${c.mp ? `its MP, ${c.mp.name}, ` : 'its MP '}and the 2024 general election result.`,
+      }}
       head={<link rel="alternate" type="application/json" href={`/constituencies/${c.code}.json`} />}
     >
       <span class="caption">UK Parliament constituency{place ? ` in ${place}` : ''}</span>

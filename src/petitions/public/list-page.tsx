@@ -40,7 +40,14 @@ export function PetitionListPage({ page, tab, sort, search, href }: ListPageProp
   const heading = tab === 'open' ? 'Open petitions' : 'Closed petitions';
   const sorts: PetitionSort[] = tab === 'open' ? ['popular', 'newest', 'closing'] : ['popular', 'newest'];
   return (
-    <Layout title={search ? `${heading} matching “${search}”` : heading}>
+    <Layout
+      title={search ? `${heading} matching “${search}”` : heading}
+      share={{
+        // The tab's first page is the canonical one: searches, sorts and later pages are views of it.
+        path: href({ tab, sort: 'popular', page: 1 }),
+        description: tab === 'open' ? 'Petitions open for signing: add your name, and see how many have signed where you live.' : 'Petitions that have closed, with their signatures and what happened next.',
+      }}
+    >
       <h1>Petitions</h1>
       <nav class="tabs" aria-label="Open or closed petitions">
         <ul class="tabs__list">

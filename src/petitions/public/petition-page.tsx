@@ -1,4 +1,4 @@
-import { Layout, escapeHtml, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import { Layout, escapeHtml, type ImageFacts, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
 import type { ConstituencyTally } from '../petition-breakdown.ts';
@@ -15,6 +15,8 @@ export interface PetitionPageProps {
   where: WhereSummary;
   baseUrl: string;
   hearMoreWording: string;
+  /** The uploaded image's type and size, when it has one and they are known. */
+  image?: ImageFacts | undefined;
 }
 
 function summary(text: string): string {
@@ -22,24 +24,14 @@ function summary(text: string): string {
   return flat.length <= 200 ? flat : `${flat.slice(0, 197).replace(/\s+\S*$/, '')}…`;
 }
 
-/** Open Graph and Twitter card tags, so a shared link shows the petition. */
-function SocialTags({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
-  const description = summary(petition.background) || `Sign the petition: ${petition.action}`;
-  const image = petition.imageUrl ? `${baseUrl}${petition.imageUrl}` : undefined;
-  return [
-    <meta name="description" content={description} />,
-    <link rel="canonical" href={`${baseUrl}${petition.path}`} />,
-    <link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />,
-    <meta property="og:type" content="website" />,
-    <meta property="og:title" content={petition.action} />,
-    <meta property="og:description" content={description} />,
-    <meta property="og:url" content={`${baseUrl}${petition.path}`} />,
-    ...(image ? [<meta property="og:image" content={image} />, <meta property="og:image:alt" content={petition.imageAlt ?? ''} />] : []),
-    <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />,
-    <meta name="twitter:title" content={petition.action} />,
-    <meta name="twitter:description" content={description} />,
-    ...(image ? [<meta name="twitter:image" content={image} />] : []),
-  ];
+/** How a shared link shows the petition: its background, its image or else the brand card (the layout's share tags). */
+function shareOf(petition: Petition, facts: ImageFacts | undefined): ShareInfo {
+  return {
+    path: petition.path,
+    title: petition.action,
+    description: summary(petition.background) || `Sign the petition: ${petition.action}`,
+    image: petition.imageUrl ? { url: petition.imageUrl, alt: petition.imageAlt ?? '', ...facts } : undefined,
+  };
 }
 
 function Paragraphs({ text }: { text: string }) {
@@ -210,13 +202,14 @@ function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string 
 }
 
 /** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
-export function PetitionPage({ petition, where, baseUrl, hearMoreWording }: PetitionPageProps) {
+export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image }: PetitionPageProps) {
   const open = petition.state === 'open';
   const rejected = petition.state === 'rejected';
   return (
     <Layout
       title={petition.action}
-      head={SocialTags({ petition, baseUrl })}
+      share={shareOf(petition, image)}
+      head={<link rel="alternate" type="application/json" href={`/petitions/${petition.id}.json`} />}
       breadcrumbs={[{ href: '/petitions', label: 'Petitions' }]}
       scripts={petition.underAttack && open ? ['petition.js', 'altcha-solver.js'] : ['petition.js']}
     >

@@ -33,8 +33,16 @@ export class HotResponses {
       this.entries.delete(key);
       return false;
     }
-    response.writeHead(entry.status, entry.headers);
-    response.end(entry.body);
+    const lastModified = entry.headers['last-modified'];
+    if (isNotModified(request.headers, entry.headers.etag as string | undefined, lastModified ? new Date(String(lastModified)) : undefined)) {
+      // The poller's copy is current: the same headers, without the body's own.
+      const { 'content-length': _length, 'content-encoding': _encoding, 'content-type': _type, ...headers } = entry.headers;
+      response.writeHead(304, headers);
+      response.end();
+    } else {
+      response.writeHead(entry.status, entry.headers);
+      response.end(entry.body);
+    }
     this.served++;
     return true;
   }
@@ -58,6 +66,22 @@ export class HotResponses {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(keyOf(request.url, request.headers['accept-encoding']), { until: Date.now() + forMs, status: 200, headers, body });
   }
+}
+
+/**
+ * A conditional GET the client's copy already answers: If-None-Match names the ETag (or any),
+ * or, without If-None-Match, If-Modified-Since is at or after Last-Modified (RFC 9110 13.2.2).
+ */
+export function isNotModified(headers: IncomingMessage['headers'], etag: string | undefined, lastModified: Date | undefined): boolean {
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch) {
+    if (!etag) return false;
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+  }
+  const since = headers['if-modified-since'];
+  const sinceMs = since ? Date.parse(since) : NaN;
+  return lastModified !== undefined && !Number.isNaN(lastModified.getTime()) && !Number.isNaN(sinceMs) && lastModified.getTime() <= sinceMs;
 }
 
 /** The compression this client gets: br, then gzip, else none (sendRendered chooses the same way). */

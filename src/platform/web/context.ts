@@ -40,6 +40,8 @@ export interface PageContext {
   asset(name: string): string;
   publicNav: NavLink[];
   adminNav: NavLink[];
+  /** The site's public address (BASE_URL, no trailing slash), for canonical and share links. */
+  baseUrl: string;
 }
 
 export const PageContextValue = createContext<PageContext | null>(null);

@@ -1,13 +1,65 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { usePage, type NavLink } from './context.ts';
 import { CsrfField } from './components.tsx';
+import { BRAND_CARD } from './brand-card.ts';
+
+/** How a page shows when its link is shared: description, canonical address and Open Graph. */
+export interface ShareInfo {
+  /** The page's address, from the site root ("/groups/x"); made absolute with BASE_URL. */
+  path: string;
+  description: string;
+  /** Defaults to the page title. */
+  title?: string;
+  /** An uploaded image (a site path or absolute URL); without one, the brand card. */
+  image?: { url: string; alt: string; type?: string | undefined; width?: number | undefined; height?: number | undefined } | undefined;
+}
+
+/**
+ * Share tags for every page: og:site_name and an og:image (the page's own, else the brand card
+ * with its size and type); with `share`, also the description, canonical link, title and URL.
+ */
+function ShareTags({ title, share }: { title: string; share: ShareInfo | undefined }) {
+  const { brand, baseUrl } = usePage();
+  const absolute = (url: string) => (/^https?:\/\//.test(url) ? url : `${baseUrl}${url}`);
+  const own = share?.image;
+  const image = own ? absolute(own.url) : `${baseUrl}${BRAND_CARD.path}?v=${brand.version}`;
+  const alt = own ? own.alt : brand.name;
+  const shown = share?.title ?? title;
+  const facts = own ? own : BRAND_CARD;
+  const tags = [
+    <meta property="og:site_name" content={brand.name} />,
+    <meta property="og:image" content={image} />,
+    ...(facts.type ? [<meta property="og:image:type" content={facts.type} />] : []),
+    ...(facts.width && facts.height
+      ? [<meta property="og:image:width" content={String(facts.width)} />, <meta property="og:image:height" content={String(facts.height)} />]
+      : []),
+    <meta property="og:image:alt" content={alt} />,
+    <meta name="twitter:card" content="summary_large_image" />,
+    <meta name="twitter:image" content={image} />,
+  ];
+  if (!share) return tags;
+  const url = absolute(share.path);
+  return [
+    <meta name="description" content={share.description} />,
+    <link rel="canonical" href={url} />,
+    <meta property="og:type" content="website" />,
+    <meta property="og:title" content={shown} />,
+    <meta property="og:description" content={share.description} />,
+    <meta property="og:url" content={url} />,
+    ...tags,
+    <meta name="twitter:title" content={shown} />,
+    <meta name="twitter:description" content={share.description} />,
+  ];
+}
 
 export interface LayoutProps {
   /** The page's own title; the brand name is appended. */
   title: string;
   children: ComponentChildren;
-  /** Extra tags for <head> (Open Graph, alternate links). */
+  /** Extra tags for <head> (alternate links). */
   head?: VNode | VNode[];
+  /** The page's description, canonical address and share image (see ShareTags). */
+  share?: ShareInfo;
   /** Extra scripts (same-origin, no inline script) for progressive enhancement; app.js is always loaded. */
   scripts?: string[];
   /** Wider main column for admin tables. */
@@ -16,7 +68,7 @@ export interface LayoutProps {
   breadcrumbs?: Array<{ href: string; label: string }>;
 }
 
-export function Layout({ title, children, head, scripts = [], wide = false, breadcrumbs }: LayoutProps) {
+export function Layout({ title, children, head, share, scripts = [], wide = false, breadcrumbs }: LayoutProps) {
   const page = usePage();
   const { brand, viewer } = page;
   const fullTitle = title === brand.name ? brand.name : `${title} – ${brand.name}`;
@@ -32,6 +84,7 @@ export function Layout({ title, children, head, scripts = [], wide = false, brea
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={`/brand.css?v=${brand.version}`} />
         <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
+        {page.path === '/admin' || page.path.startsWith('/admin/') ? null : <ShareTags title={title} share={share} />}
         {head}
         {[...new Set(['app.js', ...scripts])].map((src) => (
           <script src={page.asset(src)} defer />
