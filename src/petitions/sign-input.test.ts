@@ -54,6 +54,15 @@ describe('bad input to the sign form', () => {
     });
   }
 
+  it('names a bad email and an unknown postcode together, in one answer', async () => {
+    const res = await postSignature(t.app, open.id, signer({ email: 'not-an-email', postcode: 'EC1A 1BB' }));
+    expect(res.statusCode).toBe(422);
+    expect([...res.body.matchAll(/href="#field-([a-z_]+)"/g)].map((m) => m[1])).toEqual(['email', 'postcode']);
+    expect(res.body).toContain('We could not find the postcode EC1A 1BB');
+    const json = await postSignature(t.app, open.id, signer({ name: '', email: 'nope', postcode: 'EC1A 1BB' }), { json: true });
+    expect(json.json().errors.map((e: { field: string }) => e.field)).toEqual(['name', 'email', 'postcode']);
+  });
+
   it('accepts a JSON body from a JSON client, and names every missing field', async () => {
     const ok = await t.app.inject({
       method: 'POST',

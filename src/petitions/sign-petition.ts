@@ -10,6 +10,7 @@ import { SignatureWriter, type SignOutcome, type SignatureInput } from './signat
 import { isSignable } from './states.ts';
 import type { Petition } from './store.ts';
 import { verifySignChallenge } from './under-attack.ts';
+import { lookupPostcode } from '../politics/index.ts';
 
 export const NAME_MAX = 255;
 
@@ -154,6 +155,23 @@ export type SignPetitionOutcome =
   | (Exclude<SignOutcome, { kind: 'not-open' }> & { canonicalEmail: string });
 
 /**
+ * A form that failed its other checks still has its postcode looked up (only here, off the hot
+ * path), so an unknown postcode is named beside a bad email in one answer, not after a resubmit.
+ */
+async function withPostcodeProblem(q: Q, fields: unknown, problems: FieldProblem[]): Promise<FieldProblem[]> {
+  if (problems.some((p) => p.field === 'postcode' || p.field === 'country')) return problems;
+  const raw = (fields ?? {}) as Record<string, unknown>;
+  const country = typeof raw.country === 'string' ? raw.country.trim().toUpperCase() : '';
+  const postcode = typeof raw.postcode === 'string' ? raw.postcode.trim() : '';
+  if ((country !== '' && country !== UK) || postcode === '' || postcode.length > 16) return problems;
+  const found = await lookupPostcode(q, postcode);
+  if (found.status === 'found') return problems;
+  const at = problems.findIndex((p) => p.field !== 'name' && p.field !== 'email');
+  const problem = { field: 'postcode', message: found.message };
+  return at === -1 ? [...problems, problem] : [...problems.slice(0, at), problem, ...problems.slice(at)];
+}
+
+/**
  * Signs a petition: it must be signable; the fields must pass the sign form's rules; under
  * attack, a form signature without a solved proof-of-work challenge is stored but held
  * ("unverified"); a ticked "hear more" box records the exact words shown; then the app's one
@@ -165,7 +183,7 @@ export async function signPetition(anyCtx: AnyAppContext<Record<never, never>>, 
   const { petition, channel } = props;
   if (!isSignable(petition)) return { kind: 'not-open' };
   const parsed = signFormSchema.safeParse(props.fields ?? {});
-  if (!parsed.success) return { kind: 'invalid', problems: problemsFromZod(parsed.error) };
+  if (!parsed.success) return { kind: 'invalid', problems: await withPostcodeProblem(ctx.db, props.fields, problemsFromZod(parsed.error)) };
 
   const form = parsed.data;
   const consentId = form.hear_more ? await consentTextId(ctx.db, hearMoreWordingFor(ctx, petition)) : null;
