@@ -34,6 +34,9 @@ describe('the petition demo', () => {
 
     const rows = (await totals(t.ctx.db, petitionIds)).rows;
     expect(rows.map((r) => r.state)).toEqual(['open', 'open', 'open', 'closed', 'rejected']);
+    // Every open demo petition says when it closes, as a real one would.
+    const undated = await t.ctx.db.selectFrom('petitions').select('slug').where('id', 'in', petitionIds).where('state', '=', 'open').where('closing_date', 'is', null).execute();
+    expect(undated).toEqual([]);
     for (const r of rows) {
       expect(r.signature_count).toBe(r.rows);
       expect(r.by_country).toBe(r.rows);

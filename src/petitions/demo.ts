@@ -62,6 +62,7 @@ const petitions: DemoPetition[] = [
     groups: ['just-treatment'],
     signatures: 640,
     openedDaysAgo: 3,
+    closingInDays: 180,
     milestones: defaultMilestones,
   },
   {
