@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { canonicalEmail } from '../petitions/index.ts';
 import { lookupPostcode } from '../politics/index.ts';
 import { emailAddress, invalidField, optionalText, recordAudit } from '../platform/index.ts';
-import { sql } from 'kysely';
 import type { PeopleScope } from './access.ts';
 import type { Q } from './tables.ts';
-import { livePersonIdFor, recordAction } from './people.ts';
+import { livePersonIdFor, recordAction, tellGroups } from './people.ts';
 import type { Person } from './person-record.ts';
 
 const plainName = (label: string) =>
@@ -72,12 +71,7 @@ export async function editPerson(q: Q, person: Person, form: EditPerson, scope: 
   if (changed.length === 0) return;
   if (scope.groupIds !== 'all' && (person.toldOnly || (await knownElsewhere(q, person.id, scope.groupIds)))) {
     const view = { given_name: next.given_name, family_name: next.family_name, phone: next.phone, postcode: place.postcode, constituency_code: place.constituency, region_code: place.region, country_code: place.country };
-    await sql`
-      update person_groups pg set facts = coalesce(pg.facts, jsonb_build_object(
-          'given_name', p.given_name, 'family_name', p.family_name, 'phone', p.phone, 'postcode', p.postcode,
-          'constituency_code', p.constituency_code, 'region_code', p.region_code, 'country_code', p.country_code))
-        || ${JSON.stringify({ ...view, at: new Date().toISOString() })}::jsonb
-      from people p where p.id = pg.person_id and pg.person_id = ${person.id} and pg.group_id = any(${scope.groupIds}::int[])`.execute(q);
+    await tellGroups(q, person.id, scope.groupIds, view);
     await recordAudit(q, { actor, action: 'person.update', subjectType: 'person', subjectId: person.publicId, after: { fields: changed, view: 'group' } });
     return;
   }

@@ -173,17 +173,22 @@ export async function upsertPersonThrough(handle: Handle, groupId: number | null
     returning (select public_id from people where id = ${existing}) as public_id`.execute(q);
   const publicId = inserted.rows[0]?.public_id;
   if (publicId !== undefined) return { id: existing, publicId, created: true };
-  if (Object.keys(sent).length > 0) {
-    // The group's view: what it saw before (its own facts, or the record), with what it sent now.
-    await sql`
-      update person_groups pg set facts = coalesce(pg.facts, jsonb_build_object(
-          'given_name', p.given_name, 'family_name', p.family_name, 'phone', p.phone, 'postcode', p.postcode,
-          'constituency_code', p.constituency_code, 'region_code', p.region_code, 'country_code', p.country_code))
-        || ${JSON.stringify({ ...sent, at: at.toISOString() })}::jsonb
-      from people p where p.id = pg.person_id and pg.person_id = ${existing} and pg.group_id = ${groupId}`.execute(q);
-  }
+  if (Object.keys(sent).length > 0) await tellGroups(q, existing, [groupId], sent, at);
   const row = await q.selectFrom('people').select('public_id').where('id', '=', existing).executeTakeFirstOrThrow();
   return { id: existing, publicId: row.public_id, created: false };
+}
+
+/**
+ * Adds what the groups were told to their own view of a person: what each saw before (its own
+ * facts, or the record), with these facts over it. Records nobody else sees change nowhere else.
+ */
+export async function tellGroups(q: Q, personId: number, groupIds: readonly number[], facts: Record<string, string | null>, at: Date = new Date()): Promise<void> {
+  await sql`
+    update person_groups pg set facts = coalesce(pg.facts, jsonb_build_object(
+        'given_name', p.given_name, 'family_name', p.family_name, 'phone', p.phone, 'postcode', p.postcode,
+        'constituency_code', p.constituency_code, 'region_code', p.region_code, 'country_code', p.country_code))
+      || ${JSON.stringify({ ...facts, at: at.toISOString() })}::jsonb
+    from people p where p.id = pg.person_id and pg.person_id = ${personId} and pg.group_id = any(${[...groupIds]}::int[])`.execute(q);
 }
 
 /** The facts an action sent, as a group's view keeps them (a new postcode brings its places). */

@@ -5,7 +5,7 @@ import type { ConstituencyTally } from '../petition-breakdown.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { CountAndProgress, signatures } from './count-and-progress.tsx';
-import { HexmapFigure } from './places-page.tsx';
+import { HexmapFigure, PlaceTable } from './places-page.tsx';
 import { ShareBlock } from './share-block.tsx';
 import { StateTag } from '../state-tag.tsx';
 import { SignForm } from './sign-form.tsx';
@@ -141,31 +141,13 @@ function WhereFrom({ petition, where }: { petition: Petition; where: WhereSummar
           alt={`${hexmapTitle(petition)}. A hex map of UK parliamentary constituencies shaded by how many people there have signed: ${places} ${places === 1 ? 'constituency has' : 'constituencies have'} signatures. The constituencies with the most are in the table below, and every one is in the full table.`}
         />
       ) : null}
-      {top.length > 0 ? (
-        <table class="table">
-          <caption class="table__caption">Constituencies with the most signatures</caption>
-          <thead>
-            <tr>
-              <th scope="col">Constituency</th>
-              <th scope="col">MP</th>
-              <th scope="col" class="numeric">
-                Signatures
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {top.map((c) => (
-              <tr>
-                <th scope="row">{c.name}</th>
-                <td>{c.mp ?? '–'}</td>
-                <td class="numeric">{formatNumber(c.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p>No signatures from UK constituencies have been counted yet.</p>
-      )}
+      <PlaceTable
+        caption="Constituencies with the most signatures"
+        rows={top}
+        place="Constituency"
+        mp
+        empty="No signatures from UK constituencies have been counted yet."
+      />
       <p>
         <a href={full}>
           Signatures in every constituency, region and country{places > 0 ? ` (${formatNumber(places)} ${places === 1 ? 'constituency' : 'constituencies'})` : ''}

@@ -28,8 +28,9 @@ export function HexmapFigure({ src, width, height, max, alt }: { src: string; wi
   );
 }
 
-function PlaceTable({ caption, rows, place, mp }: { caption: string; rows: Array<{ code: string; name: string; count: number; mp?: string | null }>; place: string; mp?: boolean }) {
-  if (rows.length === 0) return <p>{caption}: none counted yet.</p>;
+/** Signatures by place, largest first as given; `empty` says so when there are none. */
+export function PlaceTable({ caption, rows, place, mp, empty }: { caption: string; rows: Array<{ name: string; count: number; mp?: string | null }>; place: string; mp?: boolean; empty?: string }) {
+  if (rows.length === 0) return <p>{empty ?? `${caption}: none counted yet.`}</p>;
   return (
     <div class="table-scroll">
       <table class="table">
