@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Layout, Notice, parseRequest, queryText, requireRole, roleLabel, usePage, type NavLink } from '../platform/index.ts';
+import { Layout, Notice, countDashboardFigures, formatNumber, parseRequest, queryText, requireRole, roleLabel, usePage, type DashboardFigure, type NavLink } from '../platform/index.ts';
 import { countCoalitionOverview } from './count-coalition-overview.ts';
 import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 
 interface DashboardProps {
   notice?: string | undefined;
+  /** Today's figures, each within what the viewer may see, linking to the page behind it. */
+  figures: DashboardFigure[];
   /** Group organisers' own groups. */
   groups?: Group[] | undefined;
   counts?: { groups: number; organisers: number; invited: number } | undefined;
 }
 
-function Dashboard({ notice, groups, counts }: DashboardProps) {
+function Dashboard({ notice, figures, groups, counts }: DashboardProps) {
   const page = usePage();
   const viewer = page.viewer!;
   const links: NavLink[] = page.adminNav.filter((l) => l.href !== '/admin');
@@ -23,6 +25,22 @@ function Dashboard({ notice, groups, counts }: DashboardProps) {
       <p class="lead">
         Signed in as {viewer.name}, {roleLabel(viewer.role)}.
       </p>
+      {figures.length > 0 ? (
+        <section aria-labelledby="figures">
+          <h2 id="figures" class="visually-hidden">
+            At a glance
+          </h2>
+          <ul class="dashboard-figures">
+            {figures.map((f) => (
+              <li>
+                <a href={f.href} class="dashboard-figure">
+                  <span class="dashboard-figure__value">{formatNumber(f.value)}</span> <span class="dashboard-figure__label">{f.label}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {counts ? (
         <p>
           The coalition has {counts.groups} member {counts.groups === 1 ? 'group' : 'groups'} and {counts.organisers} organiser{' '}
@@ -68,11 +86,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin', { preHandler: requireRole() }, async (request, reply) => {
     const viewer = request.viewer!;
     const { notice } = parseRequest(dashboardQuery, request.query);
-    if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} counts={await countCoalitionOverview(ctx.db)} />);
+    const figures = await countDashboardFigures(ctx.db, viewer);
+    if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} figures={figures} counts={await countCoalitionOverview(ctx.db)} />);
     if (viewer.role === 'organiser') {
       const { groups } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page: 1, perPage: 100 });
-      return reply.render(<Dashboard notice={notice} groups={groups} />);
+      return reply.render(<Dashboard notice={notice} figures={figures} groups={groups} />);
     }
-    return reply.render(<Dashboard notice={notice} />);
+    return reply.render(<Dashboard notice={notice} figures={figures} />);
   });
 }

@@ -1,5 +1,6 @@
 import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
 import { registerPetitionAdminRoutes } from './admin-routes.tsx';
+import { petitionDashboardFigures } from './dashboard-figures.ts';
 import { loadPetitionDemo } from './demo.ts';
 import { petitionCron, petitionJobs, petitionTickers } from './jobs.ts';
 import { petitionMigrations } from './migrations.ts';
@@ -33,6 +34,7 @@ export const petitions = defineCapability({
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },
   ],
+  dashboardFigures: petitionDashboardFigures,
   jobs: petitionJobs,
   cron: petitionCron,
   tickers: petitionTickers,

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { SettingList } from './config.ts';
 import type { MigrationList } from './db/migrate.ts';
 import type { Handle, ViewTx } from './db/view.ts';
+import type { DashboardFigureEntry } from './dashboard-figures.ts';
 import type { Importer } from './import-report.ts';
 import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
 import type { Ticker } from './jobs/ticker.ts';
@@ -99,6 +100,8 @@ export interface Capability {
   routes?: CapabilityRoutes;
   publicNav?: readonly PublicNavEntry[];
   adminNav?: readonly AdminNavEntry[];
+  /** Figures at the top of the organiser dashboard, each counted within what the viewer may see. */
+  dashboardFigures?: readonly DashboardFigureEntry[];
   jobs?: readonly JobDefinition<unknown>[];
   cron?: readonly CronEntry[];
   /** Sub-minute loops every worker process runs (each takes a lock so one runs at a time). */

@@ -4,6 +4,7 @@
  */
 export { auditChanges, auditFilterChoices, listAuditEntries, recordAudit, type AuditFilter, type AuditRecord } from './audit.ts';
 export { defineCapability, type TableHolds } from './capability.ts';
+export { countDashboardFigures, figureLabel, type DashboardFigure, type DashboardFigureEntry } from './dashboard-figures.ts';
 export { booleanSetting, positiveInt, setting, wholeNumber, type Config, type Setting, type SettingList, type SettingValues } from './config.ts';
 export { csvStream } from './csv.ts';
 export { isUniqueViolation } from './db/database.ts';

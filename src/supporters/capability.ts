@@ -1,4 +1,5 @@
 import { defineCapability, type Handle, type TableHolds } from '../platform/index.ts';
+import { supporterDashboardFigures } from './dashboard-figures.ts';
 import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
 import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
@@ -39,6 +40,7 @@ export const supporters = defineCapability({
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },
     { href: '/admin/mailings', label: 'Mailings', order: 50, roles: ['admin', 'organiser'], description: 'Write, test and send email to supporters who agreed to hear from you.' },
   ],
+  dashboardFigures: supporterDashboardFigures,
   jobs: [...peopleJobs, ...importJobs, ...mailingJobs],
   cron: [...peopleCron, ...importCron, ...mailingCron],
   tickers: (ctx) => [...peopleTickers(ctx), ...importTickers(ctx), ...mailingTickers(ctx)],
