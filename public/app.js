@@ -9,12 +9,27 @@
     button.hidden = false;
     button.addEventListener('click', function () {
       var text = button.getAttribute('data-copy');
+      var status = document.getElementById(button.getAttribute('aria-controls') || '');
+      var failed = function () {
+        if (status) status.textContent = 'Could not copy: select it and press Ctrl+C (or Cmd+C)';
+      };
       if (navigator.clipboard && text) {
         navigator.clipboard.writeText(text).then(function () {
-          var status = document.getElementById(button.getAttribute('aria-controls') || '');
-          if (status) status.textContent = 'Link copied';
-        });
-      }
+          if (status) status.textContent = button.getAttribute('data-copied') || 'Link copied';
+        }, failed);
+      } else failed();
     });
   });
+  // Wide tables: show the "scroll sideways" hint while a table is wider than its region.
+  var scrollers = document.querySelectorAll('[data-table-scroll]');
+  var measure = function () {
+    scrollers.forEach(function (wrap) {
+      var region = wrap.querySelector('.table-scroll');
+      if (region) wrap.classList.toggle('table-scroll-wrap--overflows', region.scrollWidth > region.clientWidth + 1);
+    });
+  };
+  if (scrollers.length) {
+    measure();
+    window.addEventListener('resize', measure);
+  }
 })();

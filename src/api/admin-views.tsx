@@ -1,4 +1,4 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, QueryNotice, Select, TextInput, type FieldErrors, type FormValues, type Option } from '../platform/index.ts';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, QueryNotice, ScrollingTable, Select, TextInput, type FieldErrors, type FormValues, type Option } from '../platform/index.ts';
 import type { ApiToken } from './tokens.ts';
 import { WEBHOOK_EVENTS, type Webhook } from './webhooks/webhooks.ts';
 
@@ -23,7 +23,7 @@ function KeyStatus({ token }: { token: ApiToken }) {
 function KeysTable({ tokens }: { tokens: ApiToken[] }) {
   if (tokens.length === 0) return <p>There are no API keys yet.</p>;
   return (
-    <div class="table-scroll">
+    <ScrollingTable label="API keys">
       <table class="table">
         <caption class="table__caption">API keys ({tokens.length})</caption>
         <thead>
@@ -67,7 +67,7 @@ function KeysTable({ tokens }: { tokens: ApiToken[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }
 
@@ -78,7 +78,7 @@ export function WebhookStatus({ hook }: { hook: Pick<Webhook, 'revokedAt'> }) {
 function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
   if (hooks.length === 0) return <p>There are no webhooks yet.</p>;
   return (
-    <div class="table-scroll">
+    <ScrollingTable label="Webhooks">
       <table class="table">
         <caption class="table__caption">Webhooks ({hooks.length})</caption>
         <thead>
@@ -108,7 +108,7 @@ function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }
 

@@ -1,4 +1,4 @@
-import { ActionButton, Layout, LondonTime, Pagination, QueryNotice } from '../platform/index.ts';
+import { ActionButton, Layout, LondonTime, Pagination, QueryNotice, ScrollingTable } from '../platform/index.ts';
 import { WebhookStatus, scopeText } from './admin-views.tsx';
 import type { DeliveryKind, DeliveryStatus } from './tables.ts';
 import { MAX_DELIVERY_ATTEMPTS } from './webhooks/deliver.ts';
@@ -86,7 +86,7 @@ export function WebhookPage({ hook, deliveries, total, page, totalPages, query }
       {deliveries.length === 0 ? (
         <p>Nothing has been sent yet.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollingTable label="Deliveries">
           <table class="table">
             <caption class="table__caption">Deliveries, newest first ({total})</caption>
             <thead>
@@ -126,7 +126,7 @@ export function WebhookPage({ hook, deliveries, total, page, totalPages, query }
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       )}
       <Pagination page={page} totalPages={totalPages} href={(p) => `${base}?page=${p}`} />
     </Layout>

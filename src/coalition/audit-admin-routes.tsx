@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, Form, Layout, LondonTime, Pagination, Select, auditChanges, auditFilterChoices, listAuditEntries, pageCount, pageFrom, requireRole, type AuditFilter, type AuditRecord } from '../platform/index.ts';
+import { Button, Form, Layout, LondonTime, Pagination, ScrollingTable, Select, auditChanges, auditFilterChoices, listAuditEntries, pageCount, pageFrom, requireRole, type AuditFilter, type AuditRecord } from '../platform/index.ts';
 import { PER_PAGE } from './admin-pages.tsx';
 
 const filterSchema = z.object({
@@ -25,30 +25,32 @@ function ChangesTable({ entry }: { entry: AuditRecord }) {
   const both = entry.before != null && entry.after != null;
   const caption = both ? 'Before and after' : entry.after != null ? 'Values recorded' : 'Values before';
   return (
-    <table class="table audit-changes">
-      <caption class="table__caption table__caption--small">
-        {caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          {both || entry.before != null ? <th scope="col">Before</th> : null}
-          {both || entry.after != null ? <th scope="col">After</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {changes.map((change) => (
-          <tr class={change.changed ? 'audit-changes__row--changed' : undefined}>
-            <th scope="row">
-              {change.field}
-              {change.changed ? <strong class="tag tag--yellow audit-changes__tag">changed</strong> : null}
-            </th>
-            {both || entry.before != null ? <td>{readable(change.before)}</td> : null}
-            {both || entry.after != null ? <td>{readable(change.after)}</td> : null}
+    <ScrollingTable label={caption}>
+      <table class="table audit-changes">
+        <caption class="table__caption table__caption--small">
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            {both || entry.before != null ? <th scope="col">Before</th> : null}
+            {both || entry.after != null ? <th scope="col">After</th> : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {changes.map((change) => (
+            <tr class={change.changed ? 'audit-changes__row--changed' : undefined}>
+              <th scope="row">
+                {change.field}
+                {change.changed ? <strong class="tag tag--yellow audit-changes__tag">changed</strong> : null}
+              </th>
+              {both || entry.before != null ? <td>{readable(change.before)}</td> : null}
+              {both || entry.after != null ? <td>{readable(change.after)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollingTable>
   );
 }
 

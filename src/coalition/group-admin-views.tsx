@@ -1,4 +1,4 @@
-import { Button, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, TextArea, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, ScrollingTable, TextArea, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { LogoField } from './admin-pages.tsx';
 import type { Group } from './groups.ts';
 
@@ -36,7 +36,7 @@ export function GroupsAdminPage({ groups, total, page, totalPages, isAdmin, quer
       {groups.length === 0 ? (
         <p>{isAdmin ? 'There are no groups yet.' : 'You do not organise any groups yet.'}</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollingTable label="Groups">
           <table class="table">
             <caption class="table__caption">
               {title} ({total})
@@ -77,7 +77,7 @@ export function GroupsAdminPage({ groups, total, page, totalPages, isAdmin, quer
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       )}
       <Pagination page={page} totalPages={totalPages} href={(p) => `/admin/groups?page=${p}`} />
     </Layout>

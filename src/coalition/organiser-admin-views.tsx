@@ -1,4 +1,4 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, TextInput, roleLabel, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, roleLabel, ScrollingTable, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { organiserStatus } from './disable-organiser.ts';
 import type { Organiser } from './organisers.ts';
 import type { Role } from './tables.ts';
@@ -37,7 +37,7 @@ export function OrganisersPage(props: { organisers: Organiser[]; total: number; 
           Invite an organiser
         </a>
       </p>
-      <div class="table-scroll">
+      <ScrollingTable label="Organiser accounts">
         <table class="table">
           <caption class="table__caption">Organiser accounts ({props.total})</caption>
           <thead>
@@ -67,7 +67,7 @@ export function OrganisersPage(props: { organisers: Organiser[]; total: number; 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
       <Pagination page={props.page} totalPages={props.totalPages} href={(p) => `/admin/organisers?page=${p}`} />
     </Layout>
   );

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { Button, Layout, Pagination, Select, TextInput, formatLondon, formatNumber } from '../platform/index.ts';
+import { Button, formatLondon, formatNumber, Layout, Pagination, ScrollingTable, Select, TextInput } from '../platform/index.ts';
 import type { PeoplePage, PeopleSearch } from './search-people.ts';
 
 /** Times are stored in UTC and shown in London time. */
@@ -74,7 +74,7 @@ export function PeopleListPage({ result, search, groups, isAdmin }: PeopleListPr
       {result.rows.length === 0 ? (
         <p>No one found.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollingTable label="People">
           <table class="table">
             <caption class="visually-hidden">People, most recently active first</caption>
             <thead>
@@ -98,7 +98,7 @@ export function PeopleListPage({ result, search, groups, isAdmin }: PeopleListPr
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       )}
       <Pagination page={search.page} totalPages={result.totalPages} href={(p) => searchHref(search, p)} />
     </Layout>

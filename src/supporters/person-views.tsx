@@ -1,4 +1,4 @@
-import { Button, ErrorSummary, Form, Layout, Notice, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { EMAIL_CHANGE_FOR_ADMINS } from './edit-person.ts';
 import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
@@ -24,7 +24,8 @@ const notices: Record<string, string> = {
   merged: 'The two records have been merged into this one.',
 };
 
-function describeAction(entry: TimelineEntry): string {
+/** A timeline entry in words for people. */
+export function describeAction(entry: TimelineEntry): string {
   const detail = entry.detail;
   switch (entry.kind) {
     case 'petition.signed':
@@ -52,7 +53,7 @@ function ConsentTables({ consents, events }: { consents: ConsentRecord[]; events
   if (consents.length === 0) return <p>No consents recorded.</p>;
   return (
     <>
-      <div class="table-scroll">
+      <ScrollingTable label="Consent for each purpose">
         <table class="table">
           <caption class="visually-hidden">Consent for each purpose</caption>
           <thead>
@@ -81,7 +82,7 @@ function ConsentTables({ consents, events }: { consents: ConsentRecord[]; events
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
       <details class="details">
         <summary>History of consent ({events.length} events)</summary>
         <table class="table">

@@ -1,8 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { Button, Checkbox, ErrorSummary, Form, Layout, formatNumber, type FieldErrors } from '../platform/index.ts';
-import type { Purpose } from './consent.ts';
+import { Button, Checkbox, ErrorSummary, Form, Layout, ScrollingTable, formatNumber, type FieldErrors } from '../platform/index.ts';
+import type { ConsentEventRecord, ConsentRecord, Purpose } from './consent.ts';
+import { consentMethodLabel } from './consent-methods.ts';
 import { londonTime, peopleCrumbs } from './people-views.tsx';
-import { displayName, type Person } from './person-record.ts';
+import { describeAction } from './person-views.tsx';
+import { displayName, type Person, type TimelineEntry } from './person-record.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -17,7 +19,12 @@ function Cell({ value }: { value: unknown }): ComponentChildren {
   if (value === null || value === undefined || value === '') return '–';
   if (value instanceof Date) return londonTime(value);
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
+  if (Array.isArray(value)) return value.length === 0 ? '–' : value.map((v, i) => [i > 0 ? '; ' : '', <Cell value={v} />]);
+  // A nested record reads as "Label: value" pairs, never as JSON.
+  if (isRecord(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return entries.length === 0 ? '–' : entries.map(([k, v], i) => [i > 0 ? '; ' : '', `${label(k)}: `, <Cell value={v} />]);
+  }
   return String(value);
 }
 
@@ -27,7 +34,7 @@ function DataView({ value, caption }: { value: unknown; caption: string }) {
     if (value.length === 0) return <p>None.</p>;
     const columns = [...new Set(value.flatMap((row) => (isRecord(row) ? Object.keys(row) : ['value'])))];
     return (
-      <div class="table-scroll">
+      <ScrollingTable label={caption}>
         <table class="table">
           <caption class="visually-hidden">{caption}</caption>
           <thead>
@@ -49,7 +56,7 @@ function DataView({ value, caption }: { value: unknown; caption: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
     );
   }
   if (isRecord(value)) {
@@ -71,9 +78,139 @@ function DataView({ value, caption }: { value: unknown; caption: string }) {
   );
 }
 
+const consentStatus: Record<string, string> = { given: 'Given', pending: 'Asked, waiting for confirmation', withdrawn: 'Withdrawn' };
+const consentEvent: Record<string, string> = { requested: 'Asked', given: 'Given', withdrawn: 'Withdrawn' };
+
+type PetitionName = (id: number) => string | undefined;
+
+/** Each consent as a row: what it is for, whether it stands, when it was given, how, and when withdrawn. */
+function ConsentsTable({ consents, petitionName }: { consents: ConsentRecord[]; petitionName: PetitionName }) {
+  if (consents.length === 0) return <p>None.</p>;
+  return (
+    <ScrollingTable label="Consents">
+      <table class="table">
+        <caption class="visually-hidden">Consent for each purpose</caption>
+        <thead>
+          <tr>
+            <th scope="col">Purpose</th>
+            <th scope="col">State</th>
+            <th scope="col">Given</th>
+            <th scope="col">How</th>
+            <th scope="col">Withdrawn</th>
+            <th scope="col">Words agreed to</th>
+          </tr>
+        </thead>
+        <tbody>
+          {consents.map((c) => (
+            <tr>
+              <th scope="row">{c.purpose.name}</th>
+              <td>{consentStatus[c.status] ?? c.status}</td>
+              <td>{c.givenAt ? londonTime(c.givenAt) : `Not yet (asked ${londonTime(c.requestedAt)})`}</td>
+              <td>{consentMethodLabel(c.method, c.source, petitionName)}</td>
+              <td>{c.withdrawnAt ? londonTime(c.withdrawnAt) : '–'}</td>
+              <td>{c.wording ? `Version ${c.wording.version}: “${c.wording.text}”` : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollingTable>
+  );
+}
+
+/** The proof of consent: every request, confirmation and withdrawal, oldest first. */
+function ConsentHistoryTable({ events, purposeName, petitionName }: { events: ConsentEventRecord[]; purposeName: (id: number) => string | undefined; petitionName: PetitionName }) {
+  if (events.length === 0) return <p>None.</p>;
+  return (
+    <ScrollingTable label="Consent history">
+      <table class="table">
+        <caption class="visually-hidden">Every consent request, confirmation and withdrawal, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Purpose</th>
+            <th scope="col">What happened</th>
+            <th scope="col">How</th>
+            <th scope="col">Words shown</th>
+            <th scope="col">Network address</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr>
+              <td>{londonTime(e.occurredAt)}</td>
+              <td>{purposeName(e.purposeId) ?? e.purposeKey}</td>
+              <td>{consentEvent[e.event] ?? e.event}</td>
+              <td>{consentMethodLabel(e.method, e.source, petitionName)}</td>
+              <td>{e.wording ? `Version ${e.wording.version}: “${e.wording.text}”` : '–'}</td>
+              <td>{e.ip ?? '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollingTable>
+  );
+}
+
+function TimelineTable({ entries }: { entries: TimelineEntry[] }) {
+  if (entries.length === 0) return <p>None.</p>;
+  return (
+    <ScrollingTable label="Timeline">
+      <table class="table">
+        <caption class="visually-hidden">What they did, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">What</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr>
+              <td>{londonTime(e.occurredAt)}</td>
+              <td>{describeAction(e)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollingTable>
+  );
+}
+
+/** Petition names by id, from the export itself (their signatures and their timeline). */
+function petitionNamesIn(data: Record<string, unknown>): PetitionName {
+  const names = new Map<number, string>();
+  const signatures = data['petition-signatures'];
+  if (Array.isArray(signatures)) {
+    for (const s of signatures) {
+      const id = isRecord(s) && typeof s.petitionUrl === 'string' ? /^\/petitions\/(\d+)/.exec(s.petitionUrl)?.[1] : undefined;
+      if (id && typeof s.petition === 'string') names.set(Number(id), s.petition);
+    }
+  }
+  const supporter = data.supporter;
+  const timeline = isRecord(supporter) && Array.isArray(supporter.timeline) ? (supporter.timeline as TimelineEntry[]) : [];
+  for (const e of timeline) if (e.kind === 'petition.signed' && e.subjectId && typeof e.detail.petition === 'string') names.set(Number(e.subjectId), e.detail.petition);
+  return (id) => names.get(id);
+}
+
+/** One part of the supporters' own export, each in the form that reads best. */
+function SupporterPart({ part, value, petitionName, purposeName }: { part: string; value: unknown; petitionName: PetitionName; purposeName: (id: number) => string | undefined }) {
+  if (part === 'consents' && Array.isArray(value)) return <ConsentsTable consents={value as ConsentRecord[]} petitionName={petitionName} />;
+  if (part === 'consentEvents' && Array.isArray(value)) return <ConsentHistoryTable events={value as ConsentEventRecord[]} purposeName={purposeName} petitionName={petitionName} />;
+  if (part === 'timeline' && Array.isArray(value)) return <TimelineTable entries={value as TimelineEntry[]} />;
+  if (part === 'person' && isRecord(value) && isRecord(value.source) && typeof value.source.method === 'string') {
+    const source = { ...value.source, method: consentMethodLabel(value.source.method, null, petitionName) };
+    return <DataView value={{ ...value, source }} caption="Supporter: person" />;
+  }
+  return <DataView value={value} caption={`Supporter: ${label(part)}`} />;
+}
+
 export function SubjectAccessPage({ person, data }: { person: Person; data: Record<string, unknown> }) {
   const name = displayName(person);
   const sections = Object.entries(data).filter(([key]) => key !== 'exportedAt');
+  const petitionName = petitionNamesIn(data);
+  const supporter = isRecord(data.supporter) ? data.supporter : {};
+  const purposes = new Map((Array.isArray(supporter.consents) ? (supporter.consents as ConsentRecord[]) : []).map((c) => [c.purpose.id, c.purpose.name]));
+  const purposeName = (id: number) => purposes.get(id);
   return (
     <Layout title={`Everything we hold about ${name}`} breadcrumbs={[...peopleCrumbs, { href: `/admin/people/${person.publicId}`, label: name }]} wide>
       <h1>Everything we hold about {name}</h1>
@@ -91,7 +228,7 @@ export function SubjectAccessPage({ person, data }: { person: Person; data: Reco
             Object.entries(value).map(([key, v]) => (
               <>
                 <h3>{label(key)}</h3>
-                <DataView value={v} caption={`${label(source)}: ${label(key)}`} />
+                {source === 'supporter' ? <SupporterPart part={key} value={v} petitionName={petitionName} purposeName={purposeName} /> : <DataView value={v} caption={`${label(source)}: ${label(key)}`} />}
               </>
             ))
           ) : (
@@ -134,31 +271,33 @@ export function ConsentPurposesPage({ purposes }: { purposes: Array<Purpose & { 
       {purposes.length === 0 ? (
         <p>No one has been asked for consent yet.</p>
       ) : (
-        <table class="table">
-          <caption class="visually-hidden">Consent purposes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Purpose</th>
-              <th scope="col" class="numeric">
-                Live consents
-              </th>
-              <th scope="col">Proof</th>
-            </tr>
-          </thead>
-          <tbody>
-            {purposes.map((p) => (
+        <ScrollingTable label="Consent purposes">
+          <table class="table">
+            <caption class="visually-hidden">Consent purposes</caption>
+            <thead>
               <tr>
-                <th scope="row">{p.name}</th>
-                <td class="numeric">{formatNumber(p.live)}</td>
-                <td>
-                  <a href={`/admin/people/consents/${p.id}.csv`}>
-                    Download CSV<span class="visually-hidden"> of consents for {p.name}</span>
-                  </a>
-                </td>
+                <th scope="col">Purpose</th>
+                <th scope="col" class="numeric">
+                  Live consents
+                </th>
+                <th scope="col">Proof</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {purposes.map((p) => (
+                <tr>
+                  <th scope="row">{p.name}</th>
+                  <td class="numeric">{formatNumber(p.live)}</td>
+                  <td>
+                    <a href={`/admin/people/consents/${p.id}.csv`}>
+                      Download CSV<span class="visually-hidden"> of consents for {p.name}</span>
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
     </Layout>
   );

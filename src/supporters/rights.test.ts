@@ -4,7 +4,7 @@ import { countNewSignatures } from '../petitions/count-signatures.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import type { Agent } from '../../test/support/agent.ts';
-import { giveConsent, purposeFor, requestConsent, wordingFor } from './consent.ts';
+import { giveConsent, purposeFor, requestConsent, withdrawConsent, wordingFor } from './consent.ts';
 import { linkConfirmedSignatures } from './link-signatures.ts';
 import { recordAction, upsertPerson } from './people.ts';
 import { runRetention } from './retention.ts';
@@ -83,6 +83,27 @@ describe('subject access', () => {
       ]),
     );
     expect(JSON.stringify(audit)).not.toContain('subject@example.org');
+  });
+});
+
+describe('the subject access page', () => {
+  it('shows each consent as a readable row (purpose, given when, how, withdrawn), never as raw JSON or internal names', async () => {
+    const petition = await addPetition(t.ctx.db, 'Save the walk-in centre', [groupId]);
+    await addSignature(t.ctx.db, petition, { name: 'Readable Person', email: 'readable@example.org', postcode: 'SW1A 1AA', hearMore: true, wording });
+    await linkConfirmedSignatures(t.ctx.db);
+    const publicId = await publicIdOf('readable@example.org');
+    const person = await t.ctx.db.selectFrom('people').select('id').where('public_id', '=', publicId).executeTakeFirstOrThrow();
+    const coalition = await purposeFor(t.ctx.db, { groupId: null });
+    await withdrawConsent(t.ctx.db, { personId: person.id, purposeId: coalition.id, method: 'unsubscribe-link' });
+
+    const body = (await admin.get(`/admin/people/${publicId}/data`)).body;
+    const consents = body.slice(body.indexOf('<caption class="visually-hidden">Consent for each purpose</caption>'));
+    expect(consents).toMatch(/<th scope="row">Coalition updates<\/th><td>Withdrawn<\/td><td>\d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/td><td>Signing the petition “Save the walk-in centre”<\/td><td>\d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/td><td>Version \d+: “Email me/);
+    expect(consents).toMatch(/<th scope="row">Rights Group updates<\/th><td>Given<\/td><td>\d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/td><td>Signing the petition “Save the walk-in centre”<\/td><td>–<\/td>/);
+    expect(body).toContain('The unsubscribe link in an email');
+    expect(body).toContain('Signed the petition “Save the walk-in centre”');
+    expect(body).toMatch(/<div class="table-scroll" role="region" aria-label="Consents" tabindex="0">/);
+    for (const raw of ['{&quot;', '{"', '&quot;:', `petition:${petition}`, 'coalition.updates', `group.${groupId}.updates`, 'petition.signed', 'unsubscribe-link']) expect(body, raw).not.toContain(raw);
   });
 });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PlatformDb as Db } from '../db/view.ts';
 import { notFound } from '../http/errors.ts';
 import { requireRole } from '../http/guards.ts';
-import { Pagination } from '../web/components.tsx';
+import { Pagination, ScrollingTable } from '../web/components.tsx';
 import { parseParams, parseRequest, queryText } from '../web/forms.ts';
 import { Layout } from '../web/layout.tsx';
 import { findOutboundEmail, findOutboundEmailHtml, listOutboundEmails } from './list-outbound-emails.ts';
@@ -42,29 +42,31 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
       {rows.length === 0 ? (
         <p>No mail yet.</p>
       ) : (
-        <table class="table">
-          <caption class="visually-hidden">Outgoing mail, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
+        <ScrollingTable label="Outgoing mail">
+          <table class="table">
+            <caption class="visually-hidden">Outgoing mail, newest first</caption>
+            <thead>
               <tr>
-                <td>{formatLondon(row.created_at)}</td>
-                <td>{row.to_address}</td>
-                <td>
-                  <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
-                </td>
-                <td>{statusLabel[row.status] ?? row.status}</td>
+                <th scope="col">When</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Status</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr>
+                  <td>{formatLondon(row.created_at)}</td>
+                  <td>{row.to_address}</td>
+                  <td>
+                    <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
+                  </td>
+                  <td>{statusLabel[row.status] ?? row.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollingTable>
       )}
       <Pagination page={page} totalPages={totalPages} href={(p) => `/admin/mail?page=${p}`} />
     </Layout>

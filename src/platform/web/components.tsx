@@ -415,3 +415,22 @@ export function QueryNotice({ query, messages }: { query: unknown; messages: Rec
   const message = typeof key === 'string' && Object.hasOwn(messages, key) ? messages[key] : undefined;
   return message ? <Notice>{message}</Notice> : null;
 }
+
+/**
+ * A table that may be wider than the page: it scrolls sideways inside a region that keyboard
+ * users can reach and scroll (WCAG: a labelled, focusable region), with a visible hint shown
+ * whenever it is wider than the page (app.js measures it; without JavaScript the edge shadows,
+ * drawn in CSS alone, still show there is more).
+ */
+export function ScrollingTable({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll-wrap" data-table-scroll>
+      <p class="table-scroll__hint">
+        <span aria-hidden="true">↔ </span>Scroll sideways to see the whole table
+      </p>
+      <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
+        {children}
+      </div>
+    </div>
+  );
+}

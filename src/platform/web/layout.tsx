@@ -75,6 +75,8 @@ export function Layout({ title, children, head, share, scripts = [], wide = fals
   const nav = viewer ? page.adminNav : [];
   const currentPublic = currentLink(page.path, page.publicNav);
   const currentAdmin = currentLink(page.path, nav);
+  // Header, organiser bar and page share one width, so a wide page is never wider than its header.
+  const container = wide ? 'container container--wide' : 'container';
   return (
     <html lang="en-GB">
       <head>
@@ -95,7 +97,7 @@ export function Layout({ title, children, head, share, scripts = [], wide = fals
           Skip to main content
         </a>
         <header class="site-header">
-          <div class="container site-header__inner">
+          <div class={`${container} site-header__inner`}>
             <a class="site-header__brand" href="/">
               {brand.logoUrl ? <img src={brand.logoUrl} alt="" class="site-header__logo" width={40} height={40} /> : null}
               <span class="site-header__name">{brand.name}</span>
@@ -115,7 +117,7 @@ export function Layout({ title, children, head, share, scripts = [], wide = fals
         </header>
         {viewer ? (
           <div class="admin-bar">
-            <div class="container admin-bar__inner">
+            <div class={`${container} admin-bar__inner`}>
               <nav aria-label="Organiser">
                 <ul>
                   {nav.map((link) => (
@@ -139,7 +141,7 @@ export function Layout({ title, children, head, share, scripts = [], wide = fals
             </div>
           </div>
         ) : null}
-        <div class={wide ? 'container container--wide' : 'container'}>
+        <div class={container}>
           {breadcrumbs && breadcrumbs.length > 0 ? (
             <nav class="breadcrumbs" aria-label="Breadcrumb">
               <ol>
