@@ -174,6 +174,24 @@ export function NewKeyPage(props: FormPageProps) {
   );
 }
 
+/**
+ * A secret shown once, as selectable text, with a copy button that app.js shows and works
+ * (navigator.clipboard); without JavaScript the button stays hidden and the text is selected whole.
+ */
+function CopyableSecret({ value, id, label, copied }: { value: string; id: string; label: string; copied: string }) {
+  return (
+    <div class="api-secret">
+      <code id={id}>{value}</code>
+      <p class="api-secret__copy">
+        <button type="button" class="button button--secondary" data-copy={value} data-copied={copied} aria-controls={`${id}-status`} hidden>
+          {label}
+        </button>{' '}
+        <span id={`${id}-status`} role="status" class="copy-status"></span>
+      </p>
+    </div>
+  );
+}
+
 /** Shown once, straight after the key is made: only its hash is kept. */
 export function KeyCreatedPage({ token, name }: { token: string; name: string }) {
   return (
@@ -185,9 +203,7 @@ export function KeyCreatedPage({ token, name }: { token: string; name: string })
       <p>
         The key for <strong>{name}</strong>:
       </p>
-      <p class="api-secret">
-        <code>{token}</code>
-      </p>
+      <CopyableSecret value={token} id="api-key" label="Copy the key" copied="Key copied" />
       <p>
         Send it in the <code>OSDI-API-Token</code> header. <a href="/docs/v1">How to use the API</a>.
       </p>
@@ -239,9 +255,7 @@ export function WebhookCreatedPage({ hook, secret }: { hook: Webhook; secret: st
       <div class="notice notice--warning">
         <p>Copy the signing secret now: it is shown only this once. Your receiver uses it to check each delivery came from us.</p>
       </div>
-      <p class="api-secret">
-        <code>{secret}</code>
-      </p>
+      <CopyableSecret value={secret} id="webhook-secret" label="Copy the secret" copied="Secret copied" />
       <p>
         <a href="/docs/v1#webhooks">How to check a delivery’s signature</a> · <a href={`/admin/api/webhooks/${hook.publicId}`}>The webhook and its delivery log</a>
       </p>

@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const tokenIn = (html: string) => /<code>(chorus_[A-Za-z0-9_-]{40,})<\/code>/.exec(html)?.[1];
-const secretIn = (html: string) => /<code>(whsec_[A-Za-z0-9_-]{20,})<\/code>/.exec(html)?.[1];
+const tokenIn = (html: string) => /<code[^>]*>(chorus_[A-Za-z0-9_-]{40,})<\/code>/.exec(html)?.[1];
+const secretIn = (html: string) => /<code[^>]*>(whsec_[A-Za-z0-9_-]{20,})<\/code>/.exec(html)?.[1];
 
 describe('API keys in the admin area', () => {
   it('makes a key, shows it once, keeps only its hash, and revokes it', async () => {
