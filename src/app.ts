@@ -23,6 +23,9 @@ const publicNav: NavLink[] = capabilities
   .sort((a, b) => a.order - b.order)
   .map(({ href, label }) => ({ href, label }));
 
+/** Every capability's kinds of email, in words, for the mail viewer. */
+const mailKinds: Record<string, string> = Object.assign({}, ...capabilities.map((c) => c.mailKinds ?? {}));
+
 const adminEntries: AdminNavEntry[] = [...capabilities.flatMap((c) => c.adminNav ?? []), ...platformAdminNav].sort((a, b) => a.order - b.order);
 
 /** The organiser's menu: the areas their role may use, each with what it is for. */
@@ -60,7 +63,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   for (const c of capabilities) c.hooks?.(app, ctx);
   registerMediaRoutes(app, ctx.db);
-  registerMailViewer(app, ctx.db, ctx.mailer.configured);
+  registerMailViewer(app, ctx.db, ctx.mailer.configured, mailKinds);
   for (const c of capabilities) {
     c.routes?.public?.(app, ctx);
     c.routes?.admin?.(app, ctx);

@@ -26,6 +26,12 @@ export const coalition = defineCapability({
     { href: '/', label: 'Home', order: 0 },
     { href: '/groups', label: 'Groups', order: 20 },
   ],
+  mailKinds: {
+    'organiser.invitation': 'Organiser invitation',
+    'organiser.password-reset': 'Password reset',
+    'organiser.sign-in-link': 'Sign-in link',
+    'organiser.sign-in-attack': 'Sign-in attempts warning',
+  },
   adminNav: [
     { href: '/admin', label: 'Dashboard', order: 0, roles: ['admin', 'organiser', 'moderator'] },
     {

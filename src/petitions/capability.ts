@@ -30,6 +30,7 @@ export const petitions = defineCapability({
   migrations: petitionMigrations,
   routes: { public: registerPetitionPublicRoutes, admin: registerPetitionAdminRoutes },
   publicNav: [{ href: '/petitions', label: 'Petitions', order: 10 }],
+  mailKinds: { 'petitions.signature.confirmation': 'Signature confirmation' },
   adminNav: [
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },

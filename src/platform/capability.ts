@@ -100,6 +100,8 @@ export interface Capability {
   routes?: CapabilityRoutes;
   publicNav?: readonly PublicNavEntry[];
   adminNav?: readonly AdminNavEntry[];
+  /** The kinds of email it sends (the outbox's `kind`), each in words for the mail viewer: 'Signature confirmation'. */
+  mailKinds?: Readonly<Record<string, string>>;
   /** Figures at the top of the organiser dashboard, each counted within what the viewer may see. */
   dashboardFigures?: readonly DashboardFigureEntry[];
   jobs?: readonly JobDefinition<unknown>[];

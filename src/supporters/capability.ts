@@ -35,6 +35,12 @@ export const supporters = defineCapability({
   } satisfies Record<keyof SupporterTables, TableHolds>,
   migrations: supporterMigrations,
   routes: { public: registerSupporterPublicRoutes, admin: registerSupporterAdminRoutes },
+  mailKinds: {
+    'supporters.signup.confirmation': 'Sign-up confirmation',
+    'supporters.signup.already-subscribed': 'Already signed up',
+    'supporters.mailing': 'Mailing',
+    'supporters.mailing.test': 'Test of a mailing',
+  },
   adminNav: [
     { href: '/admin/people', label: 'People', order: 30, roles: ['admin', 'organiser'], description: 'Find supporters, see their consent and history, merge duplicates, answer rights requests.' },
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },

@@ -5,7 +5,9 @@ import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { SmtpSink } from '../../../test/support/smtp.ts';
 import type { Brand } from '../web/context.ts';
-import { queueEmail } from './outbox.ts';
+import { capabilities } from '../../capabilities.ts';
+import { createPetition, postSignature, seedPlaces, signer } from '../../../test/support/public-petitions.ts';
+import { keepForViewer, queueEmail } from './outbox.ts';
 
 const brand: Brand = {
   name: 'Save Our Wards',
@@ -209,6 +211,31 @@ describe('without an SMTP server', () => {
       expect((await admin.get(`/admin/mail/${bad}/html`)).statusCode, bad).toBe(404);
     }
     expect((await admin.get('/admin/mail?page=abc')).statusCode).toBe(200);
+  });
+
+  it('names each kind of mail in words, never by its internal id', async () => {
+    // A real signature's confirmation, as the petitions capability keeps it.
+    await seedPlaces(t.ctx.db);
+    const petition = await createPetition(t.ctx.db);
+    expect((await postSignature(t.app, petition.id, signer({ email: 'kinds@example.org' }))).statusCode).toBeLessThan(400);
+    await t.runJobs();
+    const kinds: Record<string, string> = Object.assign({}, ...capabilities.map((c) => c.mailKinds ?? {}));
+    for (const kind of Object.keys(kinds)) await keepForViewer(t.ctx.db, kind, [{ to: `${kind}@example.org`, subject: `A ${kind} message`, text: 'Hello', html: '<p>Hello</p>' }]);
+    await keepForViewer(t.ctx.db, 'elsewhere.weekly-digest', [{ to: 'digest@example.org', subject: 'Digest', text: 'Hi', html: '<p>Hi</p>' }]);
+
+    const { agent: admin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const list = (await admin.get('/admin/mail')).body;
+    const confirmation = await t.ctx.db.selectFrom('outbound_emails').select(['id', 'kind']).where('to_address', '=', 'kinds@example.org').executeTakeFirstOrThrow();
+    expect(confirmation.kind).toBe('petitions.signature.confirmation');
+    expect(list).toMatch(/<td>kinds@example\.org<\/td><td>Signature confirmation<\/td>/);
+    for (const [kind, label] of Object.entries(kinds)) expect(list, kind).toContain(`<td>${kind}@example.org</td><td>${label}</td>`);
+    expect(list).toContain('<td>digest@example.org</td><td>Weekly digest</td>');
+    const shown = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\S+@example\.org|A \S+ message/g, '');
+    for (const kind of [...Object.keys(kinds), 'elsewhere.weekly-digest']) expect(shown(list), kind).not.toContain(kind);
+
+    const view = (await admin.get(`/admin/mail/${confirmation.id}`)).body;
+    expect(view).toMatch(/<dt>Kind<\/dt><dd>Signature confirmation<\/dd>/);
+    expect(shown(view)).not.toContain('petitions.signature.confirmation');
   });
 
   it('is for coalition admins only', async () => {

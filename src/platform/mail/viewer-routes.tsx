@@ -30,7 +30,17 @@ const statusLabel: Record<string, string> = {
   failed: 'Failed',
 };
 
-function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[]; page: number; totalPages: number; smtpConfigured: boolean }) {
+/** What a message is, in words: the sender's own name for its kind, else the kind's last part made readable. */
+export type MailKinds = Readonly<Record<string, string>>;
+
+function kindLabel(kinds: MailKinds, kind: string): string {
+  const known = kinds[kind];
+  if (known) return known;
+  const last = (kind.split('.').pop() ?? kind).replace(/[-_]+/g, ' ').trim();
+  return last ? last.charAt(0).toUpperCase() + last.slice(1) : 'Email';
+}
+
+function MailList({ rows, page, totalPages, smtpConfigured, kinds }: { rows: MailRow[]; page: number; totalPages: number; smtpConfigured: boolean; kinds: MailKinds }) {
   return (
     <Layout title="Outgoing mail" wide>
       <h1>Outgoing mail</h1>
@@ -49,6 +59,7 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">To</th>
+                <th scope="col">Kind</th>
                 <th scope="col">Subject</th>
                 <th scope="col">Status</th>
               </tr>
@@ -58,6 +69,7 @@ function MailList({ rows, page, totalPages, smtpConfigured }: { rows: MailRow[];
                 <tr>
                   <td>{formatLondon(row.created_at)}</td>
                   <td>{row.to_address}</td>
+                  <td>{kindLabel(kinds, row.kind)}</td>
                   <td>
                     <a href={`/admin/mail/${row.id}`}>{row.subject}</a>
                   </td>
@@ -83,7 +95,7 @@ function LinkedText({ text }: { text: string }) {
   );
 }
 
-function MailMessage({ row, text }: { row: MailRow; text: string | null }) {
+function MailMessage({ row, text, kinds }: { row: MailRow; text: string | null; kinds: MailKinds }) {
   return (
     <Layout title={row.subject} breadcrumbs={[{ href: '/admin/mail', label: 'Outgoing mail' }]} wide>
       <h1>{row.subject}</h1>
@@ -94,7 +106,7 @@ function MailMessage({ row, text }: { row: MailRow; text: string | null }) {
         </div>
         <div class="summary-list__row">
           <dt>Kind</dt>
-          <dd>{row.kind}</dd>
+          <dd>{kindLabel(kinds, row.kind)}</dd>
         </div>
         <div class="summary-list__row">
           <dt>Status</dt>
@@ -130,20 +142,20 @@ const messageParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'E
  * one set up it shows only what was sent to whom and when: the messages carry other people's
  * sign-in, reset and invitation links, which are theirs alone.
  */
-export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured: boolean) {
+export function registerMailViewer(app: FastifyInstance, db: Db, smtpConfigured: boolean, kinds: MailKinds) {
   const admin = { preHandler: requireRole('admin') };
 
   app.get('/admin/mail', admin, async (request, reply) => {
     const page = pageFrom(parseRequest(mailListQuery, request.query));
     const { rows, total } = await listOutboundEmails(db, page, PER_PAGE);
-    return reply.render(<MailList rows={rows} page={page} totalPages={pageCount(total, PER_PAGE)} smtpConfigured={smtpConfigured} />);
+    return reply.render(<MailList rows={rows} page={page} totalPages={pageCount(total, PER_PAGE)} smtpConfigured={smtpConfigured} kinds={kinds} />);
   });
 
   app.get('/admin/mail/:id', admin, async (request, reply) => {
     const { id } = parseParams(messageParams, request.params, 'message');
     const row = await findOutboundEmail(db, id);
     if (!row) throw notFound('message');
-    return reply.render(<MailMessage row={row} text={smtpConfigured ? null : row.text_body} />);
+    return reply.render(<MailMessage row={row} text={smtpConfigured ? null : row.text_body} kinds={kinds} />);
   });
 
   // The message's own HTML, shown in a sandboxed frame: no scripts, no same-origin access.
