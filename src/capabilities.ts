@@ -1,6 +1,7 @@
 import { api } from './api/capability.ts';
 import { coalition } from './coalition/capability.ts';
 import type { Capability } from './platform/capability.ts';
+import { installAuditWords } from './platform/audit-words.ts';
 import { installDashboardFigures } from './platform/dashboard-figures.ts';
 import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
@@ -18,3 +19,4 @@ export const capabilities: readonly Capability[] = [coalition, politics, petitio
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
 installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [c.onAccessRemoved] : [])));
 installDashboardFigures(capabilities.flatMap((c) => c.dashboardFigures ?? []));
+installAuditWords(capabilities.flatMap((c) => (c.auditWords ? [c.auditWords] : [])));

@@ -1,4 +1,5 @@
 import { defineCapability, type TableHolds } from '../platform/index.ts';
+import { apiAuditWords } from './audit-words.ts';
 import { registerApiAdminRoutes } from './admin-routes.tsx';
 import { registerApiDocs } from './docs-routes.tsx';
 import { apiCron, apiJobs, apiTickers } from './jobs.ts';
@@ -21,6 +22,7 @@ export const api = defineCapability({
   } satisfies Record<keyof ApiTables, TableHolds>,
   migrations: apiMigrations,
   routes: { public: registerApiDocs, api: registerOsdiApi, admin: registerApiAdminRoutes },
+  auditWords: apiAuditWords,
   adminNav: [{ href: '/admin/api', label: 'API and webhooks', order: 90, roles: ['admin', 'organiser'], description: 'Keys for other tools to use the API, and webhooks that tell them what happens.' }],
   jobs: apiJobs,
   cron: apiCron,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, Form, Layout, LondonTime, Pagination, ScrollingTable, Select, auditChanges, auditFilterChoices, listAuditEntries, pageCount, pageFrom, requireRole, type AuditFilter, type AuditRecord } from '../platform/index.ts';
+import { Button, Form, Layout, LondonTime, Pagination, ScrollingTable, Select, auditActionLabel, auditChanges, auditFilterChoices, describeAuditEntries, listAuditEntries, pageCount, pageFrom, requireRole, type AuditFilter, type AuditRecord } from '../platform/index.ts';
 import { PER_PAGE } from './admin-pages.tsx';
 
 const filterSchema = z.object({
@@ -19,13 +19,13 @@ function readable(value: unknown): string {
   return String(value);
 }
 
-function ChangesTable({ entry }: { entry: AuditRecord }) {
+function ChangesTable({ entry, sentence }: { entry: AuditRecord; sentence: string }) {
   const changes = auditChanges(entry.before, entry.after);
   if (changes.length === 0) return null;
   const both = entry.before != null && entry.after != null;
   const caption = both ? 'Before and after' : entry.after != null ? 'Values recorded' : 'Values before';
   return (
-    <ScrollingTable label={caption}>
+    <ScrollingTable label={`${caption}: ${sentence}`}>
       <table class="table audit-changes">
         <caption class="table__caption table__caption--small">
           {caption}
@@ -54,14 +54,32 @@ function ChangesTable({ entry }: { entry: AuditRecord }) {
   );
 }
 
-function subjectLink(entry: AuditRecord): string | undefined {
-  if (entry.subjectType === 'group' && entry.subjectId && entry.action !== 'group.delete') return `/admin/groups/${entry.subjectId}`;
-  if (entry.subjectType === 'brand') return '/admin/brand';
-  return undefined;
+type Described = Awaited<ReturnType<typeof describeAuditEntries>>[number];
+
+/** The ids behind an entry (its action, subject and recorded values), for whoever needs them. */
+function EntryDetails({ entry, sentence }: { entry: AuditRecord; sentence: string }) {
+  const changed = entry.before != null && entry.after != null;
+  return (
+    <details class="details audit-entry__details" open={changed}>
+      <summary>{changed ? 'What changed' : 'Details'}</summary>
+      <p class="hint">
+        Recorded as <code>{entry.action}</code> on {entry.subjectType}
+        {entry.subjectId ? (
+          <>
+            {' '}
+            <code>{entry.subjectId}</code>
+          </>
+        ) : null}
+        .
+      </p>
+      <ChangesTable entry={entry} sentence={sentence} />
+    </details>
+  );
 }
 
 function AuditPage(props: {
   entries: AuditRecord[];
+  described: Described[];
   total: number;
   page: number;
   filter: AuditFilter;
@@ -77,12 +95,13 @@ function AuditPage(props: {
     return `/admin/audit?${params}`;
   };
   const options = (list: string[]) => list.map((value) => ({ value, label: value }));
+  const actionOptions = choices.actions.map((value) => ({ value, label: auditActionLabel(value) }));
   return (
     <Layout title="Audit log" wide>
       <h1>Audit log</h1>
       <p>Every change made by organisers, the command line and the system, newest first. Times are UK time.</p>
       <Form action="/admin/audit" method="get" class="filter-form">
-        <Select name="action" label="Action" options={options(choices.actions)} placeholder="Any action" value={filter.action ?? ''} />
+        <Select name="action" label="Action" options={actionOptions} placeholder="Any action" value={filter.action ?? ''} />
         <Select name="subject" label="Subject type" options={options(choices.subjectTypes)} placeholder="Any subject" value={filter.subjectType ?? ''} />
         <Select name="actor" label="Who" options={options(choices.actors)} placeholder="Anyone" value={filter.actor ?? ''} />
         <Button variant="secondary">Filter</Button>
@@ -93,18 +112,25 @@ function AuditPage(props: {
         {filter.action || filter.subjectType || filter.actor ? <a href="/admin/audit">Show every entry</a> : null}
       </p>
       <ol class="audit-list">
-        {props.entries.map((entry) => {
-          const link = subjectLink(entry);
-          const subject = `${entry.subjectType}${entry.subjectId ? ` ${entry.subjectId}` : ''}`;
+        {props.entries.map((entry, i) => {
+          const { sentence, subject } = props.described[i]!;
+          const named = subject?.href && sentence.endsWith(subject.name) ? sentence.slice(0, -subject.name.length) : undefined;
           return (
             <li class="audit-entry">
               <h2 class="audit-entry__title">
-                <code>{entry.action}</code> on {link ? <a href={link}>{subject}</a> : subject}
+                {named !== undefined ? (
+                  <>
+                    {named}
+                    <a href={subject!.href}>{subject!.name}</a>
+                  </>
+                ) : (
+                  sentence
+                )}
               </h2>
               <p class="audit-entry__meta">
                 By {entry.actorLabel}, <LondonTime date={entry.at} />
               </p>
-              <ChangesTable entry={entry} />
+              <EntryDetails entry={entry} sentence={sentence} />
             </li>
           );
         })}
@@ -121,6 +147,7 @@ export function registerAuditAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const filter: AuditFilter = { action: raw.action || undefined, subjectType: raw.subject || undefined, actor: raw.actor || undefined };
     const page = pageFrom(request.query);
     const [{ entries, total }, choices] = await Promise.all([listAuditEntries(ctx.db, filter, page, PER_PAGE), auditFilterChoices(ctx.db)]);
-    return reply.render(<AuditPage entries={entries} total={total} page={page} filter={filter} choices={choices} />);
+    const described = await describeAuditEntries(ctx.db, entries);
+    return reply.render(<AuditPage entries={entries} described={described} total={total} page={page} filter={filter} choices={choices} />);
   });
 }

@@ -3,6 +3,7 @@ import { Agent } from '../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { auditChanges, recordAudit, withoutSecrets } from '../platform/audit.ts';
+import { upsertPerson } from '../supporters/people.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signedInAgent>>;
@@ -94,6 +95,35 @@ describe('the audit log page', () => {
 
     // Odd query strings are not errors.
     expect((await admin.agent.get('/admin/audit?page=-4&action[]=x')).statusCode).toBe(200);
+  });
+
+  it('writes each entry as a sentence for people, naming the person, group and petition instead of ids, which stay in its details', async () => {
+    const person = await upsertPerson(t.ctx.db, { email: 'audited.person@example.org', givenName: 'Aud', familyName: 'Ited' });
+    const group = await t.ctx.db.insertInto('groups').values({ slug: 'sentence-group', name: 'Sentence Group', website: null, contact_email: null, logo_media_id: null }).returning('id').executeTakeFirstOrThrow();
+    const petition = await t.ctx.db.insertInto('petitions').values({ slug: 'audited', action: 'Fund the audited clinic', background: 'Because.', target: 'The board' }).returning('id').executeTakeFirstOrThrow();
+    await admin.agent.get(`/admin/people?q=${encodeURIComponent('audited.person')}`);
+    await admin.agent.get(`/admin/people/${person.publicId}`);
+    await admin.agent.get(`/admin/groups/${group.id}`);
+    await admin.agent.postMultipart(`/admin/groups/${group.id}`, { name: 'Sentence Group', slug: 'sentence-group', description: 'Now described', website: '', contactEmail: '' });
+    await recordAudit(t.ctx.db, { actor: 'system', action: 'petition.approve', subjectType: 'petition', subjectId: petition.id });
+
+    const body = (await admin.agent.get('/admin/audit')).body;
+    const titles = [...body.matchAll(/<h2 class="audit-entry__title">([\s\S]*?)<\/h2>/g)].map((m) => m[1]!);
+    expect(titles).toContain('Searched people and was shown 1 person of 1 match');
+    expect(titles).toContain(`Looked at the record of <a href="/admin/people/${person.publicId}">Aud Ited</a>`);
+    expect(titles).toContain(`Edited the group <a href="/admin/groups/${group.id}">Sentence Group</a>`);
+    expect(titles).toContain(`Approved and opened the petition <a href="/admin/petitions/${petition.id}">“Fund the audited clinic”</a>`);
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+    for (const title of titles) {
+      const words = title.replace(/<[^>]+>/g, '');
+      expect(words, title).not.toMatch(uuid);
+      expect(words, title).not.toMatch(/\b[a-z-]+\.[a-z-]+(\.[a-z-]+)*\b/);
+    }
+    // The ids are still there for whoever needs them, in each entry's details.
+    expect(body).toContain('<code>people.search</code>');
+    expect(body).toContain(`<code>${person.publicId}</code>`);
+    // The action filter offers words too.
+    expect(body).toContain('<option value="people.search">Searched people</option>');
   });
 
   it('is for coalition admins only', async () => {

@@ -1,4 +1,5 @@
 import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { coalitionAuditWords } from './audit-words.ts';
 import { coalitionMigrations } from './migrations.ts';
 import { coalitionCron, coalitionJobs } from './jobs.ts';
 import { loadCoalitionDemo } from './demo.ts';
@@ -32,6 +33,7 @@ export const coalition = defineCapability({
     'organiser.sign-in-link': 'Sign-in link',
     'organiser.sign-in-attack': 'Sign-in attempts warning',
   },
+  auditWords: coalitionAuditWords,
   adminNav: [
     { href: '/admin', label: 'Dashboard', order: 0, roles: ['admin', 'organiser', 'moderator'] },
     {

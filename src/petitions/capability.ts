@@ -1,4 +1,5 @@
 import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { petitionAuditWords } from './audit-words.ts';
 import { registerPetitionAdminRoutes } from './admin-routes.tsx';
 import { petitionDashboardFigures } from './dashboard-figures.ts';
 import { loadPetitionDemo } from './demo.ts';
@@ -31,6 +32,7 @@ export const petitions = defineCapability({
   routes: { public: registerPetitionPublicRoutes, admin: registerPetitionAdminRoutes },
   publicNav: [{ href: '/petitions', label: 'Petitions', order: 10 }],
   mailKinds: { 'petitions.signature.confirmation': 'Signature confirmation' },
+  auditWords: petitionAuditWords,
   adminNav: [
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },

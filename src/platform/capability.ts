@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { SettingList } from './config.ts';
 import type { MigrationList } from './db/migrate.ts';
 import type { Handle, ViewTx } from './db/view.ts';
+import type { AuditWords } from './audit-words.ts';
 import type { DashboardFigureEntry } from './dashboard-figures.ts';
 import type { Importer } from './import-report.ts';
 import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
@@ -100,6 +101,8 @@ export interface Capability {
   routes?: CapabilityRoutes;
   publicNav?: readonly PublicNavEntry[];
   adminNav?: readonly AdminNavEntry[];
+  /** Its audit log entries in words: each action's label or sentence, and its subjects' names. */
+  auditWords?: AuditWords;
   /** The kinds of email it sends (the outbox's `kind`), each in words for the mail viewer: 'Signature confirmation'. */
   mailKinds?: Readonly<Record<string, string>>;
   /** Figures at the top of the organiser dashboard, each counted within what the viewer may see. */

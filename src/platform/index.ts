@@ -3,6 +3,7 @@
  * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
  */
 export { auditChanges, auditFilterChoices, listAuditEntries, recordAudit, type AuditFilter, type AuditRecord } from './audit.ts';
+export { auditActionLabel, countOf, describeAuditEntries, type AuditSubjectName, type AuditWords } from './audit-words.ts';
 export { defineCapability, type TableHolds } from './capability.ts';
 export { countDashboardFigures, figureLabel, type DashboardFigure, type DashboardFigureEntry } from './dashboard-figures.ts';
 export { booleanSetting, positiveInt, setting, wholeNumber, type Config, type Setting, type SettingList, type SettingValues } from './config.ts';

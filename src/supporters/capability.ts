@@ -1,4 +1,5 @@
 import { defineCapability, type Handle, type TableHolds } from '../platform/index.ts';
+import { supporterAuditWords } from './audit-words.ts';
 import { supporterDashboardFigures } from './dashboard-figures.ts';
 import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
 import { supporterMigrations } from './migrations.ts';
@@ -41,6 +42,7 @@ export const supporters = defineCapability({
     'supporters.mailing': 'Mailing',
     'supporters.mailing.test': 'Test of a mailing',
   },
+  auditWords: supporterAuditWords,
   adminNav: [
     { href: '/admin/people', label: 'People', order: 30, roles: ['admin', 'organiser'], description: 'Find supporters, see their consent and history, merge duplicates, answer rights requests.' },
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },
