@@ -47,7 +47,9 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
       <p>
         <code>GET /api/v1/people</code> lists people, {MAX_PAGE_SIZE} a page; <code>GET /api/v1/people/&lt;id&gt;</code> returns one. An
         email status of <code>subscribed</code> means the key’s group may email them now; <code>bouncing</code> means mail to them fails.
-        The constituency is in <code>custom_fields.constituency</code>.
+        The constituency is in <code>custom_fields.constituency</code>. A list filtered on <code>modified_date</code> also returns each
+        person erased since then, with nothing personal: <code>"chorus:erased": true</code> and an email status of{' '}
+        <code>unsubscribed</code> with no address.
       </p>
       <h2 id="person_signup_helper">Person signup helper</h2>
       <p>
