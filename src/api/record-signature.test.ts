@@ -3,6 +3,8 @@ import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { confirmByLink, places, postSignature, seedPlaces, signer } from '../../test/support/public-petitions.ts';
 import { linkIn, SmtpSink } from '../../test/support/smtp.ts';
 import { countSignatures } from '../petitions/jobs.ts';
+import { linkConfirmedSignatures } from '../supporters/link-signatures.ts';
+import { erasePerson } from '../supporters/personal-data.ts';
 import { signatureWriterFor } from '../petitions/sign-petition.ts';
 import { makeAdminViewer, makeGroup, makeKey, makePetition, osdiClient } from './test-support.ts';
 
@@ -158,5 +160,40 @@ describe('the record signature helper, as Action Network clients use it', () => 
       await settle();
     }
     expect(sink.to(email)).toHaveLength(1);
+  });
+
+  it('erases comments and referrer_data with the signer’s other details', async () => {
+    const { client, petitionId } = await setUp('Erased Comments Group', { confirmsSignatures: true });
+    const email = 'erase-my-comment@example.org';
+    const res = await client.post(signaturesOf(petitionId), {
+      person: { given_name: 'Eve', email_addresses: [{ address: email }] },
+      comments: 'Something only I would say',
+      referrer_data: { referrer: 'eve-friend' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await linkConfirmedSignatures(t.ctx.db);
+    const signature = await t.ctx.db.selectFrom('signatures').select(['person_id']).where('canonical_email', '=', email).executeTakeFirstOrThrow();
+    expect(signature.person_id).not.toBeNull();
+    await t.ctx.db.transaction().execute((tx) => erasePerson(tx, signature.person_id!, 'test'));
+    const after = await t.ctx.db.selectFrom('signatures').select(['comments', 'referrer_data', 'email']).where('petition_id', '=', petitionId).executeTakeFirstOrThrow();
+    expect(after).toEqual({ comments: null, referrer_data: null, email: null });
+  });
+
+  it('refuses tags, lists and an autoresponse it would not act on, naming the field, and records nothing', async () => {
+    const { client, petitionId } = await setUp('Refused Extras Group');
+    const person = { given_name: 'Xena', email_addresses: [{ address: 'extras@example.org' }] };
+    for (const [field, value] of [
+      ['add_tags', ['volunteer']],
+      ['add_lists', ['newsletter']],
+      ['add_tags_uri', ['http://chorus.test/api/v1/tags/1']],
+      ['add_lists_uri', ['http://chorus.test/api/v1/lists/1']],
+      ['triggers', { autoresponse: { enabled: true } }],
+    ] as const) {
+      const res = await client.post(signaturesOf(petitionId), { person, [field]: value });
+      expect(res.status, field).toBe(422);
+      expect(res.body.errors?.[0]?.field, field).toMatch(new RegExp(`^${field}`));
+    }
+    const fine = await client.post(signaturesOf(petitionId), { person, triggers: { autoresponse: { enabled: false } } });
+    expect(fine.status).toBe(201);
   });
 });

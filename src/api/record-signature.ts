@@ -3,6 +3,7 @@ import { conflict, invalidFields, type FieldProblem } from '../platform/index.ts
 import type { AppContext } from './tables.ts';
 import { UK, signPetition, type Petition, type SignatureReferrer } from '../petitions/index.ts';
 import { osdiPersonInput, primaryOf } from './osdi/person-input.ts';
+import { triggers } from './sign-up-person.ts';
 
 const referrerText = (field: string, max: number) =>
   z.preprocess(
@@ -32,6 +33,14 @@ const referrerData = z.preprocess(
     .optional(),
 );
 
+/** A helper field the record signature helper would not act on: absent, null or empty is fine, a value is refused (never silently dropped). */
+const notActedOn = (message: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0), { message })
+    .optional();
+const useSignupHelper = (what: string) => `The record signature helper adds no ${what}: send them with the person signup helper (POST /api/v1/people)`;
+
 /** The body of the record signature helper (POST /api/v1/petitions/<id>/signatures). */
 export const recordSignatureSchema = z.object(
   {
@@ -41,6 +50,11 @@ export const recordSignatureSchema = z.object(
       z.string({ message: 'comments must be text' }).trim().max(2000, { message: 'comments must be 2000 characters or fewer' }).optional(),
     ),
     referrer_data: referrerData,
+    add_tags: notActedOn(useSignupHelper('tags')),
+    add_lists: notActedOn(useSignupHelper('lists')),
+    add_tags_uri: notActedOn(useSignupHelper('tags')),
+    add_lists_uri: notActedOn(useSignupHelper('lists')),
+    triggers,
   },
   { message: 'Send a JSON object with a person' },
 );
