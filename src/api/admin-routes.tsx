@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, groupManagerRoles, listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
+import { checkbox, conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
 import { createApiToken, findApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
@@ -20,7 +20,19 @@ const keySchema = z.object({
   name: requiredText('a name for the key', 100),
   group: groupChoice,
   scope: z.enum(['read', 'write'], { message: 'Choose what the key may do' }),
+  confirms_signatures: checkbox(),
 });
+
+/**
+ * A key may vouch for its signers (its signatures stored confirmed, with no email) only when an
+ * admin makes it, and only a write key (a read key records nothing).
+ */
+function confirmsSignatures(viewer: Viewer, ticked: boolean, scope: 'read' | 'write'): boolean {
+  if (!ticked) return false;
+  if (viewer.role !== 'admin') throw invalidField('confirms_signatures', 'Only an admin can let a key record signatures as confirmed');
+  if (scope !== 'write') throw invalidField('confirms_signatures', 'Only a read and write key records signatures: choose Read and write, or untick this');
+  return true;
+}
 
 const webhookSchema = (baseUrl: string, allowHosts: readonly string[] | undefined) =>
   z.object({
@@ -78,19 +90,22 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/api/keys/new', managers, async (request, reply) => {
     const { options } = await groupOptions(ctx, request.viewer!);
-    return reply.render(<NewKeyPage groupOptions={options} />);
+    return reply.render(<NewKeyPage groupOptions={options} isAdmin={request.viewer!.role === 'admin'} />);
   });
 
   app.post('/admin/api/keys/new', managers, async (request, reply) => {
     const viewer = request.viewer!;
     const { options, allowed } = await groupOptions(ctx, viewer);
     const form = parseForm(keySchema, request.body);
-    if (!form.ok) return reply.render(<NewKeyPage groupOptions={options} errors={form.errors} values={form.values} />, 422);
+    const isAdmin = viewer.role === 'admin';
+    if (!form.ok) return reply.render(<NewKeyPage groupOptions={options} isAdmin={isAdmin} errors={form.errors} values={form.values} />, 422);
     const { name, group, scope } = form.value;
     const saved = await saveOrFieldErrors(() =>
-      ctx.db.transaction().execute((tx) => createApiToken(tx, { actor: viewer, name, groupId: chosenGroup(group, allowed), scope })),
+      ctx.db.transaction().execute((tx) =>
+        createApiToken(tx, { actor: viewer, name, groupId: chosenGroup(group, allowed), scope, confirmsSignatures: confirmsSignatures(viewer, form.value.confirms_signatures, scope) }),
+      ),
     );
-    if (!saved.ok) return reply.render(<NewKeyPage groupOptions={options} errors={saved.errors} values={formValues(request.body)} />, 422);
+    if (!saved.ok) return reply.render(<NewKeyPage groupOptions={options} isAdmin={isAdmin} errors={saved.errors} values={formValues(request.body)} />, 422);
     return renderOnce(reply).render(<KeyCreatedPage token={saved.value.token} name={name} />);
   });
 

@@ -45,7 +45,10 @@ function KeysTable({ tokens }: { tokens: ApiToken[] }) {
             <tr>
               <th scope="row">{t.name}</th>
               <td>{scopeText(t.groupName)}</td>
-              <td>{scopeLabels[t.scope]}</td>
+              <td>
+                {scopeLabels[t.scope]}
+                {t.confirmsSignatures ? '; its signatures count as confirmed' : ''}
+              </td>
               <td>
                 <code>{t.prefix}…</code>
               </td>
@@ -149,7 +152,7 @@ function GroupField({ groupOptions, errors, values, hint }: FormPageProps & { hi
   return <Select name="group" label="Whose data" hint={hint} options={groupOptions} placeholder="Choose a group" errors={errors} values={values} />;
 }
 
-export function NewKeyPage(props: FormPageProps) {
+export function NewKeyPage(props: FormPageProps & { isAdmin: boolean }) {
   return (
     <Layout title="Make an API key" breadcrumbs={apiCrumbs}>
       <h1>Make an API key</h1>
@@ -168,6 +171,22 @@ export function NewKeyPage(props: FormPageProps) {
           selected={props.values?.scope ? [props.values.scope] : []}
           errors={props.errors}
         />
+        {props.isAdmin ? (
+          <ChoiceGroup
+            name="confirms_signatures"
+            type="checkbox"
+            legend="Signatures it records"
+            options={[
+              {
+                value: 'yes',
+                label: 'Count them as confirmed, with no confirmation email',
+                hint: 'Only for a tool that has confirmed each signer’s email address itself (as Action Network does). Otherwise each signer is emailed to confirm.',
+              },
+            ]}
+            selected={props.values?.confirms_signatures ? ['yes'] : []}
+            errors={props.errors}
+          />
+        ) : null}
         <Button>Make the key</Button>
       </Form>
     </Layout>

@@ -57,6 +57,39 @@ describe('API keys in the admin area', () => {
     expect(JSON.stringify(audit)).not.toContain(token);
   });
 
+  it('lets an admin make a key whose signatures count as confirmed, and says so in the list', async () => {
+    const form = await admin.agent.get('/admin/api/keys/new');
+    expect(form.body).toContain('name="confirms_signatures"');
+    const made = await admin.agent.post('/admin/api/keys/new', { name: 'Trusted signer tool', group: String(groupA), scope: 'write', confirms_signatures: 'yes' });
+    expect(made.statusCode, made.body).toBe(200);
+    const row = await t.ctx.db.selectFrom('api_tokens').select(['confirms_signatures', 'public_id']).where('name', '=', 'Trusted signer tool').executeTakeFirstOrThrow();
+    expect(row.confirms_signatures).toBe(true);
+    expect((await admin.agent.get('/admin/api')).body).toContain('its signatures count as confirmed');
+    const audit = await t.ctx.db.selectFrom('audit_log').select('after').where('subject_id', '=', row.public_id).executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ confirmsSignatures: true });
+
+    const plain = await admin.agent.post('/admin/api/keys/new', { name: 'Plain signer tool', group: String(groupA), scope: 'write' });
+    expect(plain.statusCode).toBe(200);
+    expect((await t.ctx.db.selectFrom('api_tokens').select('confirms_signatures').where('name', '=', 'Plain signer tool').executeTakeFirstOrThrow()).confirms_signatures).toBe(false);
+  });
+
+  it('cannot make a read key that confirms signatures', async () => {
+    const res = await admin.agent.post('/admin/api/keys/new', { name: 'Read but trusted', group: String(groupA), scope: 'read', confirms_signatures: 'yes' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('href="#field-confirms_signatures"');
+    expect(await t.ctx.db.selectFrom('api_tokens').select('id').where('name', '=', 'Read but trusted').execute()).toHaveLength(0);
+  });
+
+  it('cannot let a group organiser make a key that confirms signatures', async () => {
+    const organiser = await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [groupB] });
+    const form = await organiser.agent.get('/admin/api/keys/new');
+    expect(form.body).not.toContain('name="confirms_signatures"');
+    const res = await organiser.agent.post('/admin/api/keys/new', { name: 'Self-trusted', group: String(groupB), scope: 'write', confirms_signatures: 'yes' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('Only an admin can let a key record signatures as confirmed');
+    expect(await t.ctx.db.selectFrom('api_tokens').select('id').where('name', '=', 'Self-trusted').execute()).toHaveLength(0);
+  });
+
   it('shows each problem beside its field and keeps what was typed', async () => {
     await admin.agent.get('/admin/api/keys/new');
     const res = await admin.agent.post('/admin/api/keys/new', { name: 'Half filled', group: '' });

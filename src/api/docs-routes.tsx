@@ -47,7 +47,9 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
       <p>
         <code>GET /api/v1/people</code> lists people, {MAX_PAGE_SIZE} a page; <code>GET /api/v1/people/&lt;id&gt;</code> returns one. An
         email status of <code>subscribed</code> means the key’s group may email them now; <code>bouncing</code> means mail to them fails.
-        The constituency is in <code>custom_fields.constituency</code>.
+        The constituency is in <code>custom_fields.constituency</code>. A list filtered on <code>modified_date</code> also returns each
+        person erased since then, with nothing personal: <code>"chorus:erased": true</code> and an email status of{' '}
+        <code>unsubscribed</code> with no address.
       </p>
       <h2 id="person_signup_helper">Person signup helper</h2>
       <p>
@@ -77,10 +79,14 @@ function DocsPage({ baseUrl }: { baseUrl: string }) {
       </p>
       <h2 id="record_signature_helper">Record signature helper</h2>
       <p>
-        <code>POST /api/v1/petitions/&lt;id&gt;/signatures</code> with <code>{'{"person": {...}}'}</code> signs the petition for them,
-        under the same rules as the petition page: a UK postcode (or a country), one signature per person (signing again returns the
-        existing signature with 200 instead of 201), and a confirmation email: the signature counts once the signer confirms it. Needs a
-        write key.
+        <code>POST /api/v1/petitions/&lt;id&gt;/signatures</code> with{' '}
+        <code>{'{"person": {...}, "comments": "...", "referrer_data": {"source", "referrer", "website", "url"}}'}</code> signs the
+        petition for them, under the same rules as the petition page: a name and an email address, and a postcode that is a real one
+        if you send it (without one the signature counts in the total and the UK’s, in no constituency); one signature per person
+        (signing again returns the existing signature with 200 instead of 201, and sends no second email). The signer gets a
+        confirmation email and the signature counts once they confirm it, unless an admin made the key one whose signatures count as
+        confirmed (for a tool that has confirmed each signer’s address itself). <code>comments</code> and <code>referrer_data</code>{' '}
+        are kept and shown on the signature. Needs a write key.
       </p>
       <h2 id="filters">Filters and pages</h2>
       <p>

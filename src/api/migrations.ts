@@ -108,4 +108,14 @@ export const apiMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-12-0910-keys-confirm-signatures',
+    {
+      // A write key an admin trusts to have confirmed its signers' addresses: the signatures it
+      // records are stored confirmed, with no confirmation email.
+      async up(db: Kysely<unknown>) {
+        await sql`alter table api_tokens add column confirms_signatures boolean not null default false`.execute(db);
+      },
+    },
+  ],
 ];

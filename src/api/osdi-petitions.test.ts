@@ -134,9 +134,9 @@ describe('the record signature helper', () => {
     const noName = await writeA.post(url, { person: { email_addresses: [{ address: 'noname@example.org' }], postal_addresses: [{ postal_code: 'SW1A 1AA' }] } });
     expect(noName.status).toBe(422);
     expect(noName.body.errors).toEqual([{ field: 'person.given_name', message: 'Enter your name' }]);
-    const noPostcode = await writeA.post(url, { person: { given_name: 'Nob', email_addresses: [{ address: 'nob@example.org' }] } });
-    expect(noPostcode.status).toBe(422);
-    expect(noPostcode.body.errors![0]!.field).toBe('person.postal_addresses.0.postal_code');
+    const badPostcode = await writeA.post(url, { person: { given_name: 'Nob', email_addresses: [{ address: 'nob@example.org' }], postal_addresses: [{ postal_code: 'NOPE' }] } });
+    expect(badPostcode.status).toBe(422);
+    expect(badPostcode.body.errors![0]!.field).toBe('person.postal_addresses.0.postal_code');
     const unknown = await writeA.post(url, signer('unknown@example.org', { postal_addresses: [{ postal_code: 'ZZ99 9ZZ' }] }));
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors![0]).toMatchObject({ field: 'person.postal_addresses.0.postal_code' });

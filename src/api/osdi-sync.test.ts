@@ -5,6 +5,7 @@ import { ensureListNamed, removeMember } from '../supporters/collections/collect
 import { purposeFor } from '../supporters/consent.ts';
 import { recordOutcomes } from '../supporters/mailings/recipient-rows.ts';
 import { mergePeople } from '../supporters/merge-people.ts';
+import { erasePerson } from '../supporters/personal-data.ts';
 import { preferencesToken, unsubscribeToken } from '../supporters/subscriber-tokens.ts';
 import { makeAdminViewer, makeGroup, makeKey, makePerson, osdiClient, type OsdiClient } from './test-support.ts';
 
@@ -31,18 +32,24 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The ids of the people an incremental sync since `since` brings back (every page). */
-async function changedSince(client: OsdiClient, since: string): Promise<string[]> {
-  const ids: string[] = [];
-  let url: string | undefined = `${API}/people?filter=${encodeURIComponent(`modified_date gt '${since}'`)}`;
+/** Every person a collection URL lists (every page). */
+async function listAll(client: OsdiClient, first: string): Promise<Array<Record<string, unknown> & { identifiers: string[] }>> {
+  const people: Array<Record<string, unknown> & { identifiers: string[] }> = [];
+  let url: string | undefined = first;
   while (url) {
     const page = await client.get(url);
     expect(page.status, JSON.stringify(page.body)).toBe(200);
-    const people = (page.body._embedded as Record<string, Array<{ identifiers: string[] }>>)['osdi:people']!;
-    ids.push(...people.map((p) => p.identifiers[0]!.replace(/^chorus:/, '')));
+    people.push(...(page.body._embedded as Record<string, Array<Record<string, unknown> & { identifiers: string[] }>>)['osdi:people']!);
     url = (page.body._links as Record<string, { href: string } | undefined>).next?.href;
   }
-  return ids;
+  return people;
+}
+
+const syncUrl = (when: string) => `${API}/people?filter=${encodeURIComponent(`modified_date gt '${when}'`)}`;
+
+/** The ids of the people an incremental sync since `since` brings back (every page). */
+async function changedSince(client: OsdiClient, when: string): Promise<string[]> {
+  return (await listAll(client, syncUrl(when))).map((p) => p.identifiers[0]!.replace(/^chorus:/, ''));
 }
 
 /** A sync now (nothing pending), then the change, then the next sync: it must bring the person back. */
@@ -148,4 +155,32 @@ describe('incremental sync by modified_date', () => {
       await mergePeople(t.ctx.db, { survivorId: await personId(survivor), mergedId: await personId(merged), actor: 'test' });
     });
   });
+
+  for (const which of ['own', 'told'] as const) {
+    it(`tells an incremental sync that ${which === 'own' ? 'the group’s own person' : 'a person the group was told about'} was erased, with nothing personal`, async () => {
+      const email = `sync-erased-${which}@example.org`;
+      const publicId = which === 'own' ? await makePerson(t, email, [groupA], { given: 'Era', family: 'Sure' }) : await makePerson(t, email, [groupB], { given: 'Era', family: 'Sure' });
+      await subscribeThroughApi(email);
+      expect(await changedSince(writeA, '2000-01-01')).toContain(publicId);
+
+      await expectSyncedAfter('erasure', [publicId], () => t.ctx.db.transaction().execute(async (tx) => erasePerson(tx, await personId(publicId), 'test')));
+
+      const erased = (await listAll(writeA, syncUrl('2000-01-01'))).find((p) => p.identifiers[0] === `chorus:${publicId}`);
+      expect(erased).toMatchObject({
+        'chorus:erased': true,
+        given_name: null,
+        family_name: null,
+        email_addresses: [{ primary: true, status: 'unsubscribed' }],
+        postal_addresses: [],
+        custom_fields: {},
+      });
+      const shown = JSON.stringify(erased);
+      for (const personal of [email, 'Era', 'Sure']) expect(shown).not.toContain(personal);
+
+      // A plain list (a full sync) and the person's own address show them no more.
+      const plain = (await listAll(writeA, `${API}/people`)).map((p) => p.identifiers[0]);
+      expect(plain).not.toContain(`chorus:${publicId}`);
+      expect((await writeA.get(`${API}/people/${publicId}`)).status).toBe(404);
+    });
+  }
 });

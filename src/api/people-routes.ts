@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { notFound } from '../platform/index.ts';
+import { notFound, type FilterNode } from '../platform/index.ts';
 import { sendHal, single } from './osdi/hal.ts';
 import { findPersonInScope, listPeoplePage, taggingsOfPersonPage } from '../supporters/index.ts';
 import { personHref, presentPeople } from './osdi/people.ts';
 import { presentMember, tagKind } from './osdi/person-sets.ts';
 import { clientOf, jsonBodyOnly, parseBody, requireWrite, sendPage, uuidParam } from './osdi/requests.ts';
 import { personSignupSchema, signUpPerson } from './sign-up-person.ts';
+
+/** Whether a filter compares this field anywhere in it. */
+function mentions(filter: FilterNode | undefined, field: string): boolean {
+  if (!filter) return false;
+  return filter.kind === 'compare' ? filter.field === field : mentions(filter.left, field) || mentions(filter.right, field);
+}
 
 /** People: the collection, one person, their taggings, and the person signup helper. */
 export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
@@ -20,7 +26,8 @@ export function registerPeopleRoutes(api: FastifyInstance, ctx: AppContext) {
       url: people,
       rel: 'osdi:people',
       load: async (filter, page) => {
-        const { rows, total } = await listPeoplePage(ctx.db, { scope: client, filter, ...page });
+        // An incremental sync (a filter on modified_date) is also told of people erased since.
+        const { rows, total } = await listPeoplePage(ctx.db, { scope: client, filter, withErased: mentions(filter, 'modified_date'), ...page });
         return { items: await presentPeople(ctx.db, base, client, rows), total };
       },
     });

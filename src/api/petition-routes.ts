@@ -58,7 +58,7 @@ export function registerPetitionApiRoutes(api: FastifyInstance, ctx: AppContext)
   api.post('/petitions/:id/signatures', { config: { csrf: 'none' }, onRequest: jsonBodyOnly, preHandler: requireWrite }, async (request, reply) => {
     const petition = await petitionOf(request);
     const body = parseBody(recordSignatureSchema, request.body);
-    const recorded = await recordSignature(ctx, petition, body);
+    const recorded = await recordSignature(ctx, petition, body, clientOf(request));
     const row = await findCurrentSignature(ctx.db, petition.id, recorded.kind === 'created' ? { publicId: recorded.publicId } : { canonicalEmail: recorded.canonicalEmail });
     if (!row) throw notFound('signature');
     const [signature] = await presentSignatures(ctx.db, base, [row]);

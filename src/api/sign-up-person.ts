@@ -24,7 +24,7 @@ const setUris = (field: string, what: string) =>
     .optional();
 
 /** Chorus sends no autoresponse email of its own: asking for one is refused rather than ignored. */
-const triggers = z
+export const triggers = z
   .strictObject(
     {
       autoresponse: z

@@ -18,6 +18,11 @@ export interface ApiTokensTable {
   group_id: Maybe<number>;
   name: string;
   scope: TokenScope;
+  /**
+   * Trusted by an admin to have confirmed its signers' email addresses itself (write keys only):
+   * the signatures it records are stored confirmed, with no confirmation email.
+   */
+  confirms_signatures: Generated<boolean>;
   /** The first characters of the key, so people can tell keys apart; the key itself is never stored. */
   token_prefix: string;
   /** SHA-256 of the key (keys are 256 random bits, so a fast hash is enough). */

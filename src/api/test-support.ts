@@ -30,8 +30,12 @@ export async function makeGroup(t: TestApp, name: string): Promise<number> {
 }
 
 /** A key for a group (or the coalition). `perSecond` lifts the rate limit for bulk tests. */
-export async function makeKey(t: TestApp, actor: Viewer, props: { groupId: number | null; scope: TokenScope; perSecond?: number }): Promise<string> {
-  const { token, publicId } = await createApiToken(t.ctx.db, { actor, name: `Key ${next()}`, groupId: props.groupId, scope: props.scope });
+export async function makeKey(
+  t: TestApp,
+  actor: Viewer,
+  props: { groupId: number | null; scope: TokenScope; perSecond?: number; confirmsSignatures?: boolean },
+): Promise<string> {
+  const { token, publicId } = await createApiToken(t.ctx.db, { actor, name: `Key ${next()}`, groupId: props.groupId, scope: props.scope, confirmsSignatures: props.confirmsSignatures ?? false });
   if (props.perSecond) await t.ctx.db.updateTable('api_tokens').set({ requests_per_second: props.perSecond }).where('public_id', '=', publicId).execute();
   return token;
 }

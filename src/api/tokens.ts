@@ -17,6 +17,8 @@ export interface ApiClient {
   /** The group whose people and petitions the key sees; null: the whole coalition. */
   groupId: number | null;
   scope: TokenScope;
+  /** An admin trusts the key to have confirmed its signers' addresses: its signatures are stored confirmed. */
+  confirmsSignatures: boolean;
 }
 
 export type Authentication = { kind: 'ok'; client: ApiClient } | { kind: 'invalid' } | { kind: 'rate-limited'; limit: number };
@@ -28,6 +30,7 @@ export interface ApiToken {
   groupName: string | null;
   name: string;
   scope: TokenScope;
+  confirmsSignatures: boolean;
   prefix: string;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -43,6 +46,8 @@ export interface CreateTokenProps {
   name: string;
   groupId: number | null;
   scope: TokenScope;
+  /** Only an admin may set it, and only on a write key (the admin page checks both). */
+  confirmsSignatures?: boolean;
 }
 
 /** Makes a key and returns it: the only time anyone sees it (only its hash is kept). */
@@ -54,6 +59,7 @@ export async function createApiToken(q: Q, props: CreateTokenProps): Promise<{ t
       group_id: props.groupId,
       name: props.name,
       scope: props.scope,
+      confirms_signatures: props.confirmsSignatures === true,
       token_prefix: token.slice(0, KEY_PREFIX.length + 6),
       token_hash: hashToken(token),
       created_by: props.actor.id,
@@ -65,7 +71,7 @@ export async function createApiToken(q: Q, props: CreateTokenProps): Promise<{ t
     action: 'api.key.create',
     subjectType: 'api_key',
     subjectId: row.public_id,
-    after: { name: props.name, groupId: props.groupId, scope: props.scope },
+    after: { name: props.name, groupId: props.groupId, scope: props.scope, confirmsSignatures: props.confirmsSignatures === true },
   });
   return { token, publicId: row.public_id };
 }
@@ -86,6 +92,7 @@ function tokenQuery(q: Q) {
       'api_tokens.group_id',
       'api_tokens.name',
       'api_tokens.scope',
+      'api_tokens.confirms_signatures',
       'api_tokens.token_prefix',
       'api_tokens.created_at',
       'api_tokens.last_used_at',
@@ -113,6 +120,7 @@ function toToken(r: TokenRow, groupName: string | null): ApiToken {
     groupName,
     name: r.name,
     scope: r.scope,
+    confirmsSignatures: r.confirms_signatures,
     prefix: r.token_prefix,
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
@@ -152,6 +160,7 @@ export async function authenticate(q: Q, token: string | undefined): Promise<Aut
     name: string;
     group_id: number | null;
     scope: TokenScope;
+    confirms_signatures: boolean;
     requests_per_second: number;
     window_requests: number;
   }>`
@@ -160,9 +169,9 @@ export async function authenticate(q: Q, token: string | undefined): Promise<Aut
       window_started_at = case when window_started_at > now() - interval '1 second' then window_started_at else now() end,
       window_requests = case when window_started_at > now() - interval '1 second' then window_requests + 1 else 1 end
     where token_hash = ${hashToken(token)} and revoked_at is null
-    returning id, public_id, name, group_id, scope, requests_per_second, window_requests`.execute(q);
+    returning id, public_id, name, group_id, scope, confirms_signatures, requests_per_second, window_requests`.execute(q);
   const row = result.rows[0];
   if (!row) return { kind: 'invalid' };
   if (row.window_requests > row.requests_per_second) return { kind: 'rate-limited', limit: row.requests_per_second };
-  return { kind: 'ok', client: { tokenId: row.id, tokenPublicId: row.public_id, name: row.name, groupId: row.group_id, scope: row.scope } };
+  return { kind: 'ok', client: { tokenId: row.id, tokenPublicId: row.public_id, name: row.name, groupId: row.group_id, scope: row.scope, confirmsSignatures: row.confirms_signatures } };
 }

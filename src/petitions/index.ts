@@ -9,3 +9,4 @@ export { signPetition } from './sign-petition.ts';
 export { findCurrentSignature, listSignaturesPage, signaturesConfirmedAfter, type ConfirmedCursor, type SignatureRow } from './signature-pages.ts';
 export { confirmedUnlinkedSignatures, eraseSignaturesAfterClosing, hasSignaturesCondition, linkSignatureToPerson, moveSignatures, signatureCountOfPerson, type SignerToLink } from './signers.ts';
 export { findPetition, type Petition } from './store.ts';
+export type { SignatureReferrer } from './tables.ts';

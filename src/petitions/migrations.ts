@@ -181,4 +181,16 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-12-0900-signature-comments-referrer',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- What a signer wrote beside their signature, and where they came from (OSDI comments and
+          -- referrer_data: source, referrer, website, url), as the API's record signature helper sends them.
+          alter table signatures add column comments text, add column referrer_data jsonb;
+        `.execute(db);
+      },
+    },
+  ],
 ];

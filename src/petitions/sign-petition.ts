@@ -1,7 +1,7 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { petitionsContext, type AppContext, type Q } from './tables.ts';
+import { petitionsContext, type AppContext, type Q, type SignatureReferrer } from './tables.ts';
 import { checkbox, emailAddress, problemsFromZod, type FieldProblem } from '../platform/index.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { queueConfirmationSender } from './confirmation-emails.ts';
@@ -25,9 +25,7 @@ const personName = z
   // eslint-disable-next-line no-control-regex
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter your name without control characters' });
 
-/** The sign form: name, email, where they live (UK postcode, or a country), and the optional consent box. */
-export const signFormSchema = z
-  .object({
+const signFields = z.object({
     name: personName,
     // eslint-disable-next-line no-control-regex
     email: emailAddress().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter an email address in the correct format, like name@example.com' }),
@@ -41,21 +39,35 @@ export const signFormSchema = z
     postcode: z.string().trim().max(16, { message: 'Enter a real UK postcode, like SW1A 1AA' }).optional(),
     hear_more: checkbox(),
     altcha: z.string().max(10_000).optional(),
-  })
+  });
+
+/** A UK signer's postcode must be a real one; `required`: and it must be given. */
+function withPostcodeRule(required: boolean) {
   // Runs even when other fields failed, so the error summary lists every problem at once.
-  .superRefine(
+  return signFields.superRefine(
     (value, ctx) => {
       const country = typeof value.country === 'string' ? value.country.trim().toUpperCase() : '';
       if (country !== '' && country !== UK) return;
       const postcode = typeof value.postcode === 'string' ? value.postcode.trim() : '';
       if (!postcode) {
-        ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter your postcode' });
+        if (required) ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter your postcode' });
       } else if (!isValidPostcode(postcode)) {
         ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter a real UK postcode, like SW1A 1AA' });
       }
     },
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   );
+}
+
+/** The sign form: name, email, where they live (UK postcode, or a country), and the optional consent box. */
+export const signFormSchema = withPostcodeRule(true);
+
+/**
+ * The API's signatures: as the form, but a UK signer's postcode may be left out (the anchors'
+ * helpers need only a name and an email); such a signature counts in the total and the UK's
+ * tally, in no constituency or region.
+ */
+const apiSignSchema = withPostcodeRule(false);
 
 export type SignForm = z.output<typeof signFormSchema>;
 
@@ -136,8 +148,13 @@ export function signatureWriterFor(ctx: AppContext): SignatureWriter {
 export type SignChannel =
   /** The public form: the per-address limits apply, and proof of work while the petition is under attack. */
   | { kind: 'form'; ip: string | null }
-  /** An API key's client: the key's own rate limit applies instead, and it is asked for no proof of work. */
-  | { kind: 'api' };
+  /**
+   * An API key's client: the key's own rate limit applies instead, it is asked for no proof of
+   * work, the postcode may be left out, and signing again sends no second confirmation email.
+   * `confirmed`: the key vouches for its signers (an admin allowed it), so the signature is
+   * stored confirmed, with no email.
+   */
+  | { kind: 'api'; confirmed?: boolean };
 
 export interface SignPetitionProps {
   /** As the caller found it (a cached copy will do: the writer checks again, as it writes, that it is open). */
@@ -145,6 +162,8 @@ export interface SignPetitionProps {
   /** The sign form's fields as sent (name, email, country, postcode, hear_more, altcha), not yet checked. */
   fields: unknown;
   channel: SignChannel;
+  /** What the signer wrote beside their signature, and where they came from (the API sends these). */
+  details?: { comments?: string | null; referrerData?: SignatureReferrer | null };
 }
 
 export type SignPetitionOutcome =
@@ -182,13 +201,20 @@ export async function signPetition(anyCtx: AnyAppContext<Record<never, never>>, 
   const ctx = petitionsContext(anyCtx);
   const { petition, channel } = props;
   if (!isSignable(petition)) return { kind: 'not-open' };
-  const parsed = signFormSchema.safeParse(props.fields ?? {});
+  const parsed = (channel.kind === 'api' ? apiSignSchema : signFormSchema).safeParse(props.fields ?? {});
   if (!parsed.success) return { kind: 'invalid', problems: await withPostcodeProblem(ctx.db, props.fields, problemsFromZod(parsed.error)) };
 
   const form = parsed.data;
   const consentId = form.hear_more ? await consentTextId(ctx.db, hearMoreWordingFor(ctx, petition)) : null;
   const input = toSignatureInput(form, petition.id, channel.kind === 'form' ? channel.ip : null, consentId);
   const verified = channel.kind === 'form' && petition.underAttack ? await verifySignChallenge(ctx.db, ctx.secret, petition.id, form.altcha) : true;
-  const outcome = await signatureWriterFor(ctx).submit(verified ? input : { ...input, heldReason: 'unverified' });
+  const stored: SignatureInput = {
+    ...input,
+    ...(verified ? {} : { heldReason: 'unverified' }),
+    ...(channel.kind === 'api' ? { resendConfirmation: false, confirmed: channel.confirmed === true } : {}),
+    comments: props.details?.comments ?? null,
+    referrerData: props.details?.referrerData ?? null,
+  };
+  const outcome = await signatureWriterFor(ctx).submit(stored);
   return outcome.kind === 'not-open' ? outcome : { ...outcome, canonicalEmail: input.canonicalEmail };
 }

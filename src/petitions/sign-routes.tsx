@@ -42,7 +42,8 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
       case 'household-limit':
         return refuse(reply, petition, wording(), { email: HOUSEHOLD_LIMIT }, formValues(request.body), json);
     }
-    const kind: ThankYouOutcome = outcome.kind;
+    // The form always resends the confirmation (only the API's signatures wait without one).
+    const kind: ThankYouOutcome = outcome.kind === 'awaiting-confirmation' ? 'resent' : outcome.kind;
     const constituency = 'constituencyCode' in outcome ? outcome.constituencyCode : null;
     const thankYou = `${petition.path}/thank-you?outcome=${kind}${constituency ? `&in=${encodeURIComponent(constituency)}` : ''}`;
     if (json) {

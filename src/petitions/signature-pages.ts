@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import { filterWhere, pagedQuery, whereWith, type FieldSpecs, type FilterNode, type Handle, type PageRequest } from '../platform/index.ts';
 import { canonicalEmail } from './canonical-email.ts';
-import { petitionsQ } from './tables.ts';
+import { petitionsQ, type SignatureReferrer } from './tables.ts';
 import { countedSignature } from './states.ts';
 
 /** Fields a petition's signatures can be filtered on (OSDI names), and their columns. */
@@ -27,11 +27,13 @@ export interface SignatureRow {
   validated_at: Date | null;
   /** The supporter the signature was linked to, if any. */
   person_id: number | null;
+  comments: string | null;
+  referrer_data: SignatureReferrer | null;
 }
 
 /** `s` is signatures. */
 const signatureColumns = sql`s.petition_id, s.id, s.public_id, s.state, s.name, s.email, s.canonical_email, s.postcode,
-  s.country_code, s.constituency_code, s.created_at, s.validated_at, s.person_id`;
+  s.country_code, s.constituency_code, s.created_at, s.validated_at, s.person_id, s.comments, s.referrer_data`;
 
 /**
  * Signatures the signer has confirmed, that count (not held as suspect) and are not erased:

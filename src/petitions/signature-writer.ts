@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { resolvePostcodes, type PostcodePlace } from '../politics/index.ts';
-import type { Db, Tx } from './tables.ts';
+import type { Db, SignatureReferrer, Tx } from './tables.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
 import { signablePetition } from './states.ts';
@@ -24,6 +24,18 @@ export interface SignatureInput {
   consentTextId: number | null;
   /** Set when the signature must be held whatever the rate limit says (no proof of work while under attack). */
   heldReason?: HeldReason | null;
+  /**
+   * Stored as confirmed, with no confirmation email: someone trusted (an API key an admin let
+   * vouch for its signers) has confirmed the address already. A pending signature of the same
+   * person is confirmed too.
+   */
+  confirmed?: boolean;
+  /** Signing again while unconfirmed sends the confirmation email again (the form); false: it does not (the API). */
+  resendConfirmation?: boolean;
+  /** What the signer wrote beside their signature. */
+  comments?: string | null;
+  /** Where the signer came from. */
+  referrerData?: SignatureReferrer | null;
 }
 
 export type SignOutcome =
@@ -31,6 +43,8 @@ export type SignOutcome =
   | { kind: 'signed'; publicId: string; held: boolean; constituencyCode: string | null }
   /** Already signed and not yet confirmed: the confirmation email is sent again. */
   | { kind: 'resent'; publicId: string; constituencyCode: string | null }
+  /** Already signed and not yet confirmed, and the email is not sent again (`resendConfirmation: false`). */
+  | { kind: 'awaiting-confirmation'; publicId: string; constituencyCode: string | null }
   /** Already signed, and confirmed. */
   | { kind: 'already-signed'; constituencyCode: string | null }
   /** Already signed, and five confirmation emails have been sent. */
@@ -333,17 +347,22 @@ async function insertRows(tx: Tx, rows: Row[]): Promise<Set<string>> {
   const col = <T>(pick: (r: Row) => T) => rows.map(pick);
   const inserted = await sql<{ public_id: string }>`
     insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, confirmation_due_at)
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
+      state, validated_at, confirmation_due_at)
     select petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, now()
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
+      case when confirmed then 'validated' else 'pending' end, case when confirmed then now() end,
+      case when confirmed then null else now() end
     from unnest(
       ${col((r) => r.input.petitionId)}::int[], ${col((r) => r.publicId)}::uuid[], ${col((r) => r.input.name)}::text[],
       ${col((r) => r.input.email)}::text[], ${col((r) => r.input.canonicalEmail)}::text[], ${col((r) => r.slot)}::smallint[],
       ${col((r) => r.input.postcode)}::text[], ${col((r) => r.input.countryCode)}::text[], ${col((r) => r.constituencyCode)}::text[],
       ${col((r) => r.regionCode)}::text[], ${col((r) => r.input.ip)}::inet[], ${col((r) => r.heldReason)}::text[],
-      ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[]
+      ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[],
+      ${col((r) => r.input.comments ?? null)}::text[], ${col((r) => (r.input.referrerData ? JSON.stringify(r.input.referrerData) : null))}::jsonb[],
+      ${col((r) => r.input.confirmed === true)}::boolean[]
     ) as v(petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id)
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data, confirmed)
     on conflict (petition_id, canonical_email, household_slot) do nothing
     returning public_id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.public_id));
@@ -373,6 +392,7 @@ interface Signer {
 async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>, byEmail: Map<string, Signer[]>): Promise<void> {
   const toInsert: Row[] = [];
   const resend = new Set<string>();
+  const confirm = new Set<string>();
   for (const row of rows) {
     const k = emailKey(row.input.petitionId, row.input.canonicalEmail);
     const signers = byEmail.get(k) ?? [];
@@ -400,6 +420,13 @@ async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutco
       outcomes[row.index] = { kind: 'signed', publicId: signer.public_id, held: signer.held, constituencyCode: signer.constituency_code };
     } else if (signer.state === 'validated') {
       outcomes[row.index] = { kind: 'already-signed', constituencyCode: signer.constituency_code };
+    } else if (row.input.confirmed) {
+      // Vouched for now: the waiting signature is confirmed (and counted), with no email.
+      confirm.add(signer.public_id);
+      signer.state = 'validated';
+      outcomes[row.index] = { kind: 'already-signed', constituencyCode: signer.constituency_code };
+    } else if (row.input.resendConfirmation === false) {
+      outcomes[row.index] = { kind: 'awaiting-confirmation', publicId: signer.public_id, constituencyCode: signer.constituency_code };
     } else if (resend.has(signer.public_id) || signer.emails_sent < MAX_EMAILS_PER_SIGNATURE) {
       resend.add(signer.public_id);
       outcomes[row.index] = { kind: 'resent', publicId: signer.public_id, constituencyCode: signer.constituency_code };
@@ -414,6 +441,10 @@ async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutco
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome?.kind === 'signed' && !inserted.has(outcome.publicId)) outcomes[index] = { kind: 'already-signed', constituencyCode: null };
   }
+  if (confirm.size > 0) {
+    await sql`update signatures set state = 'validated', validated_at = now(), confirmation_due_at = null
+      where public_id = any(${[...confirm]}::uuid[]) and state = 'pending'`.execute(tx);
+  }
   if (resend.size > 0) {
     await sql`update signatures set confirmation_due_at = now()
       where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`.execute(tx);
@@ -427,7 +458,7 @@ function signerOf(row: Row): Signer {
     name: row.input.name,
     postcode: row.input.postcode,
     household_slot: row.slot,
-    state: 'pending',
+    state: row.input.confirmed ? 'validated' : 'pending',
     emails_sent: 0,
     public_id: row.publicId,
     constituency_code: row.constituencyCode,

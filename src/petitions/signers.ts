@@ -136,6 +136,8 @@ export interface SignatureRecord {
   hearMore: boolean;
   consentWording: string | null;
   ip: string | null;
+  comments: string | null;
+  referrerData: unknown;
   signedAt: Date;
   confirmedAt: Date | null;
   erasedAt: Date | null;
@@ -156,12 +158,14 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
     hear_more: boolean;
     wording: string | null;
     ip: string | null;
+    comments: string | null;
+    referrer_data: unknown;
     created_at: Date;
     validated_at: Date | null;
     erased_at: Date | null;
   }>`
     select p.id, p.slug, p.action, s.state, s.name, s.email, s.postcode, s.country_code, s.constituency_code, s.hear_more,
-      t.wording, host(s.ip) as ip, s.created_at, s.validated_at, s.erased_at
+      t.wording, host(s.ip) as ip, s.comments, s.referrer_data, s.created_at, s.validated_at, s.erased_at
     from signatures s join petitions p on p.id = s.petition_id
     left join signature_consent_texts t on t.id = s.consent_text_id
     where s.person_id = ${personId}
@@ -178,6 +182,8 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
     hearMore: r.hear_more,
     consentWording: r.hear_more ? r.wording : null,
     ip: r.ip,
+    comments: r.comments,
+    referrerData: r.referrer_data,
     signedAt: r.created_at,
     confirmedAt: r.validated_at,
     erasedAt: r.erased_at,
@@ -191,7 +197,7 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
 export async function eraseSignaturesOfPerson(handle: Handle, personId: number): Promise<number> {
   const q = petitionsQ(handle);
   const result = await sql`
-    update signatures set name = null, email = null, canonical_email = null, postcode = null, ip = null,
+    update signatures set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null,
       erased_at = coalesce(erased_at, now())
     where person_id = ${personId}`.execute(q);
   return Number(result.numAffectedRows ?? 0);
@@ -204,7 +210,7 @@ export async function eraseSignaturesOfPerson(handle: Handle, personId: number):
 export async function eraseSignaturesAfterClosing(handle: Handle, months: number, now: Date = new Date()): Promise<number> {
   const q = petitionsQ(handle);
   const result = await sql`
-    update signatures s set name = null, email = null, canonical_email = null, postcode = null, ip = null, erased_at = ${now}
+    update signatures s set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null, erased_at = ${now}
     from petitions p
     where p.id = s.petition_id and p.state = 'closed' and p.closed_at < ${now}::timestamptz - make_interval(months => ${months})
       and s.erased_at is null`.execute(q);

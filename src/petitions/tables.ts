@@ -95,6 +95,18 @@ export interface SignaturesTable {
   erased_at: Maybe<Date>;
   /** The supporter this confirmed signature belongs to. */
   person_id: Maybe<number>;
+  /** What the signer wrote beside their signature (sent through the API). */
+  comments: Maybe<string>;
+  /** Where the signer came from (OSDI referrer_data), sent through the API. */
+  referrer_data: ColumnType<SignatureReferrer | null, SignatureReferrer | null | undefined, SignatureReferrer | null>;
+}
+
+/** OSDI referrer_data: the source code, the referring person or group, the website and the page a signer came from. */
+export interface SignatureReferrer {
+  source?: string;
+  referrer?: string;
+  website?: string;
+  url?: string;
 }
 
 export interface PetitionCountsTable {

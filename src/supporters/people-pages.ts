@@ -30,18 +30,20 @@ export interface PersonRow {
   constituency_code: string | null;
   created_at: Date;
   modified_at: Date;
+  /** Set when the person's data was erased: the row then holds nothing personal. */
+  erased_at: Date | null;
 }
 
 /** `p` is people. */
 export const personColumns = sql`p.id, p.public_id, p.email, p.email_status, p.given_name, p.family_name, p.phone, p.postcode,
-  p.country_code, p.constituency_code, p.created_at, p.modified_at`;
+  p.country_code, p.constituency_code, p.created_at, p.modified_at, p.erased_at`;
 
 /**
  * People a reader may see: live records (not merged away, not erased) connected to the scope's
  * group, or every live record for the coalition. `p` is the people table in the SQL around it.
  */
-export function personInScope(scope: PeopleScope) {
-  const live = sql<SqlBool>`p.merged_into_id is null and p.erased_at is null`;
+export function personInScope(scope: PeopleScope, options: { withErased?: boolean } = {}) {
+  const live = options.withErased ? sql<SqlBool>`p.merged_into_id is null` : sql<SqlBool>`p.merged_into_id is null and p.erased_at is null`;
   if (scope.groupId === null) return live;
   return sql<SqlBool>`${live} and exists (select 1 from person_groups pg where pg.person_id = p.id and pg.group_id = ${scope.groupId})`;
 }
@@ -83,12 +85,16 @@ export function peopleSeenBy(groupIds: readonly number[] | null, reading: 'few' 
     from ${reading === 'few' ? few : many})`;
 }
 
-/** One page of the people in scope, filtered, in id order, with the count of all that match. */
+/**
+ * One page of the people in scope, filtered, in id order, with the count of all that match.
+ * `withErased`: erased people (their rows hold nothing personal, `erased_at` set) are listed too,
+ * so a reader syncing changes learns of each erasure.
+ */
 export async function listPeoplePage(
   handle: Handle,
-  options: { scope: PeopleScope; filter: FilterNode | undefined } & PageRequest,
+  options: { scope: PeopleScope; filter: FilterNode | undefined; withErased?: boolean } & PageRequest,
 ): Promise<{ rows: PersonRow[]; total: number }> {
-  const where = whereWith(personInScope(options.scope), filterWhere(options.filter, personFilterFields));
+  const where = whereWith(personInScope(options.scope, { withErased: options.withErased === true }), filterWhere(options.filter, personFilterFields));
   return pagedQuery<PersonRow>(supportersQ(handle), { columns: personColumns, from: sql`${peopleSeenBy(options.scope.groupId === null ? null : [options.scope.groupId])} p`, where, orderBy: sql`p.id` }, options);
 }
 

@@ -23,7 +23,7 @@ export async function consentEventsAfter(handle: Handle, afterId: number, option
   const rows = await sql<SignUpEvent>`
     select e.id as event_id, e.occurred_at, e.method, cp.name as purpose_name, p.canonical_email,
       p.id, p.public_id, p.email, p.email_status, p.given_name, p.family_name, p.phone, p.postcode,
-      p.country_code, p.constituency_code, p.created_at, p.modified_at
+      p.country_code, p.constituency_code, p.created_at, p.modified_at, p.erased_at
     from consent_events e
       join consent_purposes cp on cp.id = e.purpose_id
       join people p on p.id = e.person_id

@@ -47,6 +47,26 @@ export function osdiPersonFields(facts: {
 }
 
 /**
+ * What an incremental sync is told of a person whose data was erased: the id, the dates (the
+ * modified date is the erasure), nothing personal, and an email status of unsubscribed with no
+ * address, so a system that copied them stops mailing them and can drop what it holds.
+ */
+function erasedPerson(baseUrl: string, row: PersonRow): Resource {
+  return {
+    identifiers: [identifier(row.public_id)],
+    created_date: isoDate(row.created_at),
+    modified_date: isoDate(row.modified_at),
+    'chorus:erased': true,
+    given_name: null,
+    family_name: null,
+    email_addresses: [{ primary: true, status: 'unsubscribed' }],
+    postal_addresses: [],
+    custom_fields: {},
+    _links: { self: { href: personHref(baseUrl, row.public_id) } },
+  };
+}
+
+/**
  * People as OSDI persons. The email status says whether the key's group (or the coalition) may
  * email them now: subscribed when they have given that consent, bouncing when mail to them fails.
  */
@@ -60,6 +80,7 @@ export async function presentPeople(q: Q, baseUrl: string, scope: ApiScope, rows
     constituencyNames(q, rows.flatMap((r) => (r.constituency_code ? [r.constituency_code] : []))),
   ]);
   return rows.map((row) => {
+    if (row.erased_at) return erasedPerson(baseUrl, row);
     const emailState: EmailState = row.email_status === 'undeliverable' ? 'bouncing' : subscribed.has(row.id) ? 'subscribed' : 'unsubscribed';
     const href = personHref(baseUrl, row.public_id);
     return {

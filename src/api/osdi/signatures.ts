@@ -31,6 +31,8 @@ export async function presentSignatures(q: Q, baseUrl: string, rows: SignatureRo
       created_date: isoDate(row.created_at),
       modified_date: isoDate(row.validated_at ?? row.created_at),
       'chorus:status': row.state === 'validated' ? 'confirmed' : 'awaiting_confirmation',
+      ...(row.comments ? { comments: row.comments } : {}),
+      ...(row.referrer_data ? { referrer_data: row.referrer_data } : {}),
       person: osdiPersonFields({
         givenName: name.givenName || null,
         familyName: name.familyName,
