@@ -17,6 +17,11 @@ export interface Draft {
   conditions: DraftCondition[];
   /** Index of a condition added by this request: shown empty, not yet checked. */
   fresh?: number;
+  /**
+   * True when this request only added or removed a condition: the conditions are still being
+   * filled in, so problems are not flagged yet (only "Update count" and saving flag them).
+   */
+  editing?: boolean;
 }
 
 const KINDS = new Set<string>(conditionKinds.map((k) => k.kind));
@@ -53,6 +58,7 @@ export function draftFromQuery(query: Record<string, unknown>): Draft {
   if (remove !== undefined && /^\d+$/.test(remove)) conditions = conditions.filter((_, i) => i !== Number(remove));
   const draft: Draft = { match: list(query.match)[0] === 'any' ? 'any' : 'all', conditions };
   const add = list(query.add)[0];
+  if (add !== undefined || remove !== undefined) draft.editing = true;
   if (add && KINDS.has(add) && conditions.length < MAX_CONDITIONS) {
     draft.conditions.push({ kind: add as ConditionKind, not: false, values: add === 'tags' ? { tagMatch: ['any'] } : {} });
     draft.fresh = draft.conditions.length - 1;

@@ -10,6 +10,8 @@ export interface BuilderPageProps {
   choices: BuilderChoices;
   /** Null when the conditions have problems. */
   count: number | null;
+  /** The conditions are still being filled in (a condition was just added or removed): not counted, not flagged. */
+  unchecked?: boolean;
   errors?: FieldErrors | undefined;
   /** Who may own the segment: the coalition (admins) and the viewer's groups. */
   owners: Array<{ value: string; label: string }>;
@@ -76,7 +78,7 @@ export function BuilderPage(props: BuilderPageProps) {
         </fieldset>
         <div class="segment-count" data-count-url="/admin/segments/count">
           <p aria-live="polite" id="segment-count">
-            {props.count === null ? 'Fix the problems above to see how many people match.' : formatCount(props.count)}
+            {props.count !== null ? formatCount(props.count) : props.unchecked ? 'Fill in the conditions, then choose “Update count” to see how many people match.' : 'Fix the problems above to see how many people match.'}
           </p>
           <p class="hint">Counts the people you can see: everyone for coalition admins, your groups’ people for group organisers.</p>
           <Button variant="secondary">Update count</Button>

@@ -6,6 +6,7 @@ import { signedInAgent } from '../../../test/support/organisers.ts';
 import { connectToGroups, recordAction, upsertPerson } from '../people.ts';
 import { addRecipientBatch, countAudience } from '../mailings/audience.ts';
 import { addPetition } from '../test-support.ts';
+import { purposeFor } from '../consent.ts';
 import { spreadsheetSafe as safeCell } from '../../platform/csv.ts';
 import { exportSegmentCsv } from './export-segment.ts';
 import { getSegment } from './segment-store.ts';
@@ -97,6 +98,37 @@ describe('segment builder and live count', () => {
     const removed = await admin.get(`/admin/segments/new?${volunteers()}&remove=0`);
     expect(removed.body).not.toContain('Condition 1');
     expect(removed.body).toContain('63 people match');
+  });
+
+  it('adding a second condition does not flag the first before it is filled: only "Update count" and saving do', async () => {
+    const second = await admin.get('/admin/segments/new?match=all&c0.kind=tags&c0.tagMatch=any&add=lists');
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Condition 2: Lists');
+    expect(second.body).not.toContain('There is a problem');
+    expect(second.body).not.toContain('Choose at least one tag');
+    expect(second.body).toContain('Fill in the conditions, then choose “Update count”');
+    const removed = await admin.get('/admin/segments/new?match=all&c0.kind=tags&c0.tagMatch=any&c1.kind=lists&remove=1');
+    expect(removed.statusCode).toBe(200);
+    expect(removed.body).not.toContain('There is a problem');
+    const counted = await admin.get('/admin/segments/new?match=all&c0.kind=tags&c0.tagMatch=any&c1.kind=lists');
+    expect(counted.statusCode).toBe(422);
+    expect(counted.body).toContain('There is a problem');
+    expect(counted.body).toContain('Choose at least one tag');
+  });
+
+  it('lists consent purposes by name, including a group made after start-up', async () => {
+    await t.ctx.db.insertInto('groups').values({ slug: 'aardvark-nhs', name: 'Aardvark NHS Friends' }).execute();
+    const page = await admin.get('/admin/segments/new?add=consent');
+    expect(page.statusCode).toBe(200);
+    const select = /<select[^>]*name="c0\.purpose"[\s\S]*?<\/select>/.exec(page.body)![0];
+    const names = [...select.matchAll(/<option value="\d+"[^>]*>([^<]*)<\/option>/g)].map((m) => m[1]!);
+    expect(names).toContain('Aardvark NHS Friends updates');
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en-GB', { sensitivity: 'base' })));
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    // An organiser of group A gets the coalition's and group A's, not the new group's.
+    const theirs = await organiser.get('/admin/segments/new?add=consent');
+    expect(theirs.body).toContain('Group A updates');
+    expect(theirs.body).not.toContain('Aardvark NHS Friends updates');
   });
 
   it('answers the live count as JSON, scoped to the viewer', async () => {
@@ -196,24 +228,26 @@ describe('conditions on another group’s petitions, and segments saved before t
       ['purpose', { kind: 'consent', purposeId: bPurpose, not: false }],
       ['petition', { kind: 'action', action: 'petition.signed', subjectId: String(bPetition), not: false }],
     ];
-    const aPurpose = (await t.ctx.db.insertInto('consent_purposes').values({ key: `group.${group.A!}.updates`, name: 'A updates', group_id: group.A! }).returning('id').executeTakeFirstOrThrow()).id;
+    const aPurpose = (await purposeFor(t.ctx.db, { groupId: group.A! })).id;
     const aTag = (await t.ctx.db.insertInto('tags').values({ name: 'a tag', group_id: group.A! }).returning('id').executeTakeFirstOrThrow()).id;
     for (const [what, condition] of foreign) {
       for (const owner of [group.A!, null]) {
         const id = await storedSegment(`Old ${what}`, owner, [condition]);
         const label = `${what}, ${owner === null ? 'coalition' : 'group A'} segment`;
+        // A coalition segment is not a group organiser's at all (not found); their group's is refused.
         const page = await organiser.get(`/admin/segments/${id}`);
-        expect(page.statusCode, label).toBe(403);
+        expect(page.statusCode, label).toBe(owner === null ? 404 : 403);
         expect(page.body, label).not.toContain('key-figure');
         expect(page.body, label).not.toContain('@example.org');
         const edit = await organiser.get(`/admin/segments/${id}/edit`);
-        expect(edit.statusCode, label).toBe(422);
+        expect(edit.statusCode, label).toBe(owner === null ? 404 : 422);
         expect(edit.body, label).not.toMatch(/\d+ (people|person) match/);
         const csv = await organiser.get(`/admin/segments/${id}/export.csv`);
-        expect(csv.statusCode, label).toBe(403);
+        expect(csv.statusCode, label).toBe(owner === null ? 404 : 403);
         expect(csv.body, label).not.toContain('@example.org');
         const tagged = await organiser.post(`/admin/tags/${aTag}/segment`, { segment: String(id) });
-        expect(tagged.statusCode, label).toBe(403);
+        expect(tagged.statusCode, label).toBeGreaterThanOrEqual(403);
+        expect(tagged.statusCode, label).toBeLessThan(500);
         expect(await t.ctx.db.selectFrom('taggings').select('person_id').where('tag_id', '=', aTag).execute(), label).toEqual([]);
         // A group A mailing to it: neither counted nor prepared.
         const segment = await getSegment(t.ctx.db, id, 'all');
@@ -278,14 +312,17 @@ describe('saving, editing and deleting segments', () => {
     expect((await admin.get(`/admin/segments/${segmentId}`)).body).toContain('<span class="key-figure">20</span> people');
   });
 
-  it('lets organisers see coalition segments (counting only their people) but not change them', async () => {
+  it('cannot show a group organiser the coalition’s segments (not in their list, not found), nor let them change them', async () => {
     const page = await organiser.get(`/admin/segments/${segmentId}`);
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<span class="key-figure">20</span> people');
-    expect(page.body).not.toContain('Edit conditions');
+    expect(page.statusCode).toBe(404);
+    expect(page.body).not.toContain('key-figure');
+    const list = await organiser.get('/admin/segments');
+    expect(list.body).not.toContain('London volunteers');
+    expect((await admin.get('/admin/segments')).body).toContain('London volunteers');
     await organiser.get('/admin/segments/new');
-    expect((await organiser.post(`/admin/segments/${segmentId}`, { name: 'Mine now', group: String(group.A), query: 'match=all' })).statusCode).toBe(403);
-    expect((await organiser.post(`/admin/segments/${segmentId}/delete`, {})).statusCode).toBe(403);
+    expect((await organiser.post(`/admin/segments/${segmentId}`, { name: 'Mine now', group: String(group.A), query: 'match=all' })).statusCode).toBe(404);
+    expect((await organiser.post(`/admin/segments/${segmentId}/delete`, {})).statusCode).toBe(404);
+    expect((await getSegment(t.ctx.db, segmentId, 'all')).name).toBe('London volunteers');
   });
 
   it("scopes a group's segment to that group's people, and hides it from other groups", async () => {
@@ -324,7 +361,10 @@ describe('CSV export', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_id: adminId, after: { rows: 23, complete: true } });
 
-    const organiserRows = parse((await organiser.get(`/admin/segments/${id}/export.csv`)).body, { columns: true }) as Array<Record<string, string>>;
+    // The same conditions as group A's segment: group A's people only.
+    const groupSaved = await saveSegment(admin, { name: 'Group A volunteers to export', group: String(group.A!), query: volunteers() });
+    const groupId = Number(/\d+/.exec(groupSaved.headers.location as string)![0]);
+    const organiserRows = parse((await organiser.get(`/admin/segments/${groupId}/export.csv`)).body, { columns: true }) as Array<Record<string, string>>;
     expect(organiserRows).toHaveLength(20);
     expect(organiserRows.map((r) => r.email)).not.toContain('person63@example.org');
   });

@@ -7,7 +7,7 @@ import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
 import { countSegment, segmentPage, type PeopleScope } from './compile-segment.ts';
 import type { BuilderChoices } from './condition-fields.tsx';
-import { listPurposes } from '../consent-purposes.ts';
+import { segmentPurposes } from '../consent-purposes.ts';
 import { exportSegmentCsv } from './export-segment.ts';
 import { assertWithinReach, outOfReach } from './segment-reach.ts';
 import { canManage } from '../ownership.ts';
@@ -21,7 +21,7 @@ async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices>
   const [tags, lists, purposes, kinds] = await Promise.all([
     collectionChoices(q, 'tag', scope),
     collectionChoices(q, 'list', scope),
-    listPurposes(q, scope),
+    segmentPurposes(q, scope),
     actionKinds(q),
   ]);
   return { tags, lists, purposes, actionKinds: kinds };
@@ -69,19 +69,22 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const choices = await builderChoices(ctx.db, scope);
     const result = await definitionFor(ctx.db, props.draft, scope, choices);
     const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
+    // Adding or removing a condition is not a check: what is still being filled in is not flagged.
+    const unchecked = !result.ok && props.draft.editing === true && !props.saveErrors;
     const page = (
       <BuilderPage
         segment={props.segment}
         draft={props.draft}
         choices={choices}
         count={count}
-        errors={result.ok ? undefined : result.errors}
+        unchecked={unchecked}
+        errors={result.ok || unchecked ? undefined : result.errors}
         owners={await ownerOptions(ctx.db, scope)}
         saveErrors={props.saveErrors}
         saveValues={props.saveValues}
       />
     );
-    return reply.render(page, result.ok && !props.saveErrors ? 200 : 422);
+    return reply.render(page, (result.ok || unchecked) && !props.saveErrors ? 200 : 422);
   }
 
   /** Saves a new or changed segment from the save form; re-renders the builder with problems. */
