@@ -1,6 +1,7 @@
 import { ChoiceGroup, Select, TextInput, type FieldErrors } from '../../platform/index.ts';
 import type { DraftCondition } from './builder-query.ts';
 import { regions } from './regions.ts';
+import { actionLabel } from './describe-segment.ts';
 
 /** What the builder offers to choose from (all limited to what the viewer may see). */
 export interface BuilderChoices {
@@ -8,6 +9,8 @@ export interface BuilderChoices {
   lists: Array<{ id: number; name: string; groupName: string | null }>;
   purposes: Array<{ id: number; name: string }>;
   actionKinds: string[];
+  /** Petitions the viewer may count signers of, newest first (only the builder page needs them). */
+  petitions?: Array<{ id: number; title: string }>;
 }
 
 function owned(item: { name: string; groupName: string | null }): string {
@@ -97,18 +100,25 @@ export function ConditionFields({ index, condition, choices, errors }: { index: 
         />
       );
     case 'action': {
-      const kinds = [...new Set([...choices.actionKinds, 'petition.signed', one('action')].filter(Boolean))].sort();
+      const kinds = [...new Set([...choices.actionKinds, 'petition.signed', one('action')].filter(Boolean))]
+        .map((k) => ({ value: k, label: actionLabel(k) }))
+        .sort((a, b) => a.label.localeCompare(b.label, 'en-GB'));
+      const petitions = choices.petitions ?? [];
+      const subject = one('subject');
+      const aboutPetitions = (one('action') === '' || one('action').startsWith('petition.')) && petitions.length > 0;
+      const petitionOptions = [
+        { value: '', label: 'Any petition' },
+        ...petitions.map((p) => ({ value: String(p.id), label: p.title })),
+        ...(subject && !petitions.some((p) => String(p.id) === subject) ? [{ value: subject, label: `Petition number ${subject}` }] : []),
+      ];
       return (
         <>
-          <Select
-            name={name('action')}
-            label="Action"
-            placeholder="Choose an action"
-            options={kinds.map((k) => ({ value: k, label: k }))}
-            value={one('action')}
-            errors={errors}
-          />
-          <TextInput name={name('subject')} label="Which one (optional)" hint="For example the petition number. Leave empty for any." width="10" value={one('subject')} errors={errors} />
+          <Select name={name('action')} label="Action" placeholder="Choose an action" options={kinds} value={one('action')} errors={errors} />
+          {aboutPetitions ? (
+            <Select name={name('subject')} label="Which petition (optional)" options={petitionOptions} value={subject} errors={errors} />
+          ) : (
+            <TextInput name={name('subject')} label="Which one (optional)" hint="For example the mailing’s number. Leave empty for any." width="10" value={subject} errors={errors} />
+          )}
           {dates}
         </>
       );

@@ -210,6 +210,25 @@ describe('conditions on another group’s petitions, and segments saved before t
     expect(adminSave.body).toContain('cannot use other groups’ data');
   });
 
+  it('names actions in words and petitions by title, in the builder and in the saved segment’s description', async () => {
+    const builder = await organiser.get('/admin/segments/new?add=action');
+    expect(builder.statusCode).toBe(200);
+    const action = /<select[^>]*name="c0\.action"[\s\S]*?<\/select>/.exec(builder.body)![0];
+    expect(action).toContain('<option value="petition.signed">Signed a petition</option>');
+    expect(action).not.toContain('>petition.signed<');
+    const which = /<select[^>]*name="c0\.subject"[\s\S]*?<\/select>/.exec(builder.body)![0];
+    expect(which).toContain(`<option value="${aPetition}">Group A petition</option>`);
+    expect(which).not.toContain('Group B petition');
+    const saved = await saveSegment(organiser, { name: 'A signers', group: String(group.A!), query: `${signed(aPetition)}&c1.kind=tags&c1.tagMatch=any&c1.tags=${volunteer}&c1.not=yes` });
+    expect(saved.statusCode).toBe(303);
+    const page = await organiser.get(saved.headers.location as string);
+    expect(page.body).toContain('People who match all of:');
+    expect(page.body).toContain('<li>Signed the petition “Group A petition”</li>');
+    expect(page.body).toContain('<li>Not: has the tag “volunteer”</li>');
+    const list = await organiser.get('/admin/segments');
+    expect(list.body).toContain('Signed the petition “Group A petition”');
+  });
+
   /** A segment as stored before the builder checked whose data its conditions name. */
   async function storedSegment(name: string, groupId: number | null, conditions: unknown[]): Promise<number> {
     const row = await t.ctx.db
