@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { connectToGroups, recordAction, upsertPerson } from '../people.ts';
 import { addRecipientBatch, countAudience } from '../mailings/audience.ts';
-import { addPetition } from '../test-support.ts';
+import { addPetition, addPostcode } from '../test-support.ts';
 import { purposeFor } from '../consent.ts';
 import { spreadsheetSafe as safeCell } from '../../platform/csv.ts';
 import { exportSegmentCsv } from './export-segment.ts';
@@ -157,6 +157,63 @@ describe('segment builder and live count', () => {
     expect(page.statusCode).toBe(422);
     expect(page.body).toContain('There is a problem');
     expect(page.body).toContain('href="#field-c0-tags"');
+  });
+});
+
+describe('the constituency picker (no JavaScript needed)', () => {
+  beforeAll(async () => {
+    await addPostcode(t.ctx.db, 'SW1A 1AA', { code: 'E14001172', name: 'Cities of London and Westminster', regionCode: 'E12000007' });
+    await addPostcode(t.ctx.db, 'NW4 4BT', { code: 'E14001273', name: 'Hendon', regionCode: 'E12000007' });
+    await addPostcode(t.ctx.db, 'GU11 1AA', { code: 'E14001063', name: 'Aldershot', regionCode: 'E12000008' });
+  });
+
+  const seatBox = (body: string, code: string) => new RegExp(`name="c0.codes" type="checkbox" value="${code}"( checked)?`).exec(body);
+
+  it('finds constituencies by name and by postcode as choices on the same form, keeping what was typed', async () => {
+    const byName = await admin.get('/admin/segments/new?match=all&c0.kind=constituency&c0.find=hend&find=0');
+    expect(byName.statusCode).toBe(200);
+    expect(byName.body).not.toContain('There is a problem');
+    expect(seatBox(byName.body, 'E14001273')).not.toBeNull();
+    expect(seatBox(byName.body, 'E14001273')![1]).toBeUndefined();
+    expect(byName.body).toMatch(/<label class="choice__label" for="[^"]+">Hendon<\/label>/);
+    expect(byName.body).toContain('value="hend"');
+    expect(seatBox(byName.body, 'E14001063')).toBeNull();
+    // Enter in the search box presses the form's first (hidden) button: a search too.
+    const entered = await admin.get('/admin/segments/new?find=enter&match=all&c0.kind=constituency&c0.find=NW4+4BT');
+    expect(seatBox(entered.body, 'E14001273')).not.toBeNull();
+    const byPostcode = await admin.get('/admin/segments/new?match=all&c0.kind=constituency&c0.find=sw1a1aa&find=0');
+    expect(byPostcode.body).toMatch(/for="[^"]+">Cities of London and Westminster<\/label>/);
+    const unknown = await admin.get('/admin/segments/new?match=all&c0.kind=constituency&c0.find=Atlantis&find=0');
+    expect(unknown.body).toContain('No constituency’s name contains “Atlantis”');
+    // Ticking a result and counting: it counts, shown by name.
+    const ticked = await admin.get('/admin/segments/new?match=all&c0.kind=constituency&c0.codes=E14001172&c0.find=');
+    expect(ticked.statusCode).toBe(200);
+    expect(seatBox(ticked.body, 'E14001172')![1]).toBe(' checked');
+    expect(ticked.body).toMatch(/for="[^"]+">Cities of London and Westminster<\/label>/);
+    expect(ticked.body).toContain('63 people match');
+    expect(ticked.body).toContain('<datalist id="segment-seat-names"><option value="Aldershot" data-code="E14001063">');
+  });
+
+  it('adds every constituency of a region at once, and describes the saved segment by constituency names', async () => {
+    const region = await admin.get('/admin/segments/new?match=all&c0.kind=constituency&c0.fromRegion=E12000007&find=0');
+    expect(region.statusCode).toBe(200);
+    expect(seatBox(region.body, 'E14001172')![1]).toBe(' checked');
+    expect(seatBox(region.body, 'E14001273')![1]).toBe(' checked');
+    expect(seatBox(region.body, 'E14001063')).toBeNull();
+    expect(region.body).toContain('63 people match');
+    expect((await admin.get('/admin/segments/count?c0.kind=constituency&c0.fromRegion=E12000008')).json().count).toBe(0);
+    const saved = await saveSegment(admin, { name: 'London seats', group: 'coalition', query: 'match=all&c0.kind=constituency&c0.fromRegion=E12000007' });
+    expect(saved.statusCode).toBe(303);
+    const id = Number(/\d+/.exec(saved.headers.location as string)![0]);
+    expect((await getSegment(t.ctx.db, id, 'all')).definition.conditions).toEqual([{ kind: 'constituency', codes: ['E14001172', 'E14001273'], not: false }]);
+    const page = await admin.get(`/admin/segments/${id}`);
+    expect(page.body).toContain('<li>Lives in Cities of London and Westminster or Hendon</li>');
+    expect(page.body).toContain('<td>Cities of London and Westminster</td>');
+    expect(page.body).not.toContain('<td>E14001172</td>');
+    expect((await admin.get('/admin/segments')).body).toContain('Lives in Cities of London and Westminster or Hendon');
+    const edit = await admin.get(`/admin/segments/${id}/edit`);
+    expect(seatBox(edit.body, 'E14001273')![1]).toBe(' checked');
+    await t.ctx.db.deleteFrom('segments').where('id', '=', id).execute();
   });
 });
 

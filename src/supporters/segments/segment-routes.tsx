@@ -14,6 +14,7 @@ import { canManage } from '../ownership.ts';
 import { createSegment, deleteSegment, getSegment, listSegments, segmentScope, updateSegment, type SavedSegment } from './segment-store.ts';
 import { SegmentPage, SegmentsIndexPage } from './segment-views.tsx';
 import { segmentNames } from './describe-segment.ts';
+import { applySeatPicker, seatsOnce } from './constituency-picker.ts';
 import { constituencyNames } from '../../politics/index.ts';
 import { listPetitionsPage } from '../../petitions/index.ts';
 import { ownerOptions, parseOwner, scopeOf, viewerOf } from '../viewer-scope.ts';
@@ -79,7 +80,10 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     props: { segment?: SavedSegment; draft: Draft; saveErrors?: FieldErrors; saveValues?: Record<string, string> },
   ) {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const choices = { ...(await builderChoices(ctx.db, scope)), petitions: await petitionChoices(ctx.db, scope) };
+    const seats = seatsOnce(ctx.db);
+    const seatSearches = await applySeatPicker(ctx.db, props.draft, seats);
+    const hasSeats = props.draft.conditions.some((c) => c.kind === 'constituency');
+    const choices = { ...(await builderChoices(ctx.db, scope)), petitions: await petitionChoices(ctx.db, scope), ...(hasSeats ? { seats: await seats() } : {}) };
     const result = await definitionFor(ctx.db, props.draft, scope, choices);
     const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
     // Adding or removing a condition is not a check: what is still being filled in is not flagged.
@@ -89,6 +93,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
         segment={props.segment}
         draft={props.draft}
         choices={choices}
+        seatSearches={seatSearches}
         count={count}
         unchecked={unchecked}
         errors={result.ok || unchecked ? undefined : result.errors}
@@ -107,6 +112,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const form = parseForm(saveForm, request.body);
     const body = formValues(request.body);
     const draft = draftFromQuery(queryObject(body.query ?? ''));
+    await applySeatPicker(ctx.db, draft, seatsOnce(ctx.db));
     const result = await definitionFor(ctx.db, draft, scope, await builderChoices(ctx.db, scope));
     let saveErrors: FieldErrors = form.ok ? {} : form.errors;
     let groupId: number | null = null;
@@ -146,7 +152,9 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
   /** The live count for public/segments.js: always JSON, problems named by field. */
   app.get('/admin/segments/count', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = await definitionFor(ctx.db, draftFromQuery(parseRequest(builderQuery, request.query)), scope, await builderChoices(ctx.db, scope));
+    const draft = draftFromQuery(parseRequest(builderQuery, request.query));
+    await applySeatPicker(ctx.db, draft, seatsOnce(ctx.db));
+    const result = await definitionFor(ctx.db, draft, scope, await builderChoices(ctx.db, scope));
     reply.header('cache-control', 'no-store');
     if (!result.ok) {
       const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
