@@ -46,13 +46,56 @@
         });
     };
 
+    // A constituency picked from the names' list is ticked at once, without a search round trip.
+    var pickSeat = function (input) {
+      var box = input.closest('[data-seat-find]');
+      var list = input.list;
+      if (!box || !list) return false;
+      var option = Array.prototype.find.call(list.options, function (o) {
+        return o.value.toLowerCase() === input.value.trim().toLowerCase();
+      });
+      var hint = document.getElementById(box.getAttribute('data-seat-choices'));
+      var choices = hint && hint.parentNode.querySelector('.choices');
+      if (!option || !choices) return false;
+      var name = box.getAttribute('data-seat-find');
+      var code = option.getAttribute('data-code');
+      var existing = Array.prototype.find.call(form.elements, function (el) {
+        return el.name === name && el.value === code;
+      });
+      if (existing) existing.checked = true;
+      else {
+        var id = hint.id.replace(/-hint$/, '') + '-' + code;
+        var choice = document.createElement('div');
+        choice.className = 'choice';
+        var box2 = document.createElement('input');
+        box2.className = 'choice__input';
+        box2.type = 'checkbox';
+        box2.name = name;
+        box2.value = code;
+        box2.id = id;
+        box2.checked = true;
+        var label = document.createElement('label');
+        label.className = 'choice__label';
+        label.htmlFor = id;
+        label.textContent = option.value;
+        choice.appendChild(box2);
+        choice.appendChild(label);
+        choices.appendChild(choice);
+      }
+      input.value = '';
+      return true;
+    };
+
     var schedule = function () {
       clearTimeout(timer);
       timer = setTimeout(update, 350);
     };
     if (output && url) {
       form.addEventListener('change', schedule);
-      form.addEventListener('input', schedule);
+      form.addEventListener('input', function (event) {
+        if (event.target.matches && event.target.matches('[data-seat-find] input[list]')) pickSeat(event.target);
+        schedule();
+      });
     }
   }
 

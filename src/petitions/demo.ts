@@ -156,8 +156,20 @@ export async function loadPetitionDemo(tx: Tx, groupIds: Record<string, number>)
  * `count` confirmed signatures in one statement. Places repeat unevenly (a golden-ratio sequence,
  * raised to a power) so the map has hot spots; one in twenty signers lives abroad.
  */
+/**
+ * The words beside the demo's "hear more" box: a third of the demo signers tick it, so once they
+ * are people the demo's mailings reach someone. The words say plainly that nobody real agreed.
+ */
+export const DEMO_CONSENT_WORDING = 'Demo data: this made-up signer ticked “Keep me updated by email”. No real person gave this consent.';
+
 async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, overDays: number) {
   const one = await onePostcodePerConstituency(tx);
+  const wording = await tx
+    .insertInto('signature_consent_texts')
+    .values({ wording: DEMO_CONSENT_WORDING })
+    .onConflict((oc) => oc.column('wording').doUpdateSet({ wording: DEMO_CONSENT_WORDING }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await sql`
     with places as (
       select (i - 1)::int as i, postcode, constituency_code, region_code
@@ -165,7 +177,7 @@ async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, o
         with ordinality as t(postcode, constituency_code, region_code, i)
     ), total as (select count(*)::int as n from places)
     insert into signatures (petition_id, state, name, email, canonical_email, postcode, country_code, constituency_code, region_code,
-      hear_more, counted, created_at, validated_at)
+      hear_more, consent_text_id, counted, created_at, validated_at)
     select ${petitionId}, 'validated',
       (${firstNames}::text[])[1 + g % ${firstNames.length}] || ' ' || (${lastNames}::text[])[1 + (g / 7) % ${lastNames.length}],
       'demo.' || ${petitionId} || '.' || g || '@example.invalid',
@@ -174,7 +186,7 @@ async function insertDemoSignatures(tx: Tx, petitionId: number, count: number, o
       case when abroad then (${abroad}::text[])[1 + (g / 20) % ${abroad.length}] else 'GB' end,
       pl.constituency_code,
       pl.region_code,
-      g % 3 = 0, true, t.signed_at, t.signed_at + interval '10 minutes'
+      g % 3 = 0, case when g % 3 = 0 then ${wording.id}::int end, true, t.signed_at, t.signed_at + interval '10 minutes'
     from generate_series(1, ${count}) g
     cross join total
     cross join lateral (select g % 20 = 0 as abroad) a

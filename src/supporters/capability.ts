@@ -1,4 +1,4 @@
-import { defineCapability, type Handle, type TableHolds } from '../platform/index.ts';
+import { defineCapability, txViewOf, type Handle, type TableHolds } from '../platform/index.ts';
 import { supporterAuditWords } from './audit-words.ts';
 import { supporterDashboardFigures } from './dashboard-figures.ts';
 import { mailingCron, mailingJobs, mailingTickers } from './mailings/jobs.ts';
@@ -8,8 +8,9 @@ import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './r
 import { peopleImporter } from './imports/import-cli.ts';
 import { importCron, importJobs, importTickers } from './imports/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
-import { supportersQ, type SupporterTables } from './tables.ts';
+import { supportersQ, type SupporterTables, type SupportersView } from './tables.ts';
 import { supporterSettings } from './settings.ts';
+import { loadSupporterDemo } from './demo.ts';
 
 /** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
 export const supporters = defineCapability({
@@ -52,6 +53,7 @@ export const supporters = defineCapability({
   jobs: [...peopleJobs, ...importJobs, ...mailingJobs],
   cron: [...peopleCron, ...importCron, ...mailingCron],
   tickers: (ctx) => [...peopleTickers(ctx), ...importTickers(ctx), ...mailingTickers(ctx)],
+  demo: (tx, facts) => loadSupporterDemo(txViewOf<SupportersView>(tx), facts),
   importers: { people: peopleImporter },
   settings: supporterSettings,
   personalData: [

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { listGroups } from '../coalition/index.ts';
+import { listPurposes, purposeFor } from './consent.ts';
 import type { Q } from './tables.ts';
 
 /** The purpose key people consent to: the coalition's updates or one group's. */
@@ -36,9 +38,21 @@ export async function ensureWording(q: Q, purposeId: number, wording: string): P
   throw new Error('Could not record the consent wording');
 }
 
-/** Purposes the viewer may use in segments: the coalition's and their groups'. */
-export async function listPurposes(q: Q, scope: 'all' | number[]): Promise<Array<{ id: number; name: string }>> {
-  let query = q.selectFrom('consent_purposes').select(['id', 'name']).orderBy('group_id', 'desc').orderBy('name');
-  if (scope !== 'all') query = query.where(sql<boolean>`(group_id is null or group_id = any(${scope}::int[]))`);
-  return query.execute();
+/**
+ * Purposes the viewer may use in segments: the coalition's and their groups', sorted by name. A
+ * group nobody has signed up to yet (one made since) has no purpose row: it is made here, so the
+ * builder offers every group from the start, as the mailing form does.
+ */
+export async function segmentPurposes(q: Q, scope: 'all' | number[]): Promise<Array<{ id: number; name: string }>> {
+  const groups = (await listGroups(q)).filter((g) => scope === 'all' || scope.includes(g.id));
+  let purposes = await listPurposes(q);
+  const missing = [null, ...groups.map((g) => g.id)].filter((groupId) => !purposes.some((p) => p.key === purposeKey(groupId)));
+  if (missing.length > 0) {
+    for (const groupId of missing) await purposeFor(q, { groupId });
+    purposes = await listPurposes(q);
+  }
+  return purposes
+    .filter((p) => p.groupId === null || scope === 'all' || scope.includes(p.groupId))
+    .map((p) => ({ id: p.id, name: p.name }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB', { sensitivity: 'base' }) || a.id - b.id);
 }

@@ -42,7 +42,7 @@ export async function purposeChoices(q: Q, scope: GroupScope): Promise<Choice[]>
   return purposes.map((p) => ({ id: p.id, name: p.name, groupId: p.groupId }));
 }
 
-/** Saved segments this organiser may send to: the coalition's and their own groups'. */
+/** Saved segments this organiser may send to: every one for admins, their own groups' for group organisers. */
 export async function segmentChoices(q: Q, scope: GroupScope): Promise<Choice[]> {
   if (scope !== 'all' && scope.length === 0) return [];
   const segments = await listSegments(q, scope);

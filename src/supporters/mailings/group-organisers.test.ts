@@ -11,7 +11,7 @@ let t: TestApp;
 let sink: SmtpSink;
 let leeds: Agent;
 let york: Agent;
-const ids = { leedsGroup: 0, yorkGroup: 0, leedsPurpose: 0, yorkPurpose: 0, coalitionPurpose: 0, everyoneSegment: 0, yorkSegment: 0 };
+const ids = { leedsGroup: 0, yorkGroup: 0, leedsPurpose: 0, yorkPurpose: 0, coalitionPurpose: 0, everyoneSegment: 0, yorkSegment: 0, leedsSegment: 0 };
 
 beforeAll(async () => {
   sink = await new SmtpSink().start();
@@ -33,6 +33,7 @@ beforeAll(async () => {
   ];
   ids.everyoneSegment = await addSegmentOfList(db, 'Everyone on the big list', people.map((p) => p.id));
   ids.yorkSegment = await addSegmentOfList(db, 'York core', people.map((p) => p.id), ids.yorkGroup);
+  ids.leedsSegment = await addSegmentOfList(db, 'Leeds core', people.map((p) => p.id), ids.leedsGroup);
   leeds = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [ids.leedsGroup] })).agent;
   york = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [ids.yorkGroup] })).agent;
 });
@@ -64,14 +65,23 @@ const recipientsOf = (subject: string) =>
     .sort();
 
 describe('a group organiser', () => {
-  it('can write only as their own group, to the coalition’s segments or their group’s', async () => {
+  it('can write only as their own group, to their group’s segments (not the coalition’s or another group’s)', async () => {
     const form = await leeds.get('/admin/mailings/new');
     expect(form.statusCode).toBe(200);
-    expect(form.body).toContain(`<option value="${ids.leedsPurpose}"`);
-    expect(form.body).not.toContain(`<option value="${ids.yorkPurpose}"`);
-    expect(form.body).not.toContain(`<option value="${ids.coalitionPurpose}"`);
-    expect(form.body).toContain(`<option value="${ids.everyoneSegment}"`);
-    expect(form.body).not.toContain(`<option value="${ids.yorkSegment}"`);
+    const from = /<select[^>]*name="purpose_id"[\s\S]*?<\/select>/.exec(form.body)![0];
+    expect(from).toContain(`<option value="${ids.leedsPurpose}"`);
+    expect(from).not.toContain(`<option value="${ids.yorkPurpose}"`);
+    expect(from).not.toContain(`<option value="${ids.coalitionPurpose}"`);
+    const to = /<select[^>]*name="segment_id"[\s\S]*?<\/select>/.exec(form.body)![0];
+    expect(to).toContain(`<option value="${ids.leedsSegment}"`);
+    expect(to).not.toContain(`<option value="${ids.everyoneSegment}"`);
+    expect(to).not.toContain(`<option value="${ids.yorkSegment}"`);
+    expect(to).not.toContain('Everyone on the big list');
+    // Nor does their segment list offer the coalition's.
+    const list = await leeds.get('/admin/segments');
+    expect(list.body).toContain('Leeds core');
+    expect(list.body).not.toContain('Everyone on the big list');
+    expect((await leeds.get(`/admin/segments/${ids.everyoneSegment}`)).statusCode).toBe(404);
   });
 
   it('is refused, naming the field, when posting another group’s or the coalition’s sender, or another group’s segment', async () => {
@@ -82,10 +92,13 @@ describe('a group organiser', () => {
       expect(errorBeside(res.body, 'purpose_id')).toBe('Choose who the mailing is from');
     }
     await leeds.get('/admin/mailings/new');
-    const segment = await leeds.post('/admin/mailings', { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.yorkSegment), subject: 'Sneaky', body: 'Hi' });
-    expect(segment.statusCode).toBe(422);
-    expect(errorBeside(segment.body, 'segment_id')).toBe('Choose a saved segment from the list, or everyone');
-    expect(segment.body).toContain('value="Sneaky"');
+    for (const segmentId of [ids.yorkSegment, ids.everyoneSegment]) {
+      await leeds.get('/admin/mailings/new');
+      const segment = await leeds.post('/admin/mailings', { purpose_id: String(ids.leedsPurpose), segment_id: String(segmentId), subject: 'Sneaky', body: 'Hi' });
+      expect(segment.statusCode).toBe(422);
+      expect(errorBeside(segment.body, 'segment_id')).toBe('Choose a saved segment from the list, or everyone');
+      expect(segment.body).toContain('value="Sneaky"');
+    }
   });
 
   it('is not asked for, and cannot set, the sending speed (the coalition’s to set); titles show placeholders as words', async () => {
@@ -121,9 +134,12 @@ describe('a group organiser', () => {
     expect(message.text.trim().endsWith('Keep Leeds NHS')).toBe(true);
   });
 
-  it('reaches only their group’s supporters through a coalition-wide segment too', async () => {
-    await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.everyoneSegment), subject: 'Leeds segment news' });
+  it('reaches only their group’s supporters through their group’s segment, and so does an admin sending as the group to a coalition-wide one', async () => {
+    await sendAs(leeds, { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.leedsSegment), subject: 'Leeds segment news' });
     expect(recipientsOf('Leeds segment news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);
+    const admin = (await signedInAgent(t.app, t.ctx, { role: 'admin' })).agent;
+    await sendAs(admin, { purpose_id: String(ids.leedsPurpose), segment_id: String(ids.everyoneSegment), subject: 'Leeds wide news' });
+    expect(recipientsOf('Leeds wide news')).toEqual(['both@example.org', 'lee@example.org', 'lena@example.org']);
   });
 
   it('cannot see, preview, change or send another group’s mailing', async () => {

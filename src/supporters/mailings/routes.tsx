@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, redirectWithNotice, requireRole, takeNotice, type Viewer } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { mailingReport, statusCounts } from './report.ts';
@@ -24,7 +24,6 @@ export const TESTS_PER_ADDRESS = 10;
 
 const mailingParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a mailing id' }).transform(Number) });
 const listQuery = z.object({ page: queryText() });
-const mailingQuery = z.object({ notice: queryText() });
 /** The preview's "show as" address as typed, to put back beside its error. */
 const typedAs = z.object({ as: queryText() });
 const linkParams = z.object({ token: z.string() });
@@ -33,6 +32,9 @@ const linkParams = z.object({ token: z.string() });
 export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
   const organisers = { preHandler: requireRole('admin', 'organiser') };
   const maxRate = ctx.config.MAILING_RATE;
+  const secure = ctx.config.BASE_URL.startsWith('https:');
+  /** Back to the mailing's page, which shows the notice once (a reload does not show it again). */
+  const toMailing = (reply: FastifyReply, id: number, notice: string) => redirectWithNotice(reply, `/admin/mailings/${id}`, notice, secure);
 
   async function load(request: FastifyRequest): Promise<{ scope: GroupScope; mailing: Mailing }> {
     const scope = await scopeOf(ctx.db, request.viewer!);
@@ -54,7 +56,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!result.ok) return renderForm(reply, request.viewer!, scope, { mailing, errors: result.errors, values: result.values }, 422);
     try {
       const id = await ctx.db.transaction().execute((tx) => saveMailing(tx, { actor: request.viewer!, scope, id: mailing?.id, input: result.value }));
-      return reply.redirect(`/admin/mailings/${id}?notice=saved`, 303);
+      return toMailing(reply, id, 'saved');
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') {
         return renderForm(reply, request.viewer!, scope, { mailing, errors: errorsFrom(error), values: formValues(request.body) }, 422);
@@ -77,7 +79,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/mailings/:id', organisers, async (request, reply) => {
     const { mailing } = await load(request);
-    const { notice } = parseRequest(mailingQuery, request.query);
+    const notice = takeNotice(request, reply, secure);
     if (mailing.status === 'draft' || mailing.status === 'scheduled') {
       return reply.render(<MailingPage mailing={mailing} notice={notice} audienceCount={await countAudience(ctx.db, audienceOf(mailing))} />);
     }
@@ -194,19 +196,19 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
       return reply.render(<ConfirmSend mailing={mailing} count={count} at={when.now ? undefined : when.at} sendAt={sendAt} />);
     }
     await ctx.db.transaction().execute((tx) => sendOrSchedule(tx, { mailing, actor: request.viewer!, when, confirmedCount: confirmed }));
-    return reply.redirect(`/admin/mailings/${mailing.id}?notice=${when.now ? 'sending' : 'scheduled'}`, 303);
+    return toMailing(reply, mailing.id, when.now ? 'sending' : 'scheduled');
   });
 
   app.post('/admin/mailings/:id/unschedule', organisers, async (request, reply) => {
     const { mailing } = await load(request);
     await ctx.db.transaction().execute((tx) => cancelSchedule(tx, { mailing, actor: request.viewer! }));
-    return reply.redirect(`/admin/mailings/${mailing.id}?notice=unscheduled`, 303);
+    return toMailing(reply, mailing.id, 'unscheduled');
   });
 
   app.post('/admin/mailings/:id/stop', organisers, async (request, reply) => {
     const { mailing } = await load(request);
     await ctx.db.transaction().execute((tx) => stopSending(tx, { mailing, actor: request.viewer! }));
-    return reply.redirect(`/admin/mailings/${mailing.id}?notice=stopped`, 303);
+    return toMailing(reply, mailing.id, 'stopped');
   });
 
   // Tracked links in mailings: count the click (not for HEAD: link scanners), then go on.

@@ -17,6 +17,11 @@ export interface Draft {
   conditions: DraftCondition[];
   /** Index of a condition added by this request: shown empty, not yet checked. */
   fresh?: number;
+  /**
+   * True when this request only added or removed a condition: the conditions are still being
+   * filled in, so problems are not flagged yet (only "Update count" and saving flag them).
+   */
+  editing?: boolean;
 }
 
 const KINDS = new Set<string>(conditionKinds.map((k) => k.kind));
@@ -53,6 +58,8 @@ export function draftFromQuery(query: Record<string, unknown>): Draft {
   if (remove !== undefined && /^\d+$/.test(remove)) conditions = conditions.filter((_, i) => i !== Number(remove));
   const draft: Draft = { match: list(query.match)[0] === 'any' ? 'any' : 'all', conditions };
   const add = list(query.add)[0];
+  // "Find" and "Add region" (and Enter in a field, which presses the form's first, hidden, button) too.
+  if (add !== undefined || remove !== undefined || list(query.find).length > 0) draft.editing = true;
   if (add && KINDS.has(add) && conditions.length < MAX_CONDITIONS) {
     draft.conditions.push({ kind: add as ConditionKind, not: false, values: add === 'tags' ? { tagMatch: ['any'] } : {} });
     draft.fresh = draft.conditions.length - 1;
@@ -79,7 +86,8 @@ function conditionInput(c: DraftCondition): Record<string, unknown> {
   const v = c.values;
   switch (c.kind) {
     case 'constituency':
-      return { kind: c.kind, not: c.not, codes: (first(v, 'codes') ?? '').toUpperCase().split(/[\s,;]+/).filter(Boolean) };
+      // Ticked seats, one code each (a hand-written address may still list several in one, comma-separated).
+      return { kind: c.kind, not: c.not, codes: [...new Set((v.codes ?? []).flatMap((text) => text.toUpperCase().split(/[\s,;]+/)).filter(Boolean))] };
     case 'region':
       return { kind: c.kind, not: c.not, codes: (v.regions ?? []).filter(Boolean) };
     case 'tags':
@@ -179,7 +187,7 @@ function valuesOf(c: Condition): Record<string, string[]> {
   const opt = (value: string | undefined) => (value ? [value] : []);
   switch (c.kind) {
     case 'constituency':
-      return { codes: [c.codes.join(', ')] };
+      return { codes: c.codes };
     case 'region':
       return { regions: c.codes };
     case 'tags':

@@ -1,6 +1,7 @@
 import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Select, TextInput, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { queryFromDraft, type Draft } from './builder-query.ts';
-import { ConditionFields, type BuilderChoices } from './condition-fields.tsx';
+import { ConditionFields, SEAT_NAMES_LIST, type BuilderChoices } from './condition-fields.tsx';
+import type { SeatSearch } from './constituency-picker.ts';
 import { conditionKinds } from './definition.ts';
 
 export interface BuilderPageProps {
@@ -8,8 +9,12 @@ export interface BuilderPageProps {
   segment?: { id: number; name: string; groupId: number | null };
   draft: Draft;
   choices: BuilderChoices;
+  /** Answers to constituency searches, by condition index. */
+  seatSearches?: Map<number, SeatSearch>;
   /** Null when the conditions have problems. */
   count: number | null;
+  /** The conditions are still being filled in (a condition was just added or removed): not counted, not flagged. */
+  unchecked?: boolean;
   errors?: FieldErrors | undefined;
   /** Who may own the segment: the coalition (admins) and the viewer's groups. */
   owners: Array<{ value: string; label: string }>;
@@ -40,6 +45,10 @@ export function BuilderPage(props: BuilderPageProps) {
       <h1>{title}</h1>
       <ErrorSummary errors={allErrors} />
       <Form method="get" action={action} id="segment-builder" class="segment-builder">
+        {/* The form's first button, so Enter in a field (a constituency search) refreshes rather than removing a condition. */}
+        <button type="submit" name="find" value="enter" hidden>
+          Refresh
+        </button>
         <ChoiceGroup
           type="radio"
           inline
@@ -59,7 +68,7 @@ export function BuilderPage(props: BuilderPageProps) {
               Condition {index + 1}: {kindLabel(condition.kind)}
             </legend>
             <input type="hidden" name={`c${index}.kind`} value={condition.kind} />
-            <ConditionFields index={index} condition={condition} choices={props.choices} errors={index === draft.fresh ? undefined : errors} />
+            <ConditionFields index={index} condition={condition} choices={props.choices} errors={index === draft.fresh ? undefined : errors} search={props.seatSearches?.get(index)} />
             <Checkbox name={`c${index}.not`} label="Exclude the people who match this condition instead (not)" checked={condition.not} />
             <button type="submit" class="button button--secondary button--small" name="remove" value={String(index)}>
               Remove condition {index + 1}
@@ -76,12 +85,19 @@ export function BuilderPage(props: BuilderPageProps) {
         </fieldset>
         <div class="segment-count" data-count-url="/admin/segments/count">
           <p aria-live="polite" id="segment-count">
-            {props.count === null ? 'Fix the problems above to see how many people match.' : formatCount(props.count)}
+            {props.count !== null ? formatCount(props.count) : props.unchecked ? 'Fill in the conditions, then choose “Update count” to see how many people match.' : 'Fix the problems above to see how many people match.'}
           </p>
           <p class="hint">Counts the people you can see: everyone for coalition admins, your groups’ people for group organisers.</p>
           <Button variant="secondary">Update count</Button>
         </div>
       </Form>
+      {props.choices.seats ? (
+        <datalist id={SEAT_NAMES_LIST}>
+          {props.choices.seats.map((s) => (
+            <option value={s.name} data-code={s.code} />
+          ))}
+        </datalist>
+      ) : null}
       <SaveForm {...props} />
     </Layout>
   );

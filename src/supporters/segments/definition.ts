@@ -31,7 +31,7 @@ const dateRange = {
 };
 
 export const conditionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('constituency'), codes: z.array(gssCode).min(1, { message: 'Enter at least one constituency code' }).max(650), ...negatable }),
+  z.object({ kind: z.literal('constituency'), codes: z.array(gssCode).min(1, { message: 'Choose at least one constituency: find it by name or postcode, or add a region' }).max(650), ...negatable }),
   z.object({ kind: z.literal('region'), codes: z.array(gssCode).min(1, { message: 'Choose at least one region' }).max(20), ...negatable }),
   z.object({
     kind: z.literal('tags'),

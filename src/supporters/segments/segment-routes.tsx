@@ -7,24 +7,38 @@ import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
 import { countSegment, segmentPage, type PeopleScope } from './compile-segment.ts';
 import type { BuilderChoices } from './condition-fields.tsx';
-import { listPurposes } from '../consent-purposes.ts';
+import { segmentPurposes } from '../consent-purposes.ts';
 import { exportSegmentCsv } from './export-segment.ts';
 import { assertWithinReach, outOfReach } from './segment-reach.ts';
 import { canManage } from '../ownership.ts';
 import { createSegment, deleteSegment, getSegment, listSegments, segmentScope, updateSegment, type SavedSegment } from './segment-store.ts';
 import { SegmentPage, SegmentsIndexPage } from './segment-views.tsx';
+import { segmentNames } from './describe-segment.ts';
+import { applySeatPicker, seatsOnce } from './constituency-picker.ts';
+import { constituencyNames } from '../../politics/index.ts';
+import { listPetitionsPage } from '../../petitions/index.ts';
 import { ownerOptions, parseOwner, scopeOf, viewerOf } from '../viewer-scope.ts';
 
 const PEOPLE_SHOWN = 50;
+/** Petitions the builder offers by title (older ones can still be named by number in the address). */
+const PETITIONS_OFFERED = 500;
 
 async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices> {
   const [tags, lists, purposes, kinds] = await Promise.all([
     collectionChoices(q, 'tag', scope),
     collectionChoices(q, 'list', scope),
-    listPurposes(q, scope),
+    segmentPurposes(q, scope),
     actionKinds(q),
   ]);
   return { tags, lists, purposes, actionKinds: kinds };
+}
+
+/** The petitions whose signers the viewer may count: every one for admins, their groups' for organisers; newest first. */
+async function petitionChoices(q: Q, scope: PeopleScope): Promise<Array<{ id: number; title: string }>> {
+  const owners = scope === 'all' ? [null] : scope;
+  const pages = await Promise.all(owners.map((groupId) => listPetitionsPage(q, { scope: { groupId }, filter: undefined, page: 1, perPage: PETITIONS_OFFERED })));
+  const byId = new Map(pages.flatMap((p) => p.petitions).map((p) => [p.id, { id: p.id, title: p.action }]));
+  return [...byId.values()].sort((a, b) => b.id - a.id);
 }
 
 /**
@@ -66,22 +80,29 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     props: { segment?: SavedSegment; draft: Draft; saveErrors?: FieldErrors; saveValues?: Record<string, string> },
   ) {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const choices = await builderChoices(ctx.db, scope);
+    const seats = seatsOnce(ctx.db);
+    const seatSearches = await applySeatPicker(ctx.db, props.draft, seats);
+    const hasSeats = props.draft.conditions.some((c) => c.kind === 'constituency');
+    const choices = { ...(await builderChoices(ctx.db, scope)), petitions: await petitionChoices(ctx.db, scope), ...(hasSeats ? { seats: await seats() } : {}) };
     const result = await definitionFor(ctx.db, props.draft, scope, choices);
     const count = result.ok ? await countSegment(ctx.db, result.definition, scope) : null;
+    // Adding or removing a condition is not a check: what is still being filled in is not flagged.
+    const unchecked = !result.ok && props.draft.editing === true && !props.saveErrors;
     const page = (
       <BuilderPage
         segment={props.segment}
         draft={props.draft}
         choices={choices}
+        seatSearches={seatSearches}
         count={count}
-        errors={result.ok ? undefined : result.errors}
+        unchecked={unchecked}
+        errors={result.ok || unchecked ? undefined : result.errors}
         owners={await ownerOptions(ctx.db, scope)}
         saveErrors={props.saveErrors}
         saveValues={props.saveValues}
       />
     );
-    return reply.render(page, result.ok && !props.saveErrors ? 200 : 422);
+    return reply.render(page, (result.ok || unchecked) && !props.saveErrors ? 200 : 422);
   }
 
   /** Saves a new or changed segment from the save form; re-renders the builder with problems. */
@@ -91,6 +112,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const form = parseForm(saveForm, request.body);
     const body = formValues(request.body);
     const draft = draftFromQuery(queryObject(body.query ?? ''));
+    await applySeatPicker(ctx.db, draft, seatsOnce(ctx.db));
     const result = await definitionFor(ctx.db, draft, scope, await builderChoices(ctx.db, scope));
     let saveErrors: FieldErrors = form.ok ? {} : form.errors;
     let groupId: number | null = null;
@@ -120,7 +142,9 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
 
   app.get('/admin/segments', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    return reply.render(<SegmentsIndexPage segments={await listSegments(ctx.db, scope)} notice={parseRequest(noticeQuery, request.query).notice} />);
+    const segments = await listSegments(ctx.db, scope);
+    const names = await segmentNames(ctx.db, segments.map((s) => s.definition));
+    return reply.render(<SegmentsIndexPage segments={segments} names={names} notice={parseRequest(noticeQuery, request.query).notice} />);
   });
 
   app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(parseRequest(builderQuery, request.query)) }));
@@ -128,7 +152,9 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
   /** The live count for public/segments.js: always JSON, problems named by field. */
   app.get('/admin/segments/count', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const result = await definitionFor(ctx.db, draftFromQuery(parseRequest(builderQuery, request.query)), scope, await builderChoices(ctx.db, scope));
+    const draft = draftFromQuery(parseRequest(builderQuery, request.query));
+    await applySeatPicker(ctx.db, draft, seatsOnce(ctx.db));
+    const result = await definitionFor(ctx.db, draft, scope, await builderChoices(ctx.db, scope));
     reply.header('cache-control', 'no-store');
     if (!result.ok) {
       const errors = Object.entries(result.errors).map(([field, message]) => ({ field, message }));
@@ -147,8 +173,17 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const [count, first] = await Promise.all([countSegment(ctx.db, segment.definition, people), segmentPage(ctx.db, segment.definition, people, 0, PEOPLE_SHOWN)]);
     // The first people are personal data: the look is audited, as every such view is.
     await recordAudit(ctx.db, { actor: viewerOf(request), action: 'segment.people.view', subjectType: 'segment', subjectId: segment.id, after: { shown: first.length } });
+    const [names, seats] = await Promise.all([segmentNames(ctx.db, [segment.definition]), constituencyNames(ctx.db, first.flatMap((p) => (p.constituency_code ? [p.constituency_code] : [])))]);
     return reply.render(
-      <SegmentPage segment={segment} count={count} people={first} manage={canManage(scope, segment)} notice={parseRequest(noticeQuery, request.query).notice} />,
+      <SegmentPage
+        segment={segment}
+        names={names}
+        count={count}
+        people={first}
+        constituencies={new Map([...seats].map(([code, seat]) => [code, seat.name]))}
+        manage={canManage(scope, segment)}
+        notice={parseRequest(noticeQuery, request.query).notice}
+      />,
     );
   });
 

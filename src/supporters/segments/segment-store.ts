@@ -27,7 +27,9 @@ function baseQuery(q: Q, scope: PeopleScope) {
   let query = q
     .selectFrom('segments as s')
     .select(['s.id', 's.name', 's.group_id', 's.definition', 's.modified_at']);
-  if (scope !== 'all') query = query.where(sql<boolean>`(s.group_id is null or s.group_id = any(${scope}::int[]))`);
+  // A group organiser uses their groups' segments only: a coalition segment is the coalition's to
+  // send to, and within a group it would count (and mail) only that group's people anyway.
+  if (scope !== 'all') query = query.where(sql<boolean>`s.group_id = any(${scope}::int[])`);
   return query;
 }
 
@@ -39,7 +41,7 @@ function toSegment(row: Row, groupNames: Map<number, string>): SavedSegment {
   return { id: row.id, name: row.name, groupId: row.group_id, groupName, definition: definitionSchema.parse(row.definition), modifiedAt: row.modified_at };
 }
 
-/** The segments the viewer may see: the coalition's and their groups'. */
+/** The segments the viewer may see and use: every one for admins, their groups' for group organisers. */
 export async function listSegments(q: Q, scope: PeopleScope): Promise<SavedSegment[]> {
   const rows = await baseQuery(q, scope).orderBy(sql`lower(s.name)`).orderBy('s.id').execute();
   const groupNames = await groupNamesOf(q, rows.map((r) => r.group_id));

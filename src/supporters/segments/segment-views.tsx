@@ -2,12 +2,29 @@ import { ActionButton, Layout, Notice, formatLondon, formatNumber } from '../../
 import { formatCount } from './builder-view.tsx';
 import type { SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';
+import { describeDefinition, type SegmentNames } from './describe-segment.ts';
 
 export function ownerLabel(item: { groupName: string | null }): string {
   return item.groupName ?? 'Whole coalition';
 }
 
-export function SegmentsIndexPage({ segments, notice }: { segments: SavedSegment[]; notice?: string | undefined }) {
+/** The conditions in words, as a short paragraph and list. */
+export function SegmentConditions({ segment, names }: { segment: SavedSegment; names: SegmentNames }) {
+  const described = describeDefinition(segment.definition, names);
+  if (described.conditions.length === 0) return <p class="segment-conditions">{described.match}.</p>;
+  return (
+    <div class="segment-conditions">
+      <p>{described.match}:</p>
+      <ul>
+        {described.conditions.map((text) => (
+          <li>{text}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function SegmentsIndexPage({ segments, names, notice }: { segments: SavedSegment[]; names: SegmentNames; notice?: string | undefined }) {
   return (
     <Layout title="Segments" wide>
       {notice === 'deleted' ? <Notice>The segment has been deleted.</Notice> : null}
@@ -39,7 +56,9 @@ export function SegmentsIndexPage({ segments, notice }: { segments: SavedSegment
                   <a href={`/admin/segments/${s.id}`}>{s.name}</a>
                 </td>
                 <td>{ownerLabel(s)}</td>
-                <td class="numeric">{s.definition.conditions.length}</td>
+                <td>
+                  <SegmentConditions segment={s} names={names} />
+                </td>
                 <td>{formatLondon(s.modifiedAt, 'short-date')}</td>
               </tr>
             ))}
@@ -54,7 +73,18 @@ function personName(p: { given_name: string | null; family_name: string | null }
   return [p.given_name, p.family_name].filter(Boolean).join(' ') || '(no name)';
 }
 
-export function SegmentPage(props: { segment: SavedSegment; count: number; people: SegmentPerson[]; manage: boolean; notice?: string | undefined }) {
+export interface SegmentPageProps {
+  segment: SavedSegment;
+  names: SegmentNames;
+  count: number;
+  people: SegmentPerson[];
+  /** Names of the people's constituencies, by code. */
+  constituencies: Map<string, string>;
+  manage: boolean;
+  notice?: string | undefined;
+}
+
+export function SegmentPage(props: SegmentPageProps) {
   const { segment, count, people } = props;
   return (
     <Layout title={segment.name} wide breadcrumbs={[{ href: '/admin/segments', label: 'Segments' }]}>
@@ -63,6 +93,7 @@ export function SegmentPage(props: { segment: SavedSegment; count: number; peopl
       <p>
         Owned by {ownerLabel(segment)}. {segment.groupId === null ? 'Counts the people you can see.' : `Counts the people connected to ${segment.groupName ?? 'the group'}.`}
       </p>
+      <SegmentConditions segment={segment} names={props.names} />
       <p class="segment-count">
         <span class="key-figure">{formatNumber(count)}</span> {count === 1 ? 'person' : 'people'}
       </p>
@@ -103,7 +134,7 @@ export function SegmentPage(props: { segment: SavedSegment; count: number; peopl
                   <td>{personName(p)}</td>
                   <td>{p.email ?? ''}</td>
                   <td>{p.postcode ?? ''}</td>
-                  <td>{p.constituency_code ?? ''}</td>
+                  <td>{p.constituency_code ? (props.constituencies.get(p.constituency_code) ?? p.constituency_code) : ''}</td>
                   <td>{formatLondon(p.created_at, 'short-date')}</td>
                 </tr>
               ))}
