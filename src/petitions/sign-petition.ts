@@ -129,7 +129,7 @@ const writers = new WeakMap<AppContext, SignatureWriter>();
 export function signatureWriterFor(ctx: AppContext): SignatureWriter {
   let writer = writers.get(ctx);
   if (!writer) {
-    writer = new SignatureWriter(ctx.db, {
+    writer = new SignatureWriter(ctx.db, ctx.pool, {
       rateLimits: {
         burst: ctx.config.SIGN_RATE_BURST,
         burstSeconds: ctx.config.SIGN_RATE_BURST_SECONDS,

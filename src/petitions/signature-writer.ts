@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
 import { resolvePostcodes, type PostcodePlace } from '../politics/index.ts';
-import type { Db, SignatureReferrer, Tx } from './tables.ts';
+import type { Db, SignatureReferrer } from './tables.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
 import { signablePetition } from './states.ts';
@@ -83,6 +84,40 @@ export interface SignatureWriterOptions {
   maxConcurrent?: number;
 }
 
+/** Where the writer takes its connections: the pool behind the app's database handle. */
+export type ConnectionPool = Pick<pg.Pool, 'connect'>;
+
+/**
+ * One batch's statements on one connection. Each is sent as a named prepared statement (the
+ * name is a digest of its text, which is the same whatever the batch's size, since every value
+ * travels as an array): PostgreSQL parses and plans it once per connection, not once per batch.
+ */
+export interface BatchStatements {
+  run<R>(query: RawBuilder<R>): Promise<R[]>;
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `sign_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    if (statementNames.size > 100) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+function statementsOn(client: pg.PoolClient, db: Db): BatchStatements {
+  return {
+    async run<R>(query: RawBuilder<R>): Promise<R[]> {
+      const compiled = query.compile(db);
+      const result = await client.query({ name: statementName(compiled.sql), text: compiled.sql, values: [...compiled.parameters] });
+      return result.rows as R[];
+    },
+  };
+}
+
 /**
  * Stores signatures in batches. Each request waits in a queue; whenever a connection is free,
  * everything queued is written in one transaction (duplicate rule, rate limits and postcode
@@ -101,7 +136,15 @@ export class SignatureWriter {
   private waking: Promise<void> | undefined;
   private lastWake = 0;
 
-  constructor(private readonly db: Db, private readonly options: SignatureWriterOptions) {
+  /**
+   * `pool` is the pool behind `db`: batches take a connection from it and run their statements
+   * as named prepared statements on it (Kysely sends each statement unnamed, planned afresh).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly pool: ConnectionPool,
+    private readonly options: SignatureWriterOptions,
+  ) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxConcurrent = options.maxConcurrent ?? 2;
   }
@@ -159,8 +202,32 @@ export class SignatureWriter {
     await this.wakeSender();
   }
 
-  private transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
-    return this.db.transaction().execute((tx) => writeBatch(tx, inputs, this.options, this.db));
+  /**
+   * One transaction: the postcodes are looked up first (reference data, outside it: most come
+   * from the kept places), then the batch is written and committed on one pooled connection.
+   * A failed rollback (the connection is gone) discards the connection and reports the error that
+   * failed the batch, not the rollback's.
+   */
+  private async transaction(inputs: SignatureInput[]): Promise<SignOutcome[]> {
+    const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
+    const places = postcodes.length > 0 ? await placesOf(this.db, this.db, postcodes) : new Map<string, PostcodePlace>();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      try {
+        const outcomes = await writeBatch(statementsOn(client, this.db), inputs, places, this.options);
+        await client.query('commit');
+        return outcomes;
+      } catch (error) {
+        await client.query('rollback').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
   }
 
   /**
@@ -220,7 +287,7 @@ const POSTCODES_KEPT = 100_000;
 type FoundPlace = Extract<PostcodePlace, { status: 'found' }>;
 const foundPostcodes = new WeakMap<object, Map<string, { place: FoundPlace; until: number }>>();
 
-async function placesOf(tx: Tx, cacheKey: object, postcodes: string[]): Promise<Map<string, PostcodePlace>> {
+async function placesOf(db: Db, cacheKey: object, postcodes: string[]): Promise<Map<string, PostcodePlace>> {
   let kept = foundPostcodes.get(cacheKey);
   if (!kept) foundPostcodes.set(cacheKey, (kept = new Map()));
   const now = Date.now();
@@ -233,26 +300,24 @@ async function placesOf(tx: Tx, cacheKey: object, postcodes: string[]): Promise<
   }
   if (unknown.length === 0) return places;
   if (kept.size + unknown.length > POSTCODES_KEPT) kept.clear();
-  for (const [postcode, place] of await resolvePostcodes(tx, unknown)) {
+  for (const [postcode, place] of await resolvePostcodes(db, unknown)) {
     places.set(postcode, place);
     if (place.status === 'found') kept.set(postcode, { place, until: now + POSTCODE_KEEP_MS });
   }
   return places;
 }
 
-/** Writes one batch in the caller's transaction; returns an outcome per input, in order. */
-export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: SignatureWriterOptions, cacheKey: object = options): Promise<SignOutcome[]> {
+/**
+ * Writes one batch in the caller's open transaction; returns an outcome per input, in order.
+ * `places` holds the place of every UK postcode in the batch.
+ */
+async function writeBatch(tx: BatchStatements, inputs: SignatureInput[], places: Map<string, PostcodePlace>, options: SignatureWriterOptions): Promise<SignOutcome[]> {
   const outcomes: Array<SignOutcome | undefined> = new Array(inputs.length);
   const petitionIds = [...new Set(inputs.map((i) => i.petitionId))].sort((a, b) => a - b);
 
   await lockSigners(tx, inputs);
-  // After the locks (a statement sees what was committed when it began): one round trip for all
-  // the batch reads, while postcodes come from the kept places where they can.
-  const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
-  const [{ openIds, recent, byEmail }, places] = await Promise.all([
-    readBatchState(tx, inputs, petitionIds, options.rateLimits),
-    postcodes.length > 0 ? placesOf(tx, cacheKey, postcodes) : new Map<string, PostcodePlace>(),
-  ]);
+  // After the locks (a statement sees what was committed when it began): one round trip for all the batch reads.
+  const { openIds, recent, byEmail } = await readBatchState(tx, inputs, petitionIds, options.rateLimits);
 
   const rows: Row[] = [];
   inputs.forEach((input, index) => {
@@ -291,9 +356,9 @@ export async function writeBatch(tx: Tx, inputs: SignatureInput[], options: Sign
  * each address on each petition within the rate-limit periods, and every signature already made
  * with each email on its petition (for the duplicate rule).
  */
-async function readBatchState(tx: Tx, inputs: SignatureInput[], petitionIds: number[], limits: RateLimits) {
+async function readBatchState(tx: BatchStatements, inputs: SignatureInput[], petitionIds: number[], limits: RateLimits) {
   const ips = [...new Set(inputs.flatMap((i) => (i.ip ? [i.ip] : [])))];
-  const state = await sql<{ open: number[]; recent: Array<[number, string, number, number]>; signers: Signer[] }>`
+  const [state] = await tx.run(sql<{ open: number[]; recent: Array<[number, string, number, number]>; signers: Signer[] }>`
     select
       (select coalesce(json_agg(id), '[]') from petitions where id = any(${petitionIds}::int[]) and ${signablePetition()}) as open,
       (select coalesce(json_agg(json_build_array(petition_id, ip, in_burst, in_sustained)), '[]') from (
@@ -309,8 +374,8 @@ async function readBatchState(tx: Tx, inputs: SignatureInput[], petitionIds: num
           held_reason is not null as held
         from signatures
         where (petition_id, canonical_email) in (
-          select * from unnest(${inputs.map((i) => i.petitionId)}::int[], ${inputs.map((i) => i.canonicalEmail)}::text[]))) as e) as signers`.execute(tx);
-  const { open, recent: counts, signers } = state.rows[0]!;
+          select * from unnest(${inputs.map((i) => i.petitionId)}::int[], ${inputs.map((i) => i.canonicalEmail)}::text[]))) as e) as signers`);
+  const { open, recent: counts, signers } = state!;
   const recent = new Map<string, { inBurst: number; inSustained: number }>();
   for (const [petitionId, ip, inBurst, inSustained] of counts) recent.set(`${petitionId}|${ip}`, { inBurst, inSustained });
   const byEmail = new Map<string, Signer[]>();
@@ -327,14 +392,14 @@ async function readBatchState(tx: Tx, inputs: SignatureInput[], petitionIds: num
  * every earlier signature from that address or email, while batches of other signers run at the
  * same time. Keys are taken in one ascending order everywhere, so two batches cannot deadlock.
  */
-async function lockSigners(tx: Tx, inputs: SignatureInput[]): Promise<void> {
+async function lockSigners(tx: BatchStatements, inputs: SignatureInput[]): Promise<void> {
   const keys = new Set<string>();
   for (const i of inputs) {
     keys.add(`sign-email:${i.petitionId}:${i.canonicalEmail}`);
     if (i.ip) keys.add(`sign-ip:${i.petitionId}:${i.ip}`);
   }
-  await sql`select pg_advisory_xact_lock(k)
-    from (select distinct hashtextextended(key, 7301) as k from unnest(${[...keys]}::text[]) as key order by 1) as ordered`.execute(tx);
+  await tx.run(sql`select pg_advisory_xact_lock(k)
+    from (select distinct hashtextextended(key, 7301) as k from unnest(${[...keys]}::text[]) as key order by 1) as ordered`);
 }
 
 function signed(row: Row): SignOutcome {
@@ -342,10 +407,10 @@ function signed(row: Row): SignOutcome {
 }
 
 /** Multi-row insert; rows that hit the one-per-email index are left for the duplicate rule. Returns the public ids stored. */
-async function insertRows(tx: Tx, rows: Row[]): Promise<Set<string>> {
+async function insertRows(tx: BatchStatements, rows: Row[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const col = <T>(pick: (r: Row) => T) => rows.map(pick);
-  const inserted = await sql<{ public_id: string }>`
+  const inserted = await tx.run(sql<{ public_id: string }>`
     insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
       state, validated_at, confirmation_due_at)
@@ -364,8 +429,8 @@ async function insertRows(tx: Tx, rows: Row[]): Promise<Set<string>> {
     ) as v(petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data, confirmed)
     on conflict (petition_id, canonical_email, household_slot) do nothing
-    returning public_id`.execute(tx);
-  return new Set(inserted.rows.map((r) => r.public_id));
+    returning public_id`);
+  return new Set(inserted.map((r) => r.public_id));
 }
 
 interface Signer {
@@ -389,7 +454,7 @@ interface Signer {
  * confirmation resent (up to five emails); a second member of the household (another name, the
  * same postcode) signs too; a third is refused. Then stores the new rows in one insert.
  */
-async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutcome | undefined>, byEmail: Map<string, Signer[]>): Promise<void> {
+async function applyDuplicateRule(tx: BatchStatements, rows: Row[], outcomes: Array<SignOutcome | undefined>, byEmail: Map<string, Signer[]>): Promise<void> {
   const toInsert: Row[] = [];
   const resend = new Set<string>();
   const confirm = new Set<string>();
@@ -442,12 +507,12 @@ async function applyDuplicateRule(tx: Tx, rows: Row[], outcomes: Array<SignOutco
     if (outcome?.kind === 'signed' && !inserted.has(outcome.publicId)) outcomes[index] = { kind: 'already-signed', constituencyCode: null };
   }
   if (confirm.size > 0) {
-    await sql`update signatures set state = 'validated', validated_at = now(), confirmation_due_at = null
-      where public_id = any(${[...confirm]}::uuid[]) and state = 'pending'`.execute(tx);
+    await tx.run(sql`update signatures set state = 'validated', validated_at = now(), confirmation_due_at = null
+      where public_id = any(${[...confirm]}::uuid[]) and state = 'pending'`);
   }
   if (resend.size > 0) {
-    await sql`update signatures set confirmation_due_at = now()
-      where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`.execute(tx);
+    await tx.run(sql`update signatures set confirmation_due_at = now()
+      where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`);
   }
 }
 
