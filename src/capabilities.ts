@@ -1,6 +1,7 @@
 import { api } from './api/capability.ts';
 import { coalition } from './coalition/capability.ts';
 import type { Capability } from './platform/capability.ts';
+import { installHearsFrom } from './platform/hears-from.ts';
 import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
 import { petitions } from './petitions/capability.ts';
@@ -16,3 +17,4 @@ export const capabilities: readonly Capability[] = [coalition, politics, petitio
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
 installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [c.onAccessRemoved] : [])));
+installHearsFrom(capabilities.flatMap((c) => (c.hearsFrom ? [c.hearsFrom] : [])));

@@ -4,6 +4,7 @@ import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
 import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './routes.tsx';
 import { peopleImporter } from './imports/import-cli.ts';
+import { hearsFromGroups } from './live-consents.ts';
 import { importCron, importJobs, importTickers } from './imports/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables } from './tables.ts';
@@ -44,6 +45,7 @@ export const supporters = defineCapability({
   tickers: (ctx) => [...peopleTickers(ctx), ...importTickers(ctx), ...mailingTickers(ctx)],
   importers: { people: peopleImporter },
   settings: supporterSettings,
+  hearsFrom: hearsFromGroups,
   personalData: [
     {
       name: 'supporter',

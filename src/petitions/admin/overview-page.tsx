@@ -7,7 +7,7 @@ import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransit
 import { OutcomeSummary } from './outcome-summary.tsx';
 import { StateTag } from '../state-tag.tsx';
 import type { OverviewFacts } from './overview-facts.ts';
-import { petitionAdminPath } from './petition-paths.ts';
+import { emailSignersPath, petitionAdminPath } from './petition-paths.ts';
 
 export { overviewFacts } from './overview-facts.ts';
 
@@ -161,6 +161,11 @@ function Links({ petition, viewer }: { petition: Petition; viewer: Viewer }) {
     links.push([petitionAdminPath(petition.id, 'held'), 'Held signatures']);
     links.push([petitionAdminPath(petition.id, 'trending'), 'Addresses and domains signing unusually often']);
     links.push([petitionAdminPath(petition.id, 'invalidate'), 'Invalidate signatures']);
+  }
+  if (hasPower(viewer, 'signers') && SIGNED_STATES.includes(state)) {
+    links.push([petitionAdminPath(petition.id, 'signers'), 'Signers']);
+    links.push([emailSignersPath(petition.id), 'Email these signers']);
+    links.push([petitionAdminPath(petition.id, 'signers.csv'), 'Export the signers (CSV)']);
   }
   if (hasPower(viewer, 'export') && SIGNED_STATES.includes(state)) links.push([petitionAdminPath(petition.id, 'exports'), 'Download names and counts for a hand-in']);
   if (VISIBLE_STATES.includes(state)) links.push([petition.path, 'The public page']);
