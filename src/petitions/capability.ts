@@ -27,6 +27,7 @@ export const petitions = defineCapability({
     signatures: 'supporter',
     petition_counts: 'none',
     petition_challenges_spent: 'none',
+    petition_close_agreements: 'organiser',
   } satisfies Record<keyof PetitionTables, TableHolds>,
   migrations: petitionMigrations,
   routes: { public: registerPetitionPublicRoutes, admin: registerPetitionAdminRoutes },
@@ -36,6 +37,7 @@ export const petitions = defineCapability({
   adminNav: [
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },
+    { href: '/admin/petitions/settings', label: 'Petition settings', order: 65, roles: ['admin'], description: 'Who may approve their own petitions, and which groups’ organisers see every signer.' },
   ],
   dashboardFigures: petitionDashboardFigures,
   jobs: petitionJobs,

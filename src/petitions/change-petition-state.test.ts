@@ -267,3 +267,100 @@ describe('under attack', () => {
     expect(await auditActions(t.ctx.db, id)).toEqual(['petition.under-attack.on', 'petition.under-attack.off']);
   });
 });
+
+describe('closing a petition several groups share', () => {
+  it('cannot be closed by one group’s organiser alone: it stays open, says it awaits the other group, and the other group’s agreement closes it', async () => {
+    const id = await insertPetition(t.ctx.db, { groupIds: [groupA, groupB], state: 'open', action: 'Keep the Ashworth and Brockley blood clinic' });
+
+    const first = await press(organiser, id, 'close');
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe(`/admin/petitions/${id}?notice=close-agreed`);
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
+    const page = await organiser.get(String(first.headers.location));
+    expect(page.body).toContain('Your group has agreed to close the petition');
+    expect(page.body).toContain('Waiting for Brockley Health Watch to agree');
+    expect(page.body).not.toContain(`action="/admin/petitions/${id}/close"`);
+
+    // Asking again changes nothing: one group agrees once.
+    await organiser.post(`/admin/petitions/${id}/close`, {});
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
+
+    // The other group's organiser sees who agreed, and their agreement closes it.
+    const theirs = await otherOrganiser.get(`/admin/petitions/${id}`);
+    expect(theirs.body).toContain('Agreed by Ashworth Save Our Surgery; waiting for Brockley Health Watch');
+    expect(theirs.body).toContain('Agree to close now');
+    const second = await press(otherOrganiser, id, 'close');
+    expect(second.headers.location).toBe(`/admin/petitions/${id}?notice=closed`);
+    const closed = (await findPetition(t.ctx.db, id))!;
+    expect(closed.state).toBe('closed');
+    expect(closed.closedAt).toBeInstanceOf(Date);
+    expect(await auditActions(t.ctx.db, id)).toEqual(['petition.close.agree', 'petition.close']);
+
+    // Reopened, it needs every group's agreement afresh.
+    await press(admin, id, 'reopen');
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
+    await press(otherOrganiser, id, 'close');
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
+  });
+
+  it('is closed by an admin at once', async () => {
+    const id = await insertPetition(t.ctx.db, { groupIds: [groupA, groupB], state: 'open' });
+    const response = await press(admin, id, 'close');
+    expect(response.headers.location).toBe(`/admin/petitions/${id}?notice=closed`);
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('closed');
+  });
+});
+
+describe('approving a petition you started', () => {
+  async function submittedByAdmin(agent: Agent, action: string): Promise<number> {
+    await agent.get('/admin/petitions/new');
+    const created = await agent.post('/admin/petitions/new', draftFields(groupA, action));
+    const id = Number(/\/admin\/petitions\/(\d+)/.exec(String(created.headers.location))![1]);
+    expect((await press(agent, id, 'submit')).statusCode).toBe(303);
+    return id;
+  }
+
+  it('cannot be done by the admin who started it unless the petition settings allow it; another admin or a moderator can', async () => {
+    const { agent: secondAdmin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const id = await submittedByAdmin(admin, 'Save the Ashworth renal unit');
+
+    const refused = await press(admin, id, 'approve');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('another admin or a moderator must approve it');
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('awaiting_moderation');
+    expect((await admin.get(`/admin/petitions/${id}`)).body).not.toContain(`action="/admin/petitions/${id}/approve"`);
+    expect((await admin.get('/admin/moderation')).body).not.toContain(`action="/admin/petitions/${id}/approve"`);
+    expect((await secondAdmin.get('/admin/moderation')).body).toContain(`action="/admin/petitions/${id}/approve"`);
+    expect((await press(secondAdmin, id, 'approve')).statusCode).toBe(303);
+    expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
+
+    // The setting is off to begin with; only an admin may change it.
+    const settings = await admin.get('/admin/petitions/settings');
+    expect(settings.statusCode).toBe(200);
+    expect(settings.body).toMatch(/name="admins_approve_own"[^>]*>/);
+    expect(settings.body).not.toMatch(/name="admins_approve_own"[^>]*checked/);
+    await organiser.get('/admin/petitions');
+    expect((await organiser.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).statusCode).toBe(403);
+    expect((await moderator.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).statusCode).toBe(403);
+    expect((await admin.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).headers.location).toBe('/admin/petitions/settings?notice=saved');
+    expect((await admin.get('/admin/petitions/settings')).body).toMatch(/name="admins_approve_own"[^>]*checked/);
+
+    const allowed = await submittedByAdmin(admin, 'Save the Ashworth dialysis chairs');
+    expect((await press(admin, allowed, 'approve')).statusCode).toBe(303);
+    expect((await findPetition(t.ctx.db, allowed))!.state).toBe('open');
+
+    await admin.post('/admin/petitions/settings', {});
+    const again = await submittedByAdmin(admin, 'Save the Ashworth eye clinic');
+    expect((await press(admin, again, 'approve')).statusCode).toBe(403);
+  });
+
+  it('names the field when the settings name a group that does not exist', async () => {
+    await admin.get('/admin/petitions/settings');
+    const response = await admin.post('/admin/petitions/settings', { all_signers_groups: ['999999'] });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('href="#field-all_signers_groups"');
+    const bad = await admin.post('/admin/petitions/settings', { all_signers_groups: 'x' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('href="#field-all_signers_groups"');
+  });
+});

@@ -49,6 +49,48 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** The text a person reads in the page's form: tags dropped, entities of the kind Preact writes decoded. */
+function formText(html: string): string {
+  const form = /<form[^>]*class="[^"]*petition-form[^"]*"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+  return form
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/\s+/g, ' ');
+}
+
+/** Where each named field's input comes in the page (-1 when absent). */
+const positions = (html: string, names: string[]) => names.map((n) => html.indexOf(`name="${n}"`));
+
+describe('the petition form', () => {
+  it('asks who it is addressed to before what they should do, then the background and details, as the Parliament site and Action Network do', async () => {
+    const page = await organiser.get('/admin/petitions/new');
+    const order = positions(page.body, ['groups', 'target', 'action', 'background', 'additional_details', 'closing_date', 'response_threshold']);
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The action's label follows the target's, so "them" means the target just named.
+    const text = formText(page.body);
+    expect(text.indexOf('Who is it addressed to?')).toBeLessThan(text.indexOf('What do you want them to do?'));
+
+    // Its errors are listed in the same order as the fields.
+    const refused = await organiser.post('/admin/petitions/new', { groups: String(groupA) });
+    expect(refused.statusCode).toBe(422);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(refused.body)?.[0] ?? refused.body;
+    expect(summary.indexOf('#field-target')).toBeGreaterThan(0);
+    expect(summary.indexOf('#field-target')).toBeLessThan(summary.indexOf('#field-action'));
+  });
+
+  it('says “Milestones” once, on the new and the edit form', async () => {
+    const created = await organiser.post('/admin/petitions/new', petitionFields(groupA));
+    const id = await createdId(created);
+    for (const page of [await organiser.get('/admin/petitions/new'), await organiser.get(`/admin/petitions/${id}/edit`)]) {
+      expect(page.statusCode).toBe(200);
+      const text = formText(page.body);
+      expect(text.match(/milestones?/gi), text).toEqual(['Milestones']);
+    }
+  });
+});
+
 describe('starting a petition', () => {
   it('answers 404, not an error, for a petition id that is not a whole number in range, and for an image id that is not one', async () => {
     for (const id of ['abc', '0', '1.5', '9999999999']) {

@@ -193,4 +193,22 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-12-1500-petition-close-agreements',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- A group's agreement to close a petition it shares with other groups before its closing
+          -- date: the last group to agree closes it (change-petition-state.ts). Cleared when it closes or reopens.
+          create table petition_close_agreements (
+            petition_id integer not null references petitions (id) on delete cascade,
+            group_id integer not null references groups (id) on delete cascade,
+            organiser_id integer references organisers (id) on delete set null,
+            agreed_at timestamptz not null default now(),
+            primary key (petition_id, group_id)
+          );
+        `.execute(db);
+      },
+    },
+  ],
 ];

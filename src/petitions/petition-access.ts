@@ -18,6 +18,8 @@ export type PetitionPower =
   | 'outcomes'
   /** Download names and counts for a hand-in. */
   | 'export'
+  /** See and download the signers (names and email addresses) their role and groups allow (list-signers.ts). */
+  | 'signers'
   /** Invalidate signatures, review held ones, read the trending report, switch "under attack". */
   | 'protect';
 
@@ -26,6 +28,7 @@ const powerRoles: Record<PetitionPower, readonly Role[]> = {
   edit: ['admin', 'organiser'],
   outcomes: ['admin', 'organiser'],
   export: ['admin', 'organiser'],
+  signers: ['admin', 'organiser'],
   protect: ['admin', 'moderator'],
 };
 

@@ -108,10 +108,10 @@ const settingsShape = (currentClosingDate: string | null) => ({
 /** The wording people sign, and the groups behind it: fixed once the petition opens. */
 const wordingShape = {
   groups: groupIds,
+  target: text('who the petition is addressed to', TARGET_MAX, true),
   action: text('the action', ACTION_MAX, true),
   background: text('the background', BACKGROUND_MAX, true),
   additional_details: text('more details', DETAILS_MAX, false),
-  target: text('who the petition is addressed to', TARGET_MAX, true),
 };
 
 interface SettingsValues {

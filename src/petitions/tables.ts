@@ -121,6 +121,14 @@ export interface PetitionChallengesSpentTable {
   expires_at: Date;
 }
 
+/** One group's agreement to close a petition it shares with others (organiser_id: who agreed for it). */
+export interface PetitionCloseAgreementsTable {
+  petition_id: number;
+  group_id: number;
+  organiser_id: Maybe<number>;
+  agreed_at: Generated<Date>;
+}
+
 export interface PetitionTables {
   petitions: PetitionsTable;
   petition_groups: PetitionGroupsTable;
@@ -129,6 +137,7 @@ export interface PetitionTables {
   signatures: SignaturesTable;
   petition_counts: PetitionCountsTable;
   petition_challenges_spent: PetitionChallengesSpentTable;
+  petition_close_agreements: PetitionCloseAgreementsTable;
 }
 
 /** The petitions capability's view of the database: its own tables only (see platform/db/view.ts). */

@@ -8,6 +8,7 @@ import type { DashboardFigureEntry } from './dashboard-figures.ts';
 import type { Importer } from './import-report.ts';
 import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
 import type { Ticker } from './jobs/ticker.ts';
+import type { HearsFromCondition } from './hears-from.ts';
 import type { AccessRemovalListener } from './organiser-access.ts';
 import type { Viewer } from './web/context.ts';
 
@@ -123,6 +124,8 @@ export interface Capability {
   personalData?: readonly PersonalDataProvider[];
   /** Withdraws what an organiser made and may no longer manage, when they lose access (`organiser-access.ts`). */
   onAccessRemoved?: AccessRemovalListener;
+  /** The capability that owns consent says, as a SQL condition, who agreed to hear from a group (`hears-from.ts`). */
+  hearsFrom?: HearsFromCondition;
 }
 
 /** Declares a manifest (typed, so a wrong field is a compile error in the capability's own folder). */

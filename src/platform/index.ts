@@ -29,6 +29,7 @@ export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { SHARE_IMAGE_MIN, imageFacts, imageSize, storeImage, uploadedFile, type ImageFacts } from './media.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
+export { hearsFrom, type HearsFromCondition } from './hears-from.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
 export { type PlatformTables, type Timestamp } from './tables.ts';

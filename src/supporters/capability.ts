@@ -6,6 +6,7 @@ import { supporterMigrations } from './migrations.ts';
 import { peopleCron, peopleJobs, peopleTickers } from './people-jobs.ts';
 import { registerSupporterAdminRoutes, registerSupporterPublicRoutes } from './routes.tsx';
 import { peopleImporter } from './imports/import-cli.ts';
+import { hearsFromGroups } from './live-consents.ts';
 import { importCron, importJobs, importTickers } from './imports/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables, type SupportersView } from './tables.ts';
@@ -56,6 +57,7 @@ export const supporters = defineCapability({
   demo: (tx, facts) => loadSupporterDemo(txViewOf<SupportersView>(tx), facts),
   importers: { people: peopleImporter },
   settings: supporterSettings,
+  hearsFrom: hearsFromGroups,
   personalData: [
     {
       name: 'supporter',

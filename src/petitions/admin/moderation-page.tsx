@@ -10,7 +10,7 @@ const notices: Record<string, string> = {
   hidden: 'Hidden from the public.',
 };
 
-function QueueItem({ petition: p }: { petition: Petition }) {
+function QueueItem({ petition: p, mayApprove }: { petition: Petition; mayApprove: boolean }) {
   return (
     <li class="moderation-queue__item">
       <h2 class="moderation-queue__title">
@@ -33,9 +33,15 @@ function QueueItem({ petition: p }: { petition: Petition }) {
       <p class="petition-text">{p.background}</p>
       {p.additionalDetails ? <p class="petition-text">{p.additionalDetails}</p> : null}
       <div class="moderation-queue__actions">
-        <ActionButton action={petitionAdminPath(p.id, 'approve')} variant="primary" fields={{ from: 'moderation' }}>
-          Approve<span class="visually-hidden">: {p.action}</span>
-        </ActionButton>{' '}
+        {mayApprove ? (
+          <>
+            <ActionButton action={petitionAdminPath(p.id, 'approve')} variant="primary" fields={{ from: 'moderation' }}>
+              Approve<span class="visually-hidden">: {p.action}</span>
+            </ActionButton>{' '}
+          </>
+        ) : (
+          <p class="hint">You started this petition, so another admin or a moderator approves it.</p>
+        )}
         <a href={petitionAdminPath(p.id, 'reject')} class="button button--secondary button--small">
           Reject<span class="visually-hidden">: {p.action}</span>
         </a>{' '}
@@ -48,7 +54,7 @@ function QueueItem({ petition: p }: { petition: Petition }) {
 }
 
 /** Petitions awaiting moderation, oldest first, each with approve / reject / hide. */
-export function ModerationQueuePage({ result, notice }: { result: PageOf<Petition>; notice?: string | undefined }) {
+export function ModerationQueuePage({ result, notice, mayApprove }: { result: PageOf<Petition>; notice?: string | undefined; mayApprove: (p: Petition) => boolean }) {
   const message = notice ? notices[notice] : undefined;
   return (
     <Layout title="Moderation" wide>
@@ -61,7 +67,7 @@ export function ModerationQueuePage({ result, notice }: { result: PageOf<Petitio
       </p>
       <ol class="moderation-queue">
         {result.items.map((p) => (
-          <QueueItem petition={p} />
+          <QueueItem petition={p} mayApprove={mayApprove(p)} />
         ))}
       </ol>
       <Pagination page={result.page} totalPages={result.totalPages} href={(n) => `/admin/moderation?page=${n}`} />

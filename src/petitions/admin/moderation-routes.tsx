@@ -2,13 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
 import { conflict, forbidden, formValues, pageFrom, parseForm, requireRole } from '../../platform/index.ts';
-import { heldCount, moderationQueue } from '../admin-store.ts';
+import { moderationQueue } from '../admin-store.ts';
 import { changePetitionState, type ChangePetitionStateProps } from '../change-petition-state.ts';
 import { mayTransition, petitionFor } from '../petition-access.ts';
+import { readPetitionRules } from '../petition-rules.ts';
+import type { Petition } from '../store.ts';
 import { rejectionReasons, type RejectionCode } from '../states.ts';
 import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
 import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
-import { OverviewPage } from './overview-page.tsx';
+import { OverviewPage, overviewFacts } from './overview-page.tsx';
 import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
 import { petitionAdminPath } from './petition-paths.ts';
 
@@ -39,17 +41,23 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
   const anyone = { preHandler: requireRole() };
   const moderators = { preHandler: requireRole('admin', 'moderator') };
 
-  app.get('/admin/moderation', moderators, async (request, reply) =>
-    reply.render(<ModerationQueuePage result={await moderationQueue(ctx.db, pageFrom(request.query), PER_PAGE)} notice={noticeOf(request)} />),
-  );
+  app.get('/admin/moderation', moderators, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const [result, rules] = await Promise.all([moderationQueue(ctx.db, pageFrom(request.query), PER_PAGE), readPetitionRules(ctx.db)]);
+    const mayApprove = (p: Petition) => rules.adminsApproveOwn || viewer.role !== 'admin' || p.createdBy !== viewer.id;
+    return reply.render(<ModerationQueuePage result={result} notice={noticeOf(request)} mayApprove={mayApprove} />);
+  });
 
-  /** Applies a transition; a decision on a petition from the queue goes back to the queue. */
+  /**
+   * Applies a transition; a decision on a petition from the queue goes back to the queue. A shared
+   * petition one group agrees to close stays open, and its page says which groups are awaited.
+   */
   async function transition(props: ChangePetitionStateProps): Promise<string> {
-    const before = await ctx.db.transaction().execute(async (tx) => {
+    const { before, change } = await ctx.db.transaction().execute(async (tx) => {
       const was = (await petitionFor(tx, props.actor, props.petitionId, 'view')).state;
-      await changePetitionState(tx, props);
-      return was;
+      return { before: was, change: await changePetitionState(tx, props) };
     });
+    if (!change.changed) return `${petitionAdminPath(props.petitionId)}?notice=close-agreed`;
     const notice = noticeFor[props.transition];
     const fromQueue = before === 'awaiting_moderation' && props.transition !== 'submit';
     return fromQueue ? `/admin/moderation?notice=${notice}` : `${petitionAdminPath(props.petitionId)}?notice=${notice}`;
@@ -85,7 +93,7 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     } catch (error) {
       const errors = fieldErrorsOf(error);
       const petition = await petitionFor(ctx.db, viewer, petitionId, 'view');
-      return reply.render(<OverviewPage petition={petition} viewer={viewer} held={await heldCount(ctx.db, petitionId)} errors={errors} values={formValues(request.body)} />, 422);
+      return reply.render(<OverviewPage petition={petition} viewer={viewer} {...await overviewFacts(ctx.db, viewer, petition)} errors={errors} values={formValues(request.body)} />, 422);
     }
   });
 }

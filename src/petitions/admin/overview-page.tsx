@@ -1,12 +1,15 @@
 import type { ComponentChildren } from 'preact';
-import { ActionButton, Button, ErrorSummary, Form, Layout, Notice, TextInput, formatCalendarDate, formatLondon, formatNumber, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
+import { ActionButton, Button, ErrorSummary, Form, Layout, Notice, TextInput, andList, formatCalendarDate, formatLondon, formatNumber, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { hasPower, mayTransition } from '../petition-access.ts';
 import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransitions } from '../transitions.ts';
 import { OutcomeSummary } from './outcome-summary.tsx';
 import { StateTag } from '../state-tag.tsx';
-import { petitionAdminPath } from './petition-paths.ts';
+import type { OverviewFacts } from './overview-facts.ts';
+import { emailSignersPath, petitionAdminPath } from './petition-paths.ts';
+
+export { overviewFacts } from './overview-facts.ts';
 
 const notices: Record<string, string> = {
   created: 'Saved as a draft. Submit it for moderation when it is ready.',
@@ -16,6 +19,7 @@ const notices: Record<string, string> = {
   rejected: 'Rejected. The reason is shown on the public page.',
   hidden: 'Hidden from the public.',
   closed: 'Closed: it no longer takes signatures.',
+  'close-agreed': 'Your group has agreed to close the petition. It stays open until every group behind it agrees.',
   reopened: 'Reopened for signatures.',
   'under-attack-on': '“Under attack” is on: signers must pass a proof-of-work check.',
   'under-attack-off': '“Under attack” is off.',
@@ -67,7 +71,34 @@ function ReopenForm({ petition, errors, values }: { petition: Petition; errors?:
   );
 }
 
-function Actions({ petition, viewer, errors, values }: { petition: Petition; viewer: Viewer; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
+const names = (groups: Array<{ name: string }>) => andList(groups.map((g) => g.name));
+
+/** Closing a shared petition: the organiser agrees for their groups; the last group to agree closes it. */
+function CloseAction({ petition, closing }: { petition: Petition; closing: OverviewFacts['closing'] }) {
+  if (!closing) {
+    return <ActionButton action={petitionAdminPath(petition.id, 'close')}>Close now</ActionButton>;
+  }
+  const agreedIds = new Set(closing.agreed.map((g) => g.id));
+  const yoursToAgree = closing.yours.filter((g) => !agreedIds.has(g.id));
+  if (yoursToAgree.length === 0) {
+    return (
+      <p class="petition-actions__waiting">
+        {names(closing.yours)} {closing.yours.length === 1 ? 'has' : 'have'} agreed to close it now. Waiting for {names(closing.waitingFor)} to agree: it closes when every group behind it agrees.
+      </p>
+    );
+  }
+  return (
+    <>
+      <ActionButton action={petitionAdminPath(petition.id, 'close')}>Agree to close now</ActionButton>
+      <p class="hint">
+        Shared by {names(petition.groups)}: it closes when every group agrees.
+        {closing.agreed.length > 0 ? ` ${names(closing.agreed)} ${closing.agreed.length === 1 ? 'has' : 'have'} agreed.` : ''}
+      </p>
+    </>
+  );
+}
+
+function Actions({ petition, viewer, facts, errors, values }: { petition: Petition; viewer: Viewer; facts: OverviewFacts; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
   const id = petition.id;
   const moves = availableTransitions(petition.state, viewer.role).filter((t) => mayTransition(viewer, t));
   const protect = hasPower(viewer, 'protect');
@@ -82,13 +113,14 @@ function Actions({ petition, viewer, errors, values }: { petition: Petition; vie
             </ActionButton>
           </li>
         ) : null}
-        {moves.includes('approve') ? (
+        {moves.includes('approve') && facts.mayApprove ? (
           <li>
             <ActionButton action={petitionAdminPath(id, 'approve')} variant="primary">
               Approve and open
             </ActionButton>
           </li>
         ) : null}
+        {moves.includes('approve') && !facts.mayApprove ? <li>You started this petition, so another admin or a moderator approves it.</li> : null}
         {moves.includes('reject') ? (
           <li>
             <a href={petitionAdminPath(id, 'reject')}>Reject with a reason</a>
@@ -96,7 +128,7 @@ function Actions({ petition, viewer, errors, values }: { petition: Petition; vie
         ) : null}
         {moves.includes('close') ? (
           <li>
-            <ActionButton action={petitionAdminPath(id, 'close')}>Close now</ActionButton>
+            <CloseAction petition={petition} closing={facts.closing} />
           </li>
         ) : null}
         {moves.includes('hide') ? (
@@ -130,6 +162,11 @@ function Links({ petition, viewer }: { petition: Petition; viewer: Viewer }) {
     links.push([petitionAdminPath(petition.id, 'trending'), 'Addresses and domains signing unusually often']);
     links.push([petitionAdminPath(petition.id, 'invalidate'), 'Invalidate signatures']);
   }
+  if (hasPower(viewer, 'signers') && SIGNED_STATES.includes(state)) {
+    links.push([petitionAdminPath(petition.id, 'signers'), 'Signers']);
+    links.push([emailSignersPath(petition.id), 'Email these signers']);
+    links.push([petitionAdminPath(petition.id, 'signers.csv'), 'Export the signers (CSV)']);
+  }
   if (hasPower(viewer, 'export') && SIGNED_STATES.includes(state)) links.push([petitionAdminPath(petition.id, 'exports'), 'Download names and counts for a hand-in']);
   if (VISIBLE_STATES.includes(state)) links.push([petition.path, 'The public page']);
   if (links.length === 0) return null;
@@ -144,10 +181,9 @@ function Links({ petition, viewer }: { petition: Petition; viewer: Viewer }) {
   );
 }
 
-export interface OverviewProps {
+export interface OverviewProps extends OverviewFacts {
   petition: Petition;
   viewer: Viewer;
-  held: number;
   notice?: string | undefined;
   /** How many signatures the action in the notice changed. */
   noticeCount?: number | undefined;
@@ -156,7 +192,8 @@ export interface OverviewProps {
 }
 
 /** One petition for organisers and moderators: where it stands, and what can be done now. */
-export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, errors, values }: OverviewProps) {
+export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors, values, ...facts }: OverviewProps) {
+  const { held, closing } = facts;
   const message =
     notice === 'invalidated' && noticeCount !== undefined
       ? `${formatNumber(noticeCount)} ${noticeCount === 1 ? 'signature has' : 'signatures have'} been invalidated and the counts recalculated.`
@@ -178,6 +215,11 @@ export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, e
         <Row label="Closing date">{p.closingDate ? formatCalendarDate(p.closingDate) : 'Six months after it opens'}</Row>
         <Row label="Signatures">{formatNumber(p.signatureCount)}</Row>
         <Row label="Held as suspect">{formatNumber(held)}</Row>
+        {closing && closing.agreed.length > 0 ? (
+          <Row label="Closing early">
+            Agreed by {names(closing.agreed)}; waiting for {names(closing.waitingFor)}
+          </Row>
+        ) : null}
         <Row label="Under attack">{p.underAttack ? 'Yes: signers must pass a proof-of-work check' : 'No'}</Row>
         {p.rejection ? (
           <Row label="Rejection">
@@ -186,7 +228,7 @@ export function OverviewPage({ petition: p, viewer, held, notice, noticeCount, e
         ) : null}
         <Timeline petition={p} />
       </dl>
-      <Actions petition={p} viewer={viewer} errors={errors} values={values} />
+      <Actions petition={p} viewer={viewer} facts={facts} errors={errors} values={values} />
       <Links petition={p} viewer={viewer} />
       <h2>Background</h2>
       <p class="petition-text">{p.background}</p>

@@ -27,9 +27,6 @@ function WordingFields({ groups, selectedGroups, values, errors }: Omit<Petition
         selected={selectedGroups}
         errors={errors}
       />
-      <TextInput name="action" label="What do you want them to do?" hint={`A clear action, ${ACTION_MAX} characters or fewer. For example: Keep the maternity unit at Ashworth General open`} maxLength={ACTION_MAX} errors={errors} values={values} />
-      <TextArea name="background" label="Background" hint={`Why this matters, ${BACKGROUND_MAX} characters or fewer`} rows={4} maxLength={BACKGROUND_MAX} errors={errors} values={values} />
-      <TextArea name="additional_details" label="More details (optional)" hint={`${DETAILS_MAX} characters or fewer`} rows={6} maxLength={DETAILS_MAX} errors={errors} values={values} />
       <TextInput
         name="target"
         label="Who is it addressed to?"
@@ -38,6 +35,16 @@ function WordingFields({ groups, selectedGroups, values, errors }: Omit<Petition
         errors={errors}
         values={values}
       />
+      <TextInput
+        name="action"
+        label="What do you want them to do?"
+        hint={`The petition's title: a clear action, ${ACTION_MAX} characters or fewer. For example: Keep the maternity unit at Ashworth General open`}
+        maxLength={ACTION_MAX}
+        errors={errors}
+        values={values}
+      />
+      <TextArea name="background" label="Background" hint={`Why this matters, ${BACKGROUND_MAX} characters or fewer`} rows={4} maxLength={BACKGROUND_MAX} errors={errors} values={values} />
+      <TextArea name="additional_details" label="More details (optional)" hint={`${DETAILS_MAX} characters or fewer`} rows={6} maxLength={DETAILS_MAX} errors={errors} values={values} />
     </>
   );
 }
@@ -48,12 +55,12 @@ function ReadOnlyWording({ petition }: { petition: Petition }) {
       <p>The wording cannot change now that people can sign it.</p>
       <dl class="summary-list">
         <div class="summary-list__row">
-          <dt>Action</dt>
-          <dd>{petition.action}</dd>
-        </div>
-        <div class="summary-list__row">
           <dt>Addressed to</dt>
           <dd>{petition.target}</dd>
+        </div>
+        <div class="summary-list__row">
+          <dt>Action</dt>
+          <dd>{petition.action}</dd>
         </div>
         <div class="summary-list__row">
           <dt>Groups</dt>
@@ -68,12 +75,12 @@ function MilestoneFields({ values, errors }: { values: FormValues; errors?: Fiel
   return (
     <fieldset class="fieldset petition-form__milestones">
       <legend class="fieldset__legend">Milestones</legend>
-      <p class="hint">Numbers of signatures that mean something. Leave a box empty to drop that milestone.</p>
+      <p class="hint">Numbers of signatures that mean something. Leave a box empty to drop it.</p>
       <TextInput name="response_threshold" label="The target must respond at" width="10" inputmode="numeric" errors={errors} values={values} />
       <TextInput name="debate_threshold" label="We ask for a debate or public meeting at" width="10" inputmode="numeric" errors={errors} values={values} />
       <TextArea
         name="custom_milestones"
-        label="Other milestones (optional)"
+        label="Others (optional)"
         hint="One a line: the number of signatures, then what happens. For example: 25000 Hand it in at the council meeting"
         rows={3}
         errors={errors}

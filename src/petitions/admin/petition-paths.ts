@@ -12,3 +12,13 @@ export function petitionCrumbs(petition: Petition): Array<{ href: string; label:
     { href: petitionAdminPath(petition.id), label: petition.action },
   ];
 }
+
+/**
+ * "Email these signers": the segment builder (the supporters capability's page) with one condition
+ * filled in, "signed this petition"; saved, the segment is what a mailing goes to, and a mailing
+ * reaches only those in it who agreed to hear from the group sending it.
+ */
+export function emailSignersPath(petitionId: number): string {
+  const query = new URLSearchParams({ match: 'all', 'c0.kind': 'action', 'c0.action': 'petition.signed', 'c0.subject': String(petitionId) });
+  return `/admin/segments/new?${query.toString()}`;
+}

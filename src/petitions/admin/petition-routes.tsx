@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { groupIdsFor, listGroups, type Group } from '../../coalition/index.ts';
 import type { AppContext, PetitionState } from '../tables.ts';
 import { formList, formValues, pageFrom, parseForm, parseRequest, queryText, requireRole, type FieldErrors, type FormResult, type FormValues, type Viewer } from '../../platform/index.ts';
-import { countByState, heldCount, listPetitionsForAdmin } from '../admin-store.ts';
+import { countByState, listPetitionsForAdmin } from '../admin-store.ts';
 import { createPetition, type PetitionWording } from '../create-petition.ts';
 import { petitionFor } from '../petition-access.ts';
 import { milestoneFormValues, milestonesFrom, settingsFormSchema, wordingFormSchema, type FormStart, type SettingsForm, type WordingForm } from '../petition-form.ts';
@@ -12,7 +12,7 @@ import { EDITABLE_STATES, stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { updatePetition } from '../update-petition.ts';
 import { PetitionListPage } from './list-page.tsx';
-import { OverviewPage } from './overview-page.tsx';
+import { OverviewPage, overviewFacts } from './overview-page.tsx';
 import { PetitionFormPage } from './petition-form-page.tsx';
 import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
 import { petitionAdminPath } from './petition-paths.ts';
@@ -108,13 +108,14 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
   });
 
   app.get('/admin/petitions/:id', anyone, async (request, reply) => {
-    const petition = await petitionFor(ctx.db, viewerOf(request), petitionIdOf(request), 'view');
+    const viewer = viewerOf(request);
+    const petition = await petitionFor(ctx.db, viewer, petitionIdOf(request), 'view');
     const n = Number(parseRequest(overviewQuery, request.query).n);
     return reply.render(
       <OverviewPage
         petition={petition}
-        viewer={viewerOf(request)}
-        held={await heldCount(ctx.db, petition.id)}
+        viewer={viewer}
+        {...await overviewFacts(ctx.db, viewer, petition)}
         notice={noticeOf(request)}
         noticeCount={Number.isSafeInteger(n) && n >= 0 ? n : undefined}
       />,
