@@ -3,6 +3,7 @@ import { coalition } from './coalition/capability.ts';
 import type { Capability } from './platform/capability.ts';
 import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
+import { installPageSections } from './platform/web/page-sections.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
 import { supporters } from './supporters/capability.ts';
@@ -15,4 +16,5 @@ import { supporters } from './supporters/capability.ts';
 export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
+installPageSections(capabilities.flatMap((c) => c.pageSections ?? []));
 installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [c.onAccessRemoved] : [])));

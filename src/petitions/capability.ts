@@ -3,6 +3,7 @@ import { registerPetitionAdminRoutes } from './admin-routes.tsx';
 import { loadPetitionDemo } from './demo.ts';
 import { petitionCron, petitionJobs, petitionTickers } from './jobs.ts';
 import { petitionMigrations } from './migrations.ts';
+import { petitionSections } from './public/page-sections.tsx';
 import { registerPetitionPublicRoutes } from './public-routes.tsx';
 import { eraseSignaturesOfPerson, signaturesOfPerson } from './signers.ts';
 import { petitionsQ, type PetitionTables, type PetitionsView } from './tables.ts';
@@ -29,6 +30,7 @@ export const petitions = defineCapability({
   migrations: petitionMigrations,
   routes: { public: registerPetitionPublicRoutes, admin: registerPetitionAdminRoutes },
   publicNav: [{ href: '/petitions', label: 'Petitions', order: 10 }],
+  pageSections: petitionSections,
   adminNav: [
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },

@@ -8,6 +8,7 @@ import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
 import type { Ticker } from './jobs/ticker.ts';
 import type { AccessRemovalListener } from './organiser-access.ts';
 import type { Viewer } from './web/context.ts';
+import type { PageSection } from './web/page-sections.ts';
 
 /**
  * A capability's context as the app hands it over: the capability's own `AppContext` alias (whose
@@ -99,6 +100,8 @@ export interface Capability {
   routes?: CapabilityRoutes;
   publicNav?: readonly PublicNavEntry[];
   adminNav?: readonly AdminNavEntry[];
+  /** Parts of the public front page and of each member group's page (`web/page-sections.ts`). */
+  pageSections?: readonly PageSection[];
   jobs?: readonly JobDefinition<unknown>[];
   cron?: readonly CronEntry[];
   /** Sub-minute loops every worker process runs (each takes a lock so one runs at a time). */

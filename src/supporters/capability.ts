@@ -8,6 +8,7 @@ import { importCron, importJobs, importTickers } from './imports/jobs.ts';
 import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables } from './tables.ts';
 import { supporterSettings } from './settings.ts';
+import { signUpSections } from './signup-sections.tsx';
 
 /** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
 export const supporters = defineCapability({
@@ -34,6 +35,8 @@ export const supporters = defineCapability({
   } satisfies Record<keyof SupporterTables, TableHolds>,
   migrations: supporterMigrations,
   routes: { public: registerSupporterPublicRoutes, admin: registerSupporterAdminRoutes },
+  publicNav: [{ href: '/join', label: 'Join', order: 90 }],
+  pageSections: signUpSections,
   adminNav: [
     { href: '/admin/people', label: 'People', order: 30, roles: ['admin', 'organiser'], description: 'Find supporters, see their consent and history, merge duplicates, answer rights requests.' },
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },

@@ -253,7 +253,7 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image 
         ) : null}
       </dl>
       {open ? (
-        <section class="sign" aria-labelledby="sign-heading">
+        <section class="sign" id="sign" aria-labelledby="sign-heading">
           <h2 id="sign-heading">Sign this petition</h2>
           <SignForm petition={petition} hearMoreWording={hearMoreWording} />
         </section>
