@@ -47,7 +47,7 @@ export const petitions = defineCapability({
       tables: ['signatures'],
       export: (q, personId) => signaturesOfPerson(petitionsQ(q), personId),
       erase: async (q, personId) => void (await eraseSignaturesOfPerson(petitionsQ(q), personId)),
-      retention: 'Signatures nobody confirmed are deleted after UNCONFIRMED_SIGNATURE_DAYS (14 days unless set) by an hourly job. The name, email, postcode and address of confirmed ones are erased the months set below after their petition closes; the counts stay.',
+      retention: 'Signatures nobody confirmed are deleted after UNCONFIRMED_SIGNATURE_DAYS (14 days unless set) by an hourly job. The name, email, postcode, address and referring page of confirmed ones are erased the months set below after their petition closes; the counts stay.',
     },
   ],
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { resolvePostcodes, type PostcodePlace } from '../politics/index.ts';
 import type { Db, Tx } from './tables.ts';
+import type { StoredArrival } from './arrival.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
 import { signablePetition } from './states.ts';
@@ -22,6 +23,8 @@ export interface SignatureInput {
   ip: string | null;
   hearMore: boolean;
   consentTextId: number | null;
+  /** Where the signer came from (the page's utm_* tags and the other site that linked to it). */
+  arrival?: StoredArrival;
   /** Set when the signature must be held whatever the rate limit says (no proof of work while under attack). */
   heldReason?: HeldReason | null;
 }
@@ -333,17 +336,20 @@ async function insertRows(tx: Tx, rows: Row[]): Promise<Set<string>> {
   const col = <T>(pick: (r: Row) => T) => rows.map(pick);
   const inserted = await sql<{ public_id: string }>`
     insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, confirmation_due_at)
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, utm_source, utm_medium, utm_campaign, referrer,
+      confirmation_due_at)
     select petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, now()
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, utm_source, utm_medium, utm_campaign, referrer, now()
     from unnest(
       ${col((r) => r.input.petitionId)}::int[], ${col((r) => r.publicId)}::uuid[], ${col((r) => r.input.name)}::text[],
       ${col((r) => r.input.email)}::text[], ${col((r) => r.input.canonicalEmail)}::text[], ${col((r) => r.slot)}::smallint[],
       ${col((r) => r.input.postcode)}::text[], ${col((r) => r.input.countryCode)}::text[], ${col((r) => r.constituencyCode)}::text[],
       ${col((r) => r.regionCode)}::text[], ${col((r) => r.input.ip)}::inet[], ${col((r) => r.heldReason)}::text[],
-      ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[]
+      ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[],
+      ${col((r) => r.input.arrival?.utmSource ?? null)}::text[], ${col((r) => r.input.arrival?.utmMedium ?? null)}::text[],
+      ${col((r) => r.input.arrival?.utmCampaign ?? null)}::text[], ${col((r) => r.input.arrival?.referrer ?? null)}::text[]
     ) as v(petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id)
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, utm_source, utm_medium, utm_campaign, referrer)
     on conflict (petition_id, canonical_email, household_slot) do nothing
     returning public_id`.execute(tx);
   return new Set(inserted.rows.map((r) => r.public_id));

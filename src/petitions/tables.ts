@@ -95,6 +95,11 @@ export interface SignaturesTable {
   erased_at: Maybe<Date>;
   /** The supporter this confirmed signature belongs to. */
   person_id: Maybe<number>;
+  /** Where the signer came from (see arrival.ts): the page address's campaign tags and the other site that linked to it. */
+  utm_source: Maybe<string>;
+  utm_medium: Maybe<string>;
+  utm_campaign: Maybe<string>;
+  referrer: Maybe<string>;
 }
 
 export interface PetitionCountsTable {
