@@ -6,6 +6,7 @@ import { installDashboardFigures } from './platform/dashboard-figures.ts';
 import { installHearsFrom } from './platform/hears-from.ts';
 import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
+import { installPageSections } from './platform/web/page-sections.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
 import { supporters } from './supporters/capability.ts';
@@ -18,6 +19,7 @@ import { supporters } from './supporters/capability.ts';
 export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
+installPageSections(capabilities.flatMap((c) => c.pageSections ?? []));
 installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [c.onAccessRemoved] : [])));
 installDashboardFigures(capabilities.flatMap((c) => c.dashboardFigures ?? []));
 installAuditWords(capabilities.flatMap((c) => (c.auditWords ? [c.auditWords] : [])));

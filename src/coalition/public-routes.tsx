@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Layout, notFound, parseParams, usePage } from '../platform/index.ts';
+import { Layout, groupSections, homeSections, notFound, parseParams, usePage } from '../platform/index.ts';
 import { findGroupBySlug, listGroups, type Group } from './groups.ts';
 
 function GroupCard({ group }: { group: Group }) {
@@ -12,6 +13,18 @@ function GroupCard({ group }: { group: Group }) {
         <a href={`/groups/${group.slug}`}>{group.name}</a>
       </h3>
       <p class="card__text">{firstSentence(group.description)}</p>
+      <ul class="card__links">
+        <li>
+          <a href={`/groups/${group.slug}`}>
+            Petitions and news<span class="visually-hidden"> from {group.name}</span>
+          </a>
+        </li>
+        <li>
+          <a href={`/groups/${group.slug}/subscribe`}>
+            Get updates<span class="visually-hidden"> from {group.name}</span>
+          </a>
+        </li>
+      </ul>
     </li>
   );
 }
@@ -22,7 +35,12 @@ function firstSentence(text: string): string {
   return `${trimmed.slice(0, 157).replace(/\s+\S*$/, '')}…`;
 }
 
-function HomePage({ groups }: { groups: Group[] }) {
+/**
+ * The campaign's front page: what supporters can do now, from every capability's sections (open
+ * petitions with a Sign button, Join; upcoming events and latest posts when those capabilities
+ * add theirs), then the member groups.
+ */
+function HomePage({ groups, sections }: { groups: Group[]; sections: VNode[] }) {
   const { brand } = usePage();
   return (
     <Layout title={brand.name} share={{ path: '/', description: brand.tagline.trim() || `${brand.name}: petitions and campaigns from its member groups.` }}>
@@ -31,6 +49,7 @@ function HomePage({ groups }: { groups: Group[] }) {
         <h1 class="hero__title">{brand.name}</h1>
         <p class="lead">{brand.tagline}</p>
       </div>
+      {sections}
       <section aria-labelledby="groups-heading">
         <h2 id="groups-heading">Member groups</h2>
         {groups.length === 0 ? (
@@ -62,7 +81,8 @@ function GroupsPage({ groups }: { groups: Group[] }) {
   );
 }
 
-function GroupPage({ group }: { group: Group }) {
+/** A member group's page: who they are, then their sections (their open petitions, their subscribe form). */
+function GroupPage({ group, sections }: { group: Group; sections: VNode[] }) {
   const { brand } = usePage();
   const description = firstSentence(group.description.replace(/\s+/g, ' ')) || `${group.name}, a member group of ${brand.name}.`;
   return (
@@ -97,6 +117,7 @@ function GroupPage({ group }: { group: Group }) {
           </div>
         ) : null}
       </dl>
+      {sections}
     </Layout>
   );
 }
@@ -142,12 +163,16 @@ function AccessibilityPage() {
 const groupPageParams = z.object({ slug: z.string() });
 
 export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/', async (_request, reply) => reply.render(<HomePage groups={await listGroups(ctx.db)} />));
+  app.get('/', async (_request, reply) => {
+    const [groups, sections] = await Promise.all([listGroups(ctx.db), homeSections({ db: ctx.db, brand: await ctx.brand.get() })]);
+    return reply.render(<HomePage groups={groups} sections={sections} />);
+  });
   app.get('/groups', async (_request, reply) => reply.render(<GroupsPage groups={await listGroups(ctx.db)} />));
   app.get('/groups/:slug', async (request, reply) => {
     const group = await findGroupBySlug(ctx.db, parseParams(groupPageParams, request.params, 'group').slug);
     if (!group) throw notFound('group');
-    return reply.render(<GroupPage group={group} />);
+    const sections = await groupSections({ db: ctx.db, brand: await ctx.brand.get() }, group);
+    return reply.render(<GroupPage group={group} sections={sections} />);
   });
   app.get('/privacy', async (_request, reply) => reply.render(<PrivacyPage />));
   app.get('/accessibility', async (_request, reply) => reply.render(<AccessibilityPage />));

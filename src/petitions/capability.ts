@@ -5,6 +5,7 @@ import { petitionDashboardFigures } from './dashboard-figures.ts';
 import { loadPetitionDemo } from './demo.ts';
 import { petitionCron, petitionJobs, petitionTickers } from './jobs.ts';
 import { petitionMigrations } from './migrations.ts';
+import { petitionSections } from './public/page-sections.tsx';
 import { registerPetitionPublicRoutes } from './public-routes.tsx';
 import { eraseSignaturesOfPerson, signaturesOfPerson } from './signers.ts';
 import { petitionsQ, type PetitionTables, type PetitionsView } from './tables.ts';
@@ -34,6 +35,7 @@ export const petitions = defineCapability({
   publicNav: [{ href: '/petitions', label: 'Petitions', order: 10 }],
   mailKinds: { 'petitions.signature.confirmation': 'Signature confirmation' },
   auditWords: petitionAuditWords,
+  pageSections: petitionSections,
   adminNav: [
     { href: '/admin/petitions', label: 'Petitions', order: 10, roles: ['admin', 'organiser', 'moderator'], description: 'Start, edit and follow petitions.' },
     { href: '/admin/moderation', label: 'Moderation', order: 60, roles: ['admin', 'moderator'], description: 'Check petitions and contributions waiting for review.' },
@@ -52,7 +54,7 @@ export const petitions = defineCapability({
       tables: ['signatures'],
       export: (q, personId) => signaturesOfPerson(petitionsQ(q), personId),
       erase: async (q, personId) => void (await eraseSignaturesOfPerson(petitionsQ(q), personId)),
-      retention: 'Signatures nobody confirmed are deleted after UNCONFIRMED_SIGNATURE_DAYS (14 days unless set) by an hourly job. The name, email, postcode and address of confirmed ones are erased the months set below after their petition closes; the counts stay.',
+      retention: 'Signatures nobody confirmed are deleted after UNCONFIRMED_SIGNATURE_DAYS (14 days unless set) by an hourly job. The name, email, postcode, address and referring page of confirmed ones are erased the months set below after their petition closes; the counts stay.',
     },
   ],
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { PetitionState, Q } from './tables.ts';
 import { londonTodaySql } from './closing-date.ts';
+import { signablePetition } from './states.ts';
 import { hydrate, type Petition } from './store.ts';
 import { pageCount } from '../platform/index.ts';
 
@@ -88,4 +89,15 @@ export async function petitionsModifiedAt(q: Q): Promise<Date> {
     ])
     .executeTakeFirstOrThrow();
   return new Date(Math.max(row.petitions?.getTime() ?? 0, row.milestones?.getTime() ?? 0));
+}
+
+/** The most signed petitions open for signing (of one group, when given), for the front page and group pages. */
+export async function mostSignedOpenPetitions(q: Q, options: { groupId?: number; limit: number }): Promise<Petition[]> {
+  let select = q.selectFrom('petitions').selectAll().where(signablePetition());
+  if (options.groupId !== undefined) {
+    const groupId = options.groupId;
+    select = select.where((eb) => eb.exists(eb.selectFrom('petition_groups').select('petition_id').whereRef('petition_groups.petition_id', '=', 'petitions.id').where('petition_groups.group_id', '=', groupId)));
+  }
+  const rows = await select.orderBy('signature_count', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  return hydrate(q, rows);
 }

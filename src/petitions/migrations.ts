@@ -211,4 +211,16 @@ export const petitionMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-12-1600-signature-arrival',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Where the signer came from: the campaign tags of the petition page's address (the
+          -- share buttons add utm_source) and the other site that linked to it.
+          alter table signatures add column utm_source text, add column utm_medium text, add column utm_campaign text, add column referrer text;
+        `.execute(db);
+      },
+    },
+  ],
 ];

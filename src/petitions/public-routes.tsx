@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
 import { DomainError, imageFacts, keepFor, parseRequest } from '../platform/index.ts';
+import { arrivalKey, arrivalOf } from './arrival.ts';
 import { checkConfirmationLink, confirmSignature } from './confirm-signature.ts';
 import { registerEmbedRoutes } from './embed-routes.tsx';
 import { HexGridCache } from './hexmap.ts';
@@ -13,7 +14,7 @@ import { registerPlaceRoutes } from './place-routes.tsx';
 import { ConfirmSignaturePage, ConfirmedPage, MastodonSharePage, ThankYouPage, thankYouOutcomes } from './public/after-signing.tsx';
 import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
-import { PRIVATE_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
+import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
 import { freshPetition, parsePetitionRef, visiblePetition } from './public/petition-ref.ts';
 import { hexmapSize } from '../politics/index.ts';
 import { hearMoreWordingFor } from './sign-petition.ts';
@@ -88,9 +89,22 @@ const constituencyCode = /^[A-Z]\d{8}$/;
 
 function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
   const { ctx } = deps;
+  const ownHost = new URL(ctx.config.BASE_URL).host;
 
-  // The page a spike lands on: its public answer is replayed before the router for half a second.
-  app.get<{ Params: { ref: string } }>('/petitions/:ref', { onSend: keepFor(app, 500) }, async (request, reply) => {
+  /**
+   * Where this visitor came from, for the sign form's hidden fields: a page with campaign tags is
+   * cached under its address as usual (shared caches key on it too); one that names the referring
+   * site is kept from shared caches, which do not key on it.
+   */
+  const arrivalFor = (request: FastifyRequest) => {
+    const arrival = arrivalOf(request.query, request.headers.referer, [ownHost, request.headers.host]);
+    const key = arrivalKey(arrival);
+    return { arrival, key: key ? `|${key}` : '', cacheControl: arrival.referrer ? PRIVATE_PAGE_CACHE : PUBLIC_PAGE_CACHE };
+  };
+
+  // The page a spike lands on: its public answer is replayed before the router for half a second,
+  // per address (a shared link's campaign tags reach its sign form).
+  app.get<{ Params: { ref: string } }>('/petitions/:ref', { onSend: keepFor(app, 500, { byQuery: true }) }, async (request, reply) => {
     const ref = parsePetitionRef(request.params.ref);
     if (ref?.json) return sendPetitionJson(deps, request, reply);
     const petition = await visiblePetition(deps, request.params.ref);
@@ -98,20 +112,24 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       return reply.redirect(`${petition.path}${query}`, 301);
     }
-    return sendPublicPage(deps, request, reply, `page|${petition.id}`, async () => {
+    const { arrival, key, cacheControl } = arrivalFor(request);
+    return sendPublicPage(deps, request, reply, `page|${petition.id}${key}`, async () => {
       const [fresh, { top, places }, grid] = await Promise.all([freshPetition(deps, petition.id), topConstituencies(ctx.db, petition.id, 10), deps.hexGrid.get(ctx.db)]);
       const where = { top, places, map: hexmapSize(grid) };
       const image = fresh.imageId ? await imageFacts(ctx.db, fresh.imageId) : undefined;
-      return <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} image={image} />;
-    });
+      return (
+        <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} image={image} arrival={arrival} />
+      );
+    }, cacheControl);
   });
 
   app.get<{ Params: { ref: string } }>('/petitions/:ref/sign', async (request, reply) => {
     const petition = await visiblePetition(deps, request.params.ref);
     if (!isSignable(petition)) return reply.redirect(petition.path, 303);
-    return sendPublicPage(deps, request, reply, `sign|${petition.id}`, async () => (
-      <SignPage petition={petition} hearMoreWording={hearMoreWordingFor(ctx, petition)} />
-    ));
+    const { arrival, key, cacheControl } = arrivalFor(request);
+    return sendPublicPage(deps, request, reply, `sign|${petition.id}${key}`, async () => (
+      <SignPage petition={petition} hearMoreWording={hearMoreWordingFor(ctx, petition)} arrival={arrival} />
+    ), cacheControl);
   });
 
   app.get<{ Params: { ref: string }; Querystring: { outcome?: string; in?: string } }>('/petitions/:ref/thank-you', async (request, reply) => {

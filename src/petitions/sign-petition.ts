@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { petitionsContext, type AppContext, type Q, type SignatureReferrer } from './tables.ts';
 import { checkbox, emailAddress, problemsFromZod, type FieldProblem } from '../platform/index.ts';
+import { arrivalFields } from './arrival.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { queueConfirmationSender } from './confirmation-emails.ts';
 import { UK, isCountryCode } from './countries.ts';
@@ -39,6 +40,7 @@ const signFields = z.object({
     postcode: z.string().trim().max(16, { message: 'Enter a real UK postcode, like SW1A 1AA' }).optional(),
     hear_more: checkbox(),
     altcha: z.string().max(10_000).optional(),
+    ...arrivalFields,
   });
 
 /** A UK signer's postcode must be a real one; `required`: and it must be given. */
@@ -84,6 +86,7 @@ export function toSignatureInput(form: SignForm, petitionId: number, ip: string 
     ip,
     hearMore: form.hear_more,
     consentTextId: form.hear_more ? consentTextId : null,
+    arrival: { utmSource: form.utm_source, utmMedium: form.utm_medium, utmCampaign: form.utm_campaign, referrer: form.referrer },
   };
 }
 
@@ -159,7 +162,7 @@ export type SignChannel =
 export interface SignPetitionProps {
   /** As the caller found it (a cached copy will do: the writer checks again, as it writes, that it is open). */
   petition: Petition;
-  /** The sign form's fields as sent (name, email, country, postcode, hear_more, altcha), not yet checked. */
+  /** The sign form's fields as sent (name, email, country, postcode, hear_more, altcha, and where the signer came from: utm_*, referrer), not yet checked. */
   fields: unknown;
   channel: SignChannel;
   /** What the signer wrote beside their signature, and where they came from (the API sends these). */

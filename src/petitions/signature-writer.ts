@@ -3,6 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { resolvePostcodes, type PostcodePlace } from '../politics/index.ts';
 import type { Db, SignatureReferrer } from './tables.ts';
+import type { StoredArrival } from './arrival.ts';
 import { decideDuplicate } from './duplicate-rule.ts';
 import { overRateLimit, type RateLimits } from './rate-limit.ts';
 import { signablePetition } from './states.ts';
@@ -23,6 +24,8 @@ export interface SignatureInput {
   ip: string | null;
   hearMore: boolean;
   consentTextId: number | null;
+  /** Where the signer came from (the page's utm_* tags and the other site that linked to it). */
+  arrival?: StoredArrival;
   /** Set when the signature must be held whatever the rate limit says (no proof of work while under attack). */
   heldReason?: HeldReason | null;
   /**
@@ -413,9 +416,10 @@ async function insertRows(tx: BatchStatements, rows: Row[]): Promise<Set<string>
   const inserted = await tx.run(sql<{ public_id: string }>`
     insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
-      state, validated_at, confirmation_due_at)
+      utm_source, utm_medium, utm_campaign, referrer, state, validated_at, confirmation_due_at)
     select petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
       constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
+      utm_source, utm_medium, utm_campaign, referrer,
       case when confirmed then 'validated' else 'pending' end, case when confirmed then now() end,
       case when confirmed then null else now() end
     from unnest(
@@ -425,9 +429,12 @@ async function insertRows(tx: BatchStatements, rows: Row[]): Promise<Set<string>
       ${col((r) => r.regionCode)}::text[], ${col((r) => r.input.ip)}::inet[], ${col((r) => r.heldReason)}::text[],
       ${col((r) => r.input.hearMore)}::boolean[], ${col((r) => r.input.consentTextId)}::int[],
       ${col((r) => r.input.comments ?? null)}::text[], ${col((r) => (r.input.referrerData ? JSON.stringify(r.input.referrerData) : null))}::jsonb[],
+      ${col((r) => r.input.arrival?.utmSource ?? null)}::text[], ${col((r) => r.input.arrival?.utmMedium ?? null)}::text[],
+      ${col((r) => r.input.arrival?.utmCampaign ?? null)}::text[], ${col((r) => r.input.arrival?.referrer ?? null)}::text[],
       ${col((r) => r.input.confirmed === true)}::boolean[]
     ) as v(petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
-      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data, confirmed)
+      constituency_code, region_code, ip, held_reason, hear_more, consent_text_id, comments, referrer_data,
+      utm_source, utm_medium, utm_campaign, referrer, confirmed)
     on conflict (petition_id, canonical_email, household_slot) do nothing
     returning public_id`);
   return new Set(inserted.map((r) => r.public_id));

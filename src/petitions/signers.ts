@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Handle } from '../platform/index.ts';
+import type { StoredArrival } from './arrival.ts';
 import { petitionsQ } from './tables.ts';
 import { countedSignature } from './states.ts';
 import { petitionPath } from './store.ts';
@@ -30,6 +31,8 @@ export interface SignerToLink {
   confirmedAt: Date;
   petitionAction: string;
   groupIds: number[];
+  /** Where the signer came from (the petition page's utm_* tags and the other site that linked to it). */
+  arrival: StoredArrival;
 }
 
 /**
@@ -55,6 +58,10 @@ export async function confirmedUnlinkedSignatures(handle: Handle, limit: number)
     validated_at: Date | null;
     action: string;
     group_ids: number[];
+    utm_source: string | null;
+    utm_medium: string | null;
+    utm_campaign: string | null;
+    referrer: string | null;
   }>`
     with batch as (
       select petition_id, id from signatures
@@ -64,7 +71,7 @@ export async function confirmedUnlinkedSignatures(handle: Handle, limit: number)
       for update skip locked
     )
     select s.petition_id, s.id, s.public_id, s.name, s.email, s.postcode, s.country_code, s.constituency_code, s.region_code,
-      host(s.ip) as ip, s.hear_more, t.wording, s.created_at, s.validated_at, p.action,
+      host(s.ip) as ip, s.hear_more, t.wording, s.created_at, s.validated_at, p.action, s.utm_source, s.utm_medium, s.utm_campaign, s.referrer,
       array(select g.group_id from petition_groups g where g.petition_id = s.petition_id order by g.group_id) as group_ids
     from batch b
     join signatures s on s.petition_id = b.petition_id and s.id = b.id
@@ -88,6 +95,7 @@ export async function confirmedUnlinkedSignatures(handle: Handle, limit: number)
     confirmedAt: r.validated_at ?? r.created_at,
     petitionAction: r.action,
     groupIds: r.group_ids,
+    arrival: { utmSource: r.utm_source, utmMedium: r.utm_medium, utmCampaign: r.utm_campaign, referrer: r.referrer },
   }));
 }
 
@@ -163,9 +171,13 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
     created_at: Date;
     validated_at: Date | null;
     erased_at: Date | null;
+    utm_source: string | null;
+    utm_medium: string | null;
+    utm_campaign: string | null;
+    referrer: string | null;
   }>`
     select p.id, p.slug, p.action, s.state, s.name, s.email, s.postcode, s.country_code, s.constituency_code, s.hear_more,
-      t.wording, host(s.ip) as ip, s.comments, s.referrer_data, s.created_at, s.validated_at, s.erased_at
+      t.wording, host(s.ip) as ip, s.comments, s.referrer_data, s.created_at, s.validated_at, s.erased_at, s.utm_source, s.utm_medium, s.utm_campaign, s.referrer
     from signatures s join petitions p on p.id = s.petition_id
     left join signature_consent_texts t on t.id = s.consent_text_id
     where s.person_id = ${personId}
@@ -184,6 +196,7 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
     ip: r.ip,
     comments: r.comments,
     referrerData: r.referrer_data,
+    cameFrom: { utmSource: r.utm_source, utmMedium: r.utm_medium, utmCampaign: r.utm_campaign, referrer: r.referrer },
     signedAt: r.created_at,
     confirmedAt: r.validated_at,
     erasedAt: r.erased_at,
@@ -197,7 +210,7 @@ export async function signaturesOfPerson(handle: Handle, personId: number): Prom
 export async function eraseSignaturesOfPerson(handle: Handle, personId: number): Promise<number> {
   const q = petitionsQ(handle);
   const result = await sql`
-    update signatures set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null,
+    update signatures set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null, referrer = null,
       erased_at = coalesce(erased_at, now())
     where person_id = ${personId}`.execute(q);
   return Number(result.numAffectedRows ?? 0);
@@ -210,7 +223,7 @@ export async function eraseSignaturesOfPerson(handle: Handle, personId: number):
 export async function eraseSignaturesAfterClosing(handle: Handle, months: number, now: Date = new Date()): Promise<number> {
   const q = petitionsQ(handle);
   const result = await sql`
-    update signatures s set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null, erased_at = ${now}
+    update signatures s set name = null, email = null, canonical_email = null, postcode = null, ip = null, comments = null, referrer_data = null, referrer = null, erased_at = ${now}
     from petitions p
     where p.id = s.petition_id and p.state = 'closed' and p.closed_at < ${now}::timestamptz - make_interval(months => ${months})
       and s.erased_at is null`.execute(q);

@@ -99,6 +99,11 @@ export interface SignaturesTable {
   comments: Maybe<string>;
   /** Where the signer came from (OSDI referrer_data), sent through the API. */
   referrer_data: ColumnType<SignatureReferrer | null, SignatureReferrer | null | undefined, SignatureReferrer | null>;
+  /** Where the signer came from (see arrival.ts): the page address's campaign tags and the other site that linked to it. */
+  utm_source: Maybe<string>;
+  utm_medium: Maybe<string>;
+  utm_campaign: Maybe<string>;
+  referrer: Maybe<string>;
 }
 
 /** OSDI referrer_data: the source code, the referring person or group, the website and the page a signer came from. */

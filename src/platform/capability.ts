@@ -11,6 +11,7 @@ import type { Ticker } from './jobs/ticker.ts';
 import type { HearsFromCondition } from './hears-from.ts';
 import type { AccessRemovalListener } from './organiser-access.ts';
 import type { Viewer } from './web/context.ts';
+import type { PageSection } from './web/page-sections.ts';
 
 /**
  * A capability's context as the app hands it over: the capability's own `AppContext` alias (whose
@@ -108,6 +109,8 @@ export interface Capability {
   mailKinds?: Readonly<Record<string, string>>;
   /** Figures at the top of the organiser dashboard, each counted within what the viewer may see. */
   dashboardFigures?: readonly DashboardFigureEntry[];
+  /** Parts of the public front page and of each member group's page (`web/page-sections.ts`). */
+  pageSections?: readonly PageSection[];
   jobs?: readonly JobDefinition<unknown>[];
   cron?: readonly CronEntry[];
   /** Sub-minute loops every worker process runs (each takes a lock so one runs at a time). */

@@ -12,6 +12,7 @@ import { eraseSupporterData, exportSupporterData } from './supporter-data.ts';
 import { supportersQ, type SupporterTables, type SupportersView } from './tables.ts';
 import { supporterSettings } from './settings.ts';
 import { loadSupporterDemo } from './demo.ts';
+import { signUpSections } from './signup-sections.tsx';
 
 /** People, consent, tags, lists, segments, imports, mailings and supporters' rights. */
 export const supporters = defineCapability({
@@ -45,6 +46,8 @@ export const supporters = defineCapability({
     'supporters.mailing.test': 'Test of a mailing',
   },
   auditWords: supporterAuditWords,
+  publicNav: [{ href: '/join', label: 'Join', order: 90 }],
+  pageSections: signUpSections,
   adminNav: [
     { href: '/admin/people', label: 'People', order: 30, roles: ['admin', 'organiser'], description: 'Find supporters, see their consent and history, merge duplicates, answer rights requests.' },
     { href: '/admin/segments', label: 'Segments', order: 40, roles: ['admin', 'organiser'], description: 'Tags, lists, saved segments, imports and exports of people.' },

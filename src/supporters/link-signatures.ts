@@ -5,6 +5,14 @@ import { connectToGroups, recordAction, splitName, upsertPerson } from './people
 
 const BATCH = 500;
 
+/** Where this signer came from, as the timeline shows it (only what is known). */
+function cameFrom({ arrival }: SignerToLink): Record<string, string> | undefined {
+  const known = Object.entries({ utm_source: arrival.utmSource, utm_medium: arrival.utmMedium, utm_campaign: arrival.utmCampaign, referrer: arrival.referrer }).filter(
+    (entry): entry is [string, string] => entry[1] !== null,
+  );
+  return known.length > 0 ? Object.fromEntries(known) : undefined;
+}
+
 /**
  * Turns one confirmed signature into (part of) a person: the person with its email (verified
  * by the confirmation link), a 'petition.signed' entry on their timeline, a connection to the
@@ -25,7 +33,7 @@ async function linkSigner(q: Q, signer: SignerToLink, purposes: (groupId: number
       regionCode: signer.regionCode,
       countryCode: signer.countryCode,
       emailVerified: true,
-      source: { method },
+      source: { method, utmSource: signer.arrival.utmSource, utmCampaign: signer.arrival.utmCampaign, referrer: signer.arrival.referrer },
     },
     signer.signedAt,
   );
@@ -35,7 +43,7 @@ async function linkSigner(q: Q, signer: SignerToLink, purposes: (groupId: number
     subjectType: 'petition',
     subjectId: signer.petitionId,
     occurredAt: signer.signedAt,
-    detail: { petition: signer.petitionAction, signature: signer.publicId, groupIds: signer.groupIds },
+    detail: { petition: signer.petitionAction, signature: signer.publicId, groupIds: signer.groupIds, cameFrom: cameFrom(signer) },
   });
   await connectToGroups(q, person.id, signer.groupIds, signer.signedAt);
   if (!signer.hearMore || !signer.consentWording) return;

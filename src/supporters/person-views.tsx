@@ -24,12 +24,22 @@ const notices: Record<string, string> = {
   merged: 'The two records have been merged into this one.',
 };
 
+/** ", from utm_source whatsapp, utm_medium social, referring page https://…" ('' when nothing is known). */
+function cameFromText(cameFrom: unknown): string {
+  if (typeof cameFrom !== 'object' || cameFrom === null) return '';
+  const known = cameFrom as Record<string, unknown>;
+  const parts = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer']
+    .filter((key) => typeof known[key] === 'string' && known[key] !== '')
+    .map((key) => `${key === 'referrer' ? 'referring page' : key} ${String(known[key])}`);
+  return parts.length > 0 ? `, from ${parts.join(', ')}` : '';
+}
+
 /** A timeline entry in words for people. */
 export function describeAction(entry: TimelineEntry): string {
   const detail = entry.detail;
   switch (entry.kind) {
     case 'petition.signed':
-      return `Signed the petition “${String(detail.petition ?? entry.subjectId)}”`;
+      return `Signed the petition “${String(detail.petition ?? entry.subjectId)}”${cameFromText(detail.cameFrom)}`;
     case 'signup.requested':
       return `Signed up (${String(entry.subjectId ?? 'form')}), waiting for email confirmation`;
     case 'signup.confirmed':

@@ -15,7 +15,9 @@ export function renderedPage(request: FastifyRequest, reply: FastifyReply, page:
 
 /**
  * Sends a public page: for anonymous visitors, from the per-process cache (one render a second
- * per key); for signed-in organisers, rendered afresh and never stored by shared caches.
+ * per key); for signed-in organisers, rendered afresh and never stored by shared caches. A page
+ * that carries something of the request shared caches do not key on (the referring site) says
+ * so with a private `cacheControl`, and its key names it.
  */
 export async function sendPublicPage(
   deps: PublicDeps,
@@ -23,10 +25,11 @@ export async function sendPublicPage(
   reply: FastifyReply,
   key: string,
   build: () => Promise<VNode>,
+  cacheControl = PUBLIC_PAGE_CACHE,
 ): Promise<FastifyReply> {
   if (request.viewer) {
     return sendRendered(request, reply, renderedPage(request, reply, await build(), PRIVATE_PAGE_CACHE));
   }
-  const page = await deps.pages.get(key, async () => renderedPage(request, reply, await build()));
+  const page = await deps.pages.get(key, async () => renderedPage(request, reply, await build(), cacheControl));
   return sendRendered(request, reply, page);
 }

@@ -1,4 +1,5 @@
 import { Layout, escapeHtml, type ImageFacts, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import type { Arrival } from '../arrival.ts';
 import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
 import type { ConstituencyTally } from '../petition-breakdown.ts';
@@ -17,6 +18,8 @@ export interface PetitionPageProps {
   hearMoreWording: string;
   /** The uploaded image's type and size, when it has one and they are known. */
   image?: ImageFacts | undefined;
+  /** Where the visitor came from, for the sign form's hidden fields. */
+  arrival?: Arrival | undefined;
 }
 
 function summary(text: string): string {
@@ -184,7 +187,7 @@ function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string 
 }
 
 /** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
-export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image }: PetitionPageProps) {
+export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image, arrival }: PetitionPageProps) {
   const open = petition.state === 'open';
   const rejected = petition.state === 'rejected';
   return (
@@ -253,9 +256,9 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image 
         ) : null}
       </dl>
       {open ? (
-        <section class="sign" aria-labelledby="sign-heading">
+        <section class="sign" id="sign" aria-labelledby="sign-heading">
           <h2 id="sign-heading">Sign this petition</h2>
-          <SignForm petition={petition} hearMoreWording={hearMoreWording} />
+          <SignForm petition={petition} hearMoreWording={hearMoreWording} arrival={arrival} />
         </section>
       ) : petition.state === 'closed' ? (
         <p class="notice notice--info">This petition is closed. It can no longer be signed.</p>

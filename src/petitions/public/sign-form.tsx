@@ -1,4 +1,5 @@
 import { Button, Checkbox, ErrorSummary, Form, Layout, Select, TextInput, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { ARRIVAL_FIELDS, type Arrival } from '../arrival.ts';
 import { UK, countries } from '../countries.ts';
 import { NAME_MAX } from '../sign-petition.ts';
 import type { Petition } from '../store.ts';
@@ -11,15 +12,21 @@ export interface SignFormProps {
   hearMoreWording: string;
   values?: FormValues | undefined;
   errors?: FieldErrors | undefined;
+  /** Where the visitor came from (the page's utm_* tags, the other site that linked here), carried in hidden fields. */
+  arrival?: Arrival | undefined;
 }
 
 /**
  * The sign form. It carries no per-visitor token, so the page it sits on can be cached: the
  * server checks the request's Origin instead, and the email confirmation proves the address.
  */
-export function SignForm({ petition, hearMoreWording, values = {}, errors }: SignFormProps) {
+export function SignForm({ petition, hearMoreWording, values = {}, errors, arrival = {} }: SignFormProps) {
   return (
     <Form action={`/petitions/${petition.id}/signatures`} csrf={false} class="sign-form" id="sign-form">
+      {ARRIVAL_FIELDS.map((field) => {
+        const value = values[field] || arrival[field];
+        return value ? <input type="hidden" name={field} value={value} /> : null;
+      })}
       {petition.underAttack ? (
         <div class="notice notice--info sign-form__check" data-altcha-challenge={`/petitions/${petition.id}/challenge.json`}>
           <p>

@@ -20,14 +20,18 @@ export class HotResponses {
   /** How many requests were answered here (for tests and diagnostics). */
   served = 0;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  /** `ownHost`: the site's public host (BASE_URL's), so links between its own pages are told from links from other sites. */
+  constructor(private readonly ownHost?: string, private readonly maxEntries = 10_000) {}
 
   /** Answers the request from a fresh entry; false when the app must answer it. */
   serve(request: IncomingMessage, response: ServerResponse): boolean {
     // A request with cookies may be a signed-in organiser's, who sees more than the public does.
     if (request.method !== 'GET' || !request.url || request.headers.cookie !== undefined) return false;
-    const key = keyOf(request.url, request.headers['accept-encoding']);
-    const entry = this.entries.get(key);
+    // A route keeps its answers under the whole address or under the path alone, never both. Whole
+    // addresses are for pages that note where a visitor came from: not for one sent by another site.
+    let key = keyOf(request.url, request.headers['accept-encoding'], true);
+    let entry = this.fromAnotherSite(request) ? undefined : this.entries.get(key);
+    if (!entry) entry = this.entries.get((key = keyOf(request.url, request.headers['accept-encoding'])));
     if (!entry) return false;
     if (Date.now() >= entry.until) {
       this.entries.delete(key);
@@ -47,9 +51,14 @@ export class HotResponses {
     return true;
   }
 
-  /** Keeps this reply (from an onSend hook) for `forMs`: only plain 200 answers to GET are kept. */
-  keep(request: FastifyRequest, reply: FastifyReply, payload: unknown, forMs: number): void {
+  /**
+   * Keeps this reply (from an onSend hook) for `forMs`: only plain 200 answers to GET are kept.
+   * `byQuery`: for this address with its query, not for every query of its path, and only for
+   * visitors not sent by another site (the page may note where they came from: query and referrer).
+   */
+  keep(request: FastifyRequest, reply: FastifyReply, payload: unknown, forMs: number, byQuery = false): void {
     if (request.method !== 'GET' || reply.statusCode !== 200 || request.headers.cookie !== undefined) return;
+    if (byQuery && this.fromAnotherSite(request.raw)) return;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return;
     // One answer for every public client: nothing private, nothing setting cookies, nothing that
     // varies by request headers other than the encoding (which is part of the key).
@@ -64,7 +73,19 @@ export class HotResponses {
     }
     headers['content-length'] = String(body.length);
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(keyOf(request.url, request.headers['accept-encoding']), { until: Date.now() + forMs, status: 200, headers, body });
+    this.entries.set(keyOf(request.url, request.headers['accept-encoding'], byQuery), { until: Date.now() + forMs, status: 200, headers, body });
+  }
+
+  /** The Referer names another site (not this one, by BASE_URL's host or the request's own Host). */
+  private fromAnotherSite(request: IncomingMessage): boolean {
+    const referer = request.headers.referer;
+    if (!referer) return false;
+    try {
+      const host = new URL(referer).host;
+      return host !== this.ownHost && host !== request.headers.host;
+    } catch {
+      return true;
+    }
   }
 }
 
@@ -92,16 +113,22 @@ export function preferredEncoding(acceptEncoding: string | string[] | undefined)
   return undefined;
 }
 
-/** Kept answers are for a path (the query is ignored: routes that keep answers do not read it) and an encoding. */
-function keyOf(url: string, acceptEncoding: string | string[] | undefined): string {
+/**
+ * Kept answers are for a path and an encoding: the query is ignored (routes that keep answers do
+ * not read it), unless the route keeps them `byQuery` (its page shows something of the query).
+ */
+function keyOf(url: string, acceptEncoding: string | string[] | undefined, byQuery = false): string {
+  const encoding = preferredEncoding(acceptEncoding) ?? 'identity';
+  // Apart from path keys, so a page kept for its bare address is not replayed for every query.
+  if (byQuery) return `${encoding} whole ${url}`;
   const query = url.indexOf('?');
-  return `${preferredEncoding(acceptEncoding) ?? 'identity'} ${query < 0 ? url : url.slice(0, query)}`;
+  return `${encoding} path ${query < 0 ? url : url.slice(0, query)}`;
 }
 
-/** A route's onSend hook that keeps its answers for `ms` (see HotResponses). */
-export function keepFor(app: FastifyInstance, ms: number) {
+/** A route's onSend hook that keeps its answers for `ms` (see HotResponses), `byQuery` when its page shows where the visitor came from. */
+export function keepFor(app: FastifyInstance, ms: number, options: { byQuery?: boolean } = {}) {
   return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    app.hotResponses.keep(request, reply, payload, ms);
+    app.hotResponses.keep(request, reply, payload, ms, options.byQuery);
     done(null, payload);
   };
 }

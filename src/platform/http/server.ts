@@ -202,7 +202,7 @@ export function findNulCharacter(value: unknown, path = '', depth = 0): string |
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const hotResponses = new HotResponses();
+  const hotResponses = new HotResponses(new URL(options.baseUrl).host);
   const app = Fastify({
     serverFactory: (handler) => http.createServer((request, response) => hotResponses.serve(request, response) || handler(request, response)),
     logger: {
