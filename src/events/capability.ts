@@ -1,0 +1,27 @@
+import { defineCapability, type TableHolds } from '../platform/index.ts';
+import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
+import { eventMigrations } from './migrations.ts';
+import { eventsQ, type EventTables } from './tables.ts';
+
+/** Events: the shared calendar, ticket tiers and bookings. */
+export const events = defineCapability({
+  name: 'events',
+  dependsOn: ['coalition', 'politics', 'supporters'],
+  tables: {
+    events: 'none',
+    event_groups: 'none',
+    ticket_tiers: 'none',
+    bookings: 'supporter',
+  } satisfies Record<keyof EventTables, TableHolds>,
+  migrations: eventMigrations,
+  personalData: [
+    {
+      name: 'event-bookings',
+      label: 'Event bookings',
+      tables: ['bookings'],
+      export: (q, personId) => bookingsOfPerson(eventsQ(q), personId),
+      erase: async (q, personId) => void (await eraseBookingsOfPerson(eventsQ(q), personId)),
+      retention: 'Bookings are kept until the person asks for them to be erased; the events’ totals stay.',
+    },
+  ],
+});
