@@ -1,4 +1,5 @@
 import { defineCapability, type TableHolds } from '../platform/index.ts';
+import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventsQ, type EventTables } from './tables.ts';
@@ -14,6 +15,8 @@ export const events = defineCapability({
     bookings: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
+  routes: { admin: registerEventAdminRoutes },
+  adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   personalData: [
     {
       name: 'event-bookings',
