@@ -1,5 +1,6 @@
 import { defineCapability, type TableHolds } from '../platform/index.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
+import { registerEventPublicRoutes } from './public/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventsQ, type EventTables } from './tables.ts';
@@ -15,7 +16,8 @@ export const events = defineCapability({
     bookings: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
-  routes: { admin: registerEventAdminRoutes },
+  routes: { public: registerEventPublicRoutes, admin: registerEventAdminRoutes },
+  publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   personalData: [
     {
