@@ -1,9 +1,10 @@
-import { defineCapability, type TableHolds } from '../platform/index.ts';
+import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
-import { eventsQ, type EventTables } from './tables.ts';
+import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
 export const events = defineCapability({
@@ -19,6 +20,7 @@ export const events = defineCapability({
   routes: { public: registerEventPublicRoutes, admin: registerEventAdminRoutes },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
+  demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
   personalData: [
     {
       name: 'event-bookings',

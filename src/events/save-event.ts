@@ -77,7 +77,7 @@ export async function createEvent(q: Q, actor: Viewer, input: EventInput): Promi
   if ('field' in place) throw invalidFields([place]);
   const row = await q
     .insertInto('events')
-    .values({ ...columnsOf(input, place), state: 'draft', created_by: actor.id })
+    .values({ ...columnsOf(input, place), state: 'draft', created_by: actor.id > 0 ? actor.id : null })
     .returning('id')
     .executeTakeFirstOrThrow();
   await setGroups(q, row.id, input.groupIds);
