@@ -1,5 +1,6 @@
 import { api } from './api/capability.ts';
 import { coalition } from './coalition/capability.ts';
+import { events } from './events/capability.ts';
 import type { Capability } from './platform/capability.ts';
 import { installAuditWords } from './platform/audit-words.ts';
 import { installDashboardFigures } from './platform/dashboard-figures.ts';
@@ -16,7 +17,7 @@ import { supporters } from './supporters/capability.ts';
  * the CLI, the worker, migrations, the demo and the personal-data registry read this list; adding
  * a capability is its folder and one line here. A capability comes after those it depends on.
  */
-export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api];
+export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api, events];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
 installPageSections(capabilities.flatMap((c) => c.pageSections ?? []));

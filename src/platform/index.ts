@@ -32,7 +32,7 @@ export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener 
 export { hearsFrom, type HearsFromCondition } from './hears-from.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
-export { type PlatformTables, type Timestamp } from './tables.ts';
+export { type MailAttachment, type PlatformTables, type Timestamp } from './tables.ts';
 export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { andList, formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';

@@ -85,4 +85,13 @@ export const platformMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-12-0800-outbox-attachments',
+    {
+      // Files sent with a message (an event booking's calendar entry).
+      async up(db: Kysely<unknown>) {
+        await sql`alter table outbound_emails add column attachments jsonb`.execute(db);
+      },
+    },
+  ],
 ];

@@ -48,6 +48,16 @@ export interface OutboundEmailsTable {
   secrets: ColumnType<string[] | null, string | null | undefined, string | null>;
   /** When the message is deleted (once no longer waiting to be sent); null: kept by other rules. */
   delete_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Files sent with the message (a calendar entry), as text; null: none. */
+  attachments: ColumnType<MailAttachment[] | null, string | null | undefined, string | null>;
+}
+
+/** A file sent with a message: text content (a calendar entry), sent base64-encoded. */
+export interface MailAttachment {
+  filename: string;
+  /** With its parameters, e.g. 'text/calendar; method=PUBLISH'. */
+  contentType: string;
+  content: string;
 }
 
 /** One fixed window of one rate limit (`rate-limit.ts`); the key is hashed, so no addresses are kept. */

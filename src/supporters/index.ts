@@ -12,3 +12,7 @@ export { addMember, getCollection } from './collections/collections.ts';
 export { ensureTagNamed } from './collections/tag-names.ts';
 export { ensureListNamed } from './collections/collections.ts';
 export { consentEventsAfter, newestConsentEventId, type SignUpEvent } from './sign-up-events.ts';
+export { formatSimpleText, unsafeLinks } from './simple-formatting.ts';
+export { fromLondonInput, toLondonInput } from './mailings/london-time.ts';
+export { connectToGroups, personForUnprovenAction } from './people.ts';
+export { requestSignUp } from './sign-up.ts';

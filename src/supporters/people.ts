@@ -93,6 +93,23 @@ export async function upsertPerson(handle: Handle, facts: PersonFacts, at: Date 
   throw new Error('Could not find or create the person');
 }
 
+/**
+ * The person behind an action that does not prove the address (a booking form): a new address
+ * becomes a person with these facts; a known person's record is left as it is, so nobody can
+ * change someone else's name or postcode by typing their address.
+ */
+export async function personForUnprovenAction(handle: Handle, facts: PersonFacts, at: Date = new Date()): Promise<PersonRef> {
+  const q = supportersQ(handle);
+  const existing = await livePersonIdFor(q, canonicalEmail(facts.email));
+  if (existing === undefined) {
+    const made = await upsertPerson(q, facts, at);
+    if (made.created) return made;
+    return personForUnprovenAction(q, facts, at);
+  }
+  const row = await q.selectFrom('people').select('public_id').where('id', '=', existing).executeTakeFirstOrThrow();
+  return { id: existing, publicId: row.public_id, created: false };
+}
+
 export interface ActionProps {
   kind: string;
   subjectType?: string | null;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { groupNamesOf } from '../coalition/index.ts';
 import { canonicalEmail } from '../petitions/index.ts';
-import { andList, gone, notFound, queueEmail, type Brand } from '../platform/index.ts';
-import type { Q } from './tables.ts';
+import { andList, gone, notFound, queueEmail, type Brand, type Handle } from '../platform/index.ts';
+import { supportersQ, type Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
 import { connectToGroups, livePersonIdFor, recordAction, showRecordTo, splitName, upsertPerson, type PersonFacts } from './people.ts';
 import { findPersonById, findPersonByPublicId } from './person-record.ts';
@@ -131,6 +131,14 @@ export async function signUp(q: Q, request: SignUpRequest, mail: MailSettings): 
     },
   });
   return 'confirmation-sent';
+}
+
+/**
+ * signUp for another capability's form (an event booking's "hear more" box): the same double
+ * opt-in, with its own confirmation email, through any caller's database handle or transaction.
+ */
+export async function requestSignUp(handle: Handle, request: SignUpRequest, mail: MailSettings): Promise<SignUpOutcome> {
+  return signUp(supportersQ(handle), request, mail);
 }
 
 export interface PendingSignUp {

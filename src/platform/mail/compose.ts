@@ -39,10 +39,21 @@ export function composeMessage(m: OutgoingMessage, boundary: string): { envelope
     `Message-ID: ${messageId}`,
     'MIME-Version: 1.0',
     ...Object.entries(m.headers ?? {}).map(([name, value]) => `${name}: ${oneLine(value)}`),
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
   const part = (type: string, body: string) =>
     `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(body)}\r\n`;
-  const raw = `${headers.join('\r\n')}\r\n\r\n${part('text/plain', m.text)}${part('text/html', m.html)}--${boundary}--\r\n`;
+  const alternative = `${part('text/plain', m.text)}${part('text/html', m.html)}--${boundary}--\r\n`;
+  let raw: string;
+  if (!m.attachments?.length) {
+    raw = `${headers.join('\r\n')}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n${alternative}`;
+  } else {
+    // multipart/mixed: the text and HTML as one alternative part, then each file.
+    const mixed = `mixed_${boundary.replace(/^-+/, '')}`;
+    const files = m.attachments.map((a) => {
+      const name = oneLine(a.filename).replace(/["\\]/g, '');
+      return `--${mixed}\r\nContent-Type: ${oneLine(a.contentType)}; charset=utf-8; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(a.content)}\r\n`;
+    });
+    raw = `${headers.join('\r\n')}\r\nContent-Type: multipart/mixed; boundary="${mixed}"\r\n\r\n--${mixed}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n${alternative}\r\n${files.join('')}--${mixed}--\r\n`;
+  }
   return { envelope: { from, to: [oneLine(m.to)] }, raw, messageId };
 }

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
 import type { AnyQueryable, Queryable } from '../db/database.ts';
 import { addJob, defineJob, type CronEntry } from '../jobs/jobs.ts';
-import type { PlatformTables } from '../tables.ts';
+import type { MailAttachment, PlatformTables } from '../tables.ts';
 import type { Brand } from '../web/context.ts';
 import { renderEmail, type EmailContent } from './render.tsx';
 import { isPermanentFailure } from './transport.ts';
@@ -27,6 +27,8 @@ export interface QueueEmailOptions {
   secrets?: readonly string[];
   /** Days after which the message is deleted once it is no longer waiting to be sent. */
   keepDays?: number;
+  /** Files sent with the message (an event's calendar entry). */
+  attachments?: readonly MailAttachment[];
 }
 
 /** What stands in a stored body for the nth secret. */
@@ -65,6 +67,7 @@ export async function queueEmail(q: AnyQueryable, options: QueueEmailOptions): P
       sent_at: null,
       secrets: secrets.length > 0 ? JSON.stringify(secrets) : null,
       delete_after: options.keepDays === undefined ? null : new Date(Date.now() + options.keepDays * 86_400_000),
+      attachments: options.attachments?.length ? JSON.stringify(options.attachments) : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -162,6 +165,7 @@ export const sendEmail = defineJob(
         text: withSecrets(message.text_body, message.secrets),
         html: withSecrets(message.html_body, message.secrets),
         headers: message.headers,
+        attachments: message.attachments ?? undefined,
       });
       await ctx.db
         .updateTable('outbound_emails')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { composeMessage } from './compose.ts';
+import type { MailAttachment } from '../tables.ts';
 
 export interface OutgoingMessage {
   from: string;
@@ -9,6 +10,8 @@ export interface OutgoingMessage {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** Files sent with it (multipart/mixed around the text and HTML). */
+  attachments?: readonly MailAttachment[] | undefined;
 }
 
 export interface SendResult {

@@ -1,0 +1,227 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext as AnyAppContext } from '../context.ts';
+import { checkbox, emailAddress, formatLondon, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
+import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
+import { newManageToken, newReference, manageUrl } from './booking-tokens.ts';
+import { eventCalendar, placeLine } from './event-calendar.ts';
+import { formatPrice } from './money.ts';
+import { isBookable } from './states.ts';
+import { placesLeftIn, type ChorusEvent, type TicketTier } from './store.ts';
+import { eventsContext, type AppContext, type Tx } from './tables.ts';
+
+export const NAME_MAX = 200;
+export const ACCESS_NEEDS_MAX = 1000;
+export const MAX_PLACES = 10;
+
+/** A name is text: no markup, no web addresses, no control characters. */
+const personName = z
+  .string({ message: 'Enter your name' })
+  .trim()
+  .min(1, { message: 'Enter your name' })
+  .max(NAME_MAX, { message: `Name must be ${NAME_MAX} characters or fewer` })
+  .refine((v) => !/[<>]/.test(v), { message: 'Enter your name without < or > characters' })
+  .refine((v) => !/(https?:\/\/|www\.)/i.test(v), { message: 'Enter your name without a web address' })
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter your name without control characters' });
+
+/** The booking form: name, email, ticket, places (1 to 10), access needs, and the "hear more" box. */
+export const bookingFormSchema = z.object({
+  name: personName,
+  // eslint-disable-next-line no-control-regex
+  email: emailAddress().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'Enter an email address in the correct format, like name@example.com' }),
+  tier: z.string({ message: 'Choose a ticket' }).regex(/^\d{1,9}$/, { message: 'Choose a ticket' }).transform(Number),
+  places: z
+    .string({ message: `Enter how many places you want, from 1 to ${MAX_PLACES}` })
+    .trim()
+    .regex(/^\d{1,2}$/, { message: `Enter how many places you want as a whole number from 1 to ${MAX_PLACES}` })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_PLACES, { message: `You can book from 1 to ${MAX_PLACES} places at a time` }),
+  access_needs: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v),
+    z.string().trim().max(ACCESS_NEEDS_MAX, { message: `Access needs must be ${ACCESS_NEEDS_MAX} characters or fewer` }).optional().transform((v) => v ?? ''),
+  ),
+  hear_more: checkbox(),
+});
+
+/** The words beside the "hear more" box (recorded with each consent, as petitions do). */
+export function hearMoreWording(coalitionName: string, event: Pick<ChorusEvent, 'groups'>): string {
+  const names = event.groups.map((g) => g.name);
+  const groups = names.length === 0 ? '' : names.length === 1 ? ` and ${names[0]}` : ` and the groups organising this event (${names.join(', ')})`;
+  return `Email me about this and other campaigns from ${coalitionName}${groups}. I can unsubscribe at any time.`;
+}
+
+export type BookOutcome =
+  | { kind: 'invalid'; problems: FieldProblem[] }
+  /** Cancelled, not published, or already started. */
+  | { kind: 'not-bookable'; reason: 'cancelled' | 'started' | 'not-published' }
+  | { kind: 'booked'; reference: string; places: number };
+
+const placesWord = (n: number) => (n === 1 ? '1 place' : `${n} places`);
+
+/** Why places in this tier cannot be had, naming the field to change; undefined when they can. */
+export function shortfall(event: ChorusEvent, tier: TicketTier, places: number): FieldProblem | undefined {
+  const left = placesLeftIn(event, tier);
+  if (left === null || places <= left) return undefined;
+  if (left === 0) {
+    const otherTiers = event.tiers.some((t) => t.id !== tier.id && (placesLeftIn(event, t) ?? 1) > 0);
+    return otherTiers
+      ? { field: 'tier', message: `There are no ${tier.name} places left: choose another ticket` }
+      : { field: 'places', message: 'Sorry, this event is full' };
+  }
+  return { field: 'places', message: `Only ${placesWord(left)} ${left === 1 ? 'is' : 'are'} left${event.tiers.length > 1 ? ` for ${tier.name}` : ''}: book ${left} or fewer` };
+}
+
+function notBookable(event: Pick<ChorusEvent, 'state' | 'startsAt'>, now: Date): BookOutcome | undefined {
+  if (isBookable(event, now)) return undefined;
+  if (event.state === 'cancelled') return { kind: 'not-bookable', reason: 'cancelled' };
+  if (event.state !== 'published') return { kind: 'not-bookable', reason: 'not-published' };
+  return { kind: 'not-bookable', reason: 'started' };
+}
+
+export interface BookEventProps {
+  /** As the caller found it (a cached copy will do: the places are checked again under the event's row lock). */
+  event: ChorusEvent;
+  /** The booking form's fields as sent, not yet checked. */
+  fields: unknown;
+  ip: string | null;
+}
+
+/**
+ * Books places on an event. The person, their timeline entry ("event.booked"), their groups, any
+ * "hear more" sign-up (double opt-in, through supporters) and the confirmation email (with the
+ * event as an .ics file and a manage link) are written first, in one transaction; the places are
+ * then taken under a row lock on the event (SELECT ... FOR UPDATE), checked against the event's
+ * and the ticket's capacity as they are at that moment. A refusal rolls everything back, so
+ * nothing is half-saved and capacity is never exceeded, however many book at once.
+ */
+export async function bookEvent(anyCtx: AnyAppContext<Record<never, never>>, props: BookEventProps): Promise<BookOutcome> {
+  const ctx = eventsContext(anyCtx);
+  const { event } = props;
+  const now = new Date();
+  const refused = notBookable(event, now);
+  if (refused) return refused;
+  const parsed = bookingFormSchema.safeParse(props.fields ?? {});
+  if (!parsed.success) return { kind: 'invalid', problems: problemsFromZod(parsed.error) };
+  const form = parsed.data;
+  const tier = event.tiers.find((t) => t.id === form.tier);
+  if (!tier) return { kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] };
+  // Refused at once when the copy in hand already says so; checked again under the lock.
+  const early = shortfall(event, tier, form.places);
+  if (early) return { kind: 'invalid', problems: [early] };
+
+  try {
+    return await ctx.db.transaction().execute((tx) => bookInTransaction(ctx, tx, event, tier, form, props.ip));
+  } catch (error) {
+    if (error instanceof Refusal) return error.outcome;
+    throw error;
+  }
+}
+
+/** Thrown inside the transaction to roll it back with an answer. */
+class Refusal extends Error {
+  constructor(readonly outcome: BookOutcome) {
+    super('booking refused');
+  }
+}
+
+type BookingForm = z.output<typeof bookingFormSchema>;
+
+async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, ip: string | null): Promise<BookOutcome> {
+  const name = splitName(form.name.replace(/\s+/g, ' '));
+  const method = `event:${event.id}`;
+  const person = await personForUnprovenAction(tx, { email: form.email, givenName: name.givenName || null, familyName: name.familyName, source: { method } });
+  const reference = newReference();
+  const { token, hash } = newManageToken();
+  await recordAction(tx, person.id, {
+    kind: 'event.booked',
+    subjectType: 'event',
+    subjectId: event.id,
+    detail: { event: event.title, reference, places: form.places, tier: tier.name, groupIds: event.groups.map((g) => g.id) },
+  });
+  await connectToGroups(tx, person.id, event.groups.map((g) => g.id));
+  const brand = ctx.brand.current();
+  if (form.hear_more) {
+    const wording = hearMoreWording(brand.name, event);
+    const consents = [];
+    for (const groupId of [null, ...event.groups.map((g) => g.id)]) {
+      const purpose = await purposeFor(tx, { groupId });
+      consents.push({ purpose, wording: await wordingFor(tx, purpose.id, wording) });
+    }
+    await requestSignUp(
+      tx,
+      { email: form.email, name: form.name, place: null, consents, method, source: { utmSource: null, utmCampaign: null, referrer: null }, ip },
+      { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret },
+    );
+  }
+  await queueBookingEmail(ctx, tx, { event, tier, form, reference, token });
+
+  // Only this part runs under the event's lock: read the places as they are now, take them.
+  const locked = await sql<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number }>`
+    select state, starts_at, capacity, places_booked from events where id = ${event.id} for update`.execute(tx);
+  const row = locked.rows[0];
+  if (!row) throw new Refusal({ kind: 'not-bookable', reason: 'not-published' });
+  const stateNow = notBookable({ state: row.state, startsAt: row.starts_at }, new Date());
+  if (stateNow) throw new Refusal(stateNow);
+  const tiers = await tx.selectFrom('ticket_tiers').select(['id', 'position', 'name', 'price_pence', 'capacity', 'places_booked']).where('event_id', '=', event.id).execute();
+  const current: ChorusEvent = {
+    ...event,
+    capacity: row.capacity,
+    placesBooked: row.places_booked,
+    tiers: tiers.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked })),
+  };
+  const tierNow = current.tiers.find((t) => t.id === tier.id);
+  if (!tierNow) throw new Refusal({ kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] });
+  const problem = shortfall(current, tierNow, form.places);
+  if (problem) throw new Refusal({ kind: 'invalid', problems: [problem] });
+  await sql`update events set places_booked = places_booked + ${form.places} where id = ${event.id}`.execute(tx);
+  await sql`update ticket_tiers set places_booked = places_booked + ${form.places} where id = ${tier.id}`.execute(tx);
+  await tx
+    .insertInto('bookings')
+    .values({
+      event_id: event.id,
+      tier_id: tier.id,
+      reference,
+      person_id: person.id,
+      name: form.name.replace(/\s+/g, ' '),
+      email: form.email,
+      places: form.places,
+      access_needs: form.access_needs,
+      manage_token_hash: hash,
+      hear_more: form.hear_more,
+    })
+    .execute();
+  return { kind: 'booked', reference, places: form.places };
+}
+
+async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: ChorusEvent; tier: TicketTier; form: BookingForm; reference: string; token: string }) {
+  const { event, tier, form } = b;
+  const base = ctx.config.BASE_URL;
+  const link = manageUrl(base, b.token);
+  const what = `${placesWord(form.places)}${event.tiers.length > 1 || tier.pricePence > 0 ? ` (${tier.name}, ${formatPrice(tier.pricePence)} each)` : ''}`;
+  await queueEmail(tx, {
+    kind: 'events.booking.confirmation',
+    to: form.email,
+    brand: ctx.brand.current(),
+    baseUrl: base,
+    secrets: [b.token],
+    attachments: [{ filename: 'event.ics', contentType: 'text/calendar; method=PUBLISH', content: eventCalendar(event, base, { booked: true }) }],
+    content: {
+      subject: `You’re booked: ${event.title}`,
+      heading: 'You’re booked',
+      blocks: [
+        { type: 'paragraph', text: `You have booked ${what} at ${event.title}.` },
+        { type: 'paragraph', text: `Your booking reference is ${b.reference}.` },
+        { type: 'paragraph', text: `When: ${formatLondon(event.startsAt, 'full')} to ${formatLondon(event.endsAt, event.endsAt.getTime() - event.startsAt.getTime() < 86_400_000 ? 'short' : 'full')} (UK time)` },
+        { type: 'paragraph', text: `Where: ${placeLine(event)}` },
+        ...(event.onlineUrl ? [{ type: 'link' as const, href: event.onlineUrl, label: 'Join online' }] : []),
+        ...(tier.pricePence > 0 ? [{ type: 'paragraph' as const, text: 'Please pay on the door.' }] : []),
+        ...(form.access_needs ? [{ type: 'paragraph' as const, text: `You told the organisers about your access needs: “${form.access_needs}”` }] : []),
+        { type: 'paragraph', text: 'The event is attached as a calendar file (event.ics): open it to add the event to your calendar.' },
+        { type: 'button', href: link, label: 'Manage or cancel your booking' },
+        { type: 'link', href: `${base}${event.path}`, label: 'See the event page' },
+        { type: 'small', text: 'Keep this email: the link lets you cancel your booking without signing in, so please do not forward it.' },
+      ],
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { loadDemoOnce } from '../demo.ts';
+import { listUpcomingEvents } from './store.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('the events demo', () => {
+  it('loads upcoming published events of several types over several regions, one a conference with £10 and £5 tickets, each with a page', async () => {
+    expect((await loadDemoOnce(t.ctx.db)).loaded).toBe(true);
+    const events = await listUpcomingEvents(t.ctx.db);
+    expect(events.length).toBeGreaterThanOrEqual(5);
+    expect(events.every((e) => e.state === 'published' && e.startsAt > new Date())).toBe(true);
+    expect(new Set(events.map((e) => e.type)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(events.flatMap((e) => (e.region ? [e.region.code] : []))).size).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.postcode).every((e) => e.constituency !== null)).toBe(true);
+    const conference = events.find((e) => e.type === 'conference')!;
+    expect(conference.tiers.map((x) => x.pricePence)).toEqual(expect.arrayContaining([1000, 500]));
+    const list = await t.app.inject({ method: 'GET', url: '/events' });
+    expect(list.body).toContain('Social care conference');
+    for (const e of events) expect((await t.app.inject({ method: 'GET', url: e.path })).statusCode, e.path).toBe(200);
+  });
+});

@@ -1,0 +1,77 @@
+import { onePostcodePerConstituency } from '../politics/index.ts';
+import { toLondonInput } from '../supporters/index.ts';
+import { eventFormSchema } from './event-form.ts';
+import { FREE_TIER, createEvent } from './save-event.ts';
+import { changeEventState } from './change-event-state.ts';
+import type { EventType, Tx } from './tables.ts';
+
+interface DemoEvent {
+  title: string;
+  type: EventType;
+  inDays: number;
+  hour: number;
+  hours: number;
+  venue: string;
+  description: string;
+  groups: string[];
+  tiers?: Array<{ name: string; price: string; capacity?: string }>;
+  capacity?: string;
+  online?: string;
+}
+
+const demoEvents: DemoEvent[] = [
+  { title: 'Save our maternity unit: public meeting', type: 'public_meeting', inDays: 6, hour: 19, hours: 2, venue: 'Town Hall', groups: ['save-aberdeen-maternity'], capacity: '150', description: 'Midwives, parents and councillors on the plan to close the unit overnight, and what we do next.\n\n- Speakers from the unit\n- Questions from the floor' },
+  { title: 'Scrap the contract: rally for the NHS', type: 'rally', inDays: 12, hour: 12, hours: 2, venue: 'Old Palace Yard', groups: ['keep-our-nhs-public', 'health-campaigns-together'], description: 'Bring banners, bring friends. Short speeches, then we hand in the petition.' },
+  { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Carrs Lane Conference Centre', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'A day on the future of social care: workshops, speakers and the campaign plan for next year.' },
+  { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
+  { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
+];
+
+/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets. */
+export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ eventIds: number[] }> {
+  // Postcodes in different regions, from the demo's postcode data.
+  const seats = await onePostcodePerConstituency(tx);
+  const byRegion = [...new Map(seats.map((s) => [s.regionCode, s])).values()];
+  // Made as the coalition itself (id 0: no organiser account stands behind demo content).
+  const actor = { id: 0, name: 'Demo content', email: 'demo@example.org', role: 'admin' as const };
+  const eventIds: number[] = [];
+  for (const [i, e] of demoEvents.entries()) {
+    const groups = e.groups.map((slug) => groupIds[slug]).filter((id): id is number => id !== undefined);
+    if (groups.length === 0) continue;
+    const day = new Date();
+    day.setUTCDate(day.getUTCDate() + e.inDays);
+    day.setUTCHours(e.hour, 0, 0, 0);
+    const end = new Date(day.getTime() + e.hours * 3_600_000);
+    const seat = e.type === 'online_meeting' ? undefined : byRegion[i % Math.max(1, byRegion.length)];
+    const fields: Record<string, unknown> = {
+      groups: groups.map(String),
+      title: e.title,
+      type: e.type,
+      description: e.description,
+      starts_at: toLondonInput(day),
+      ends_at: toLondonInput(end),
+      venue_name: e.venue,
+      postcode: seat?.postcode ?? '',
+      online_url: e.online ?? '',
+      online_url_booked_only: e.online ? 'yes' : undefined,
+      access_step_free: 'yes',
+      access_toilets: e.type === 'conference' || e.type === 'public_meeting' ? 'yes' : undefined,
+      access_hearing_loop: e.type === 'public_meeting' ? 'yes' : undefined,
+      access_bsl: e.type === 'conference' ? 'yes' : undefined,
+      access_seating: e.type !== 'rally' ? 'yes' : undefined,
+      speakers: e.type === 'conference' ? 'Dr Jane Smith, consultant in elderly care\nA carer from the campaign' : '',
+      contact: 'events@example.org',
+      capacity: e.capacity ?? '',
+    };
+    (e.tiers ?? [{ name: FREE_TIER, price: '0' }]).forEach((tier, n) => {
+      fields[`tier_${n + 1}_name`] = tier.name;
+      fields[`tier_${n + 1}_price`] = tier.price;
+      fields[`tier_${n + 1}_capacity`] = tier.capacity ?? '';
+    });
+    const input = eventFormSchema.parse(fields);
+    const id = await createEvent(tx, actor, input);
+    await changeEventState(tx, actor, id, 'publish');
+    eventIds.push(id);
+  }
+  return { eventIds };
+}

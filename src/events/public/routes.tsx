@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DomainError, clientIp, conflict, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { bookEvent, hearMoreWording } from '../book-event.ts';
+import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
+import { PUBLIC_STATES } from '../states.ts';
+import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
+import type { AppContext } from '../tables.ts';
+import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
+
+const PAST_PER_PAGE = 30;
+const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
+const PRIVATE_CACHE = 'private, no-store';
+
+const refParams = z.object({ ref: z.string().regex(/^\d{1,9}(-[a-z0-9-]{0,200})?$/) });
+const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
+const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) });
+
+/** The event behind a public address, if the public may see it (published or cancelled). */
+async function publicEvent(ctx: AppContext, id: number): Promise<ChorusEvent> {
+  const event = await findEvent(ctx.db, id);
+  if (!event || !PUBLIC_STATES.includes(event.state)) throw notFound('event');
+  return event;
+}
+
+function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const p of problems) errors[p.field] ??= p.message;
+  return errors;
+}
+
+/** The booking form is urlencoded (or JSON); other bodies are refused before parsing. */
+async function formOrJsonOnly(request: FastifyRequest) {
+  const type = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (type.startsWith('multipart/')) throw new DomainError('bad_request', 'Send the form as application/x-www-form-urlencoded or as JSON (Content-Type application/json).');
+}
+
+/** The calendar, past events, event pages, booking and the booker's manage page. */
+export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext) {
+  const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
+  const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
+
+  app.get('/events', async (request, reply) => {
+    const events = await listUpcomingEvents(ctx.db);
+    return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
+  });
+
+  app.get('/events/past', async (request, reply) => {
+    const page = pageFrom(request.query);
+    const { events, total } = await listPastEvents(ctx.db, { page, perPage: PAST_PER_PAGE });
+    return reply.header('cache-control', cacheFor(request)).render(<PastEventsPage events={events} page={page} totalPages={pageCount(total, PAST_PER_PAGE)} />);
+  });
+
+  app.get<{ Params: { ref: string } }>('/events/:ref', async (request, reply) => {
+    const { ref } = parseParams(refParams, request.params, 'event');
+    const event = await publicEvent(ctx, Number(ref.split('-')[0]));
+    if (ref !== event.path.slice('/events/'.length)) return reply.redirect(event.path, 301);
+    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} />);
+  });
+
+  const book = async (request: FastifyRequest, reply: FastifyReply) => {
+    const json = wantsJson(request);
+    const { id } = parseParams(idParams, request.params, 'event');
+    const event = await publicEvent(ctx, id);
+    const outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    switch (outcome.kind) {
+      case 'not-bookable':
+        throw conflict(
+          outcome.reason === 'cancelled'
+            ? 'This event has been cancelled, so it can no longer be booked.'
+            : outcome.reason === 'started'
+              ? 'This event has already started, so it can no longer be booked.'
+              : 'This event is not open for booking.',
+        );
+      case 'invalid': {
+        if (json) throw invalidFields(outcome.problems);
+        const fresh = (await findEvent(ctx.db, id)) ?? event;
+        reply.header('cache-control', PRIVATE_CACHE);
+        return reply.render(<EventPage event={fresh} hearMoreWording={wording(fresh)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} />, 422);
+      }
+      case 'booked':
+        if (json) return reply.code(201).header('cache-control', 'no-store').send({ outcome: 'booked', places: outcome.places, message: 'Booked. We have emailed the booking reference.' });
+        return reply.redirect(`${event.path}/booked`, 303);
+    }
+  };
+  const options = { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly };
+  app.post('/events/:id/bookings', options, book);
+  app.post('/events/:id/bookings.json', options, book);
+
+  app.get<{ Params: { ref: string } }>('/events/:ref/booked', async (request, reply) => {
+    const { ref } = parseParams(refParams, request.params, 'event');
+    const event = await publicEvent(ctx, Number(ref.split('-')[0]));
+    return reply.header('cache-control', PRIVATE_CACHE).render(<BookedPage event={event} />);
+  });
+
+  app.get('/bookings/:token', async (request, reply) => {
+    const { token } = parseParams(tokenParams, request.params, 'booking');
+    const booking = await findBookingByToken(ctx.db, token);
+    if (!booking) throw notFound('booking');
+    const event = await findEvent(ctx.db, booking.eventId);
+    if (!event) throw notFound('booking');
+    const notice = (request.query as Record<string, unknown> | undefined)?.notice === 'cancelled' ? ('cancelled' as const) : undefined;
+    return reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .render(<ManageBookingPage event={event} booking={booking} token={token} notice={notice} />);
+  });
+
+  app.post('/bookings/:token/cancel', { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly }, async (request, reply) => {
+    const { token } = parseParams(tokenParams, request.params, 'booking');
+    await cancelBooking(ctx.db, token);
+    return reply.redirect(`/bookings/${token}?notice=cancelled`, 303);
+  });
+}

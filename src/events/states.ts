@@ -1,0 +1,51 @@
+import type { EventState, EventType } from './tables.ts';
+
+/** Named state sets, used by every query and guard (as petitions' states.ts does). */
+/** Shown to the public (a cancelled event keeps its page, marked cancelled). */
+export const PUBLIC_STATES: readonly EventState[] = ['published', 'cancelled'];
+/** People may book (while the event has not started). */
+export const BOOKABLE_STATES: readonly EventState[] = ['published'];
+/** May still be published. */
+export const PUBLISHABLE_STATES: readonly EventState[] = ['draft', 'awaiting_approval'];
+/** May be cancelled. */
+export const CANCELLABLE_STATES: readonly EventState[] = ['draft', 'awaiting_approval', 'published'];
+/** May be edited by its organisers. */
+export const EDITABLE_STATES: readonly EventState[] = ['draft', 'awaiting_approval', 'published'];
+
+export const stateLabels: Record<EventState, string> = {
+  draft: 'Draft',
+  awaiting_approval: 'Awaiting approval',
+  published: 'Published',
+  cancelled: 'Cancelled',
+};
+
+/** The types of event, in the order organisers choose them. */
+export const eventTypes: Record<EventType, string> = {
+  rally: 'Rally',
+  march: 'March',
+  demonstration: 'Demonstration',
+  public_meeting: 'Public meeting',
+  conference: 'Conference',
+  hustings: 'Hustings',
+  street_stall: 'Street stall',
+  online_meeting: 'Online meeting',
+  training: 'Training',
+};
+
+export const isEventType = (value: string): value is EventType => Object.hasOwn(eventTypes, value);
+
+/** "Past" is derived, never stored: an event is past once it has ended. */
+export function isPast(event: { endsAt: Date }, now: Date = new Date()): boolean {
+  return event.endsAt.getTime() <= now.getTime();
+}
+
+/** People may book a published event until it starts. */
+export function isBookable(event: { state: EventState; startsAt: Date }, now: Date = new Date()): boolean {
+  return BOOKABLE_STATES.includes(event.state) && event.startsAt.getTime() > now.getTime();
+}
+
+/** What the public sees of an event's state: cancelled, past, or upcoming. */
+export function publicStatus(event: { state: EventState; endsAt: Date }, now: Date = new Date()): 'cancelled' | 'past' | 'upcoming' {
+  if (event.state === 'cancelled') return 'cancelled';
+  return isPast(event, now) ? 'past' : 'upcoming';
+}
