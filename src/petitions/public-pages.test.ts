@@ -119,9 +119,16 @@ describe('the petition page', () => {
     expect(map.body).toContain('0 constituencies have signatures');
   });
 
-  it('offers embed code for other websites', async () => {
+  it('offers embed code for other websites to the organiser on the petition’s admin page, not to supporters', async () => {
+    const code = `&lt;iframe src=&quot;http://chorus.test/petitions/${main.id}/embed&quot; title=&quot;Petition: Save the “Northtown” walk-in centre&quot;`;
     const { body } = await get(main.path);
-    expect(body).toContain(`&lt;iframe src=&quot;http://chorus.test/petitions/${main.id}/embed&quot; title=&quot;Petition: Save the “Northtown” walk-in centre&quot;`);
+    expect(body).not.toContain(code);
+    expect(body).not.toContain('counter.svg');
+    const { agent } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const admin = await agent.get(`/admin/petitions/${main.id}`);
+    expect(admin.statusCode).toBe(200);
+    expect(admin.body).toContain(code);
+    expect(admin.body).toContain(`http://chorus.test/petitions/${main.id}/counter.svg`);
   });
 
   it('shows a rejected petition’s reason publicly, without a form; hidden, draft and awaiting ones are 404', async () => {

@@ -16,7 +16,7 @@ import { PetitionListPage, type ListTab } from './public/list-page.tsx';
 import { PetitionPage } from './public/petition-page.tsx';
 import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE, sendPublicPage } from './public/page-cache.ts';
 import { freshPetition, parsePetitionRef, visiblePetition } from './public/petition-ref.ts';
-import { hexmapSize } from '../politics/index.ts';
+import { DEMO_POSTCODES_TO_TRY, hexmapSize, isPoliticsDemo } from '../politics/index.ts';
 import { hearMoreWordingFor } from './sign-petition.ts';
 import type { PublicDeps } from './public/public-deps.ts';
 import { SignPage } from './public/sign-form.tsx';
@@ -114,11 +114,11 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     }
     const { arrival, key, cacheControl } = arrivalFor(request);
     return sendPublicPage(deps, request, reply, `page|${petition.id}${key}`, async () => {
-      const [fresh, { top, places }, grid] = await Promise.all([freshPetition(deps, petition.id), topConstituencies(ctx.db, petition.id, 10), deps.hexGrid.get(ctx.db)]);
+      const [fresh, { top, places }, grid, demo] = await Promise.all([freshPetition(deps, petition.id), topConstituencies(ctx.db, petition.id, 10), deps.hexGrid.get(ctx.db), isPoliticsDemo(ctx.db)]);
       const where = { top, places, map: hexmapSize(grid) };
       const image = fresh.imageId ? await imageFacts(ctx.db, fresh.imageId) : undefined;
       return (
-        <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} image={image} arrival={arrival} />
+        <PetitionPage petition={fresh} where={where} baseUrl={ctx.config.BASE_URL} hearMoreWording={hearMoreWordingFor(ctx, fresh)} image={image} arrival={arrival} demoPostcodes={demo ? DEMO_POSTCODES_TO_TRY : undefined} />
       );
     }, cacheControl);
   });
@@ -127,9 +127,10 @@ function registerPetitionPageRoutes(app: FastifyInstance, deps: PublicDeps) {
     const petition = await visiblePetition(deps, request.params.ref);
     if (!isSignable(petition)) return reply.redirect(petition.path, 303);
     const { arrival, key, cacheControl } = arrivalFor(request);
-    return sendPublicPage(deps, request, reply, `sign|${petition.id}${key}`, async () => (
-      <SignPage petition={petition} hearMoreWording={hearMoreWordingFor(ctx, petition)} arrival={arrival} />
-    ), cacheControl);
+    return sendPublicPage(deps, request, reply, `sign|${petition.id}${key}`, async () => {
+      const demo = await isPoliticsDemo(ctx.db);
+      return <SignPage petition={petition} hearMoreWording={hearMoreWordingFor(ctx, petition)} arrival={arrival} demoPostcodes={demo ? DEMO_POSTCODES_TO_TRY : undefined} />;
+    }, cacheControl);
   });
 
   app.get<{ Params: { ref: string }; Querystring: { outcome?: string; in?: string } }>('/petitions/:ref/thank-you', async (request, reply) => {

@@ -5,7 +5,7 @@ import type { Q } from './tables.ts';
 export const DEMO_SETTING = 'politics.demo_loaded_at';
 
 /** True while the constituencies shown are the demo set rather than imported official data. */
-export async function isPoliticsDemo(q: Q): Promise<boolean> {
+export async function isPoliticsDemo(q: Parameters<typeof readSetting>[0]): Promise<boolean> {
   return (await readSetting<string>(q, DEMO_SETTING)) !== undefined;
 }
 

@@ -6,3 +6,5 @@ export { constituencyNames, listConstituencies, regionNames } from './constituen
 export { hexLayout, type Hex, type HexLayoutName } from './hexes.ts';
 export { lookupPostcode, normalisePostcode, onePostcodePerConstituency, resolvePostcodes, type PostcodePlace } from './postcodes.ts';
 export { colourBins, HEX_FILLS, hexmapSize, hexmapSvg, type ColourBin, type HexGrid, type HexmapText } from './hexmap.tsx';
+export { isPoliticsDemo } from './demo-label.ts';
+export { DEMO_POSTCODES_TO_TRY } from './constituency-views.tsx';

@@ -16,7 +16,7 @@ export function PreferencesPage({ token, email, lines, saved }: { token: string;
       {saved === 'withdrawn-all' ? <Notice>You have been unsubscribed from all our emails.</Notice> : null}
       <h1>Your email preferences</h1>
       <p class="lead">
-        For <strong>{email}</strong>. Tick what you want to get, untick what you do not, then save.
+        For <strong class="email-address">{email}</strong>. Tick what you want to get, untick what you do not, then save.
       </p>
       <Form action={`/preferences/${token}`} csrf={false}>
         <fieldset class="fieldset">
@@ -69,7 +69,7 @@ export function UnsubscribePage({ token, purpose, email }: { token: string; purp
     <Layout title="Unsubscribe">
       <h1>Unsubscribe</h1>
       <p class="lead">
-        Stop emails about <strong>{purpose.name}</strong> to {email}?
+        Stop emails about <strong>{purpose.name}</strong> to <span class="email-address">{email}</span>?
       </p>
       <Form action={`/unsubscribe/${token}`} csrf={false}>
         <input type="hidden" name="List-Unsubscribe" value="One-Click" />

@@ -93,7 +93,7 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     } catch (error) {
       const errors = fieldErrorsOf(error);
       const petition = await petitionFor(ctx.db, viewer, petitionId, 'view');
-      return reply.render(<OverviewPage petition={petition} viewer={viewer} {...await overviewFacts(ctx.db, viewer, petition)} errors={errors} values={formValues(request.body)} />, 422);
+      return reply.render(<OverviewPage petition={petition} viewer={viewer} baseUrl={ctx.config.BASE_URL} {...await overviewFacts(ctx.db, viewer, petition)} errors={errors} values={formValues(request.body)} />, 422);
     }
   });
 }

@@ -4,6 +4,7 @@ import { hasPower, mayTransition } from '../petition-access.ts';
 import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
 import { OPENED_EDITABLE_STATES, OUTCOME_STATES, SIGNED_STATES, availableTransitions } from '../transitions.ts';
+import { EmbedCode } from './embed-code.tsx';
 import { OutcomeSummary } from './outcome-summary.tsx';
 import { StateTag } from '../state-tag.tsx';
 import type { OverviewFacts } from './overview-facts.ts';
@@ -189,10 +190,12 @@ export interface OverviewProps extends OverviewFacts {
   noticeCount?: number | undefined;
   errors?: FieldErrors | undefined;
   values?: FormValues | undefined;
+  /** The site's address, for the embed code. */
+  baseUrl: string;
 }
 
 /** One petition for organisers and moderators: where it stands, and what can be done now. */
-export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors, values, ...facts }: OverviewProps) {
+export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors, values, baseUrl, ...facts }: OverviewProps) {
   const { held, closing } = facts;
   const message =
     notice === 'invalidated' && noticeCount !== undefined
@@ -230,6 +233,7 @@ export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors,
       </dl>
       <Actions petition={p} viewer={viewer} facts={facts} errors={errors} values={values} />
       <Links petition={p} viewer={viewer} />
+      {p.state === 'open' && hasPower(viewer, 'edit') ? <EmbedCode petition={p} baseUrl={baseUrl} /> : null}
       <h2>Background</h2>
       <p class="petition-text">{p.background}</p>
       {p.additionalDetails ? (

@@ -115,6 +115,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
       <OverviewPage
         petition={petition}
         viewer={viewer}
+        baseUrl={ctx.config.BASE_URL}
         {...await overviewFacts(ctx.db, viewer, petition)}
         notice={noticeOf(request)}
         noticeCount={Number.isSafeInteger(n) && n >= 0 ? n : undefined}

@@ -1,4 +1,4 @@
-import { Layout, escapeHtml, type ImageFacts, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import { Layout, type ImageFacts, type ShareInfo, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { Arrival } from '../arrival.ts';
 import { hexmapPath, hexmapTitle, placesPath } from '../hexmap.ts';
 import { reachedMilestones } from '../milestones.ts';
@@ -20,6 +20,8 @@ export interface PetitionPageProps {
   image?: ImageFacts | undefined;
   /** Where the visitor came from, for the sign form's hidden fields. */
   arrival?: Arrival | undefined;
+  /** Demo postcodes to suggest on the sign form, while the demo constituencies are loaded. */
+  demoPostcodes?: string | undefined;
 }
 
 function summary(text: string): string {
@@ -160,34 +162,8 @@ function WhereFrom({ petition, where }: { petition: Petition; where: WhereSummar
   );
 }
 
-function EmbedCode({ petition, baseUrl }: { petition: Petition; baseUrl: string }) {
-  const title = escapeHtml(`Petition: ${petition.action}`);
-  const code = `<iframe src="${baseUrl}/petitions/${petition.id}/embed" title="${title}" width="360" height="260" loading="lazy"></iframe>`;
-  return (
-    <section aria-labelledby="embed-heading">
-      <h2 id="embed-heading">Put this petition on your website</h2>
-      <p>Copy this code into your page to show the petition and its live count, with a link to sign. It loads nothing from anyone else.</p>
-      <div class="form-group">
-        <label class="label" for="embed-code">
-          Code to embed
-        </label>
-        <textarea class="textarea textarea--code" id="embed-code" rows={4} readOnly>
-          {code}
-        </textarea>
-        <button type="button" class="button button--secondary" data-copy-target="embed-code" hidden>
-          Copy code
-        </button>
-        <p class="copy-field__status" role="status" data-copy-status="embed-code" />
-      </div>
-      <p>
-        Or use the counter image: <code>{`${baseUrl}/petitions/${petition.id}/counter.svg`}</code>
-      </p>
-    </section>
-  );
-}
-
 /** The public petition page. Nothing on it depends on who is looking, so it can be cached. */
-export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image, arrival }: PetitionPageProps) {
+export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image, arrival, demoPostcodes }: PetitionPageProps) {
   const open = petition.state === 'open';
   const rejected = petition.state === 'rejected';
   return (
@@ -213,6 +189,13 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image,
                 <a href={`/groups/${g.slug}`}>{g.name}</a>
               </>
             ))}
+          </p>
+        ) : null}
+        {open ? (
+          <p class="petition-header__sign">
+            <a class="button button--primary" href="#sign">
+              Sign this petition
+            </a>
           </p>
         ) : null}
       </div>
@@ -258,7 +241,7 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image,
       {open ? (
         <section class="sign" id="sign" aria-labelledby="sign-heading">
           <h2 id="sign-heading">Sign this petition</h2>
-          <SignForm petition={petition} hearMoreWording={hearMoreWording} arrival={arrival} />
+          <SignForm petition={petition} hearMoreWording={hearMoreWording} arrival={arrival} demoPostcodes={demoPostcodes} />
         </section>
       ) : petition.state === 'closed' ? (
         <p class="notice notice--info">This petition is closed. It can no longer be signed.</p>
@@ -269,7 +252,6 @@ export function PetitionPage({ petition, where, baseUrl, hearMoreWording, image,
           <Milestones petition={petition} />
           {open ? <ShareBlock petition={petition} baseUrl={baseUrl} /> : null}
           <WhereFrom petition={petition} where={where} />
-          {open ? <EmbedCode petition={petition} baseUrl={baseUrl} /> : null}
         </>
       )}
       <p class="petition-data">

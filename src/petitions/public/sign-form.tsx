@@ -14,13 +14,15 @@ export interface SignFormProps {
   errors?: FieldErrors | undefined;
   /** Where the visitor came from (the page's utm_* tags, the other site that linked here), carried in hidden fields. */
   arrival?: Arrival | undefined;
+  /** Demo postcodes to suggest, while the demo's made-up constituencies are loaded. */
+  demoPostcodes?: string | undefined;
 }
 
 /**
  * The sign form. It carries no per-visitor token, so the page it sits on can be cached: the
  * server checks the request's Origin instead, and the email confirmation proves the address.
  */
-export function SignForm({ petition, hearMoreWording, values = {}, errors, arrival = {} }: SignFormProps) {
+export function SignForm({ petition, hearMoreWording, values = {}, errors, arrival = {}, demoPostcodes }: SignFormProps) {
   return (
     <Form action={`/petitions/${petition.id}/signatures`} csrf={false} class="sign-form" id="sign-form">
       {ARRIVAL_FIELDS.map((field) => {
@@ -55,7 +57,7 @@ export function SignForm({ petition, hearMoreWording, values = {}, errors, arriv
       <TextInput
         name="postcode"
         label="UK postcode"
-        hint="For example SW1A 1AA. Leave it blank if you live outside the UK."
+        hint={`${demoPostcodes ? `This is a demo: try ${demoPostcodes}.` : 'For example SW1A 1AA.'} Leave it blank if you live outside the UK.`}
         autocomplete="postal-code"
         width="10"
         values={values}
