@@ -45,7 +45,7 @@ describe('a coalition admin adds a member group in a real browser', () => {
       try {
         const publicPage = await visitor.newPage();
         await publicPage.goto('/groups');
-        await publicPage.getByRole('link', { name: 'Friends of Ward 7' }).click();
+        await publicPage.getByRole('link', { name: 'Friends of Ward 7', exact: true }).click();
         await publicPage.waitForLoadState();
         expect(await publicPage.getByRole('heading', { level: 1 }).textContent()).toBe('Friends of Ward 7');
         expect(await publicPage.getByText('Patients and staff keeping the stroke ward open.').isVisible()).toBe(true);
