@@ -2,6 +2,7 @@ import { defineCapability, txViewOf, type TableHolds } from '../platform/index.t
 import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
+import { registerEventFeedRoutes } from './feeds/routes.ts';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
@@ -17,7 +18,13 @@ export const events = defineCapability({
     bookings: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
-  routes: { public: registerEventPublicRoutes, admin: registerEventAdminRoutes },
+  routes: {
+    public: (app, ctx) => {
+      registerEventPublicRoutes(app, ctx);
+      registerEventFeedRoutes(app, ctx);
+    },
+    admin: registerEventAdminRoutes,
+  },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),

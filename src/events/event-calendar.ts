@@ -22,6 +22,7 @@ export function calendarEntry(event: ChorusEvent, baseUrl: string, options: { bo
     location: event.postcode || event.venueName || event.address ? placeLine(event) : showLink ? event.onlineUrl! : 'Online',
     url: `${baseUrl}${event.path}`,
     status: event.state === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    repeatRule: event.repeatRule,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * iCalendar (RFC 5545) text for events, written here because node_modules holds no iCalendar
- * library. Only what Chorus sends: VCALENDAR with VEVENTs, times in UTC (so no VTIMEZONE is
- * needed), TEXT values escaped (3.3.11) and content lines folded at 75 octets (3.1).
+ * library. Only what Chorus sends: VCALENDAR with VEVENTs, times in UTC (a repeating event's in
+ * UK time with the Europe/London VTIMEZONE, so its RRULE keeps the clock time), TEXT values escaped (3.3.11) and content lines folded at 75 octets (3.1).
  */
 
 export interface CalendarEntry {
@@ -18,7 +18,41 @@ export interface CalendarEntry {
   status: 'CONFIRMED' | 'CANCELLED';
   /** When this text was made (DTSTAMP). */
   stamp?: Date;
+  /**
+   * How the event repeats (an RRULE value). A repeating entry's DTSTART and DTEND are written as UK
+   * clock times with TZID=Europe/London (and the calendar carries that VTIMEZONE), so every
+   * occurrence keeps its clock time across the clock changes; UNTIL stays in UTC (3.3.10).
+   */
+  repeatRule?: string | null | undefined;
 }
+
+/** 20270610T183000: the UK clock's reading at that instant, for a TZID=Europe/London value. */
+export function londonIcsTime(date: Date): string {
+  const p = Object.fromEntries(londonParts.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.year}${p.month}${p.day}T${p.hour}${p.minute}${p.second}`;
+}
+const londonParts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** Europe/London as its rules have stood since 1996 (all the dates Chorus writes): summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
+const LONDON_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/London',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0000',
+  'TZOFFSETTO:+0100',
+  'TZNAME:BST',
+  'DTSTART:19700329T010000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0000',
+  'TZNAME:GMT',
+  'DTSTART:19701025T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
 
 /** 20270610T173000Z */
 export function icsTime(date: Date): string {
@@ -63,8 +97,9 @@ function eventLines(entry: CalendarEntry, stamp: Date): string[] {
     `UID:${escapeText(entry.uid)}`,
     `DTSTAMP:${icsTime(entry.stamp ?? stamp)}`,
     `SEQUENCE:${Math.max(0, Math.floor(entry.sequence))}`,
-    `DTSTART:${icsTime(entry.startsAt)}`,
-    `DTEND:${icsTime(entry.endsAt)}`,
+    ...(entry.repeatRule
+      ? [`DTSTART;TZID=Europe/London:${londonIcsTime(entry.startsAt)}`, `DTEND;TZID=Europe/London:${londonIcsTime(entry.endsAt)}`, `RRULE:${entry.repeatRule.replace(/[\r\n]/g, '')}`]
+      : [`DTSTART:${icsTime(entry.startsAt)}`, `DTEND:${icsTime(entry.endsAt)}`]),
     `SUMMARY:${escapeText(entry.summary)}`,
   ];
   if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
@@ -80,6 +115,7 @@ export function calendar(entries: readonly CalendarEntry[], options: { name?: st
   const stamp = options.now ?? new Date();
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Chorus//Events//EN', 'CALSCALE:GREGORIAN', `METHOD:${options.method ?? 'PUBLISH'}`];
   if (options.name) lines.push(`X-WR-CALNAME:${escapeText(options.name)}`);
+  if (entries.some((e) => e.repeatRule)) lines.push(...LONDON_VTIMEZONE);
   for (const entry of entries) lines.push(...eventLines(entry, stamp));
   lines.push('END:VCALENDAR');
   return `${lines.map(foldLine).join('\r\n')}\r\n`;

@@ -91,4 +91,13 @@ export const eventMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-20-0300-event-repeat-rule',
+    {
+      async up(db: Kysely<unknown>) {
+        // An RFC 5545 RRULE (without the "RRULE:" name), read against the start in UK time.
+        await sql`alter table events add column repeat_rule text check (repeat_rule is null or length(repeat_rule) between 1 and 500)`.execute(db);
+      },
+    },
+  ],
 ];

@@ -49,6 +49,8 @@ export interface ChorusEvent {
   capacity: number | null;
   placesBooked: number;
   sequence: number;
+  /** How the event repeats (an RFC 5545 RRULE value, read in UK time), or null for a one-off. */
+  repeatRule: string | null;
   groups: Group[];
   tiers: TicketTier[];
   createdAt: Date;
@@ -90,7 +92,7 @@ export function placesLeft(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' 
 }
 
 /** Rows to events, with their groups, tiers and places, in the rows' order. */
-async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
+export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [links, tiers, seats, regions] = await Promise.all([
@@ -136,6 +138,7 @@ async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       capacity: r.capacity,
       placesBooked: r.places_booked,
       sequence: r.sequence,
+      repeatRule: r.repeat_rule,
       groups: links
         .filter((l) => l.event_id === r.id)
         .flatMap((l) => (groups.has(l.group_id) ? [groups.get(l.group_id)!] : []))

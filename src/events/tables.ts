@@ -44,6 +44,8 @@ export interface EventsTable {
   capacity: Maybe<number>;
   /** Places taken by bookings (kept with each booking and cancellation, under the event's row lock). */
   places_booked: Generated<number>;
+  /** How the event repeats: an RFC 5545 RRULE value (FREQ=WEEKLY;BYDAY=SA), its dates in UK time; null: once. */
+  repeat_rule: Maybe<string>;
   /** Bumped on every change an attendee's calendar should see (iCalendar SEQUENCE). */
   sequence: Generated<number>;
   created_by: Maybe<number>;
