@@ -3,6 +3,7 @@ import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
 import { registerEventFeedRoutes } from './feeds/routes.ts';
+import { calendarSections } from './feeds/subscribe-links.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
@@ -25,6 +26,7 @@ export const events = defineCapability({
     },
     admin: registerEventAdminRoutes,
   },
+  pageSections: calendarSections,
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),

@@ -58,3 +58,12 @@ export async function listFeedEventsPage(q: Q, filter: FeedFilter, options: { no
   ]);
   return { events: await toEvents(q, rows), total: total.n };
 }
+
+/** Whether a group's calendar feed has anything in it (its page offers the feed only then). */
+export async function groupHasFeedEvents(q: Q, groupId: number, now = new Date()): Promise<boolean> {
+  const row = await filtered(q, { group: { id: groupId, name: '', slug: '' } })
+    .where((eb) => eb.or([eb('events.ends_at', '>', now), eb('events.repeat_rule', 'is not', null)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -254,3 +254,28 @@ describe('the JSON list', () => {
     expect(paged.links.next).toBe(paged.meta.total_pages > 2 ? 'http://chorus.test/events.json?count=1&page=3' : null);
   });
 });
+
+describe('subscribe links', () => {
+  it('the calendar, each event page and a group’s page link webcal:// feeds that parse; a group with no events offers none', async () => {
+    const id = await makeEvent(t, [north], { title: 'Stall outside the library', type: 'street_stall' });
+    const event = (await findEvent(t.ctx.db, id))!;
+    const quiet = await insertGroup(t.ctx.db, 'Quiet Group');
+    const quietSlug = (await t.ctx.db.selectFrom('groups').select('slug').where('id', '=', quiet).executeTakeFirstOrThrow()).slug;
+    const pages: Array<[string, string]> = [
+      ['/events', 'webcal://chorus.test/events.ics'],
+      [event.path, `webcal://chorus.test/events/${id}.ics`],
+      [`/groups/${northSlug}`, `webcal://chorus.test/groups/${northSlug}/events.ics`],
+    ];
+    for (const [page, webcal] of pages) {
+      const res = await get(page);
+      expect(res.statusCode, page).toBe(200);
+      expect(res.body, page).toContain(`href="${webcal}"`);
+      const feed = await get(webcal.replace('webcal://chorus.test', ''));
+      expect(readCalendar(feed.body).events.map((e) => e.uid), page).toContain(uidOf(id));
+    }
+    expect((await get('/events')).body).toContain('<link rel="alternate" type="application/rss+xml" title="New events (RSS)" href="/events.rss"/>');
+    const quietPage = await get(`/groups/${quietSlug}`);
+    expect(quietPage.statusCode).toBe(200);
+    expect(quietPage.body).not.toContain('webcal://');
+  });
+});

@@ -6,6 +6,7 @@ import { formatPrice } from '../money.ts';
 import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
 import { eventJsonLd } from './json-ld.ts';
+import { CalendarSubscribe } from '../feeds/subscribe-links.tsx';
 
 const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', month: 'long', year: 'numeric' });
 const dayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
@@ -84,11 +85,22 @@ function MonthList({ events }: { events: ChorusEvent[] }) {
   );
 }
 
+/** Where feed readers and calendar apps find the feeds of this page. */
+function FeedLinks() {
+  return (
+    <>
+      <link rel="alternate" type="application/rss+xml" title="New events (RSS)" href="/events.rss" />
+      <link rel="alternate" type="text/calendar" title="Events calendar (iCalendar)" href="/events.ics" />
+    </>
+  );
+}
+
 export function EventCalendarPage({ events }: { events: ChorusEvent[] }) {
   return (
-    <Layout title="Events" share={{ path: '/events', description: 'Rallies, public meetings, stalls and conferences of the campaign to defend our NHS, near you and online.' }}>
+    <Layout title="Events" share={{ path: '/events', description: 'Rallies, public meetings, stalls and conferences of the campaign to defend our NHS, near you and online.' }} head={<FeedLinks />}>
       <h1>Events</h1>
       <p class="lead">Rallies, marches, public meetings, stalls and training: come along.</p>
+      <CalendarSubscribe path="/events.ics" label="Subscribe to every event in your calendar" rss="/events.rss" />
       {events.length === 0 ? <p>No events are planned yet. Please check again soon.</p> : <MonthList events={events} />}
       <p>
         <a href="/events/past">Past events</a>
@@ -252,6 +264,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
           </div>
         ) : null}
       </dl>
+      <CalendarSubscribe path={`/events/${event.id}.ics`} label="Add this event to your calendar" />
       <AccessInfo event={event} />
       {event.speakers.length > 0 ? (
         <section aria-labelledby="speakers-heading">
