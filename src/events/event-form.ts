@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkbox, optionalWebsite, type FormValues } from '../platform/index.ts';
 import { fromLondonInput, toLondonInput, unsafeLinks } from '../supporters/index.ts';
+import { readRepeat, repeatFormValues } from './repeat-rule.ts';
 import { eventTypes, isEventType } from './states.ts';
 import type { ChorusEvent } from './store.ts';
 import type { EventType } from './tables.ts';
@@ -39,6 +40,8 @@ export interface EventInput {
   contact: string;
   capacity: number | null;
   tiers: TierInput[];
+  /** How it repeats: an RRULE value read in UK time (repeat-rule.ts), or null. */
+  repeatRule: string | null;
 }
 
 /** Browsers send line breaks as CRLF; a limit counts each break once, as the person sees it. */
@@ -132,6 +135,7 @@ export const eventFormSchema = z
       if (!end) issue('ends_at', 'Enter when the event ends');
       else if (!endsAt) issue('ends_at', 'Enter the end as a date and time, like 2027-03-14 20:30 (UK time)');
       else if (startsAt && endsAt.getTime() <= startsAt.getTime()) issue('ends_at', 'The end must be after the start');
+      for (const p of readRepeat(raw, startsAt).problems) issue(p.field, p.message);
       const postcode = str(raw.postcode).trim();
       const online = str(raw.online_url).trim();
       if (!postcode && !online) issue('postcode', 'Enter the venue’s postcode, or an online link for an online event');
@@ -193,6 +197,7 @@ export const eventFormSchema = z
       contact: v.contact,
       capacity: 'value' in capacity ? capacity.value : null,
       tiers,
+      repeatRule: readRepeat(raw, fromLondonInput(str(raw.starts_at))).rule,
     };
   });
 
@@ -214,6 +219,7 @@ export function eventFormValues(e: ChorusEvent): FormValues {
     speakers: e.speakers.join('\n'),
     contact: e.contact,
     capacity: e.capacity === null ? '' : String(e.capacity),
+    ...repeatFormValues(e.repeatRule, e.startsAt),
   };
   const flags: Array<[string, boolean]> = [
     ['online_url_booked_only', e.onlineUrlBookedOnly],

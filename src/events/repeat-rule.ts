@@ -137,3 +137,53 @@ export function describeRule(rule: string): string {
   if (monthly) return `Every month on the ${ordinals[monthly[1]!]} ${dayNames[monthly[2]!]}`;
   return 'Repeats';
 }
+
+/** How far ahead a simple repeat may run. */
+const REPEAT_YEARS_MAX = 5;
+
+/**
+ * The form's repeat fields (repeat, repeat_end, repeat_until, repeat_count, and rrule for the
+ * advanced rule, which wins when filled in) as a stored rule, or the problems, each naming its
+ * field. The start is needed for the simple choices' weekday; without one (its own problem is
+ * shown) only the typed rule is checked.
+ */
+export function readRepeat(raw: Record<string, unknown>, startsAt: Date | undefined): { rule: string | null; problems: Array<{ field: string; message: string }> } {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const problems: Array<{ field: string; message: string }> = [];
+  const typed = str(raw.rrule);
+  if (typed) {
+    const checked = checkRule(typed);
+    if ('problem' in checked) return { rule: null, problems: [{ field: 'rrule', message: checked.problem }] };
+    return { rule: checked.rule, problems };
+  }
+  const choice = str(raw.repeat) || 'none';
+  if (!isRepeatChoice(choice)) return { rule: null, problems: [{ field: 'repeat', message: 'Choose how the event repeats' }] };
+  if (choice === 'none') return { rule: null, problems };
+  const until = str(raw.repeat_until);
+  const count = str(raw.repeat_count);
+  const end = str(raw.repeat_end) || (until ? 'until' : count ? 'count' : '');
+  if (end === 'until') {
+    if (!until) problems.push({ field: 'repeat_until', message: 'Enter the date of the last repeat, like 2027-06-30' });
+    else if (!isCalendarDate(until)) problems.push({ field: 'repeat_until', message: 'Enter the date of the last repeat as a real date, like 2027-06-30' });
+    else if (startsAt) {
+      const startDate = toLondonInput(startsAt).slice(0, 10);
+      const latest = `${Number(startDate.slice(0, 4)) + REPEAT_YEARS_MAX}${startDate.slice(4)}`;
+      if (until < startDate) problems.push({ field: 'repeat_until', message: 'The last repeat must be on or after the first date' });
+      else if (until > latest) problems.push({ field: 'repeat_until', message: `The repeats can run for ${REPEAT_YEARS_MAX} years at most` });
+    }
+  } else if (end === 'count') {
+    if (!/^\d{1,4}$/.test(count) || Number(count) < 2 || Number(count) > REPEAT_COUNT_MAX) problems.push({ field: 'repeat_count', message: `Enter how many times the event happens, from 2 to ${REPEAT_COUNT_MAX}` });
+  } else {
+    problems.push({ field: 'repeat_end', message: 'Choose when the repeats end: on a date, or after a number of times' });
+  }
+  if (problems.length > 0 || !startsAt) return { rule: null, problems };
+  return { rule: ruleFromChoices(choice, startsAt, end === 'until' ? { until } : { count: Number(count) }), problems };
+}
+
+/** A stored rule as the form shows it again: the simple choices when it is one, else the rule text. */
+export function repeatFormValues(rule: string | null, startsAt: Date): Record<string, string> {
+  if (!rule) return {};
+  const simple = choicesOfRule(rule, startsAt);
+  if (!simple) return { rrule: rule };
+  return simple.until ? { repeat: simple.repeat, repeat_end: 'until', repeat_until: simple.until } : { repeat: simple.repeat, repeat_end: 'count', repeat_count: simple.count ?? '' };
+}

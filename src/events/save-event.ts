@@ -61,6 +61,7 @@ function columnsOf(input: EventInput, place: Place) {
     speakers: input.speakers,
     contact: input.contact,
     capacity: input.capacity,
+    repeat_rule: input.repeatRule,
   };
 }
 

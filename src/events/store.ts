@@ -164,7 +164,8 @@ export async function listUpcomingEvents(q: Q, options: { now?: Date; limit?: nu
     .selectFrom('events')
     .selectAll()
     .where('state', 'in', [...PUBLIC_STATES])
-    .where('ends_at', '>', options.now ?? new Date())
+    // A repeating event stays listed while its rule may still have dates (occurrences.ts reads them).
+    .where((eb) => eb.or([eb('ends_at', '>', options.now ?? new Date()), eb('repeat_rule', 'is not', null)]))
     .orderBy('starts_at')
     .orderBy('id')
     .limit(options.limit ?? 500)

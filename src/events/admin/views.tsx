@@ -2,6 +2,7 @@ import type { Group } from '../../coalition/index.ts';
 import { ActionButton, Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, Select, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues, type TagColour, type Viewer } from '../../platform/index.ts';
 import { DESCRIPTION_MAX, NOTES_MAX, TIER_ROWS, TITLE_MAX, eventTypeOptions } from '../event-form.ts';
 import { formatPrice } from '../money.ts';
+import { RepeatFields } from './repeat-fields.tsx';
 import { CANCELLABLE_STATES, PUBLISHABLE_STATES, eventTypes, isPast, stateLabels } from '../states.ts';
 import type { ChorusEvent } from '../store.ts';
 import type { EventState } from '../tables.ts';
@@ -122,6 +123,7 @@ export function EventFormPage({ event, groups, selectedGroups, values, errors }:
           <TextInput name="starts_at" type="datetime-local" label="Starts" hint="For example 2027-03-14 18:30" width="20" values={values} errors={errors} />
           <TextInput name="ends_at" type="datetime-local" label="Ends" hint="For example 2027-03-14 20:30" width="20" values={values} errors={errors} />
         </fieldset>
+        <RepeatFields values={values} errors={errors} />
         <fieldset class="fieldset">
           <legend class="fieldset__legend">Where</legend>
           <TextInput name="venue_name" label="Venue name" hint="For example Carrs Lane Conference Centre" values={values} errors={errors} />

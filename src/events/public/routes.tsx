@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { DomainError, clientIp, conflict, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
+import { withOccurrences } from '../occurrences.ts';
 import { PUBLIC_STATES } from '../states.ts';
 import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
 import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
 
 const PAST_PER_PAGE = 30;
+/** How far ahead /events lists a repeating event's dates. */
+const CALENDAR_DAYS = 366;
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
 const PRIVATE_CACHE = 'private, no-store';
 
@@ -41,7 +44,8 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
 
   app.get('/events', async (request, reply) => {
-    const events = await listUpcomingEvents(ctx.db);
+    const now = new Date();
+    const events = withOccurrences(await listUpcomingEvents(ctx.db, { now }), { from: now, to: new Date(now.getTime() + CALENDAR_DAYS * 86_400_000) });
     return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
   });
 

@@ -7,6 +7,7 @@ import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
 import { eventJsonLd } from './json-ld.ts';
 import { CalendarSubscribe } from '../feeds/subscribe-links.tsx';
+import { RepeatDates } from './repeat-dates.tsx';
 
 const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', month: 'long', year: 'numeric' });
 const dayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
@@ -264,7 +265,8 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
           </div>
         ) : null}
       </dl>
-      <CalendarSubscribe path={`/events/${event.id}.ics`} label="Add this event to your calendar" />
+      <RepeatDates event={event} />
+      <CalendarSubscribe path={`/events/${event.id}.ics`} label={event.repeatRule ? 'Add every date to your calendar' : 'Add this event to your calendar'} />
       <AccessInfo event={event} />
       {event.speakers.length > 0 ? (
         <section aria-labelledby="speakers-heading">
