@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { checkbox, emailAddress, formatLondon, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
+import { checkbox, emailAddress, formatLondon, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
 import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
 import { newManageToken, newReference, manageUrl } from './booking-tokens.ts';
 import { eventCalendar, placeLine } from './event-calendar.ts';
@@ -52,7 +52,10 @@ export function hearMoreWording(coalitionName: string, event: Pick<ChorusEvent, 
 }
 
 export type BookOutcome =
-  | { kind: 'invalid'; problems: FieldProblem[] }
+  /** `waitingList`: the places asked for are not there, so the waiting list is offered. */
+  | { kind: 'invalid'; problems: FieldProblem[]; waitingList?: boolean }
+  /** Too many bookings from this address just now (the platform's rate limiter). */
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
   /** Cancelled, not published, or already started. */
   | { kind: 'not-bookable'; reason: 'cancelled' | 'started' | 'not-published' }
   | { kind: 'booked'; reference: string; places: number };
@@ -66,10 +69,10 @@ export function shortfall(event: ChorusEvent, tier: TicketTier, places: number):
   if (left === 0) {
     const otherTiers = event.tiers.some((t) => t.id !== tier.id && (placesLeftIn(event, t) ?? 1) > 0);
     return otherTiers
-      ? { field: 'tier', message: `There are no ${tier.name} places left: choose another ticket` }
-      : { field: 'places', message: 'Sorry, this event is full' };
+      ? { field: 'tier', message: `There are no ${tier.name} places left: choose another ticket, or join the waiting list` }
+      : { field: 'places', message: 'Sorry, this event is full: you can join the waiting list' };
   }
-  return { field: 'places', message: `Only ${placesWord(left)} ${left === 1 ? 'is' : 'are'} left${event.tiers.length > 1 ? ` for ${tier.name}` : ''}: book ${left} or fewer` };
+  return { field: 'places', message: `Only ${placesWord(left)} ${left === 1 ? 'is' : 'are'} left${event.tiers.length > 1 ? ` for ${tier.name}` : ''}: book ${left} or fewer, or join the waiting list` };
 }
 
 function notBookable(event: Pick<ChorusEvent, 'state' | 'startsAt'>, now: Date): BookOutcome | undefined {
@@ -108,7 +111,9 @@ export async function bookEvent(anyCtx: AnyAppContext<Record<never, never>>, pro
   if (!tier) return { kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] };
   // Refused at once when the copy in hand already says so; checked again under the lock.
   const early = shortfall(event, tier, form.places);
-  if (early) return { kind: 'invalid', problems: [early] };
+  if (early) return { kind: 'invalid', problems: [early], waitingList: true };
+  const limited = await bookingRateLimit(ctx, props.ip);
+  if (limited) return limited;
 
   try {
     return await ctx.db.transaction().execute((tx) => bookInTransaction(ctx, tx, event, tier, form, props.ip));
@@ -125,7 +130,7 @@ class Refusal extends Error {
   }
 }
 
-type BookingForm = z.output<typeof bookingFormSchema>;
+export type BookingForm = z.output<typeof bookingFormSchema>;
 
 async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, ip: string | null): Promise<BookOutcome> {
   const name = splitName(form.name.replace(/\s+/g, ' '));
@@ -140,40 +145,58 @@ async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, ti
     detail: { event: event.title, reference, places: form.places, tier: tier.name, groupIds: event.groups.map((g) => g.id) },
   });
   await connectToGroups(tx, person.id, event.groups.map((g) => g.id));
-  const brand = ctx.brand.current();
-  if (form.hear_more) {
-    const wording = hearMoreWording(brand.name, event);
-    const consents = [];
-    for (const groupId of [null, ...event.groups.map((g) => g.id)]) {
-      const purpose = await purposeFor(tx, { groupId });
-      consents.push({ purpose, wording: await wordingFor(tx, purpose.id, wording) });
-    }
-    await requestSignUp(
-      tx,
-      { email: form.email, name: form.name, place: null, consents, method, source: { utmSource: null, utmCampaign: null, referrer: null }, ip },
-      { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret },
-    );
-  }
+  await recordHearMore(ctx, tx, event, form, ip);
   await queueBookingEmail(ctx, tx, { event, tier, form, reference, token });
+  return takePlaces(tx, event, tier, form, person.id, reference, hash);
+}
 
-  // Only this part runs under the event's lock: read the places as they are now, take them.
-  const locked = await sql<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number }>`
-    select state, starts_at, capacity, places_booked from events where id = ${event.id} for update`.execute(tx);
+/**
+ * A ticked "hear more" box: the exact words shown, once, and a sign-up that waits for the email
+ * to be confirmed (double opt-in, through supporters). Used by bookings and the waiting list.
+ */
+/** The platform's rate limiter on bookings and waiting-list joins from one client address (EVENT_BOOKING_RATE*). */
+export async function bookingRateLimit(ctx: AppContext, ip: string | null): Promise<{ kind: 'rate-limited'; retryAfterSeconds: number } | undefined> {
+  const answer = await hitRateLimits(ctx.db, [{ bucket: 'events.booking.address', key: ip ?? 'unknown', limit: ctx.config.EVENT_BOOKING_RATE, windowSeconds: ctx.config.EVENT_BOOKING_RATE_SECONDS }]);
+  return answer.allowed ? undefined : { kind: 'rate-limited', retryAfterSeconds: answer.retryAfterSeconds };
+}
+
+export async function recordHearMore(ctx: AppContext, tx: Tx, event: ChorusEvent, form: Pick<BookingForm, 'email' | 'name' | 'hear_more'>, ip: string | null): Promise<void> {
+  if (!form.hear_more) return;
+  const brand = ctx.brand.current();
+  const method = `event:${event.id}`;
+  const wording = hearMoreWording(brand.name, event);
+  const consents = [];
+  for (const groupId of [null, ...event.groups.map((g) => g.id)]) {
+    const purpose = await purposeFor(tx, { groupId });
+    consents.push({ purpose, wording: await wordingFor(tx, purpose.id, wording) });
+  }
+  await requestSignUp(
+    tx,
+    { email: form.email, name: form.name, place: null, consents, method, source: { utmSource: null, utmCampaign: null, referrer: null }, ip },
+    { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret },
+  );
+}
+
+/** Only this part runs under the event's lock: read the places as they are now, take them. */
+async function takePlaces(tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, personId: number, reference: string, hash: string): Promise<BookOutcome> {
+  const locked = await sql<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number; places_held: number }>`
+    select state, starts_at, capacity, places_booked, places_held from events where id = ${event.id} for update`.execute(tx);
   const row = locked.rows[0];
   if (!row) throw new Refusal({ kind: 'not-bookable', reason: 'not-published' });
   const stateNow = notBookable({ state: row.state, startsAt: row.starts_at }, new Date());
   if (stateNow) throw new Refusal(stateNow);
-  const tiers = await tx.selectFrom('ticket_tiers').select(['id', 'position', 'name', 'price_pence', 'capacity', 'places_booked']).where('event_id', '=', event.id).execute();
+  const tiers = await tx.selectFrom('ticket_tiers').select(['id', 'position', 'name', 'price_pence', 'capacity', 'places_booked', 'places_held']).where('event_id', '=', event.id).execute();
   const current: ChorusEvent = {
     ...event,
     capacity: row.capacity,
     placesBooked: row.places_booked,
-    tiers: tiers.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked })),
+    placesHeld: row.places_held,
+    tiers: tiers.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked, placesHeld: t.places_held })),
   };
   const tierNow = current.tiers.find((t) => t.id === tier.id);
   if (!tierNow) throw new Refusal({ kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] });
   const problem = shortfall(current, tierNow, form.places);
-  if (problem) throw new Refusal({ kind: 'invalid', problems: [problem] });
+  if (problem) throw new Refusal({ kind: 'invalid', problems: [problem], waitingList: true });
   await sql`update events set places_booked = places_booked + ${form.places} where id = ${event.id}`.execute(tx);
   await sql`update ticket_tiers set places_booked = places_booked + ${form.places} where id = ${tier.id}`.execute(tx);
   await tx
@@ -182,7 +205,7 @@ async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, ti
       event_id: event.id,
       tier_id: tier.id,
       reference,
-      person_id: person.id,
+      person_id: personId,
       name: form.name.replace(/\s+/g, ' '),
       email: form.email,
       places: form.places,
@@ -194,7 +217,7 @@ async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, ti
   return { kind: 'booked', reference, places: form.places };
 }
 
-async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: ChorusEvent; tier: TicketTier; form: BookingForm; reference: string; token: string }) {
+export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: ChorusEvent; tier: TicketTier; form: BookingForm; reference: string; token: string }) {
   const { event, tier, form } = b;
   const base = ctx.config.BASE_URL;
   const link = manageUrl(base, b.token);

@@ -6,6 +6,11 @@ import { registerEventFeedRoutes } from './feeds/routes.ts';
 import { calendarSections } from './feeds/subscribe-links.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
+import { eventCron, eventJobs } from './jobs.ts';
+import { registerWaitingListAdminRoutes } from './admin/waiting-list-routes.tsx';
+import { registerWaitingListRoutes } from './public/waiting-list-routes.tsx';
+import { eventSettings } from './settings.ts';
+import { eraseWaitingEntriesOfPerson, waitingEntriesOfPerson } from './waiting-list.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -17,16 +22,31 @@ export const events = defineCapability({
     event_groups: 'none',
     ticket_tiers: 'none',
     bookings: 'supporter',
+    waiting_list_entries: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
   routes: {
     public: (app, ctx) => {
       registerEventPublicRoutes(app, ctx);
       registerEventFeedRoutes(app, ctx);
+      registerWaitingListRoutes(app, ctx);
     },
-    admin: registerEventAdminRoutes,
+    admin: (app, ctx) => {
+      registerEventAdminRoutes(app, ctx);
+      registerWaitingListAdminRoutes(app, ctx);
+    },
   },
   pageSections: calendarSections,
+  jobs: eventJobs,
+  cron: eventCron,
+  settings: eventSettings,
+  mailKinds: {
+    'events.booking.confirmation': 'Event booking confirmation',
+    'events.booking.cancelled': 'Event booking cancelled',
+    'events.waiting-list.joined': 'Joined an event’s waiting list',
+    'events.waiting-list.offer': 'Waiting list: places offered',
+    'events.waiting-list.lapsed': 'Waiting list: offer lapsed',
+  },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
@@ -38,6 +58,14 @@ export const events = defineCapability({
       export: (q, personId) => bookingsOfPerson(eventsQ(q), personId),
       erase: async (q, personId) => void (await eraseBookingsOfPerson(eventsQ(q), personId)),
       retention: 'Bookings are kept until the person asks for them to be erased; the events’ totals stay.',
+    },
+    {
+      name: 'event-waiting-lists',
+      label: 'Event waiting lists',
+      tables: ['waiting_list_entries'],
+      export: (q, personId) => waitingEntriesOfPerson(eventsQ(q), personId),
+      erase: async (q, personId) => void (await eraseWaitingEntriesOfPerson(eventsQ(q), personId)),
+      retention: 'Waiting-list entries are kept until the person asks for them to be erased; places held for their offer are released to the next person.',
     },
   ],
 });

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the events demo', () => {
-  it('loads upcoming published events of several types over several regions, one a conference with £10 and £5 tickets, each with a page', async () => {
+  it('loads upcoming published events of several types over several regions, one a conference with £10 and £5 tickets, each with a page, and one full with a waiting list', async () => {
     expect((await loadDemoOnce(t.ctx.db)).loaded).toBe(true);
     const events = await listUpcomingEvents(t.ctx.db);
     expect(events.length).toBeGreaterThanOrEqual(5);
@@ -20,6 +20,13 @@ describe('the events demo', () => {
     expect(events.filter((e) => e.postcode).every((e) => e.constituency !== null)).toBe(true);
     const conference = events.find((e) => e.type === 'conference')!;
     expect(conference.tiers.map((x) => x.pricePence)).toEqual(expect.arrayContaining([1000, 500]));
+    // One is full, with people on its waiting list, and its page offers the waiting list.
+    const full = events.find((e) => e.capacity !== null && e.placesBooked === e.capacity)!;
+    expect(full).toBeDefined();
+    const waiting = await t.ctx.db.selectFrom('waiting_list_entries').select('status').where('event_id', '=', full.id).execute();
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(waiting.every((w) => w.status === 'waiting')).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: full.path })).body).toContain('Join the waiting list');
     const list = await t.app.inject({ method: 'GET', url: '/events' });
     expect(list.body).toContain('Social care conference');
     for (const e of events) expect((await t.app.inject({ method: 'GET', url: e.path })).statusCode, e.path).toBe(200);

@@ -3,6 +3,7 @@ import { toLondonInput } from '../supporters/index.ts';
 import { eventFormSchema } from './event-form.ts';
 import { FREE_TIER, createEvent } from './save-event.ts';
 import { changeEventState } from './change-event-state.ts';
+import { fillWithWaitingList } from './demo-waiting-list.ts';
 import type { EventType, Tx } from './tables.ts';
 
 interface DemoEvent {
@@ -17,6 +18,8 @@ interface DemoEvent {
   tiers?: Array<{ name: string; price: string; capacity?: string }>;
   capacity?: string;
   online?: string;
+  /** Every place booked, and people on the waiting list. */
+  full?: boolean;
 }
 
 const demoEvents: DemoEvent[] = [
@@ -25,9 +28,10 @@ const demoEvents: DemoEvent[] = [
   { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Carrs Lane Conference Centre', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'A day on the future of social care: workshops, speakers and the campaign plan for next year.' },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
+  { title: 'Health for All: Patients, Not Passports', type: 'public_meeting', inDays: 15, hour: 18, hours: 2, venue: 'Friends Meeting House', groups: ['keep-our-nhs-public'], capacity: '12', full: true, description: 'A small public meeting on charging migrants for NHS care. It is full: join the waiting list and we will offer you any place that comes free.' },
 ];
 
-/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets. */
+/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets, one full with a waiting list. */
 export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ eventIds: number[] }> {
   // Postcodes in different regions, from the demo's postcode data.
   const seats = await onePostcodePerConstituency(tx);
@@ -71,6 +75,7 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
     const input = eventFormSchema.parse(fields);
     const id = await createEvent(tx, actor, input);
     await changeEventState(tx, actor, id, 'publish');
+    if (e.full) await fillWithWaitingList(tx, id);
     eventIds.push(id);
   }
   return { eventIds };

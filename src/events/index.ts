@@ -3,3 +3,4 @@
  * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
  */
 export { findEvent, type ChorusEvent } from './store.ts';
+export { waitingListRecipients } from './waiting-list.ts';

@@ -92,6 +92,48 @@ export const eventMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-12-20-0100-waiting-list',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Places held by open waiting-list offers count against capacity, as bookings do.
+          alter table events add column places_held integer not null default 0 check (places_held >= 0);
+          alter table events add constraint events_capacity_with_held check (capacity is null or places_booked + places_held <= capacity);
+          alter table ticket_tiers add column places_held integer not null default 0 check (places_held >= 0);
+          alter table ticket_tiers add constraint ticket_tiers_capacity_with_held check (capacity is null or places_booked + places_held <= capacity);
+
+          create table waiting_list_entries (
+            id bigint generated always as identity primary key,
+            event_id integer not null references events (id),
+            tier_id integer not null references ticket_tiers (id) on delete cascade,
+            person_id bigint references people (id) on delete set null,
+            name text not null,
+            email text not null,
+            places smallint not null check (places between 1 and 10),
+            access_needs text not null default '',
+            hear_more boolean not null default false,
+            status text not null default 'waiting' check (status in ('waiting', 'offered', 'booked', 'left', 'lapsed')),
+            -- sha256 of the link that shows the entry and leaves the list (in the joining email).
+            token_hash text not null unique,
+            -- sha256 of the link that claims an offer (in the offer email).
+            offer_token_hash text unique,
+            booking_id bigint references bookings (id) on delete set null,
+            created_at timestamptz not null default now(),
+            offered_at timestamptz,
+            offer_expires_at timestamptz,
+            booked_at timestamptz,
+            left_at timestamptz,
+            lapsed_at timestamptz,
+            check (status <> 'offered' or (offered_at is not null and offer_expires_at is not null and offer_token_hash is not null))
+          );
+          create index waiting_list_queue on waiting_list_entries (event_id, id) where status in ('waiting', 'offered');
+          create index waiting_list_offers on waiting_list_entries (offer_expires_at) where status = 'offered';
+          create index waiting_list_person on waiting_list_entries (person_id) where person_id is not null;
+        `.execute(db);
+      },
+    },
+  ],
+  [
     '2026-12-20-0300-event-repeat-rule',
     {
       async up(db: Kysely<unknown>) {

@@ -106,8 +106,10 @@ export async function updateEvent(q: Q, actor: Viewer, eventId: number, input: E
     ? { postcode: before.postcode, constituencyCode: before.constituency?.code ?? null, regionCode: before.region?.code ?? null, latitude: before.latitude, longitude: before.longitude }
     : await placeOf(q, input.postcode);
   if ('field' in place) problems.push(place);
-  if (input.capacity !== null && input.capacity < before.placesBooked) {
-    problems.push({ field: 'capacity', message: `${before.placesBooked} places are already booked, so the capacity cannot be less than ${before.placesBooked}` });
+  // Places held for waiting-list offers count as booked here: capacity is never below what is promised.
+  const taken = before.placesBooked + before.placesHeld;
+  if (input.capacity !== null && input.capacity < taken) {
+    problems.push({ field: 'capacity', message: `${taken} places are already booked${before.placesHeld > 0 ? ' or held for the waiting list' : ''}, so the capacity cannot be less than ${taken}` });
   }
   const kept = new Set<number>();
   input.tiers.forEach((tier, i) => {
@@ -118,12 +120,12 @@ export async function updateEvent(q: Q, actor: Viewer, eventId: number, input: E
       return;
     }
     kept.add(tier.id);
-    if (tier.capacity !== null && tier.capacity < current.placesBooked) {
-      problems.push({ field: `tier_${i + 1}_capacity`, message: `${current.placesBooked} places are already booked on ${current.name}, so it cannot have fewer places than that` });
+    if (tier.capacity !== null && tier.capacity < current.placesBooked + current.placesHeld) {
+      problems.push({ field: `tier_${i + 1}_capacity`, message: `${current.placesBooked + current.placesHeld} places are already booked${current.placesHeld > 0 ? ' or held for the waiting list' : ''} on ${current.name}, so it cannot have fewer places than that` });
     }
   });
   before.tiers.forEach((tier, i) => {
-    if (!kept.has(tier.id) && tier.placesBooked > 0) {
+    if (!kept.has(tier.id) && tier.placesBooked + tier.placesHeld > 0) {
       problems.push({ field: `tier_${i + 1}_name`, message: `${tier.placesBooked} places are booked on ${tier.name}, so it cannot be removed` });
     }
   });

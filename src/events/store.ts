@@ -11,6 +11,8 @@ export interface TicketTier {
   pricePence: number;
   capacity: number | null;
   placesBooked: number;
+  /** Held for waiting-list offers not yet claimed (they count against capacity). */
+  placesHeld: number;
 }
 
 export interface AccessDetails {
@@ -48,6 +50,8 @@ export interface ChorusEvent {
   contact: string;
   capacity: number | null;
   placesBooked: number;
+  /** Held for waiting-list offers not yet claimed (they count against capacity). */
+  placesHeld: number;
   sequence: number;
   /** How the event repeats (an RFC 5545 RRULE value, read in UK time), or null for a one-off. */
   repeatRule: string | null;
@@ -65,25 +69,25 @@ type EventRow = Selectable<EventsTable>;
 export const eventPath = (id: number, slug: string) => `/events/${id}${slug ? `-${slug}` : ''}`;
 
 function toTier(row: Selectable<TicketTiersTable>): TicketTier {
-  return { id: row.id, position: row.position, name: row.name, pricePence: row.price_pence, capacity: row.capacity, placesBooked: row.places_booked };
+  return { id: row.id, position: row.position, name: row.name, pricePence: row.price_pence, capacity: row.capacity, placesBooked: row.places_booked, placesHeld: row.places_held };
 }
 
 /** Places still free on the event as a whole (null: no overall limit). */
-export function placesLeftOverall(event: Pick<ChorusEvent, 'capacity' | 'placesBooked'>): number | null {
-  return event.capacity === null ? null : Math.max(0, event.capacity - event.placesBooked);
+export function placesLeftOverall(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' | 'placesHeld'>): number | null {
+  return event.capacity === null ? null : Math.max(0, event.capacity - event.placesBooked - event.placesHeld);
 }
 
 /** Places still free in a tier, with the event's overall limit (null: unlimited). */
-export function placesLeftIn(event: Pick<ChorusEvent, 'capacity' | 'placesBooked'>, tier: TicketTier): number | null {
+export function placesLeftIn(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' | 'placesHeld'>, tier: TicketTier): number | null {
   const overall = placesLeftOverall(event);
-  const own = tier.capacity === null ? null : Math.max(0, tier.capacity - tier.placesBooked);
+  const own = tier.capacity === null ? null : Math.max(0, tier.capacity - tier.placesBooked - tier.placesHeld);
   if (overall === null) return own;
   if (own === null) return overall;
   return Math.min(overall, own);
 }
 
 /** Places left on the event over all its tiers (null: unlimited). */
-export function placesLeft(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' | 'tiers'>): number | null {
+export function placesLeft(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' | 'placesHeld' | 'tiers'>): number | null {
   const perTier = event.tiers.map((t) => placesLeftIn(event, t));
   if (perTier.some((n) => n === null)) return placesLeftOverall(event);
   const sum = perTier.reduce<number>((a, n) => a + (n ?? 0), 0);
@@ -137,6 +141,7 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       contact: r.contact,
       capacity: r.capacity,
       placesBooked: r.places_booked,
+      placesHeld: r.places_held,
       sequence: r.sequence,
       repeatRule: r.repeat_rule,
       groups: links

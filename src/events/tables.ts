@@ -46,6 +46,8 @@ export interface EventsTable {
   places_booked: Generated<number>;
   /** How the event repeats: an RFC 5545 RRULE value (FREQ=WEEKLY;BYDAY=SA), its dates in UK time; null: once. */
   repeat_rule: Maybe<string>;
+  /** Places held for waiting-list offers not yet claimed or lapsed (they count against capacity). */
+  places_held: Generated<number>;
   /** Bumped on every change an attendee's calendar should see (iCalendar SEQUENCE). */
   sequence: Generated<number>;
   created_by: Maybe<number>;
@@ -70,6 +72,7 @@ export interface TicketTiersTable {
   /** Places in this tier; null: only the event's capacity limits it. */
   capacity: Maybe<number>;
   places_booked: Generated<number>;
+  places_held: Generated<number>;
 }
 
 export interface BookingsTable {
@@ -91,11 +94,40 @@ export interface BookingsTable {
   cancelled_at: Maybe<Date>;
 }
 
+export type WaitingStatus = 'waiting' | 'offered' | 'booked' | 'left' | 'lapsed';
+
+/** A person waiting for places on a full event (or ticket), in the order they joined. */
+export interface WaitingListEntriesTable {
+  id: Generated<number>;
+  event_id: number;
+  tier_id: number;
+  person_id: Maybe<number>;
+  name: string;
+  email: string;
+  places: number;
+  access_needs: Generated<string>;
+  hear_more: Generated<boolean>;
+  status: ColumnType<WaitingStatus, WaitingStatus | undefined, WaitingStatus>;
+  /** sha256 of the link to see the entry and leave the list. */
+  token_hash: string;
+  /** sha256 of the link that claims an offer (set when places are offered). */
+  offer_token_hash: Maybe<string>;
+  booking_id: Maybe<number>;
+  created_at: Generated<Date>;
+  offered_at: Maybe<Date>;
+  /** An offer holds its places until then (24 hours after it is made). */
+  offer_expires_at: Maybe<Date>;
+  booked_at: Maybe<Date>;
+  left_at: Maybe<Date>;
+  lapsed_at: Maybe<Date>;
+}
+
 export interface EventTables {
   events: EventsTable;
   event_groups: EventGroupsTable;
   ticket_tiers: TicketTiersTable;
   bookings: BookingsTable;
+  waiting_list_entries: WaitingListEntriesTable;
 }
 
 /** The events capability's view of the database: its own tables only (see platform/db/view.ts). */

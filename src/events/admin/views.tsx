@@ -218,6 +218,9 @@ export function EventOverviewPage({ event, viewer, notice }: { event: ChorusEven
           <a href={event.path}>See the public page</a>
         </p>
       ) : null}
+      <p>
+        <a href={`${eventAdminPath(event.id)}/waiting-list`}>Waiting list{event.placesHeld > 0 ? ` (${formatNumber(event.placesHeld)} places held for offers)` : ''}</a>
+      </p>
       {manage ? (
         <div class="button-group">
           {event.state !== 'cancelled' ? (

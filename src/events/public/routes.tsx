@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, clientIp, conflict, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { withOccurrences } from '../occurrences.ts';
@@ -12,6 +12,7 @@ import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEvents
 const PAST_PER_PAGE = 30;
 /** How far ahead /events lists a repeating event's dates. */
 const CALENDAR_DAYS = 366;
+export const TOO_MANY_BOOKINGS = 'Too many bookings have been made from your connection just now. Please wait a few minutes and try again.';
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
 const PRIVATE_CACHE = 'private, no-store';
 
@@ -20,20 +21,20 @@ const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) 
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) });
 
 /** The event behind a public address, if the public may see it (published or cancelled). */
-async function publicEvent(ctx: AppContext, id: number): Promise<ChorusEvent> {
+export async function publicEvent(ctx: AppContext, id: number): Promise<ChorusEvent> {
   const event = await findEvent(ctx.db, id);
   if (!event || !PUBLIC_STATES.includes(event.state)) throw notFound('event');
   return event;
 }
 
-function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
+export function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const p of problems) errors[p.field] ??= p.message;
   return errors;
 }
 
 /** The booking form is urlencoded (or JSON); other bodies are refused before parsing. */
-async function formOrJsonOnly(request: FastifyRequest) {
+export async function formOrJsonOnly(request: FastifyRequest) {
   const type = String(request.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('multipart/')) throw new DomainError('bad_request', 'Send the form as application/x-www-form-urlencoded or as JSON (Content-Type application/json).');
 }
@@ -80,7 +81,12 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
         if (json) throw invalidFields(outcome.problems);
         const fresh = (await findEvent(ctx.db, id)) ?? event;
         reply.header('cache-control', PRIVATE_CACHE);
-        return reply.render(<EventPage event={fresh} hearMoreWording={wording(fresh)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} />, 422);
+        return reply.render(<EventPage event={fresh} hearMoreWording={wording(fresh)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} waitingList={outcome.waitingList} />, 422);
+      }
+      case 'rate-limited': {
+        if (json) throw rateLimited(TOO_MANY_BOOKINGS, outcome.retryAfterSeconds);
+        reply.header('cache-control', PRIVATE_CACHE).header('retry-after', String(outcome.retryAfterSeconds));
+        return reply.render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={{ email: TOO_MANY_BOOKINGS }} />, 429);
       }
       case 'booked':
         if (json) return reply.code(201).header('cache-control', 'no-store').send({ outcome: 'booked', places: outcome.places, message: 'Booked. We have emailed the booking reference.' });
@@ -112,7 +118,7 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
 
   app.post('/bookings/:token/cancel', { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly }, async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params, 'booking');
-    await cancelBooking(ctx.db, token);
+    await cancelBooking(ctx, token);
     return reply.redirect(`/bookings/${token}?notice=cancelled`, 303);
   });
 }

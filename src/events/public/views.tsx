@@ -5,9 +5,11 @@ import { placeLine } from '../event-calendar.ts';
 import { formatPrice } from '../money.ts';
 import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
+import { fullTiers } from '../waiting-list.ts';
 import { eventJsonLd } from './json-ld.ts';
 import { CalendarSubscribe } from '../feeds/subscribe-links.tsx';
 import { RepeatDates } from './repeat-dates.tsx';
+import { WaitingListExplainer, WaitingListForm, WaitingListLink } from './waiting-list-views.tsx';
 
 const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', month: 'long', year: 'numeric' });
 const dayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
@@ -125,6 +127,8 @@ export interface BookingFormProps {
   hearMoreWording: string;
   values?: FormValues | undefined;
   errors?: FieldErrors | undefined;
+  /** A booking fell short of places: point to the waiting list. */
+  waitingList?: boolean | undefined;
 }
 
 /** The booking form: works without JavaScript; carries no per-visitor token (the server checks the Origin). */
@@ -285,7 +289,18 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
       {isBookable(event) ? (
         <section aria-labelledby="book-heading" class="event-booking">
           <h2 id="book-heading">Book your place</h2>
-          {left === 0 ? <p>Sorry, this event is full.</p> : <BookingForm {...props} />}
+          {left === 0 ? (
+            <>
+              <p>Sorry, this event is full: you can join the waiting list.</p>
+              <WaitingListExplainer />
+              <WaitingListForm {...props} />
+            </>
+          ) : (
+            <>
+              <BookingForm {...props} />
+              {props.waitingList || fullTiers(event).length > 0 ? <WaitingListLink event={event} /> : null}
+            </>
+          )}
         </section>
       ) : null}
     </Layout>
