@@ -3,7 +3,9 @@ import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
+import { notifyEventChanges } from './event-changes.ts';
 import { eventMigrations } from './migrations.ts';
+import { reminderCron, reminderJobs } from './reminders.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -15,8 +17,13 @@ export const events = defineCapability({
     event_groups: 'none',
     ticket_tiers: 'none',
     bookings: 'supporter',
+    event_changes: 'organiser',
+    event_reminders: 'none',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
+  jobs: [notifyEventChanges, ...reminderJobs],
+  cron: [...reminderCron],
+  mailKinds: { 'events.change.notice': 'Event changed or cancelled', 'events.booking.reminder': 'Event reminder (the day before)' },
   routes: { public: registerEventPublicRoutes, admin: registerEventAdminRoutes },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
