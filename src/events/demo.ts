@@ -3,6 +3,7 @@ import { toLondonInput } from '../supporters/index.ts';
 import { eventFormSchema } from './event-form.ts';
 import { FREE_TIER, createEvent } from './save-event.ts';
 import { changeEventState } from './change-event-state.ts';
+import { applyDemoVenueChanges, type DemoVenueChange } from './demo-changes.ts';
 import type { EventType, Tx } from './tables.ts';
 
 interface DemoEvent {
@@ -17,17 +18,22 @@ interface DemoEvent {
   tiers?: Array<{ name: string; price: string; capacity?: string }>;
   capacity?: string;
   online?: string;
+  /** Changes of venue after it was published, oldest first (shown on its page and in its history). */
+  changes?: DemoVenueChange[];
 }
 
 const demoEvents: DemoEvent[] = [
   { title: 'Save our maternity unit: public meeting', type: 'public_meeting', inDays: 6, hour: 19, hours: 2, venue: 'Town Hall', groups: ['save-aberdeen-maternity'], capacity: '150', description: 'Midwives, parents and councillors on the plan to close the unit overnight, and what we do next.\n\n- Speakers from the unit\n- Questions from the floor' },
   { title: 'Scrap the contract: rally for the NHS', type: 'rally', inDays: 12, hour: 12, hours: 2, venue: 'Old Palace Yard', groups: ['keep-our-nhs-public', 'health-campaigns-together'], description: 'Bring banners, bring friends. Short speeches, then we hand in the petition.' },
-  { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Carrs Lane Conference Centre', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'A day on the future of social care: workshops, speakers and the campaign plan for next year.' },
+  { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Digbeth Community Hall', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'PLEASE NOTE second change of venue, for access: we are now at Carrs Lane Conference Centre.\n\nA day on the future of social care: workshops, speakers and the campaign plan for next year.', changes: [
+    { venue: 'Birmingham Council House', address: 'Victoria Square, Birmingham', note: 'the community hall was double-booked', daysAgo: 9 },
+    { venue: 'Carrs Lane Conference Centre', address: '11 Carrs Lane, Birmingham', note: 'PLEASE NOTE second change of venue, for access: step-free throughout, with a hearing loop', daysAgo: 2 },
+  ] },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
 ];
 
-/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets. */
+/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets whose venue changed twice. */
 export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ eventIds: number[] }> {
   // Postcodes in different regions, from the demo's postcode data.
   const seats = await onePostcodePerConstituency(tx);
@@ -71,6 +77,7 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
     const input = eventFormSchema.parse(fields);
     const id = await createEvent(tx, actor, input);
     await changeEventState(tx, actor, id, 'publish');
+    if (e.changes) await applyDemoVenueChanges(tx, actor, id, input, e.changes);
     eventIds.push(id);
   }
   return { eventIds };
