@@ -109,6 +109,10 @@ export async function recordEventChanges(q: Q, actor: Viewer, before: ChorusEven
     .returning('id')
     .execute();
   await addJob(q, notifyEventChanges, { eventId: after.id, changeIds: rows.map((r) => r.id) });
+  // A new date or time earns a new reminder the day before it.
+  if (changes.some((c) => c.kind === 'time')) {
+    await q.deleteFrom('event_reminders').where('booking_id', 'in', q.selectFrom('bookings').select('id').where('event_id', '=', after.id)).execute();
+  }
   return rows.length;
 }
 

@@ -10,7 +10,9 @@ import { SmtpSink } from '../../test/support/smtp.ts';
 import { insertGroup } from '../petitions/admin/test-support.ts';
 import { sendEventReminders } from './reminders.ts';
 import { findEvent } from './store.ts';
-import { makeEvent } from './test-support.ts';
+import { eventFormSchema, eventFormValues } from './event-form.ts';
+import { updateEvent } from './save-event.ts';
+import { fixtureAdmin, makeEvent } from './test-support.ts';
 
 let t: TestApp;
 let sink: SmtpSink;
@@ -101,6 +103,20 @@ describe('the reminder the day before', () => {
       await other.close();
     }
     for (const email of emails) expect(await reminders(email)).toHaveLength(1);
+  });
+
+  it('is sent again for the new day when the event moves after its reminder went', async () => {
+    const id = await makeEvent(t, [group], { title: 'Moved meeting', starts_at: '2027-09-01T19:00', ends_at: '2027-09-01T21:00' });
+    const who = uniqueEmail('mo');
+    await book(id, who);
+    expect(await sendEventReminders(t.ctx, new Date(Date.UTC(2027, 7, 31, 20)))).toBe(1);
+    const actor = await fixtureAdmin(t);
+    const event = (await findEvent(t.ctx.db, id))!;
+    const input = eventFormSchema.parse({ ...eventFormValues(event), groups: [String(group)], starts_at: '2027-09-08T19:00', ends_at: '2027-09-08T21:00' });
+    await t.ctx.db.transaction().execute((tx) => updateEvent(tx, actor, id, input));
+    expect(await sendEventReminders(t.ctx, new Date(Date.UTC(2027, 8, 7, 20)))).toBe(1);
+    expect(await sendEventReminders(t.ctx, new Date(Date.UTC(2027, 8, 7, 21)))).toBe(0);
+    expect(await reminders(who)).toHaveLength(2);
   });
 
   it('is not sent for a cancelled event', async () => {
