@@ -90,8 +90,8 @@ export function needsZones(startsAt: Date, endsAt: Date): boolean {
 const sameUkDay = (a: Date, b: Date) => formatLondon(a, 'iso-date') === formatLondon(b, 'iso-date');
 
 /**
- * "Thursday 10 June 2027 at 18:30 to 20:30 (UK time)"; "Saturday 13 March 2027 at 23:30 to
- * Sunday 14 March 2027 at 01:00 (UK time)"; "Sunday 25 October 2026 at 01:30 BST to 02:30 GMT".
+ * "Thursday, 10 June 2027 at 18:30 to 20:30 (UK time)"; "Saturday, 13 March 2027 at 23:30 to
+ * Sunday, 14 March 2027 at 01:00 (UK time)"; "Sunday, 25 October 2026 at 01:30 BST to 02:30 GMT".
  */
 export function ukWhen(startsAt: Date, endsAt: Date): string {
   const zones = needsZones(startsAt, endsAt);
@@ -106,7 +106,7 @@ export function ukWhenShort(startsAt: Date, endsAt: Date): string {
   return `${dayName.format(startsAt)}, ${clock.format(startsAt)}${z(startsAt)} to ${sameUkDay(startsAt, endsAt) ? '' : `${dayName.format(endsAt)}, `}${clock.format(endsAt)}${z(endsAt)}`;
 }
 
-/** One moment with its clock when it needs one: "Sunday 25 October 2026 at 01:30 BST", else "... at 18:30". */
+/** One moment with its clock when it needs one: "Sunday, 25 October 2026 at 01:30 BST", else "... at 18:30". */
 export function ukMoment(date: Date): string {
   return `${formatLondon(date, 'full')}${zoneChoiceFor(date) ? ` ${ukZone(date)}` : ''}`;
 }
