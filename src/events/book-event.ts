@@ -5,6 +5,7 @@ import { checkbox, emailAddress, formatLondon, hitRateLimits, problemsFromZod, q
 import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
 import { newManageToken, newReference, manageUrl } from './booking-tokens.ts';
 import { eventCalendar, placeLine } from './event-calendar.ts';
+import { ukWhen } from './london-clock.ts';
 import { formatPrice } from './money.ts';
 import { isBookable } from './states.ts';
 import { placesLeftIn, type ChorusEvent, type TicketTier } from './store.ts';
@@ -235,7 +236,7 @@ export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: Cho
       blocks: [
         { type: 'paragraph', text: `You have booked ${what} at ${event.title}.` },
         { type: 'paragraph', text: `Your booking reference is ${b.reference}.` },
-        { type: 'paragraph', text: `When: ${formatLondon(event.startsAt, 'full')} to ${formatLondon(event.endsAt, event.endsAt.getTime() - event.startsAt.getTime() < 86_400_000 ? 'short' : 'full')} (UK time)` },
+        { type: 'paragraph', text: `When: ${ukWhen(event.startsAt, event.endsAt)}` },
         { type: 'paragraph', text: `Where: ${placeLine(event)}` },
         ...(event.onlineUrl ? [{ type: 'link' as const, href: event.onlineUrl, label: 'Join online' }] : []),
         ...(tier.pricePence > 0 ? [{ type: 'paragraph' as const, text: 'Please pay on the door.' }] : []),

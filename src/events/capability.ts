@@ -5,12 +5,14 @@ import { registerEventPublicRoutes } from './public/routes.tsx';
 import { registerEventFeedRoutes } from './feeds/routes.ts';
 import { calendarSections } from './feeds/subscribe-links.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
+import { notifyEventChanges } from './event-changes.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventCron, eventJobs } from './jobs.ts';
 import { registerWaitingListAdminRoutes } from './admin/waiting-list-routes.tsx';
 import { registerWaitingListRoutes } from './public/waiting-list-routes.tsx';
 import { eventSettings } from './settings.ts';
 import { eraseWaitingEntriesOfPerson, waitingEntriesOfPerson } from './waiting-list.ts';
+import { reminderCron, reminderJobs } from './reminders.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -23,6 +25,8 @@ export const events = defineCapability({
     ticket_tiers: 'none',
     bookings: 'supporter',
     waiting_list_entries: 'supporter',
+    event_changes: 'organiser',
+    event_reminders: 'none',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
   routes: {
@@ -37,8 +41,8 @@ export const events = defineCapability({
     },
   },
   pageSections: calendarSections,
-  jobs: eventJobs,
-  cron: eventCron,
+  jobs: [...eventJobs, notifyEventChanges, ...reminderJobs],
+  cron: [...eventCron, ...reminderCron],
   settings: eventSettings,
   mailKinds: {
     'events.booking.confirmation': 'Event booking confirmation',
@@ -46,6 +50,8 @@ export const events = defineCapability({
     'events.waiting-list.joined': 'Joined an event’s waiting list',
     'events.waiting-list.offer': 'Waiting list: places offered',
     'events.waiting-list.lapsed': 'Waiting list: offer lapsed',
+    'events.change.notice': 'Event changed or cancelled',
+    'events.booking.reminder': 'Event reminder (the day before)',
   },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],

@@ -31,4 +31,17 @@ describe('the events demo', () => {
     expect(list.body).toContain('Social care conference');
     for (const e of events) expect((await t.app.inject({ method: 'GET', url: e.path })).statusCode, e.path).toBe(200);
   });
+
+  it('has a conference whose venue changed twice, the latest change at the top of its page and both in its history', async () => {
+    await loadDemoOnce(t.ctx.db);
+    const conference = (await listUpcomingEvents(t.ctx.db)).find((e) => e.type === 'conference')!;
+    expect(conference.venueName).toBe('Carrs Lane Conference Centre');
+    const page = (await t.app.inject({ method: 'GET', url: conference.path })).body;
+    expect(page).toMatch(/Venue changed on \d{1,2} \w+: now at Carrs Lane Conference Centre, 11 Carrs Lane, Birmingham/);
+    expect(page).toContain('PLEASE NOTE second change of venue, for access');
+    expect(page).toContain('Changes to this event');
+    expect(page).toContain('Digbeth Community Hall');
+    expect(page).toContain('Birmingham Council House');
+    expect(await t.ctx.db.selectFrom('event_changes').select('kind').where('event_id', '=', conference.id).execute()).toEqual([{ kind: 'venue' }, { kind: 'venue' }]);
+  });
 });

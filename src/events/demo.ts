@@ -4,6 +4,7 @@ import { eventFormSchema } from './event-form.ts';
 import { FREE_TIER, createEvent } from './save-event.ts';
 import { changeEventState } from './change-event-state.ts';
 import { fillWithWaitingList } from './demo-waiting-list.ts';
+import { applyDemoVenueChanges, type DemoVenueChange } from './demo-changes.ts';
 import type { EventType, Tx } from './tables.ts';
 
 interface DemoEvent {
@@ -20,18 +21,23 @@ interface DemoEvent {
   online?: string;
   /** Every place booked, and people on the waiting list. */
   full?: boolean;
+  /** Changes of venue after it was published, oldest first (shown on its page and in its history). */
+  changes?: DemoVenueChange[];
 }
 
 const demoEvents: DemoEvent[] = [
   { title: 'Save our maternity unit: public meeting', type: 'public_meeting', inDays: 6, hour: 19, hours: 2, venue: 'Town Hall', groups: ['save-aberdeen-maternity'], capacity: '150', description: 'Midwives, parents and councillors on the plan to close the unit overnight, and what we do next.\n\n- Speakers from the unit\n- Questions from the floor' },
   { title: 'Scrap the contract: rally for the NHS', type: 'rally', inDays: 12, hour: 12, hours: 2, venue: 'Old Palace Yard', groups: ['keep-our-nhs-public', 'health-campaigns-together'], description: 'Bring banners, bring friends. Short speeches, then we hand in the petition.' },
-  { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Carrs Lane Conference Centre', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'A day on the future of social care: workshops, speakers and the campaign plan for next year.' },
+  { title: 'Social care conference', type: 'conference', inDays: 24, hour: 10, hours: 6, venue: 'Digbeth Community Hall', groups: ['health-campaigns-together'], capacity: '200', tiers: [{ name: 'Waged', price: '10' }, { name: 'Unwaged or concession', price: '5' }, { name: 'Carers', price: '0', capacity: '30' }], description: 'PLEASE NOTE second change of venue, for access: we are now at Carrs Lane Conference Centre.\n\nA day on the future of social care: workshops, speakers and the campaign plan for next year.', changes: [
+    { venue: 'Birmingham Council House', address: 'Victoria Square, Birmingham', note: 'the community hall was double-booked', daysAgo: 9 },
+    { venue: 'Carrs Lane Conference Centre', address: '11 Carrs Lane, Birmingham', note: 'PLEASE NOTE second change of venue, for access: step-free throughout, with a hearing loop', daysAgo: 2 },
+  ] },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
   { title: 'Health for All: Patients, Not Passports', type: 'public_meeting', inDays: 15, hour: 18, hours: 2, venue: 'Friends Meeting House', groups: ['keep-our-nhs-public'], capacity: '12', full: true, description: 'A small public meeting on charging migrants for NHS care. It is full: join the waiting list and we will offer you any place that comes free.' },
 ];
 
-/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets, one full with a waiting list. */
+/** A few upcoming events of several types in several regions, one conference with £10/£5 tickets whose venue changed twice, one full with a waiting list. */
 export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ eventIds: number[] }> {
   // Postcodes in different regions, from the demo's postcode data.
   const seats = await onePostcodePerConstituency(tx);
@@ -76,6 +82,7 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
     const id = await createEvent(tx, actor, input);
     await changeEventState(tx, actor, id, 'publish');
     if (e.full) await fillWithWaitingList(tx, id);
+    if (e.changes) await applyDemoVenueChanges(tx, actor, id, input, e.changes);
     eventIds.push(id);
   }
   return { eventIds };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkbox, optionalWebsite, type FormValues } from '../platform/index.ts';
 import { fromLondonInput, toLondonInput, unsafeLinks } from '../supporters/index.ts';
 import { readRepeat, repeatFormValues } from './repeat-rule.ts';
+import { readUkTime, zoneChoiceFor } from './london-clock.ts';
 import { eventTypes, isEventType } from './states.ts';
 import type { ChorusEvent } from './store.ts';
 import type { EventType } from './tables.ts';
@@ -42,6 +43,8 @@ export interface EventInput {
   tiers: TierInput[];
   /** How it repeats: an RRULE value read in UK time (repeat-rule.ts), or null. */
   repeatRule: string | null;
+  /** Why the venue or time changed ("for access"): kept in the change history, shown and emailed with it. */
+  changeNote: string;
 }
 
 /** Browsers send line breaks as CRLF; a limit counts each break once, as the person sees it. */
@@ -120,6 +123,7 @@ export const eventFormSchema = z
     speakers: text('the speakers', NOTES_MAX),
     contact: text('the contact details', TEXT_MAX),
     capacity: z.string().optional(),
+    change_note: text('the note about the change', TEXT_MAX),
   })
   .passthrough()
   .superRefine(
@@ -128,13 +132,15 @@ export const eventFormSchema = z
       const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
       const start = str(raw.starts_at).trim();
       const end = str(raw.ends_at).trim();
-      const startsAt = start ? fromLondonInput(start) : undefined;
-      const endsAt = end ? fromLondonInput(end) : undefined;
-      if (!start) issue('starts_at', 'Enter when the event starts');
-      else if (!startsAt) issue('starts_at', 'Enter the start as a date and time, like 2027-03-14 18:30 (UK time)');
-      if (!end) issue('ends_at', 'Enter when the event ends');
-      else if (!endsAt) issue('ends_at', 'Enter the end as a date and time, like 2027-03-14 20:30 (UK time)');
-      else if (startsAt && endsAt.getTime() <= startsAt.getTime()) issue('ends_at', 'The end must be after the start');
+      const startRead = start ? readUkTime(start, raw.starts_at_zone, 'Enter the start as a date and time, like 2027-03-14 18:30 (UK time)') : undefined;
+      const endRead = end ? readUkTime(end, raw.ends_at_zone, 'Enter the end as a date and time, like 2027-03-14 20:30 (UK time)') : undefined;
+      const startsAt = startRead && 'at' in startRead ? startRead.at : undefined;
+      const endsAt = endRead && 'at' in endRead ? endRead.at : undefined;
+      if (!startRead) issue('starts_at', 'Enter when the event starts');
+      else if ('problem' in startRead) issue('starts_at', startRead.problem);
+      if (!endRead) issue('ends_at', 'Enter when the event ends');
+      else if ('problem' in endRead) issue('ends_at', endRead.problem);
+      else if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) issue('ends_at', 'The end must be after the start');
       for (const p of readRepeat(raw, startsAt).problems) issue(p.field, p.message);
       const postcode = str(raw.postcode).trim();
       const online = str(raw.online_url).trim();
@@ -177,8 +183,8 @@ export const eventFormSchema = z
       title: v.title,
       description: v.description,
       type: v.type as EventType,
-      startsAt: fromLondonInput(str(raw.starts_at))!,
-      endsAt: fromLondonInput(str(raw.ends_at))!,
+      startsAt: (readUkTime(str(raw.starts_at), raw.starts_at_zone, '') as { at: Date }).at,
+      endsAt: (readUkTime(str(raw.ends_at), raw.ends_at_zone, '') as { at: Date }).at,
       venueName: v.venue_name,
       address: v.address,
       postcode: v.postcode || null,
@@ -198,6 +204,7 @@ export const eventFormSchema = z
       capacity: 'value' in capacity ? capacity.value : null,
       tiers,
       repeatRule: readRepeat(raw, fromLondonInput(str(raw.starts_at))).rule,
+      changeNote: v.change_note,
     };
   });
 
@@ -211,6 +218,8 @@ export function eventFormValues(e: ChorusEvent): FormValues {
     type: e.type,
     starts_at: toLondonInput(e.startsAt),
     ends_at: toLondonInput(e.endsAt),
+    starts_at_zone: zoneChoiceFor(e.startsAt),
+    ends_at_zone: zoneChoiceFor(e.endsAt),
     venue_name: e.venueName,
     address: e.address,
     postcode: e.postcode ?? '',

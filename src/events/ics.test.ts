@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { calendar, escapeText, foldLine, icsTime } from './ics.ts';
 
@@ -59,5 +60,18 @@ describe('iCalendar text', () => {
     expect(value('DESCRIPTION')).toBe(`Line one\nLine two with a long tail ${'x'.repeat(120)}`);
     expect(value('LOCATION')).toBe('Carrs Lane Conference Centre, Birmingham B4 7SX');
     expect(value('STATUS')).toBe('CANCELLED');
+  });
+
+  it('writes a cancellation an independent parser (ical.js) reads as METHOD:CANCEL of the same UID at a higher SEQUENCE, with UTC times across the October change', () => {
+    const entry = { uid: 'event-9@chorus.test', startsAt: new Date('2027-10-31T01:30:00Z'), endsAt: new Date('2027-10-31T03:00:00Z'), summary: 'Vigil', url: 'http://chorus.test/events/9-vigil' };
+    const read = (text: string) => {
+      const cal = new ICAL.Component(ICAL.parse(text));
+      const event = new ICAL.Event(cal.getFirstSubcomponent('vevent')!);
+      return { method: cal.getFirstPropertyValue('method'), uid: event.uid, sequence: event.sequence, status: event.component.getFirstPropertyValue('status'), start: event.startDate.toJSDate().toISOString(), end: event.endDate.toJSDate().toISOString() };
+    };
+    const booked = read(calendar([{ ...entry, sequence: 1, status: 'CONFIRMED' }]));
+    const cancelled = read(calendar([{ ...entry, sequence: 3, status: 'CANCELLED' }], { method: 'CANCEL' }));
+    expect(booked).toEqual({ method: 'PUBLISH', uid: 'event-9@chorus.test', sequence: 1, status: 'CONFIRMED', start: '2027-10-31T01:30:00.000Z', end: '2027-10-31T03:00:00.000Z' });
+    expect(cancelled).toEqual({ ...booked, method: 'CANCEL', sequence: 3, status: 'CANCELLED' });
   });
 });

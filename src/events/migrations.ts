@@ -134,6 +134,38 @@ export const eventMigrations: Array<[string, Migration]> = [
     },
   ],
   [
+    '2026-12-20-0200-event-changes-and-reminders',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- A change of venue, date or time, or a cancellation, of a published event: shown on its page, emailed to those booked.
+          create table event_changes (
+            id integer generated always as identity primary key,
+            event_id integer not null references events (id) on delete cascade,
+            kind text not null check (kind in ('venue', 'time', 'cancelled')),
+            from_value jsonb not null,
+            to_value jsonb not null,
+            note text not null default '',
+            changed_by integer references organisers (id) on delete set null,
+            changed_by_name text not null,
+            changed_at timestamptz not null default now(),
+            -- The calendar SEQUENCE the change brought the event to.
+            sequence integer not null,
+            -- Set once, in the transaction that queues the emails about it (so they go exactly once).
+            notified_at timestamptz
+          );
+          create index event_changes_event on event_changes (event_id, changed_at);
+
+          -- One row per booking reminded the day before: the primary key makes it exactly once.
+          create table event_reminders (
+            booking_id bigint primary key references bookings (id) on delete cascade,
+            sent_at timestamptz not null default now()
+          );
+        `.execute(db);
+      },
+    },
+  ],
+  [
     '2026-12-20-0300-event-repeat-rule',
     {
       async up(db: Kysely<unknown>) {

@@ -3,6 +3,7 @@ import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/index.ts';
 import { forbidden, invalidFields, notFound, type FieldProblem, type Viewer } from '../platform/index.ts';
 import { lookupPostcode } from '../politics/index.ts';
 import { auditEvent, eventFor } from './event-access.ts';
+import { recordEventChanges } from './event-changes.ts';
 import type { EventInput } from './event-form.ts';
 import { EDITABLE_STATES } from './states.ts';
 import { findEvent } from './store.ts';
@@ -150,5 +151,7 @@ export async function updateEvent(q: Q, actor: Viewer, eventId: number, input: E
       await q.insertInto('ticket_tiers').values({ event_id: eventId, position: i + 1, name: tier.name, price_pence: tier.pricePence, capacity: tier.capacity }).execute();
     }
   }
-  await auditEvent(q, actor, 'event.update', before, await findEvent(q, eventId));
+  const after = (await findEvent(q, eventId))!;
+  await recordEventChanges(q, actor, before, after, input.changeNote);
+  await auditEvent(q, actor, 'event.update', before, after);
 }

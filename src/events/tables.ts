@@ -122,12 +122,36 @@ export interface WaitingListEntriesTable {
   lapsed_at: Maybe<Date>;
 }
 
+export type EventChangeKind = 'venue' | 'time' | 'cancelled';
+
+export interface EventChangesTable {
+  id: Generated<number>;
+  event_id: number;
+  kind: EventChangeKind;
+  /** venue: { venueName, address, postcode }; time: { startsAt, endsAt } (ISO); cancelled: {}. */
+  from_value: ColumnType<unknown, string, string>;
+  to_value: ColumnType<unknown, string, string>;
+  note: Generated<string>;
+  changed_by: Maybe<number>;
+  changed_by_name: string;
+  changed_at: Generated<Date>;
+  sequence: number;
+  notified_at: Maybe<Date>;
+}
+
+export interface EventRemindersTable {
+  booking_id: number;
+  sent_at: Generated<Date>;
+}
+
 export interface EventTables {
   events: EventsTable;
   event_groups: EventGroupsTable;
   ticket_tiers: TicketTiersTable;
   bookings: BookingsTable;
   waiting_list_entries: WaitingListEntriesTable;
+  event_changes: EventChangesTable;
+  event_reminders: EventRemindersTable;
 }
 
 /** The events capability's view of the database: its own tables only (see platform/db/view.ts). */

@@ -4,7 +4,8 @@ import { groupIdsFor, listGroups, type Group } from '../../coalition/index.ts';
 import { DomainError, errorsFrom, formList, formValues, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { changeEventState } from '../change-event-state.ts';
 import { eventFor } from '../event-access.ts';
-import { eventFormSchema, eventFormValues } from '../event-form.ts';
+import { listEventChanges } from '../event-changes.ts';
+import { TEXT_MAX, eventFormSchema, eventFormValues } from '../event-form.ts';
 import { createEvent, updateEvent } from '../save-event.ts';
 import { listEventsForAdmin, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
@@ -19,6 +20,10 @@ const eventParams = z.object({
     .transform(Number),
 });
 const noticeQuery = z.object({ notice: queryText() });
+/** Cancelling may say why ("the venue flooded"): kept in the change history and emailed with it. */
+const stateChangeBody = z
+  .object({ note: z.string().trim().max(TEXT_MAX, { message: `The note must be ${TEXT_MAX} characters or fewer` }).optional() })
+  .passthrough();
 
 const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 const eventIdOf = (request: FastifyRequest) => parseParams(eventParams, request.params, 'event').id;
@@ -72,7 +77,8 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
 
   app.get('/admin/events/:id', anyone, async (request, reply) => {
     const event = await eventFor(ctx.db, viewerOf(request), eventIdOf(request), 'view');
-    return reply.render(<EventOverviewPage event={event} viewer={viewerOf(request)} notice={parseRequest(noticeQuery, request.query).notice} />);
+    const changes = await listEventChanges(ctx.db, event.id);
+    return reply.render(<EventOverviewPage event={event} viewer={viewerOf(request)} notice={parseRequest(noticeQuery, request.query).notice} changes={changes} />);
   });
 
   app.get('/admin/events/:id/edit', makers, async (request, reply) => {
@@ -96,7 +102,8 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   for (const transition of ['publish', 'cancel'] as const) {
     app.post(`/admin/events/:id/${transition}`, makers, async (request, reply) => {
       const id = eventIdOf(request);
-      await ctx.db.transaction().execute((tx) => changeEventState(tx, viewerOf(request), id, transition));
+      const { note } = parseRequest(stateChangeBody, request.body);
+      await ctx.db.transaction().execute((tx) => changeEventState(tx, viewerOf(request), id, transition, { note }));
       return reply.redirect(`${eventAdminPath(id)}?notice=${transition === 'publish' ? 'published' : 'cancelled'}`, 303);
     });
   }

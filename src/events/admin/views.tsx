@@ -1,6 +1,9 @@
 import type { Group } from '../../coalition/index.ts';
 import { ActionButton, Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, Select, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues, type TagColour, type Viewer } from '../../platform/index.ts';
 import { DESCRIPTION_MAX, NOTES_MAX, TIER_ROWS, TITLE_MAX, eventTypeOptions } from '../event-form.ts';
+import { ChangeHistory } from '../change-views.tsx';
+import type { EventChange } from '../event-changes.ts';
+import { isRepeatedHour, ukWhen } from '../london-clock.ts';
 import { formatPrice } from '../money.ts';
 import { RepeatFields } from './repeat-fields.tsx';
 import { CANCELLABLE_STATES, PUBLISHABLE_STATES, eventTypes, isPast, stateLabels } from '../states.ts';
@@ -80,6 +83,24 @@ export interface EventFormProps {
   errors?: FieldErrors | undefined;
 }
 
+/** October's repeated hour: which of the two (BST first, then GMT an hour later) is meant. */
+function ZoneChoice({ name, time, values }: { name: string; time: string | undefined; values: FormValues }) {
+  if (!isRepeatedHour(time)) return null;
+  const chosen = values[name] === 'BST' || values[name] === 'GMT' ? [values[name]] : [];
+  return (
+    <ChoiceGroup
+      type="radio"
+      name={name}
+      legend="This time happens twice (the clocks go back): which one?"
+      options={[
+        { value: 'BST', label: 'BST, the first (before the clocks go back)' },
+        { value: 'GMT', label: 'GMT, the second (after the clocks go back)' },
+      ]}
+      selected={chosen}
+    />
+  );
+}
+
 const accessBoxes: Array<[string, string]> = [
   ['access_step_free', 'Step-free access'],
   ['access_hearing_loop', 'Hearing loop'],
@@ -121,9 +142,14 @@ export function EventFormPage({ event, groups, selectedGroups, values, errors }:
         <fieldset class="fieldset">
           <legend class="fieldset__legend">When (UK time)</legend>
           <TextInput name="starts_at" type="datetime-local" label="Starts" hint="For example 2027-03-14 18:30" width="20" values={values} errors={errors} />
+          <ZoneChoice name="starts_at_zone" time={values.starts_at} values={values} />
           <TextInput name="ends_at" type="datetime-local" label="Ends" hint="For example 2027-03-14 20:30" width="20" values={values} errors={errors} />
+          <ZoneChoice name="ends_at_zone" time={values.ends_at} values={values} />
         </fieldset>
         <RepeatFields values={values} errors={errors} />
+        {event && event.state === 'published' ? (
+          <TextInput name="change_note" label="Why the venue or time changed (optional)" hint="Shown with the change on the event page and in the email to everyone booked, for example: for access" values={values} errors={errors} />
+        ) : null}
         <fieldset class="fieldset">
           <legend class="fieldset__legend">Where</legend>
           <TextInput name="venue_name" label="Venue name" hint="For example Carrs Lane Conference Centre" values={values} errors={errors} />
@@ -168,7 +194,7 @@ const notices: Record<string, string> = {
   cancelled: 'The event is cancelled.',
 };
 
-export function EventOverviewPage({ event, viewer, notice }: { event: ChorusEvent; viewer: Viewer; notice?: string | undefined }) {
+export function EventOverviewPage({ event, viewer, notice, changes = [] }: { event: ChorusEvent; viewer: Viewer; notice?: string | undefined; changes?: readonly EventChange[] }) {
   const manage = viewer.role === 'admin' || viewer.role === 'organiser';
   return (
     <Layout title={event.title} breadcrumbs={[{ href: '/admin/events', label: 'Events' }]}>
@@ -182,7 +208,7 @@ export function EventOverviewPage({ event, viewer, notice }: { event: ChorusEven
         <div class="summary-list__row">
           <dt>When</dt>
           <dd>
-            {formatLondon(event.startsAt, 'full')} to {formatLondon(event.endsAt, 'full')}
+            {ukWhen(event.startsAt, event.endsAt)}
           </dd>
         </div>
         <div class="summary-list__row">
@@ -233,13 +259,20 @@ export function EventOverviewPage({ event, viewer, notice }: { event: ChorusEven
               Publish
             </ActionButton>
           ) : null}
-          {CANCELLABLE_STATES.includes(event.state) ? (
+          {CANCELLABLE_STATES.includes(event.state) && event.state !== 'published' ? (
             <ActionButton action={eventAdminPath(event.id, 'cancel')} variant="warning">
               Cancel the event
             </ActionButton>
           ) : null}
         </div>
       ) : null}
+      {manage && event.state === 'published' ? (
+        <Form action={eventAdminPath(event.id, 'cancel')} class="event-cancel-form">
+          <TextInput name="note" label="Why it is cancelled (optional)" hint="Shown on the event page and in the email to everyone booked" values={{}} />
+          <Button variant="warning">Cancel the event</Button>
+        </Form>
+      ) : null}
+      <ChangeHistory changes={changes} showWho />
     </Layout>
   );
 }

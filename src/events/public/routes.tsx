@@ -4,6 +4,7 @@ import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { withOccurrences } from '../occurrences.ts';
+import { listEventChanges } from '../event-changes.ts';
 import { PUBLIC_STATES } from '../states.ts';
 import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
@@ -60,7 +61,8 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
     const { ref } = parseParams(refParams, request.params, 'event');
     const event = await publicEvent(ctx, Number(ref.split('-')[0]));
     if (ref !== event.path.slice('/events/'.length)) return reply.redirect(event.path, 301);
-    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} />);
+    const changes = await listEventChanges(ctx.db, event.id);
+    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} changes={changes} />);
   });
 
   const book = async (request: FastifyRequest, reply: FastifyReply) => {

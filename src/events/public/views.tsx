@@ -1,7 +1,10 @@
 import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { formatSimpleText } from '../../supporters/index.ts';
 import { ACCESS_NEEDS_MAX, MAX_PLACES, NAME_MAX } from '../book-event.ts';
+import { ChangeHistory, ChangeNotices } from '../change-views.tsx';
+import type { EventChange } from '../event-changes.ts';
 import { placeLine } from '../event-calendar.ts';
+import { ukWhen, ukWhenShort } from '../london-clock.ts';
 import { formatPrice } from '../money.ts';
 import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
@@ -12,13 +15,10 @@ import { RepeatDates } from './repeat-dates.tsx';
 import { WaitingListExplainer, WaitingListForm, WaitingListLink } from './waiting-list-views.tsx';
 
 const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', month: 'long', year: 'numeric' });
-const dayName = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
-const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** "Thu 10 Jun, 18:30 to 20:30" (the end's date too when it ends on another day). */
+/** "Thu 10 Jun, 18:30 to 20:30" (the end's date too when it ends on another day; BST/GMT around the clock changes). */
 export function whenLine(event: Pick<ChorusEvent, 'startsAt' | 'endsAt'>): string {
-  const sameDay = formatLondon(event.startsAt, 'iso-date') === formatLondon(event.endsAt, 'iso-date');
-  return `${dayName.format(event.startsAt)}, ${clock.format(event.startsAt)} to ${sameDay ? '' : `${dayName.format(event.endsAt)}, `}${clock.format(event.endsAt)}`;
+  return ukWhenShort(event.startsAt, event.endsAt);
 }
 
 const accessLabels: Array<[keyof ChorusEvent['access'], string]> = [
@@ -170,8 +170,9 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
   );
 }
 
-export function EventPage(props: BookingFormProps & { baseUrl: string }) {
+export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined }) {
   const { event, errors, baseUrl } = props;
+  const changes = props.changes ?? [];
   const status = publicStatus(event);
   const left = placesLeft(event);
   const description = formatSimpleText(event.description);
@@ -192,7 +193,8 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
       <ErrorSummary errors={errors} />
       <span class="caption">{eventTypes[event.type]}</span>
       <h1>{event.title}</h1>
-      {status === 'cancelled' ? (
+      <ChangeNotices changes={changes} />
+      {status === 'cancelled' && !changes.some((c) => c.kind === 'cancelled') ? (
         <div class="notice notice--warning" role="status">
           <p>This event has been cancelled{event.cancelledAt ? ` (on ${formatLondon(event.cancelledAt, 'date')})` : ''}.</p>
         </div>
@@ -203,7 +205,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
         <div class="summary-list__row">
           <dt>When</dt>
           <dd>
-            {formatLondon(event.startsAt, 'full')} to {formatLondon(event.endsAt, formatLondon(event.startsAt, 'iso-date') === formatLondon(event.endsAt, 'iso-date') ? 'short' : 'full').replace(/^.*, (\d\d:\d\d)$/, '$1')} (UK time)
+            {ukWhen(event.startsAt, event.endsAt)}
           </dd>
         </div>
         <div class="summary-list__row">
@@ -286,6 +288,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
         <h2 id="about-heading">About the event</h2>
         <div class="event-description" dangerouslySetInnerHTML={{ __html: description.html }} />
       </section>
+      <ChangeHistory changes={changes} />
       {isBookable(event) ? (
         <section aria-labelledby="book-heading" class="event-booking">
           <h2 id="book-heading">Book your place</h2>
@@ -336,7 +339,7 @@ export function ManageBookingPage({ event, booking, token, notice }: { event: Ch
         </div>
         <div class="summary-list__row">
           <dt>When</dt>
-          <dd>{formatLondon(event.startsAt, 'full')}</dd>
+          <dd>{ukWhen(event.startsAt, event.endsAt)}</dd>
         </div>
         <div class="summary-list__row">
           <dt>Reference</dt>
