@@ -217,6 +217,11 @@ export function EventOverviewPage({ event, viewer, notice }: { event: ChorusEven
         </p>
       ) : null}
       {manage ? (
+        <p>
+          <a href={eventAdminPath(event.id, 'attendees')}>Attendees</a> · <a href={eventAdminPath(event.id, 'check-in')}>Door check-in</a>
+        </p>
+      ) : null}
+      {manage ? (
         <div class="button-group">
           {event.state !== 'cancelled' ? (
             <a class="button button--secondary" href={eventAdminPath(event.id, 'edit')}>
