@@ -140,6 +140,12 @@ export async function attendeeCounts(q: Q, eventId: number): Promise<AttendeeCou
   return rows[0]!;
 }
 
+/** Bookings held with no person behind them (walk-ins who gave no email): nobody to message. */
+export async function bookingsWithoutPerson(q: Q, eventId: number): Promise<number> {
+  const row = await q.selectFrom('bookings').select(sql<number>`count(*)::int`.as('n')).where('event_id', '=', eventId).where('status', '=', 'booked').where('person_id', 'is', null).executeTakeFirstOrThrow();
+  return row.n;
+}
+
 const BATCH = 1000;
 
 /** Every booking of the event in booking order, a batch at a time (keyset on id), for the CSV. */
@@ -196,7 +202,8 @@ async function doorBooking(q: Q, eventId: number, find: { id: number } | { refer
  * out), or undoes a wrong tick. Their timeline says they attended. Ticking twice says when they
  * arrived; a cancelled booking is not ticked.
  */
-export async function checkIn(q: Q, actor: Viewer, eventId: number, find: { id: number } | { reference: string }, undo = false): Promise<CheckInOutcome> {
+export async function checkIn(q: Q, actor: Viewer, event: Pick<ChorusEvent, 'id' | 'title'>, find: { id: number } | { reference: string }, undo = false): Promise<CheckInOutcome> {
+  const eventId = event.id;
   const booking = await doorBooking(q, eventId, find);
   if (!booking) return { kind: 'not-found' };
   const who = { name: booking.name, reference: booking.reference };
@@ -204,7 +211,7 @@ export async function checkIn(q: Q, actor: Viewer, eventId: number, find: { id: 
   if (undo) {
     if (booking.checked_in_at === null) return { kind: 'undone', ...who };
     await q.updateTable('bookings').set({ checked_in_at: null, checked_in_by: null }).where('id', '=', booking.id).execute();
-    if (booking.person_id !== null) await recordAction(q, booking.person_id, { kind: 'event.check-in-undone', subjectType: 'event', subjectId: eventId, detail: { reference: booking.reference } });
+    if (booking.person_id !== null) await recordAction(q, booking.person_id, { kind: 'event.check-in-undone', subjectType: 'event', subjectId: eventId, detail: { event: event.title, reference: booking.reference } });
     return { kind: 'undone', ...who };
   }
   if (booking.checked_in_at !== null) return { kind: 'already', ...who, at: booking.checked_in_at };
@@ -213,7 +220,7 @@ export async function checkIn(q: Q, actor: Viewer, eventId: number, find: { id: 
     .set({ checked_in_at: new Date(), checked_in_by: actor.id > 0 ? actor.id : null })
     .where('id', '=', booking.id)
     .execute();
-  if (booking.person_id !== null) await recordAction(q, booking.person_id, { kind: 'event.attended', subjectType: 'event', subjectId: eventId, detail: { reference: booking.reference, places: booking.places } });
+  if (booking.person_id !== null) await recordAction(q, booking.person_id, { kind: 'event.attended', subjectType: 'event', subjectId: eventId, detail: { event: event.title, reference: booking.reference, places: booking.places } });
   return { kind: 'checked-in', ...who, places: booking.places };
 }
 
@@ -257,7 +264,7 @@ export async function addWalkIn(tx: Tx, actor: Viewer, event: ChorusEvent, field
     personId = person.id;
     const detail = { event: event.title, reference, places: form.places, tier: tier.name, walkIn: true, groupIds: event.groups.map((g) => g.id) };
     await recordAction(tx, person.id, { kind: 'event.booked', subjectType: 'event', subjectId: event.id, detail });
-    await recordAction(tx, person.id, { kind: 'event.attended', subjectType: 'event', subjectId: event.id, detail: { reference, places: form.places } });
+    await recordAction(tx, person.id, { kind: 'event.attended', subjectType: 'event', subjectId: event.id, detail: { event: event.title, reference, places: form.places } });
     await connectToGroups(tx, person.id, event.groups.map((g) => g.id));
   }
   await sql`update events set places_booked = places_booked + ${form.places} where id = ${event.id}`.execute(tx);

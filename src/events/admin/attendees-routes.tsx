@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkbox, csvStream, errorsFrom, formValues, invalidFields, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, type FieldErrors, type FieldProblem, type FormValues, type Viewer } from '../../platform/index.ts';
-import { ATTENDEE_COLUMNS, SEARCH_MAX, addWalkIn, attendeeCounts, attendeeCsvRow, attendeeRows, checkIn, listAttendees, recordAttendeesSeen, type CheckInOutcome } from '../check-in.ts';
+import { DomainError, checkbox, csvStream, errorsFrom, formatLondon, formValues, invalidFields, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, type FieldErrors, type FieldProblem, type FormValues, type Viewer } from '../../platform/index.ts';
+import { ATTENDEE_COLUMNS, SEARCH_MAX, addWalkIn, attendeeCounts, bookingsWithoutPerson, attendeeCsvRow, attendeeRows, checkIn, listAttendees, recordAttendeesSeen, type CheckInOutcome } from '../check-in.ts';
 import { eventFor } from '../event-access.ts';
 import type { ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
-import { AttendeesPage, CheckInPage, type CheckInPageProps } from './attendees-views.tsx';
+import { activityMailingChoices, draftActivityMailing } from '../../supporters/index.ts';
+import { AttendeesPage, CheckInPage, MessagePage, type CheckInPageProps, type MessagePageProps } from './attendees-views.tsx';
 import { eventAdminPath } from './views.tsx';
 
 const PER_PAGE = 50;
@@ -99,7 +100,7 @@ export function registerAttendeeRoutes(app: FastifyInstance, ctx: AppContext) {
     if (booking === undefined && !reference) {
       return renderDoor(request, reply, event, { search, errors: { reference: 'Enter a booking reference like EV-7K3QXP2M' }, referenceValues: formValues(request.body) }, 422);
     }
-    const outcome = await ctx.db.transaction().execute((tx) => checkIn(tx, viewerOf(request), event.id, booking !== undefined ? { id: booking } : { reference: reference! }, undo));
+    const outcome = await ctx.db.transaction().execute((tx) => checkIn(tx, viewerOf(request), event, booking !== undefined ? { id: booking } : { reference: reference! }, undo));
     const words = outcomeWords(outcome);
     if ('field' in words) return renderDoor(request, reply, event, { search, errors: errorsFrom(invalidFields([words])), referenceValues: { reference: reference ?? '' } }, booking !== undefined && outcome.kind === 'not-found' ? 404 : 422);
     return renderDoor(request, reply, event, { search, done: words });
@@ -112,5 +113,34 @@ export function registerAttendeeRoutes(app: FastifyInstance, ctx: AppContext) {
     if (outcome.kind === 'cancelled') return renderDoor(request, reply, event, { errors: { name: 'This event is cancelled: nobody can be added' } as FieldErrors, walkInValues: values }, 409);
     if (outcome.kind === 'invalid') return renderDoor(request, reply, event, { errors: errorsFrom(invalidFields(outcome.problems)), walkInValues: values }, 422);
     return reply.redirect(`${eventAdminPath(event.id, 'check-in')}?done=${outcome.reference}`, 303);
+  });
+
+  async function renderMessage(request: FastifyRequest, reply: FastifyReply, event: ChorusEvent, extra: Pick<MessagePageProps, 'values' | 'errors'>, status = 200) {
+    const [choices, withoutEmail] = await Promise.all([
+      activityMailingChoices(ctx.db, viewerOf(request), { activity: 'event.booked', subjectId: event.id }, event.groups.map((g) => g.id)),
+      bookingsWithoutPerson(ctx.db, event.id),
+    ]);
+    return reply.header('cache-control', 'no-store').render(<MessagePage event={event} people={choices.people} withoutEmail={withoutEmail} senders={choices.senders} {...extra} />, status);
+  }
+
+  app.get('/admin/events/:id/message', makers, async (request, reply) => renderMessage(request, reply, await eventOf(request), {}));
+
+  app.post('/admin/events/:id/message', makers, async (request, reply) => {
+    const event = await eventOf(request);
+    try {
+      const mailingId = await ctx.db.transaction().execute((tx) =>
+        draftActivityMailing(tx, viewerOf(request), {
+          subject: { activity: 'event.booked', subjectId: event.id },
+          groupIds: event.groups.map((g) => g.id),
+          segmentName: `Booked on ${event.title} (${formatLondon(event.startsAt, 'short-date')})`,
+          fields: request.body,
+          maxRate: ctx.config.MAILING_RATE,
+        }),
+      );
+      return reply.redirect(`/admin/mailings/${mailingId}`, 303);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') return renderMessage(request, reply, event, { values: formValues(request.body), errors: errorsFrom(error) }, 422);
+      throw error;
+    }
   });
 }

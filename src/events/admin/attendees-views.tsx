@@ -1,4 +1,4 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, ScrollingTable, Tag, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, ScrollingTable, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { Attendee, AttendeeCounts } from '../check-in.ts';
 import { formatPrice } from '../money.ts';
 import type { ChorusEvent } from '../store.ts';
@@ -194,6 +194,83 @@ export function CheckInPage(props: CheckInPageProps) {
         <ChoiceGroup type="radio" name="tier" legend="Ticket" options={tierOptions} selected={walkIn.tier ? [walkIn.tier] : []} errors={props.errors} />
         <Button>Add and check in</Button>
       </Form>
+    </Layout>
+  );
+}
+
+export interface MessagePageProps {
+  event: ChorusEvent;
+  /** People booked (not cancelled) whom the viewer can see, and bookings with no email (walk-ins). */
+  people: number;
+  withoutEmail: number;
+  senders: Array<{ purposeId: number; name: string; willReceive: number }>;
+  values?: FormValues | undefined;
+  errors?: FieldErrors | undefined;
+}
+
+/**
+ * "Message everyone booked": a mailing through the mailings capability, to a segment of the
+ * people booked. It says who will get it (those who agreed to hear from the sender) and who not.
+ */
+export function MessagePage({ event, people, withoutEmail, senders, values, errors }: MessagePageProps) {
+  const hasErrors = errors && Object.keys(errors).length > 0;
+  const chosen = values?.purpose_id ?? (senders.length === 1 ? String(senders[0]!.purposeId) : '');
+  return (
+    <Layout title={`${hasErrors ? 'Error: ' : ''}Message everyone booked: ${event.title}`} breadcrumbs={[...crumbs(event), { href: eventAdminPath(event.id, 'attendees'), label: 'Attendees' }]}>
+      <h1>Message everyone booked</h1>
+      <p class="hint">{event.title}, {formatLondon(event.startsAt)}</p>
+      <ErrorSummary errors={errors} />
+      <p>
+        {people === 1 ? '1 person is' : `${formatNumber(people)} people are`} booked on this event
+        {withoutEmail > 0 ? `, and ${withoutEmail === 1 ? '1 booking was' : `${formatNumber(withoutEmail)} bookings were`} added on the door without an email address (they cannot be emailed)` : ''}.
+      </p>
+      <p>
+        The message is a mailing: it goes only to the people booked who have agreed to hear from whoever it is from and whose address works. People who have not agreed, have unsubscribed, or whose email bounced will <strong>not</strong> receive it. After saving you can preview it, send yourself a test, and send it from the mailing’s page.
+      </p>
+      {senders.length === 0 ? (
+        <p>You cannot send mailings for this event’s groups.</p>
+      ) : (
+        <>
+          <ScrollingTable label="Who will receive it">
+            <table class="table">
+              <caption>Who will receive it, by who it is from</caption>
+              <thead>
+                <tr>
+                  <th scope="col">From</th>
+                  <th scope="col" class="numeric">
+                    Will receive it
+                  </th>
+                  <th scope="col" class="numeric">
+                    Will not
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {senders.map((s) => (
+                  <tr>
+                    <th scope="row">{s.name}</th>
+                    <td class="numeric">{formatNumber(s.willReceive)}</td>
+                    <td class="numeric">{formatNumber(Math.max(0, people - s.willReceive))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollingTable>
+          <Form action={eventAdminPath(event.id, 'message')}>
+            <ChoiceGroup
+              type="radio"
+              name="purpose_id"
+              legend="Who is it from?"
+              options={senders.map((s) => ({ value: String(s.purposeId), label: `${s.name} (${s.willReceive === 1 ? '1 person' : `${formatNumber(s.willReceive)} people`} will receive it)` }))}
+              selected={chosen ? [chosen] : []}
+              errors={errors}
+            />
+            <TextInput name="subject" label="Subject" values={{ subject: `About ${event.title}`, ...values }} errors={errors} />
+            <TextArea name="body" label="Message" hint="Simple formatting as in mailings. {{first_name}} is replaced by each person’s first name." rows={10} values={values} errors={errors} />
+            <Button>Save the mailing and review it</Button>
+          </Form>
+        </>
+      )}
     </Layout>
   );
 }

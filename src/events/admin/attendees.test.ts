@@ -87,7 +87,7 @@ describe('the attendee list', () => {
     const booking = await book(id, { name: 'Private Person' });
     const event = (await findEvent(t.ctx.db, id))!;
     const { agent } = await organiser([theirs]);
-    for (const path of ['attendees', 'attendees.csv', 'check-in']) {
+    for (const path of ['attendees', 'attendees.csv', 'check-in', 'message']) {
       const res = await agent.get(`/admin/events/${id}/${path}`);
       expect(res.statusCode, path).toBe(403);
       expect(res.body).not.toContain('Private Person');
@@ -96,6 +96,7 @@ describe('the attendee list', () => {
     expect((await agent.post(`/admin/events/${id}/check-in`, { booking: String(booking.id) })).statusCode).toBe(403);
     expect((await agent.post(`/admin/events/${id}/check-in`, { reference: booking.reference })).statusCode).toBe(403);
     expect((await agent.post(`/admin/events/${id}/walk-ins`, { name: 'Gatecrasher', places: '1', tier: String(event.tiers[0]!.id) })).statusCode).toBe(403);
+    expect((await agent.post(`/admin/events/${id}/message`, { purpose_id: '1', subject: 'Hi', body: 'Hello' })).statusCode).toBe(403);
     const after = await t.ctx.db.selectFrom('bookings').select(['name', 'checked_in_at']).where('event_id', '=', id).execute();
     expect(after).toEqual([{ name: 'Private Person', checked_in_at: null }]);
 
