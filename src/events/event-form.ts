@@ -39,6 +39,8 @@ export interface EventInput {
   contact: string;
   capacity: number | null;
   tiers: TierInput[];
+  /** An MP (the seat's, from politics) or a candidate who will appear; the seat as typed (a code or postcode; null: the venue's). */
+  politician: { kind: 'mp' | 'candidate'; seat: string | null; name: string; party: string } | null;
 }
 
 /** Browsers send line breaks as CRLF; a limit counts each break once, as the person sees it. */
@@ -117,6 +119,13 @@ export const eventFormSchema = z
     speakers: text('the speakers', NOTES_MAX),
     contact: text('the contact details', TEXT_MAX),
     capacity: z.string().optional(),
+    politician: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v === '' || v === 'mp' || v === 'candidate', { message: 'Choose whether an MP or a candidate will be there, or neither' }),
+    politician_seat: text('the constituency', 40),
+    politician_name: text('the candidate’s name', 200),
+    politician_party: text('the candidate’s party', 100),
   })
   .passthrough()
   .superRefine(
@@ -138,6 +147,7 @@ export const eventFormSchema = z
       if (raw.type === 'online_meeting' && !online) issue('online_url', 'Enter the link people use to join the online meeting');
       const capacity = parseCapacity(str(raw.capacity), 'capacity');
       if ('problem' in capacity) issue('capacity', capacity.problem);
+      if (raw.politician === 'candidate' && !str(raw.politician_name).trim()) issue('politician_name', 'Enter the candidate’s name');
       for (let n = 1; n <= TIER_ROWS; n++) {
         const name = str(raw[`tier_${n}_name`]).trim();
         const price = parsePrice(str(raw[`tier_${n}_price`]));
@@ -193,6 +203,10 @@ export const eventFormSchema = z
       contact: v.contact,
       capacity: 'value' in capacity ? capacity.value : null,
       tiers,
+      politician:
+        v.politician === 'mp' || v.politician === 'candidate'
+          ? { kind: v.politician, seat: v.politician_seat || null, name: v.politician === 'candidate' ? v.politician_name : '', party: v.politician === 'candidate' ? v.politician_party : '' }
+          : null,
     };
   });
 
@@ -214,6 +228,10 @@ export function eventFormValues(e: ChorusEvent): FormValues {
     speakers: e.speakers.join('\n'),
     contact: e.contact,
     capacity: e.capacity === null ? '' : String(e.capacity),
+    politician: e.politician?.kind ?? '',
+    politician_seat: e.politician?.constituency.code ?? '',
+    politician_name: e.politician?.kind === 'candidate' ? e.politician.name : '',
+    politician_party: e.politician?.kind === 'candidate' ? (e.politician.party ?? '') : '',
   };
   const flags: Array<[string, boolean]> = [
     ['online_url_booked_only', e.onlineUrlBookedOnly],

@@ -3,3 +3,4 @@
  * (the lint rule chorus/capability-boundaries holds this). Everything else in the folder is its own.
  */
 export { findEvent, type ChorusEvent } from './store.ts';
+export { actionOpportunities, countsByConstituency, type ActionOpportunity, type ConstituencyEventCounts } from './hustings.ts';
