@@ -3,6 +3,7 @@ import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
+import { eventAuditWords } from './audit-words.ts';
 import { eventMigrations } from './migrations.ts';
 import { eventActivity } from './person-activity.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
@@ -22,6 +23,7 @@ export const events = defineCapability({
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
+  auditWords: eventAuditWords,
   personActivity: eventActivity,
   personalData: [
     {

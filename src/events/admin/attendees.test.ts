@@ -72,6 +72,10 @@ describe('the attendee list', () => {
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_id']).where('subject_type', '=', 'event').where('subject_id', '=', String(id)).where('action', 'like', 'event.attendees.%').execute();
     expect(audit.filter((a) => a.action === 'event.attendees.export')).toEqual([{ action: 'event.attendees.export', actor_id: organiserId }]);
     expect(audit.filter((a) => a.action === 'event.attendees.view').length).toBeGreaterThanOrEqual(1);
+    // The audit log says it in words, naming the event.
+    const { agent: admin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const log = await admin.get('/admin/audit');
+    expect(log.body).toContain('Exported the attendees of “Maternity meeting” (CSV)');
   });
 
   it('makes a name that looks like a formula plain text in the CSV', async () => {
