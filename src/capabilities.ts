@@ -7,6 +7,7 @@ import { installDashboardFigures } from './platform/dashboard-figures.ts';
 import { installHearsFrom } from './platform/hears-from.ts';
 import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
+import { installPersonActivity } from './platform/person-activity.ts';
 import { installPageSections } from './platform/web/page-sections.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
@@ -25,3 +26,4 @@ installAccessRemovalListeners(capabilities.flatMap((c) => (c.onAccessRemoved ? [
 installDashboardFigures(capabilities.flatMap((c) => c.dashboardFigures ?? []));
 installAuditWords(capabilities.flatMap((c) => (c.auditWords ? [c.auditWords] : [])));
 installHearsFrom(capabilities.flatMap((c) => (c.hearsFrom ? [c.hearsFrom] : [])));
+installPersonActivity(capabilities.flatMap((c) => (c.personActivity ? [c.personActivity] : [])));

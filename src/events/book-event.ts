@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { checkbox, emailAddress, formatLondon, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
+import { checkbox, emailAddress, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
 import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
 import { newManageToken, newReference, manageUrl } from './booking-tokens.ts';
 import { eventCalendar, placeLine } from './event-calendar.ts';

@@ -13,6 +13,8 @@ import { registerWaitingListRoutes } from './public/waiting-list-routes.tsx';
 import { eventSettings } from './settings.ts';
 import { eraseWaitingEntriesOfPerson, waitingEntriesOfPerson } from './waiting-list.ts';
 import { reminderCron, reminderJobs } from './reminders.ts';
+import { eventAuditWords } from './audit-words.ts';
+import { eventActivity } from './person-activity.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -56,6 +58,8 @@ export const events = defineCapability({
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
   demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
+  auditWords: eventAuditWords,
+  personActivity: eventActivity,
   personalData: [
     {
       name: 'event-bookings',

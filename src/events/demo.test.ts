@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { loadDemoOnce } from '../demo.ts';
+import { actionOpportunities } from './index.ts';
 import { listUpcomingEvents } from './store.ts';
 
 let t: TestApp;
@@ -43,5 +44,19 @@ describe('the events demo', () => {
     expect(page).toContain('Digbeth Community Hall');
     expect(page).toContain('Birmingham Council House');
     expect(await t.ctx.db.selectFrom('event_changes').select('kind').where('event_id', '=', conference.id).execute()).toEqual([{ kind: 'venue' }, { kind: 'venue' }]);
+  });
+
+  it('has a hustings flagged with its MP, shown on its page and as an opportunity for action, and bookings ticked off on the door', async () => {
+    const events = await listUpcomingEvents(t.ctx.db);
+    const hustings = events.find((e) => e.type === 'hustings')!;
+    expect(hustings.politician).toMatchObject({ kind: 'mp' });
+    expect(hustings.politician!.name).not.toBe('');
+    expect((await t.app.inject({ method: 'GET', url: hustings.path })).body).toContain(`Your MP ${hustings.politician!.name}`);
+    expect((await actionOpportunities(t.ctx.db, { constituencyCode: hustings.politician!.constituency.code })).map((o) => o.eventId)).toContain(hustings.id);
+    const checkedIn = await t.ctx.db.selectFrom('bookings').select(['event_id', 'person_id']).where('checked_in_at', 'is not', null).execute();
+    expect(checkedIn.length).toBeGreaterThanOrEqual(2);
+    const attended = await t.ctx.db.selectFrom('person_actions').select('kind').where('kind', '=', 'event.attended').execute();
+    expect(attended.length).toBe(checkedIn.length);
+    expect(await t.ctx.db.selectFrom('bookings').select('id').where('event_id', '=', hustings.id).where('status', '=', 'booked').execute()).toHaveLength(3);
   });
 });

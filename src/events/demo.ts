@@ -1,4 +1,9 @@
-import { onePostcodePerConstituency } from '../politics/index.ts';
+import { constituencyNames, onePostcodePerConstituency } from '../politics/index.ts';
+import type { Viewer } from '../platform/index.ts';
+import { personForUnprovenAction, recordAction, splitName } from '../supporters/index.ts';
+import { newManageToken, newReference } from './booking-tokens.ts';
+import { checkIn } from './check-in.ts';
+import { findEvent } from './store.ts';
 import { toLondonInput } from '../supporters/index.ts';
 import { eventFormSchema } from './event-form.ts';
 import { FREE_TIER, createEvent } from './save-event.ts';
@@ -23,7 +28,19 @@ interface DemoEvent {
   full?: boolean;
   /** Changes of venue after it was published, oldest first (shown on its page and in its history). */
   changes?: DemoVenueChange[];
+  /** The MP for the venue's constituency will be there. */
+  mp?: boolean;
+  /** Bookings made for the demo, some ticked off on the door. */
+  bookings?: Array<{ name: string; places: number; checkedIn: boolean }>;
 }
+
+const doorList = [
+  { name: 'Ada Okafor', places: 2, checkedIn: true },
+  { name: 'Ben Williams', places: 1, checkedIn: true },
+  { name: 'Chloe Patel', places: 1, checkedIn: false },
+  { name: 'Dev Sharma', places: 3, checkedIn: true },
+  { name: 'Erin Murphy', places: 1, checkedIn: false },
+];
 
 const demoEvents: DemoEvent[] = [
   { title: 'Save our maternity unit: public meeting', type: 'public_meeting', inDays: 6, hour: 19, hours: 2, venue: 'Town Hall', groups: ['save-aberdeen-maternity'], capacity: '150', description: 'Midwives, parents and councillors on the plan to close the unit overnight, and what we do next.\n\n- Speakers from the unit\n- Questions from the floor' },
@@ -32,6 +49,8 @@ const demoEvents: DemoEvent[] = [
     { venue: 'Birmingham Council House', address: 'Victoria Square, Birmingham', note: 'the community hall was double-booked', daysAgo: 9 },
     { venue: 'Carrs Lane Conference Centre', address: '11 Carrs Lane, Birmingham', note: 'PLEASE NOTE second change of venue, for access: step-free throughout, with a hearing loop', daysAgo: 2 },
   ] },
+  { title: 'Hustings: the NHS and social care', type: 'hustings', inDays: 15, hour: 19, hours: 2, venue: 'Central Library, Lecture Room', groups: ['keep-our-nhs-public'], capacity: '120', mp: true, bookings: doorList.slice(0, 3).map((b) => ({ ...b, checkedIn: false })), description: 'Put your questions on the NHS and social care to the MP and the candidates.\n\n- Questions sent in beforehand\n- Questions from the floor' },
+  { title: 'GP surgery closures: public meeting', type: 'public_meeting', inDays: -4, hour: 18, hours: 2, venue: 'Community Centre', groups: ['hendon-save-our-nhs'], bookings: doorList, description: 'What the closures mean for patients, and the plan to stop them.' },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
   { title: 'Health for All: Patients, Not Passports', type: 'public_meeting', inDays: 15, hour: 18, hours: 2, venue: 'Friends Meeting House', groups: ['keep-our-nhs-public'], capacity: '12', full: true, description: 'A small public meeting on charging migrants for NHS care. It is full: join the waiting list and we will offer you any place that comes free.' },
@@ -78,12 +97,28 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
       fields[`tier_${n + 1}_price`] = tier.price;
       fields[`tier_${n + 1}_capacity`] = tier.capacity ?? '';
     });
+    if (e.mp && seat && (await constituencyNames(tx, [seat.constituencyCode])).get(seat.constituencyCode)?.mp) fields.politician = 'mp';
     const input = eventFormSchema.parse(fields);
     const id = await createEvent(tx, actor, input);
     await changeEventState(tx, actor, id, 'publish');
     if (e.full) await fillWithWaitingList(tx, id);
     if (e.changes) await applyDemoVenueChanges(tx, actor, id, input, e.changes);
+    for (const [n, b] of (e.bookings ?? []).entries()) await demoBooking(tx, actor, id, { ...b, email: `${b.name.toLowerCase().replace(/\W+/g, '.')}.${id}.${n}@example.org` });
     eventIds.push(id);
   }
   return { eventIds };
+}
+
+/** A demo booking on the first ticket, through supporters for the person and timeline; ticked off on the door if so. */
+async function demoBooking(tx: Tx, actor: Viewer, eventId: number, b: { name: string; email: string; places: number; checkedIn: boolean }): Promise<void> {
+  const event = (await findEvent(tx, eventId))!;
+  const tier = event.tiers[0]!;
+  const split = splitName(b.name);
+  const person = await personForUnprovenAction(tx, { email: b.email, givenName: split.givenName || null, familyName: split.familyName, source: { method: `event:${eventId}` } });
+  const reference = newReference();
+  await recordAction(tx, person.id, { kind: 'event.booked', subjectType: 'event', subjectId: eventId, detail: { event: event.title, reference, places: b.places, tier: tier.name } });
+  await tx.updateTable('events').set((eb) => ({ places_booked: eb('places_booked', '+', b.places) })).where('id', '=', eventId).execute();
+  await tx.updateTable('ticket_tiers').set((eb) => ({ places_booked: eb('places_booked', '+', b.places) })).where('id', '=', tier.id).execute();
+  await tx.insertInto('bookings').values({ event_id: eventId, tier_id: tier.id, reference, person_id: person.id, name: b.name, email: b.email, places: b.places, manage_token_hash: newManageToken().hash }).execute();
+  if (b.checkedIn) await checkIn(tx, actor, event, { reference }, false);
 }

@@ -45,6 +45,8 @@ export interface EventInput {
   repeatRule: string | null;
   /** Why the venue or time changed ("for access"): kept in the change history, shown and emailed with it. */
   changeNote: string;
+  /** An MP (the seat's, from politics) or a candidate who will appear; the seat as typed (a code or postcode; null: the venue's). */
+  politician: { kind: 'mp' | 'candidate'; seat: string | null; name: string; party: string } | null;
 }
 
 /** Browsers send line breaks as CRLF; a limit counts each break once, as the person sees it. */
@@ -124,6 +126,13 @@ export const eventFormSchema = z
     contact: text('the contact details', TEXT_MAX),
     capacity: z.string().optional(),
     change_note: text('the note about the change', TEXT_MAX),
+    politician: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v === '' || v === 'mp' || v === 'candidate', { message: 'Choose whether an MP or a candidate will be there, or neither' }),
+    politician_seat: text('the constituency', 40),
+    politician_name: text('the candidate’s name', 200),
+    politician_party: text('the candidate’s party', 100),
   })
   .passthrough()
   .superRefine(
@@ -148,6 +157,7 @@ export const eventFormSchema = z
       if (raw.type === 'online_meeting' && !online) issue('online_url', 'Enter the link people use to join the online meeting');
       const capacity = parseCapacity(str(raw.capacity), 'capacity');
       if ('problem' in capacity) issue('capacity', capacity.problem);
+      if (raw.politician === 'candidate' && !str(raw.politician_name).trim()) issue('politician_name', 'Enter the candidate’s name');
       for (let n = 1; n <= TIER_ROWS; n++) {
         const name = str(raw[`tier_${n}_name`]).trim();
         const price = parsePrice(str(raw[`tier_${n}_price`]));
@@ -205,6 +215,10 @@ export const eventFormSchema = z
       tiers,
       repeatRule: readRepeat(raw, fromLondonInput(str(raw.starts_at))).rule,
       changeNote: v.change_note,
+      politician:
+        v.politician === 'mp' || v.politician === 'candidate'
+          ? { kind: v.politician, seat: v.politician_seat || null, name: v.politician === 'candidate' ? v.politician_name : '', party: v.politician === 'candidate' ? v.politician_party : '' }
+          : null,
     };
   });
 
@@ -229,6 +243,10 @@ export function eventFormValues(e: ChorusEvent): FormValues {
     contact: e.contact,
     capacity: e.capacity === null ? '' : String(e.capacity),
     ...repeatFormValues(e.repeatRule, e.startsAt),
+    politician: e.politician?.kind ?? '',
+    politician_seat: e.politician?.constituency.code ?? '',
+    politician_name: e.politician?.kind === 'candidate' ? e.politician.name : '',
+    politician_party: e.politician?.kind === 'candidate' ? (e.politician.party ?? '') : '',
   };
   const flags: Array<[string, boolean]> = [
     ['online_url_booked_only', e.onlineUrlBookedOnly],

@@ -174,4 +174,29 @@ export const eventMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-20-0400-check-in-and-politicians',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- The door: who has arrived (and who ticked them off), and places added on the door.
+          alter table bookings
+            add column checked_in_at timestamptz,
+            add column checked_in_by integer references organisers (id) on delete set null,
+            add column walk_in boolean not null default false;
+          create index bookings_event_name on bookings (event_id, lower(name));
+
+          -- Hustings, surgeries and public meetings where an MP or a candidate will appear.
+          alter table events
+            add column politician text check (politician in ('mp', 'candidate')),
+            add column politician_constituency_code text,
+            add column politician_name text not null default '',
+            add column politician_party text not null default '',
+            add check (politician is null or politician_constituency_code is not null),
+            add check (politician is distinct from 'candidate' or politician_name <> '');
+          create index events_politician on events (politician_constituency_code, starts_at) where politician is not null;
+        `.execute(db);
+      },
+    },
+  ],
 ];

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { assertGroupsExist, groupIdsFor, slugify } from '../coalition/index.ts';
 import { forbidden, invalidFields, notFound, type FieldProblem, type Viewer } from '../platform/index.ts';
-import { lookupPostcode } from '../politics/index.ts';
+import { constituencyNames, lookupPostcode } from '../politics/index.ts';
 import { auditEvent, eventFor } from './event-access.ts';
 import { recordEventChanges } from './event-changes.ts';
 import type { EventInput } from './event-form.ts';
@@ -33,6 +33,36 @@ async function checkGroups(q: Q, actor: Viewer, groupIds: number[]): Promise<voi
   const allowed = await groupIdsFor(q, actor);
   if (allowed !== 'all' && groupIds.some((id) => !allowed.includes(id))) throw forbidden('You can only make events for groups you organise for.');
   await assertGroupsExist(q, 'groups', groupIds);
+}
+
+const GSS = /^[EWSN]\d{8}$/;
+
+/** The seat an MP or candidate stands for: a constituency code or a postcode as typed, else the venue's. */
+async function politicianColumns(q: Q, input: EventInput, place: Place): Promise<PoliticianColumns | FieldProblem> {
+  const none = { politician: null, politician_constituency_code: null, politician_name: '', politician_party: '' };
+  const p = input.politician;
+  if (!p) return none;
+  let code: string | null;
+  const typed = p.seat?.trim().toUpperCase() ?? '';
+  if (!typed) code = place.constituencyCode;
+  else if (GSS.test(typed)) code = typed;
+  else {
+    const found = await lookupPostcode(q, typed);
+    if (found.status !== 'found') return { field: 'politician_seat', message: 'Enter the constituency’s code (like E14001234) or a postcode in it' };
+    code = found.constituencyCode;
+  }
+  if (!code) return { field: 'politician_seat', message: 'Enter the constituency’s code or a postcode in it (the event has no venue postcode to take it from)' };
+  const seat = (await constituencyNames(q, [code])).get(code);
+  if (!seat) return { field: 'politician_seat', message: 'We have no constituency with that code: enter a code like E14001234, or a postcode in it' };
+  if (p.kind === 'mp' && !seat.mp) return { field: 'politician', message: `We have no MP recorded for ${seat.name}: choose a candidate and enter their name instead` };
+  return { politician: p.kind, politician_constituency_code: code, politician_name: p.name, politician_party: p.party };
+}
+
+interface PoliticianColumns {
+  politician: 'mp' | 'candidate' | null;
+  politician_constituency_code: string | null;
+  politician_name: string;
+  politician_party: string;
 }
 
 function columnsOf(input: EventInput, place: Place) {
@@ -77,9 +107,11 @@ export async function createEvent(q: Q, actor: Viewer, input: EventInput): Promi
   await checkGroups(q, actor, input.groupIds);
   const place = await placeOf(q, input.postcode);
   if ('field' in place) throw invalidFields([place]);
+  const politician = await politicianColumns(q, input, place);
+  if ('field' in politician) throw invalidFields([politician]);
   const row = await q
     .insertInto('events')
-    .values({ ...columnsOf(input, place), state: 'draft', created_by: actor.id > 0 ? actor.id : null })
+    .values({ ...columnsOf(input, place), ...politician, state: 'draft', created_by: actor.id > 0 ? actor.id : null })
     .returning('id')
     .executeTakeFirstOrThrow();
   await setGroups(q, row.id, input.groupIds);
@@ -107,6 +139,8 @@ export async function updateEvent(q: Q, actor: Viewer, eventId: number, input: E
     ? { postcode: before.postcode, constituencyCode: before.constituency?.code ?? null, regionCode: before.region?.code ?? null, latitude: before.latitude, longitude: before.longitude }
     : await placeOf(q, input.postcode);
   if ('field' in place) problems.push(place);
+  const politician = 'field' in place ? undefined : await politicianColumns(q, input, place);
+  if (politician && 'field' in politician) problems.push(politician);
   // Places held for waiting-list offers count as booked here: capacity is never below what is promised.
   const taken = before.placesBooked + before.placesHeld;
   if (input.capacity !== null && input.capacity < taken) {
@@ -130,11 +164,11 @@ export async function updateEvent(q: Q, actor: Viewer, eventId: number, input: E
       problems.push({ field: `tier_${i + 1}_name`, message: `${tier.placesBooked} places are booked on ${tier.name}, so it cannot be removed` });
     }
   });
-  if (problems.length > 0 || 'field' in place) throw invalidFields(problems);
+  if (problems.length > 0 || 'field' in place || !politician || 'field' in politician) throw invalidFields(problems);
 
   const updated = await q
     .updateTable('events')
-    .set({ ...columnsOf(input, place), sequence: sql<number>`sequence + 1`, updated_at: new Date() })
+    .set({ ...columnsOf(input, place), ...politician, sequence: sql<number>`sequence + 1`, updated_at: new Date() })
     .where('id', '=', eventId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) throw notFound('event');

@@ -62,6 +62,16 @@ export interface ChorusEvent {
   submittedAt: Date | null;
   publishedAt: Date | null;
   cancelledAt: Date | null;
+  /** An MP or candidate who will appear (hustings, surgeries, public meetings), and for which seat. */
+  politician: Politician | null;
+}
+
+export interface Politician {
+  kind: 'mp' | 'candidate';
+  constituency: { code: string; name: string };
+  /** The MP's name as politics records it now (empty if none is recorded), or the candidate's. */
+  name: string;
+  party: string | null;
 }
 
 type EventRow = Selectable<EventsTable>;
@@ -95,6 +105,14 @@ export function placesLeft(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' 
   return overall === null ? sum : Math.min(sum, overall);
 }
 
+function politicianOf(r: EventRow, seats: Map<string, { name: string; mp: string | null; party: string | null }>): Politician | null {
+  if (!r.politician || !r.politician_constituency_code) return null;
+  const seat = seats.get(r.politician_constituency_code);
+  const constituency = { code: r.politician_constituency_code, name: seat?.name ?? r.politician_constituency_code };
+  if (r.politician === 'mp') return { kind: 'mp', constituency, name: seat?.mp ?? '', party: seat?.party ?? null };
+  return { kind: 'candidate', constituency, name: r.politician_name, party: r.politician_party || null };
+}
+
 /** Rows to events, with their groups, tiers and places, in the rows' order. */
 export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   if (rows.length === 0) return [];
@@ -102,7 +120,7 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   const [links, tiers, seats, regions] = await Promise.all([
     q.selectFrom('event_groups').select(['event_id', 'group_id']).where('event_id', 'in', ids).execute(),
     q.selectFrom('ticket_tiers').selectAll().where('event_id', 'in', ids).orderBy('event_id').orderBy('position').execute(),
-    constituencyNames(q, rows.flatMap((r) => (r.constituency_code ? [r.constituency_code] : []))),
+    constituencyNames(q, rows.flatMap((r) => [r.constituency_code, r.politician_constituency_code].filter((c): c is string => !!c))),
     rows.some((r) => r.region_code) ? regionNames(q) : Promise.resolve(new Map<string, string>()),
   ]);
   const groups = new Map((await findGroupsByIds(q, [...new Set(links.map((l) => l.group_id))])).map((g) => [g.id, g]));
@@ -154,6 +172,7 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       submittedAt: r.submitted_at,
       publishedAt: r.published_at,
       cancelledAt: r.cancelled_at,
+      politician: politicianOf(r, seats),
     };
   });
 }

@@ -6,6 +6,7 @@ import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../pla
 export type EventState = 'draft' | 'awaiting_approval' | 'published' | 'cancelled';
 export type EventType = 'rally' | 'march' | 'demonstration' | 'public_meeting' | 'conference' | 'hustings' | 'street_stall' | 'online_meeting' | 'training';
 export type BookingStatus = 'booked' | 'cancelled';
+export type PoliticianKind = 'mp' | 'candidate';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
@@ -56,6 +57,12 @@ export interface EventsTable {
   submitted_at: Maybe<Date>;
   published_at: Maybe<Date>;
   cancelled_at: Maybe<Date>;
+  /** An MP (the MP for politician_constituency_code, from politics) or a candidate will appear. */
+  politician: Maybe<PoliticianKind>;
+  politician_constituency_code: Maybe<string>;
+  /** A candidate's name and party (an MP's come from politics' MPs when shown). */
+  politician_name: Generated<string>;
+  politician_party: Generated<string>;
 }
 
 export interface EventGroupsTable {
@@ -92,6 +99,11 @@ export interface BookingsTable {
   hear_more: Generated<boolean>;
   created_at: Generated<Date>;
   cancelled_at: Maybe<Date>;
+  /** When the door ticked them off (null: not arrived). */
+  checked_in_at: Maybe<Date>;
+  checked_in_by: Maybe<number>;
+  /** Added on the door rather than booked beforehand. */
+  walk_in: Generated<boolean>;
 }
 
 export type WaitingStatus = 'waiting' | 'offered' | 'booked' | 'left' | 'lapsed';

@@ -9,6 +9,7 @@ import type { Importer } from './import-report.ts';
 import type { CronEntry, JobDefinition } from './jobs/jobs.ts';
 import type { Ticker } from './jobs/ticker.ts';
 import type { HearsFromCondition } from './hears-from.ts';
+import type { PersonActivity } from './person-activity.ts';
 import type { AccessRemovalListener } from './organiser-access.ts';
 import type { Viewer } from './web/context.ts';
 import type { PageSection } from './web/page-sections.ts';
@@ -129,6 +130,8 @@ export interface Capability {
   onAccessRemoved?: AccessRemovalListener;
   /** The capability that owns consent says, as a SQL condition, who agreed to hear from a group (`hears-from.ts`). */
   hearsFrom?: HearsFromCondition;
+  /** Its timeline entries in words, and the segment conditions it offers on what people did (`person-activity.ts`). */
+  personActivity?: PersonActivity;
 }
 
 /** Declares a manifest (typed, so a wrong field is a compile error in the capability's own folder). */

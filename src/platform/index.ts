@@ -31,6 +31,7 @@ export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type 
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { hearsFrom, type HearsFromCondition } from './hears-from.ts';
 export { personalDataProviders } from './personal-data.ts';
+export { personActionLabel, personActionSentence, personCondition, personConditions, type ActionEntry, type PersonActivity, type PersonCondition } from './person-activity.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
 export { type MailAttachment, type PlatformTables, type Timestamp } from './tables.ts';
 export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';

@@ -16,3 +16,4 @@ export { formatSimpleText, unsafeLinks } from './simple-formatting.ts';
 export { fromLondonInput, toLondonInput } from './mailings/london-time.ts';
 export { connectToGroups, personForUnprovenAction } from './people.ts';
 export { requestSignUp } from './sign-up.ts';
+export { activityMailingChoices, draftActivityMailing, type ActivitySender } from './mailings/mail-activity.ts';

@@ -1,4 +1,4 @@
-import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, personActionSentence, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { EMAIL_CHANGE_FOR_ADMINS } from './edit-person.ts';
 import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
@@ -55,7 +55,8 @@ export function describeAction(entry: TimelineEntry): string {
     case 'person.edited':
       return 'Details edited by an organiser';
     default:
-      return entry.kind;
+      // Other capabilities word their own entries (events: "Booked 2 places at …").
+      return personActionSentence({ kind: entry.kind, subjectId: entry.subjectId, detail }) ?? entry.kind;
   }
 }
 

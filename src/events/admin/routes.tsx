@@ -9,6 +9,7 @@ import { TEXT_MAX, eventFormSchema, eventFormValues } from '../event-form.ts';
 import { createEvent, updateEvent } from '../save-event.ts';
 import { listEventsForAdmin, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
+import { registerAttendeeRoutes } from './attendees-routes.tsx';
 import { EventFormPage, EventListAdminPage, EventOverviewPage, eventAdminPath } from './views.tsx';
 
 const PER_PAGE = 25;
@@ -42,6 +43,7 @@ async function groupChoices(ctx: AppContext, viewer: Viewer): Promise<Group[]> {
 
 /** The organisers' event pages: list, add, look at, edit, publish and cancel. Roles and groups are checked here and again by each command. */
 export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) {
+  registerAttendeeRoutes(app, ctx);
   const anyone = { preHandler: requireRole() };
   const makers = { preHandler: requireRole('admin', 'organiser') };
 

@@ -165,6 +165,24 @@ export function EventFormPage({ event, groups, selectedGroups, values, errors }:
           ))}
           <TextArea name="access_notes" label="More about access (optional)" hint="Parking, the nearest station, how far from the door, lighting, anything people ask" rows={3} maxLength={NOTES_MAX} values={values} errors={errors} />
         </fieldset>
+        <fieldset class="fieldset">
+          <legend class="fieldset__legend">An MP or candidate who will be there (hustings, surgeries, public meetings)</legend>
+          <ChoiceGroup
+            type="radio"
+            name="politician"
+            legend="Who will appear?"
+            options={[
+              { value: '', label: 'Neither' },
+              { value: 'mp', label: 'The MP (as recorded for the constituency)' },
+              { value: 'candidate', label: 'A candidate' },
+            ]}
+            selected={[values.politician ?? '']}
+            errors={errors}
+          />
+          <TextInput name="politician_seat" label="For which constituency?" hint="A postcode in it, or its code like E14001234. Leave blank for the venue’s constituency." width="10" values={values} errors={errors} />
+          <TextInput name="politician_name" label="Candidate’s name" hint="Only for a candidate: an MP’s name comes from our MPs data" values={values} errors={errors} />
+          <TextInput name="politician_party" label="Candidate’s party (optional)" values={values} errors={errors} />
+        </fieldset>
         <TextArea name="speakers" label="Speakers (optional)" hint="One a line, for example: Dr Jane Smith, consultant paediatrician" rows={3} maxLength={NOTES_MAX} values={values} errors={errors} />
         <TextInput name="contact" label="Contact (optional)" hint="An email address or phone number people can ask about the event" values={values} errors={errors} />
         <fieldset class="fieldset">
@@ -247,6 +265,11 @@ export function EventOverviewPage({ event, viewer, notice, changes = [] }: { eve
       <p>
         <a href={`${eventAdminPath(event.id)}/waiting-list`}>Waiting list{event.placesHeld > 0 ? ` (${formatNumber(event.placesHeld)} places held for offers)` : ''}</a>
       </p>
+      {manage ? (
+        <p>
+          <a href={eventAdminPath(event.id, 'attendees')}>Attendees</a> · <a href={eventAdminPath(event.id, 'check-in')}>Door check-in</a>
+        </p>
+      ) : null}
       {manage ? (
         <div class="button-group">
           {event.state !== 'cancelled' ? (

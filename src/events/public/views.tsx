@@ -1,3 +1,4 @@
+import { politicianLine } from '../hustings.ts';
 import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagination, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { formatSimpleText } from '../../supporters/index.ts';
 import { ACCESS_NEEDS_MAX, MAX_PLACES, NAME_MAX } from '../book-event.ts';
@@ -193,6 +194,11 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
       <ErrorSummary errors={errors} />
       <span class="caption">{eventTypes[event.type]}</span>
       <h1>{event.title}</h1>
+      {event.politician && event.state !== 'cancelled' ? (
+        <p class="notice notice--info event-politician">
+          <strong>{politicianLine(event.politician)}</strong>
+        </p>
+      ) : null}
       <ChangeNotices changes={changes} />
       {status === 'cancelled' && !changes.some((c) => c.kind === 'cancelled') ? (
         <div class="notice notice--warning" role="status">

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../../platform/index.ts';
+import { personCondition, type FieldErrors } from '../../platform/index.ts';
 import { conditionKinds, definitionSchema, MAX_CONDITIONS, type Condition, type ConditionKind, type SegmentDefinition } from './definition.ts';
 
 /**
@@ -100,6 +100,8 @@ function conditionInput(c: DraftCondition): Record<string, unknown> {
       return { kind: c.kind, not: c.not, purposeId: ids(v.purpose)[0] ?? 0 };
     case 'created':
       return { kind: c.kind, not: c.not, since: first(v, 'since'), before: first(v, 'before') };
+    case 'activity':
+      return { kind: c.kind, not: c.not, activity: first(v, 'activity') ?? '', subjectId: first(v, 'subject') === undefined ? undefined : ids(v.subject)[0] };
   }
 }
 
@@ -142,6 +144,12 @@ export function definitionFromDraft(draft: Draft, visible?: VisibleChoices): Dra
   const result = definitionSchema.safeParse({ version: 1, match: draft.match, conditions: kept.map(conditionInput) });
   const indexOf = draft.conditions.map((_, i) => i).filter((i) => i !== draft.fresh);
   if (result.success && visible) Object.assign(errors, unseenChoices(result.data.conditions, indexOf, visible));
+  // An activity only another capability can count: one that none offers is not a choice.
+  if (result.success) {
+    result.data.conditions.forEach((c, position) => {
+      if (c.kind === 'activity' && !personCondition(c.activity)) errors[`c${indexOf[position]!}.activity`] = 'Choose what they did';
+    });
+  }
   if (result.success && Object.keys(errors).length === 0) return { ok: true, definition: result.data };
   for (const issue of result.success ? [] : result.error.issues) {
     const [top, position, property] = issue.path;
@@ -200,6 +208,8 @@ function valuesOf(c: Condition): Record<string, string[]> {
       return { purpose: [String(c.purposeId)] };
     case 'created':
       return { since: opt(c.since), before: opt(c.before) };
+    case 'activity':
+      return { activity: [c.activity], subject: c.subjectId === undefined ? [] : [String(c.subjectId)] };
   }
 }
 

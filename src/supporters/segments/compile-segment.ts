@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { PlatformTables } from '../../platform/index.ts';
+import { personCondition, type PlatformTables } from '../../platform/index.ts';
 import type { PeopleTable, Q, SupportersView } from '../tables.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
 import { peopleSeenBy } from '../people-pages.ts';
@@ -31,6 +31,12 @@ function anyTag(eb: Eb, tagIds: number[]) {
   );
 }
 
+/** A condition another capability offers (activity), as that capability's SQL over the person's id; false when none offers it. */
+function activityExpression(condition: Extract<Condition, { kind: 'activity' }>): RawBuilder<SqlBool> {
+  const offered = personCondition(condition.activity);
+  return offered ? sql<SqlBool>`(${offered.matches(sql.ref('p.id'), condition.subjectId ?? null)})` : sql<SqlBool>`false`;
+}
+
 /** A condition, negated when it says so. */
 function conditionExpression(eb: Eb, condition: Condition): Expression<SqlBool> {
   if (condition.kind === 'constituency' || condition.kind === 'region') {
@@ -47,6 +53,8 @@ function conditionExpression(eb: Eb, condition: Condition): Expression<SqlBool> 
 /** What the people who match a condition (other than by seat) have in common. */
 function matchExpression(eb: Eb, condition: Exclude<Condition, { kind: 'constituency' | 'region' }>): Expression<SqlBool> {
   switch (condition.kind) {
+    case 'activity':
+      return activityExpression(condition);
     case 'tags':
       if (condition.match === 'all') return eb.and(condition.tagIds.map((id) => anyTag(eb, [id])));
       if (condition.match === 'none') return eb.not(anyTag(eb, condition.tagIds));
@@ -120,6 +128,7 @@ function idSets(condition: Condition): { sets: RawBuilder<unknown>[]; match: 'an
     case 'constituency':
     case 'region':
     case 'created':
+    case 'activity':
       return null;
     case 'tags':
       // All of them: one set per tag, each present; none: no set present.
@@ -168,10 +177,11 @@ function setsQuery(people: SegmentQuery, definition: SegmentDefinition): Segment
   return query.where(sql<SqlBool>`(${sql.join(tests, definition.match === 'any' ? sql` or ` : sql` and `)})`) as unknown as SegmentQuery;
 }
 
-type OwnColumnsCondition = Extract<Condition, { kind: 'constituency' | 'region' | 'created' }>;
+type OwnColumnsCondition = Extract<Condition, { kind: 'constituency' | 'region' | 'created' | 'activity' }>;
 
 /** A condition on people's own columns as SQL over `p`, negated when it says so. */
 function ownColumnsExpression(condition: OwnColumnsCondition): RawBuilder<SqlBool> {
+  if (condition.kind === 'activity') return condition.not ? sql<SqlBool>`not ${activityExpression(condition)}` : activityExpression(condition);
   if (condition.kind === 'created') {
     const parts: RawBuilder<SqlBool>[] = [];
     if (condition.since) parts.push(sql<SqlBool>`p.created_at >= ${londonDayStart(condition.since)}`);

@@ -14,6 +14,8 @@ export interface BuilderChoices {
   petitions?: Array<{ id: number; title: string }>;
   /** Every constituency, by name (only when a constituency condition is shown). */
   seats?: Seat[];
+  /** What other capabilities offer to build on (platform/person-activity.ts), each with the viewer's subjects. */
+  activities?: Array<{ key: string; label: string; subjectLabel: string; anySubject: string; subjects: Array<{ id: number; name: string }> }>;
 }
 
 /** The id of the <datalist> of constituency names the builder page holds once. */
@@ -201,5 +203,27 @@ export function ConditionFields(props: ConditionFieldsProps) {
       );
     case 'created':
       return dates;
+    case 'activity': {
+      const activities = choices.activities ?? [];
+      const chosen = activities.find((a) => a.key === one('activity')) ?? activities[0];
+      const subject = one('subject');
+      const subjects = chosen?.subjects ?? [];
+      return (
+        <>
+          <Select name={name('activity')} label="What they did" options={activities.map((a) => ({ value: a.key, label: a.label }))} value={chosen?.key ?? ''} errors={errors} />
+          <Select
+            name={name('subject')}
+            label={`${chosen?.subjectLabel ?? 'Which one'} (optional)`}
+            options={[
+              { value: '', label: chosen?.anySubject ?? 'Any' },
+              ...subjects.map((s) => ({ value: String(s.id), label: s.name })),
+              ...(subject && !subjects.some((s) => String(s.id) === subject) ? [{ value: subject, label: `Number ${subject}` }] : []),
+            ]}
+            value={subject}
+            errors={errors}
+          />
+        </>
+      );
+    }
   }
 }

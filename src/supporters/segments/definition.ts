@@ -54,6 +54,13 @@ export const conditionSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('consent'), purposeId: z.number().int().positive({ message: 'Choose a purpose' }), ...negatable }),
   z.object({ kind: z.literal('created'), ...dateRange, ...negatable }),
+  // What people did as another capability records it ("booked on an event"): platform/person-activity.ts.
+  z.object({
+    kind: z.literal('activity'),
+    activity: z.string().regex(/^[a-z0-9_.:-]{1,100}$/i, { message: 'Choose what they did' }),
+    subjectId: z.number().int().positive().optional(),
+    ...negatable,
+  }),
 ]);
 
 export type Condition = z.infer<typeof conditionSchema>;
@@ -67,6 +74,7 @@ export const conditionKinds: Array<{ kind: ConditionKind; label: string }> = [
   { kind: 'action', label: 'Action taken' },
   { kind: 'consent', label: 'Consent to hear from us' },
   { kind: 'created', label: 'Date added' },
+  { kind: 'activity', label: 'Booked or took part (events)' },
 ];
 
 export const definitionSchema = z

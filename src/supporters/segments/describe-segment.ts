@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { findPetition } from '../../petitions/index.ts';
-import { andList, formatCalendarDate } from '../../platform/index.ts';
+import { andList, formatCalendarDate, personActionLabel, personCondition } from '../../platform/index.ts';
 import { constituencyNames } from '../../politics/index.ts';
 import { listPurposes } from '../consent.ts';
 import type { Q } from '../tables.ts';
@@ -22,9 +22,9 @@ const actionLabels: Record<string, string> = {
   'import.people': 'Was imported from a file',
 };
 
-/** "Signed a petition" for `petition.signed`; a kind with no words yet is shown as it is. */
+/** "Signed a petition" for `petition.signed` (another capability's kinds in its words); a kind with no words yet is shown as it is. */
 export function actionLabel(kind: string): string {
-  return actionLabels[kind] ?? kind;
+  return actionLabels[kind] ?? personActionLabel(kind) ?? kind;
 }
 
 /** Names of what definitions refer to by code or id, looked up once for all of them. */
@@ -34,12 +34,22 @@ export interface SegmentNames {
   lists: Map<number, string>;
   purposes: Map<number, string>;
   petitions: Map<string, string>;
+  /** Subjects of other capabilities' conditions, by condition key then id ("event.booked" → 12 → "Hustings"). */
+  activities: Map<string, Map<number, string>>;
 }
 
 async function namesById(q: Q, table: 'tags' | 'lists', ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const { rows } = await sql<{ id: number; name: string }>`select id, name from ${sql.table(table)} where id = any(${[...new Set(ids)]}::int[])`.execute(q);
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Names of the subjects of other capabilities' conditions, each capability asked once for its own. */
+async function activityNames(q: Q, conditions: Condition[]): Promise<Map<string, Map<number, string>>> {
+  const byKey = new Map<string, number[]>();
+  for (const c of conditions) if (c.kind === 'activity' && c.subjectId !== undefined) byKey.set(c.activity, [...(byKey.get(c.activity) ?? []), c.subjectId]);
+  const found = await Promise.all([...byKey].map(async ([key, ids]) => [key, (await personCondition(key)?.names(q, [...new Set(ids)])) ?? new Map<number, string>()] as const));
+  return new Map(found);
 }
 
 /** The names the definitions need: constituencies (politics), petitions (petitions), tags, lists and purposes. */
@@ -64,6 +74,7 @@ export async function segmentNames(q: Q, definitions: SegmentDefinition[]): Prom
     lists,
     purposes: new Map(purposes.map((p) => [p.id, p.name])),
     petitions: new Map(petitions.flatMap(([id, title]) => (title ? [[id, title] as [string, string]] : []))),
+    activities: await activityNames(q, conditions),
   };
 }
 
@@ -106,6 +117,11 @@ export function describeCondition(c: Condition, names: SegmentNames): string {
     case 'created':
       text = `Added${dates(c)}`;
       break;
+    case 'activity': {
+      const label = personCondition(c.activity)?.label ?? c.activity;
+      text = c.subjectId === undefined ? label : `${label}: ${quoted(names.activities.get(c.activity)?.get(c.subjectId) ?? `number ${c.subjectId}`)}`;
+      break;
+    }
   }
   return c.not ? `Not: ${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }

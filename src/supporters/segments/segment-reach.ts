@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { findPetition } from '../../petitions/index.ts';
-import { forbidden } from '../../platform/index.ts';
+import { forbidden, personCondition } from '../../platform/index.ts';
 import type { Q } from '../tables.ts';
 import type { PeopleScope } from './compile-segment.ts';
 import type { Condition, SegmentDefinition } from './definition.ts';
@@ -19,7 +19,7 @@ import type { Condition, SegmentDefinition } from './definition.ts';
 export interface OutOfReach {
   position: number;
   property: 'tagIds' | 'listIds' | 'purposeId' | 'subjectId';
-  what: 'tag' | 'list' | 'consent purpose' | 'petition' | 'mailing';
+  what: string;
 }
 
 async function ownedElsewhere(q: Q, table: 'tags' | 'lists' | 'consent_purposes' | 'mailings', ids: number[], scope: number[]): Promise<Set<number>> {
@@ -61,6 +61,12 @@ export async function outOfReach(q: Q, definition: SegmentDefinition, scope: Peo
     mailingsElsewhere(q, mailingIds, scope),
   ]);
   const found: OutOfReach[] = [];
+  // Another capability's subjects (an event): that capability says which are outside these groups.
+  for (const [position, x] of c.entries()) {
+    if (x.kind !== 'activity' || x.subjectId === undefined) continue;
+    const offered = personCondition(x.activity);
+    if (offered && (await offered.outOfReach(q, [x.subjectId], scope)).has(x.subjectId)) found.push({ position, property: 'subjectId', what: offered.subjectLabel.replace(/^Which /, '').toLowerCase() });
+  }
   for (const [position, x] of c.entries()) {
     if (x.kind === 'tags' && x.tagIds.some((id) => tags.has(id))) found.push({ position, property: 'tagIds', what: 'tag' });
     if (x.kind === 'lists' && x.listIds.some((id) => lists.has(id))) found.push({ position, property: 'listIds', what: 'list' });
@@ -83,6 +89,6 @@ export async function outOfReach(q: Q, definition: SegmentDefinition, scope: Peo
 export async function assertWithinReach(q: Q, definition: SegmentDefinition, scope: PeopleScope): Promise<void> {
   const found = await outOfReach(q, definition, scope);
   if (found.length === 0) return;
-  const named = found.map((f) => `condition ${f.position + 1} uses a ${f.what} of another group`).join('; ');
+  const named = found.map((f) => `condition ${f.position + 1} uses ${/^[aeiou]/.test(f.what) ? 'an' : 'a'} ${f.what} of another group`).join('; ');
   throw forbidden(`This segment cannot be used here: ${named}. Edit its conditions to use your own group’s.`);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Q } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors, personConditions } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, outOfReachErrors, type Draft, type DraftResult } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
@@ -30,7 +30,11 @@ async function builderChoices(q: Q, scope: PeopleScope): Promise<BuilderChoices>
     segmentPurposes(q, scope),
     actionKinds(q),
   ]);
-  return { tags, lists, purposes, actionKinds: kinds };
+  // What other capabilities offer to build on (events: booked, attended), each with the viewer's own subjects.
+  const activities = await Promise.all(
+    personConditions().map(async (c) => ({ key: c.key, label: c.label, subjectLabel: c.subjectLabel, anySubject: c.anySubject, subjects: await c.choices(q, scope) })),
+  );
+  return { tags, lists, purposes, actionKinds: kinds, activities };
 }
 
 /** The petitions whose signers the viewer may count: every one for admins, their groups' for organisers; newest first. */
