@@ -91,4 +91,17 @@ export const eventMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    // Near me and search on /events (find-events.ts): a range on latitude narrows to a bounding
+    // box before distances are worked out; the search words use a full-text index.
+    '2026-12-20-0500-events-near-me-and-search',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          create index events_position on events (latitude, longitude) where latitude is not null and longitude is not null;
+          create index events_search on events using gin (to_tsvector('english', title || ' ' || description || ' ' || venue_name || ' ' || speakers));
+        `.execute(db);
+      },
+    },
+  ],
 ];

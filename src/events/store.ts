@@ -90,7 +90,7 @@ export function placesLeft(event: Pick<ChorusEvent, 'capacity' | 'placesBooked' 
 }
 
 /** Rows to events, with their groups, tiers and places, in the rows' order. */
-async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
+export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [links, tiers, seats, regions] = await Promise.all([

@@ -4,9 +4,12 @@ import { DomainError, clientIp, conflict, formValues, invalidFields, notFound, p
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { PUBLIC_STATES } from '../states.ts';
-import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
+import { distanceOrigin } from '../find-query.ts';
+import { milesBetween } from '../find-events.ts';
+import { findEvent, listPastEvents, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
-import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
+import { registerFindEventsRoutes } from './find-routes.tsx';
+import { BookedPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
 
 const PAST_PER_PAGE = 30;
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
@@ -40,10 +43,7 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
 
-  app.get('/events', async (request, reply) => {
-    const events = await listUpcomingEvents(ctx.db);
-    return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
-  });
+  registerFindEventsRoutes(app, ctx, cacheFor);
 
   app.get('/events/past', async (request, reply) => {
     const page = pageFrom(request.query);
@@ -54,8 +54,10 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   app.get<{ Params: { ref: string } }>('/events/:ref', async (request, reply) => {
     const { ref } = parseParams(refParams, request.params, 'event');
     const event = await publicEvent(ctx, Number(ref.split('-')[0]));
-    if (ref !== event.path.slice('/events/'.length)) return reply.redirect(event.path, 301);
-    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} />);
+    const origin = await distanceOrigin(ctx.db, request.query);
+    if (ref !== event.path.slice('/events/'.length)) return reply.redirect(`${event.path}${origin ? `?from=${encodeURIComponent(origin.postcode)}` : ''}`, 301);
+    const distanceFrom = origin && event.latitude !== null && event.longitude !== null ? { postcode: origin.postcode, miles: milesBetween(origin, { latitude: event.latitude, longitude: event.longitude }) } : undefined;
+    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} distanceFrom={distanceFrom} />);
   });
 
   const book = async (request: FastifyRequest, reply: FastifyReply) => {

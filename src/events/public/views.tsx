@@ -2,6 +2,7 @@ import { Button, Checkbox, ChoiceGroup, ErrorSummary, Form, Layout, Notice, Pagi
 import { formatSimpleText } from '../../supporters/index.ts';
 import { ACCESS_NEEDS_MAX, MAX_PLACES, NAME_MAX } from '../book-event.ts';
 import { placeLine } from '../event-calendar.ts';
+import { formatMiles } from '../find-events.ts';
 import { formatPrice } from '../money.ts';
 import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
@@ -32,15 +33,17 @@ function priceSummary(event: ChorusEvent): string {
   return prices.map(formatPrice).join(' / ');
 }
 
-function EventItem({ event }: { event: ChorusEvent }) {
+/** One event in a list; `near`: how far it is from a searched postcode (carried to the event page). */
+export function EventItem({ event, near }: { event: ChorusEvent; near?: { miles: number; postcode: string } | undefined }) {
   const status = publicStatus(event);
   const left = placesLeft(event);
   return (
     <li class="event-list__item">
       <p class="event-list__when">{whenLine(event)}</p>
       <h3 class="event-list__title">
-        <a href={event.path}>{event.title}</a>
+        <a href={near ? `${event.path}?from=${encodeURIComponent(near.postcode)}` : event.path}>{event.title}</a>
       </h3>
+      {near ? <p class="event-list__distance">{formatMiles(near.miles)} from {near.postcode}</p> : null}
       <p class="event-list__meta">
         {status === 'cancelled' ? (
           <>
@@ -67,7 +70,7 @@ function byMonth(events: ChorusEvent[]): Array<{ month: string; events: ChorusEv
   return months;
 }
 
-function MonthList({ events }: { events: ChorusEvent[] }) {
+export function MonthList({ events }: { events: ChorusEvent[] }) {
   return (
     <>
       {byMonth(events).map(({ month, events: inMonth }) => (
@@ -153,8 +156,8 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
   );
 }
 
-export function EventPage(props: BookingFormProps & { baseUrl: string }) {
-  const { event, errors, baseUrl } = props;
+export function EventPage(props: BookingFormProps & { baseUrl: string; distanceFrom?: { miles: number; postcode: string } | undefined }) {
+  const { event, errors, baseUrl, distanceFrom } = props;
   const status = publicStatus(event);
   const left = placesLeft(event);
   const description = formatSimpleText(event.description);
@@ -212,6 +215,14 @@ export function EventPage(props: BookingFormProps & { baseUrl: string }) {
                     <br />
                     In <a href={`/constituencies/${event.constituency.code}`}>{event.constituency.name}</a>
                     {event.region ? `, ${event.region.name}` : ''}
+                  </>
+                ) : null}
+                {distanceFrom ? (
+                  <>
+                    <br />
+                    <strong>
+                      {formatMiles(distanceFrom.miles)} from {distanceFrom.postcode}
+                    </strong>
                   </>
                 ) : null}
               </>

@@ -1,0 +1,26 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { listGroups } from '../../coalition/index.ts';
+import { pageCount } from '../../platform/index.ts';
+import { regionNames } from '../../politics/index.ts';
+import { findEvents } from '../find-events.ts';
+import { readFindQuery } from '../find-query.ts';
+import type { AppContext } from '../tables.ts';
+import { FindEventsPage } from './find-views.tsx';
+
+export const EVENTS_PER_PAGE = 50;
+
+/** /events: the calendar with its filters, search and near me. */
+export function registerFindEventsRoutes(app: FastifyInstance, ctx: AppContext, cacheFor: (request: FastifyRequest) => string) {
+  app.get('/events', async (request, reply) => {
+    const find = await readFindQuery(ctx.db, request.query);
+    const invalid = Object.keys(find.errors).length > 0;
+    const [found, groups, regions] = await Promise.all([
+      findEvents(ctx.db, find.filters, { page: find.page, perPage: EVENTS_PER_PAGE }),
+      listGroups(ctx.db),
+      regionNames(ctx.db),
+    ]);
+    return reply
+      .header('cache-control', cacheFor(request))
+      .render(<FindEventsPage found={found} values={find.values} errors={find.errors} nearPostcode={find.nearPostcode} narrowed={find.narrowed} page={find.page} totalPages={pageCount(found.total, EVENTS_PER_PAGE)} groups={groups} regions={regions} />, invalid ? 422 : 200);
+  });
+}
