@@ -4,6 +4,7 @@ import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
 import { bookingsOfPerson, eraseBookingsOfPerson } from './bookers.ts';
 import { eventMigrations } from './migrations.ts';
+import { eraseSubmissionsOfPerson, submissionsOfPerson } from './submitters.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -15,6 +16,7 @@ export const events = defineCapability({
     event_groups: 'none',
     ticket_tiers: 'none',
     bookings: 'supporter',
+    event_submissions: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
   routes: { public: registerEventPublicRoutes, admin: registerEventAdminRoutes },
@@ -29,6 +31,14 @@ export const events = defineCapability({
       export: (q, personId) => bookingsOfPerson(eventsQ(q), personId),
       erase: async (q, personId) => void (await eraseBookingsOfPerson(eventsQ(q), personId)),
       retention: 'Bookings are kept until the person asks for them to be erased; the events’ totals stay.',
+    },
+    {
+      name: 'event-submissions',
+      label: 'Events they offered to host',
+      tables: ['event_submissions'],
+      export: (q, personId) => submissionsOfPerson(eventsQ(q), personId),
+      erase: async (q, personId) => void (await eraseSubmissionsOfPerson(eventsQ(q), personId)),
+      retention: 'Kept until the person asks for it to be erased; the events themselves stay.',
     },
   ],
 });

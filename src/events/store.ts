@@ -56,6 +56,9 @@ export interface ChorusEvent {
   submittedAt: Date | null;
   publishedAt: Date | null;
   cancelledAt: Date | null;
+  declinedAt: Date | null;
+  /** Why a moderator declined the submitted event. */
+  declineReason: string | null;
 }
 
 type EventRow = Selectable<EventsTable>;
@@ -146,6 +149,8 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       submittedAt: r.submitted_at,
       publishedAt: r.published_at,
       cancelledAt: r.cancelled_at,
+      declinedAt: r.declined_at,
+      declineReason: r.decline_reason,
     };
   });
 }

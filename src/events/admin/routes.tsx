@@ -8,6 +8,7 @@ import { eventFormSchema, eventFormValues } from '../event-form.ts';
 import { createEvent, updateEvent } from '../save-event.ts';
 import { listEventsForAdmin, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
+import { registerEventReviewRoutes } from './review-routes.tsx';
 import { EventFormPage, EventListAdminPage, EventOverviewPage, eventAdminPath } from './views.tsx';
 
 const PER_PAGE = 25;
@@ -39,6 +40,7 @@ async function groupChoices(ctx: AppContext, viewer: Viewer): Promise<Group[]> {
 export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   const anyone = { preHandler: requireRole() };
   const makers = { preHandler: requireRole('admin', 'organiser') };
+  registerEventReviewRoutes(app, ctx);
 
   async function renderForm(request: FastifyRequest, reply: FastifyReply, event: ChorusEvent | undefined, state: { values: FormValues; selectedGroups: string[]; errors?: FieldErrors }, status = 200) {
     const groups = await groupChoices(ctx, viewerOf(request));
@@ -50,7 +52,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const groupIds = viewer.role === 'organiser' ? await groupIdsFor(ctx.db, viewer) : 'all';
     const page = pageFrom(request.query);
     const result = await listEventsForAdmin(ctx.db, { groupIds, page, perPage: PER_PAGE });
-    return reply.render(<EventListAdminPage {...result} page={page} perPage={PER_PAGE} canCreate={viewer.role !== 'moderator'} ownGroupsOnly={groupIds !== 'all'} />);
+    return reply.render(<EventListAdminPage {...result} page={page} perPage={PER_PAGE} canCreate={viewer.role !== 'moderator'} ownGroupsOnly={groupIds !== 'all'} role={viewer.role} />);
   });
 
   app.get('/admin/events/new', makers, async (request, reply) => {

@@ -9,6 +9,7 @@ import { milesBetween } from '../find-events.ts';
 import { findEvent, listPastEvents, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
 import { registerFindEventsRoutes } from './find-routes.tsx';
+import { registerHostEventRoutes } from './host-routes.tsx';
 import { BookedPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
 
 const PAST_PER_PAGE = 30;
@@ -44,6 +45,7 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
 
   registerFindEventsRoutes(app, ctx, cacheFor);
+  registerHostEventRoutes(app, ctx);
 
   app.get('/events/past', async (request, reply) => {
     const page = pageFrom(request.query);

@@ -245,17 +245,19 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; distanceF
             {status === 'upcoming' && left !== null ? <><br />{left === 0 ? 'Full' : `${formatNumber(left)} ${left === 1 ? 'place' : 'places'} left`}</> : null}
           </dd>
         </div>
-        <div class="summary-list__row">
-          <dt>Organised by</dt>
-          <dd>
-            {event.groups.map((g, i) => (
-              <>
-                {i > 0 ? ', ' : ''}
-                <a href={`/groups/${g.slug}`}>{g.name}</a>
-              </>
-            ))}
-          </dd>
-        </div>
+        {event.groups.length > 0 ? (
+          <div class="summary-list__row">
+            <dt>Organised by</dt>
+            <dd>
+              {event.groups.map((g, i) => (
+                <>
+                  {i > 0 ? ', ' : ''}
+                  <a href={`/groups/${g.slug}`}>{g.name}</a>
+                </>
+              ))}
+            </dd>
+          </div>
+        ) : null}
         {event.contact ? (
           <div class="summary-list__row">
             <dt>Contact</dt>
