@@ -7,24 +7,7 @@ import { toLondonInput } from '../supporters/index.ts';
 import { boundingBox, findEvents, milesBetween } from './find-events.ts';
 import { findEvent } from './store.ts';
 import { eventsQ } from './tables.ts';
-import { makeEvent } from './test-support.ts';
-
-/** Real places around Bristol, and one in London, with their positions. */
-export const positioned = {
-  centre: { postcode: 'BS1 4DJ', latitude: 51.4517, longitude: -2.5967 },
-  clifton: { postcode: 'BS8 1TH', latitude: 51.4584, longitude: -2.623 },
-  bath: { postcode: 'BA1 1LZ', latitude: 51.3814, longitude: -2.3597 },
-  london: { postcode: 'SW1A 1AA', latitude: 51.501, longitude: -0.1416 },
-  nowhere: { postcode: 'BS2 0ZZ', latitude: null, longitude: null },
-};
-
-export async function seedPositionedPostcodes(t: TestApp) {
-  await t.ctx.db
-    .insertInto('postcodes')
-    .values(Object.values(positioned).map((p) => ({ compact: p.postcode.replace(' ', ''), postcode: p.postcode, country_code: 'E92000001', region_code: places.west.region, constituency_code: places.west.code, latitude: p.latitude, longitude: p.longitude })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
+import { makeEvent, positioned, seedPositionedPostcodes } from './test-support.ts';
 
 let t: TestApp;
 let north: number;
@@ -38,7 +21,7 @@ const at = (offsetDays: number) => {
 beforeAll(async () => {
   t = await createTestApp();
   await seedPlaces(t.ctx.db);
-  await seedPositionedPostcodes(t);
+  await seedPositionedPostcodes(t.ctx.db);
   north = await insertGroup(t.ctx.db, 'Northtown Save Our NHS');
   west = await insertGroup(t.ctx.db, 'Bristol Keep Our NHS Public');
 });
