@@ -16,7 +16,7 @@ export const ACCESS_NEEDS_MAX = 1000;
 export const MAX_PLACES = 10;
 
 /** A name is text: no markup, no web addresses, no control characters. */
-const personName = z
+export const personName = z
   .string({ message: 'Enter your name' })
   .trim()
   .min(1, { message: 'Enter your name' })

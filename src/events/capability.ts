@@ -15,6 +15,7 @@ import { eraseWaitingEntriesOfPerson, waitingEntriesOfPerson } from './waiting-l
 import { reminderCron, reminderJobs } from './reminders.ts';
 import { eventAuditWords } from './audit-words.ts';
 import { eventActivity } from './person-activity.ts';
+import { eraseSubmissionsOfPerson, submissionsOfPerson } from './submitters.ts';
 import { eventsQ, type EventTables, type EventsView } from './tables.ts';
 
 /** Events: the shared calendar, ticket tiers and bookings. */
@@ -29,6 +30,7 @@ export const events = defineCapability({
     waiting_list_entries: 'supporter',
     event_changes: 'organiser',
     event_reminders: 'none',
+    event_submissions: 'supporter',
   } satisfies Record<keyof EventTables, TableHolds>,
   migrations: eventMigrations,
   routes: {
@@ -76,6 +78,14 @@ export const events = defineCapability({
       export: (q, personId) => waitingEntriesOfPerson(eventsQ(q), personId),
       erase: async (q, personId) => void (await eraseWaitingEntriesOfPerson(eventsQ(q), personId)),
       retention: 'Waiting-list entries are kept until the person asks for them to be erased; places held for their offer are released to the next person.',
+    },
+    {
+      name: 'event-submissions',
+      label: 'Events they offered to host',
+      tables: ['event_submissions'],
+      export: (q, personId) => submissionsOfPerson(eventsQ(q), personId),
+      erase: async (q, personId) => void (await eraseSubmissionsOfPerson(eventsQ(q), personId)),
+      retention: 'Kept until the person asks for it to be erased; the events themselves stay.',
     },
   ],
 });

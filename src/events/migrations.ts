@@ -199,4 +199,42 @@ export const eventMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    // Near me and search on /events (find-events.ts): a range on latitude narrows to a bounding
+    // box before distances are worked out; the search words use a full-text index.
+    '2026-12-20-0500-events-near-me-and-search',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          create index events_position on events (latitude, longitude) where latitude is not null and longitude is not null;
+          create index events_search on events using gin (to_tsvector('english', title || ' ' || description || ' ' || venue_name || ' ' || speakers));
+        `.execute(db);
+      },
+    },
+  ],
+  [
+    // Host an event (submit-event.ts, review-event.ts): a declined state with its moment and
+    // reason, and who submitted each event (a supporter or an organiser), to email them the answer.
+    '2026-12-20-0510-events-submissions',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          alter table events drop constraint events_state_check;
+          alter table events add constraint events_state_check check (state in ('draft', 'awaiting_approval', 'published', 'cancelled', 'declined'));
+          alter table events add column declined_at timestamptz, add column decline_reason text;
+          create index events_awaiting on events (submitted_at) where state = 'awaiting_approval';
+
+          create table event_submissions (
+            event_id integer primary key references events (id) on delete cascade,
+            person_id bigint references people (id) on delete set null,
+            organiser_id integer references organisers (id) on delete set null,
+            name text not null,
+            email text not null,
+            created_at timestamptz not null default now()
+          );
+          create index event_submissions_person on event_submissions (person_id) where person_id is not null;
+        `.execute(db);
+      },
+    },
+  ],
 ];

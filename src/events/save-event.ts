@@ -21,7 +21,7 @@ interface Place {
 }
 
 /** The postcode's constituency, region and position (politics' postcode data), or the problem. */
-async function placeOf(q: Q, postcode: string | null): Promise<Place | FieldProblem> {
+export async function placeOf(q: Q, postcode: string | null): Promise<Place | FieldProblem> {
   if (!postcode) return { postcode: null, constituencyCode: null, regionCode: null, latitude: null, longitude: null };
   const found = await lookupPostcode(q, postcode);
   if (found.status !== 'found') return { field: 'postcode', message: found.message };
@@ -29,7 +29,7 @@ async function placeOf(q: Q, postcode: string | null): Promise<Place | FieldProb
 }
 
 /** The groups chosen must exist, and an organiser may choose only groups they organise for. */
-async function checkGroups(q: Q, actor: Viewer, groupIds: number[]): Promise<void> {
+export async function checkGroups(q: Q, actor: Viewer, groupIds: number[]): Promise<void> {
   const allowed = await groupIdsFor(q, actor);
   if (allowed !== 'all' && groupIds.some((id) => !allowed.includes(id))) throw forbidden('You can only make events for groups you organise for.');
   await assertGroupsExist(q, 'groups', groupIds);
@@ -65,7 +65,7 @@ interface PoliticianColumns {
   politician_party: string;
 }
 
-function columnsOf(input: EventInput, place: Place) {
+export function columnsOf(input: EventInput, place: Place) {
   return {
     title: input.title,
     slug: slugify(input.title) || 'event',
@@ -96,7 +96,7 @@ function columnsOf(input: EventInput, place: Place) {
   };
 }
 
-async function setGroups(q: Q, eventId: number, groupIds: number[]): Promise<void> {
+export async function setGroups(q: Q, eventId: number, groupIds: number[]): Promise<void> {
   await q.deleteFrom('event_groups').where('event_id', '=', eventId).execute();
   await q.insertInto('event_groups').values(groupIds.map((group_id) => ({ event_id: eventId, group_id }))).execute();
 }

@@ -5,8 +5,10 @@ import type { EventState, EventType } from './tables.ts';
 export const PUBLIC_STATES: readonly EventState[] = ['published', 'cancelled'];
 /** People may book (while the event has not started). */
 export const BOOKABLE_STATES: readonly EventState[] = ['published'];
-/** May still be published. */
-export const PUBLISHABLE_STATES: readonly EventState[] = ['draft', 'awaiting_approval'];
+/** May be published by its organisers (a submitted event is approved by a moderator instead: REVIEWABLE_STATES). */
+export const PUBLISHABLE_STATES: readonly EventState[] = ['draft'];
+/** Submitted through "Host an event", waiting for a coalition moderator to approve or decline it. */
+export const REVIEWABLE_STATES: readonly EventState[] = ['awaiting_approval'];
 /** May be cancelled. */
 export const CANCELLABLE_STATES: readonly EventState[] = ['draft', 'awaiting_approval', 'published'];
 /** May be edited by its organisers. */
@@ -17,6 +19,7 @@ export const stateLabels: Record<EventState, string> = {
   awaiting_approval: 'Awaiting approval',
   published: 'Published',
   cancelled: 'Cancelled',
+  declined: 'Declined',
 };
 
 /** The types of event, in the order organisers choose them. */

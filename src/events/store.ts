@@ -62,6 +62,9 @@ export interface ChorusEvent {
   submittedAt: Date | null;
   publishedAt: Date | null;
   cancelledAt: Date | null;
+  declinedAt: Date | null;
+  /** Why a moderator declined the submitted event. */
+  declineReason: string | null;
   /** An MP or candidate who will appear (hustings, surgeries, public meetings), and for which seat. */
   politician: Politician | null;
 }
@@ -173,6 +176,8 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       publishedAt: r.published_at,
       cancelledAt: r.cancelled_at,
       politician: politicianOf(r, seats),
+      declinedAt: r.declined_at,
+      declineReason: r.decline_reason,
     };
   });
 }

@@ -3,7 +3,7 @@ import type { AppContext as AnyAppContext } from '../context.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 
 /** The states an event is stored in; "past" is not stored: it follows from the time (states.ts). */
-export type EventState = 'draft' | 'awaiting_approval' | 'published' | 'cancelled';
+export type EventState = 'draft' | 'awaiting_approval' | 'published' | 'cancelled' | 'declined';
 export type EventType = 'rally' | 'march' | 'demonstration' | 'public_meeting' | 'conference' | 'hustings' | 'street_stall' | 'online_meeting' | 'training';
 export type BookingStatus = 'booked' | 'cancelled';
 export type PoliticianKind = 'mp' | 'candidate';
@@ -63,6 +63,9 @@ export interface EventsTable {
   /** A candidate's name and party (an MP's come from politics' MPs when shown). */
   politician_name: Generated<string>;
   politician_party: Generated<string>;
+  declined_at: Maybe<Date>;
+  /** Why a moderator declined a submitted event (emailed to the person who submitted it). */
+  decline_reason: Maybe<string>;
 }
 
 export interface EventGroupsTable {
@@ -156,8 +159,19 @@ export interface EventRemindersTable {
   sent_at: Generated<Date>;
 }
 
+/** Who offered an event through "Host an event": a supporter (with their person) or an organiser. */
+export interface EventSubmissionsTable {
+  event_id: number;
+  person_id: Maybe<number>;
+  organiser_id: Maybe<number>;
+  name: string;
+  email: string;
+  created_at: Generated<Date>;
+}
+
 export interface EventTables {
   events: EventsTable;
+  event_submissions: EventSubmissionsTable;
   event_groups: EventGroupsTable;
   ticket_tiers: TicketTiersTable;
   bookings: BookingsTable;

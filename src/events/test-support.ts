@@ -53,3 +53,20 @@ export async function makeEvent(t: TestApp, groupIds: number[], overrides: Recor
     return id;
   });
 }
+
+/** Real places around Bristol, and one in London, with their positions. */
+export const positioned = {
+  centre: { postcode: 'BS1 4DJ', latitude: 51.4517, longitude: -2.5967 },
+  clifton: { postcode: 'BS8 1TH', latitude: 51.4584, longitude: -2.623 },
+  bath: { postcode: 'BA1 1LZ', latitude: 51.3814, longitude: -2.3597 },
+  london: { postcode: 'SW1A 1AA', latitude: 51.501, longitude: -0.1416 },
+  nowhere: { postcode: 'BS2 0ZZ', latitude: null, longitude: null },
+};
+
+export async function seedPositionedPostcodes(db: TestApp['ctx']['db']) {
+  await db
+    .insertInto('postcodes')
+    .values(Object.values(positioned).map((p) => ({ compact: p.postcode.replace(' ', ''), postcode: p.postcode, country_code: 'E92000001', region_code: places.west.region, constituency_code: places.west.code, latitude: p.latitude, longitude: p.longitude })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

@@ -10,6 +10,7 @@ import { createEvent, updateEvent } from '../save-event.ts';
 import { listEventsForAdmin, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
 import { registerAttendeeRoutes } from './attendees-routes.tsx';
+import { registerEventReviewRoutes } from './review-routes.tsx';
 import { EventFormPage, EventListAdminPage, EventOverviewPage, eventAdminPath } from './views.tsx';
 
 const PER_PAGE = 25;
@@ -46,6 +47,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   registerAttendeeRoutes(app, ctx);
   const anyone = { preHandler: requireRole() };
   const makers = { preHandler: requireRole('admin', 'organiser') };
+  registerEventReviewRoutes(app, ctx);
 
   async function renderForm(request: FastifyRequest, reply: FastifyReply, event: ChorusEvent | undefined, state: { values: FormValues; selectedGroups: string[]; errors?: FieldErrors }, status = 200) {
     const groups = await groupChoices(ctx, viewerOf(request));
@@ -57,7 +59,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const groupIds = viewer.role === 'organiser' ? await groupIdsFor(ctx.db, viewer) : 'all';
     const page = pageFrom(request.query);
     const result = await listEventsForAdmin(ctx.db, { groupIds, page, perPage: PER_PAGE });
-    return reply.render(<EventListAdminPage {...result} page={page} perPage={PER_PAGE} canCreate={viewer.role !== 'moderator'} ownGroupsOnly={groupIds !== 'all'} />);
+    return reply.render(<EventListAdminPage {...result} page={page} perPage={PER_PAGE} canCreate={viewer.role !== 'moderator'} ownGroupsOnly={groupIds !== 'all'} role={viewer.role} />);
   });
 
   app.get('/admin/events/new', makers, async (request, reply) => {

@@ -12,19 +12,30 @@ import type { EventState } from '../tables.ts';
 
 export const eventAdminPath = (id: number, rest = '') => `/admin/events/${id}${rest ? `/${rest}` : ''}`;
 
-const stateColours: Record<EventState, TagColour> = { draft: 'grey', awaiting_approval: 'yellow', published: 'green', cancelled: 'red' };
+const stateColours: Record<EventState, TagColour> = { draft: 'grey', awaiting_approval: 'yellow', published: 'green', cancelled: 'red', declined: 'red' };
 
 export function StateTag({ event }: { event: ChorusEvent }) {
   if (event.state !== 'cancelled' && isPast(event)) return <Tag colour="grey">Past</Tag>;
   return <Tag colour={stateColours[event.state]}>{stateLabels[event.state]}</Tag>;
 }
 
-export function EventListAdminPage(props: { events: ChorusEvent[]; total: number; page: number; perPage: number; canCreate: boolean; ownGroupsOnly: boolean }) {
+export function EventListAdminPage(props: { events: ChorusEvent[]; total: number; page: number; perPage: number; canCreate: boolean; ownGroupsOnly: boolean; role?: Viewer['role'] }) {
   const pages = Math.max(1, Math.ceil(props.total / props.perPage));
   return (
     <Layout title="Events" wide>
       <h1>Events</h1>
       {props.ownGroupsOnly ? <p>The events of the groups you organise for.</p> : null}
+      {props.role === 'admin' || props.role === 'moderator' ? (
+        <p>
+          <a href="/admin/events/submissions">Events awaiting approval</a>
+          {props.role === 'admin' ? (
+            <>
+              {' · '}
+              <a href="/admin/events/settings">Event settings</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {props.canCreate ? (
         <p>
           <a class="button button--primary" href="/admin/events/new">
@@ -257,6 +268,14 @@ export function EventOverviewPage({ event, viewer, notice, changes = [] }: { eve
           </dd>
         </div>
       </dl>
+      {event.state === 'awaiting_approval' && (viewer.role === 'admin' || viewer.role === 'moderator') ? (
+        <p>
+          <a class="button button--primary" href={eventAdminPath(event.id, 'review')}>
+            Approve or decline
+          </a>
+        </p>
+      ) : null}
+      {event.state === 'declined' && event.declineReason ? <p>Declined: {event.declineReason}</p> : null}
       {event.state === 'published' || event.state === 'cancelled' ? (
         <p>
           <a href={event.path}>See the public page</a>

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
-import { withOccurrences } from '../occurrences.ts';
 import { listEventChanges } from '../event-changes.ts';
 import { PUBLIC_STATES } from '../states.ts';
-import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
+import { distanceOrigin } from '../find-query.ts';
+import { milesBetween } from '../find-events.ts';
+import { findEvent, listPastEvents, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
-import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
+import { registerFindEventsRoutes } from './find-routes.tsx';
+import { registerHostEventRoutes } from './host-routes.tsx';
+import { BookedPage, EventPage, ManageBookingPage, PastEventsPage } from './views.tsx';
 
 const PAST_PER_PAGE = 30;
-/** How far ahead /events lists a repeating event's dates. */
-const CALENDAR_DAYS = 366;
 export const TOO_MANY_BOOKINGS = 'Too many bookings have been made from your connection just now. Please wait a few minutes and try again.';
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
 const PRIVATE_CACHE = 'private, no-store';
@@ -45,11 +46,8 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
 
-  app.get('/events', async (request, reply) => {
-    const now = new Date();
-    const events = withOccurrences(await listUpcomingEvents(ctx.db, { now }), { from: now, to: new Date(now.getTime() + CALENDAR_DAYS * 86_400_000) });
-    return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
-  });
+  registerFindEventsRoutes(app, ctx, cacheFor);
+  registerHostEventRoutes(app, ctx);
 
   app.get('/events/past', async (request, reply) => {
     const page = pageFrom(request.query);
@@ -60,9 +58,11 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   app.get<{ Params: { ref: string } }>('/events/:ref', async (request, reply) => {
     const { ref } = parseParams(refParams, request.params, 'event');
     const event = await publicEvent(ctx, Number(ref.split('-')[0]));
-    if (ref !== event.path.slice('/events/'.length)) return reply.redirect(event.path, 301);
+    const origin = await distanceOrigin(ctx.db, request.query);
+    if (ref !== event.path.slice('/events/'.length)) return reply.redirect(`${event.path}${origin ? `?from=${encodeURIComponent(origin.postcode)}` : ''}`, 301);
+    const distanceFrom = origin && event.latitude !== null && event.longitude !== null ? { postcode: origin.postcode, miles: milesBetween(origin, { latitude: event.latitude, longitude: event.longitude }) } : undefined;
     const changes = await listEventChanges(ctx.db, event.id);
-    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} changes={changes} />);
+    return reply.header('cache-control', cacheFor(request)).render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} changes={changes} distanceFrom={distanceFrom} />);
   });
 
   const book = async (request: FastifyRequest, reply: FastifyReply) => {

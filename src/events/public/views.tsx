@@ -6,6 +6,7 @@ import { ChangeHistory, ChangeNotices } from '../change-views.tsx';
 import type { EventChange } from '../event-changes.ts';
 import { placeLine } from '../event-calendar.ts';
 import { ukWhen, ukWhenShort } from '../london-clock.ts';
+import { formatMiles } from '../find-events.ts';
 import { formatPrice } from '../money.ts';
 import { eventTypes, isBookable, publicStatus } from '../states.ts';
 import { placesLeft, placesLeftIn, type ChorusEvent } from '../store.ts';
@@ -37,15 +38,17 @@ function priceSummary(event: ChorusEvent): string {
   return prices.map(formatPrice).join(' / ');
 }
 
-function EventItem({ event }: { event: ChorusEvent }) {
+/** One event in a list; `near`: how far it is from a searched postcode (carried to the event page). */
+export function EventItem({ event, near }: { event: ChorusEvent; near?: { miles: number; postcode: string } | undefined }) {
   const status = publicStatus(event);
   const left = placesLeft(event);
   return (
     <li class="event-list__item">
       <p class="event-list__when">{whenLine(event)}</p>
       <h3 class="event-list__title">
-        <a href={event.path}>{event.title}</a>
+        <a href={near ? `${event.path}?from=${encodeURIComponent(near.postcode)}` : event.path}>{event.title}</a>
       </h3>
+      {near ? <p class="event-list__distance">{formatMiles(near.miles)} from {near.postcode}</p> : null}
       <p class="event-list__meta">
         {status === 'cancelled' ? (
           <>
@@ -72,7 +75,7 @@ function byMonth(events: ChorusEvent[]): Array<{ month: string; events: ChorusEv
   return months;
 }
 
-function MonthList({ events }: { events: ChorusEvent[] }) {
+export function MonthList({ events }: { events: ChorusEvent[] }) {
   return (
     <>
       {byMonth(events).map(({ month, events: inMonth }) => (
@@ -171,8 +174,8 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
   );
 }
 
-export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined }) {
-  const { event, errors, baseUrl } = props;
+export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined; distanceFrom?: { miles: number; postcode: string } | undefined }) {
+  const { event, errors, baseUrl, distanceFrom } = props;
   const changes = props.changes ?? [];
   const status = publicStatus(event);
   const left = placesLeft(event);
@@ -239,6 +242,14 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
                     {event.region ? `, ${event.region.name}` : ''}
                   </>
                 ) : null}
+                {distanceFrom ? (
+                  <>
+                    <br />
+                    <strong>
+                      {formatMiles(distanceFrom.miles)} from {distanceFrom.postcode}
+                    </strong>
+                  </>
+                ) : null}
               </>
             ) : (
               'Online'
@@ -259,17 +270,19 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
             {status === 'upcoming' && left !== null ? <><br />{left === 0 ? 'Full' : `${formatNumber(left)} ${left === 1 ? 'place' : 'places'} left`}</> : null}
           </dd>
         </div>
-        <div class="summary-list__row">
-          <dt>Organised by</dt>
-          <dd>
-            {event.groups.map((g, i) => (
-              <>
-                {i > 0 ? ', ' : ''}
-                <a href={`/groups/${g.slug}`}>{g.name}</a>
-              </>
-            ))}
-          </dd>
-        </div>
+        {event.groups.length > 0 ? (
+          <div class="summary-list__row">
+            <dt>Organised by</dt>
+            <dd>
+              {event.groups.map((g, i) => (
+                <>
+                  {i > 0 ? ', ' : ''}
+                  <a href={`/groups/${g.slug}`}>{g.name}</a>
+                </>
+              ))}
+            </dd>
+          </div>
+        ) : null}
         {event.contact ? (
           <div class="summary-list__row">
             <dt>Contact</dt>
