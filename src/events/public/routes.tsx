@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, clientIp, conflict, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, formValues, invalidFields, keepFor, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
+import { EventCache } from '../event-cache.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { PUBLIC_STATES } from '../states.ts';
 import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
@@ -10,6 +11,8 @@ import { BookedPage, EventCalendarPage, EventPage, ManageBookingPage, PastEvents
 
 const PAST_PER_PAGE = 30;
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
+/** How long the public calendar's finished answer is replayed to everyone (see platform/http/hot-responses.ts). */
+const CALENDAR_KEPT_MS = 1000;
 const PRIVATE_CACHE = 'private, no-store';
 
 const refParams = z.object({ ref: z.string().regex(/^\d{1,9}(-[a-z0-9-]{0,200})?$/) });
@@ -17,8 +20,8 @@ const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) 
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) });
 
 /** The event behind a public address, if the public may see it (published or cancelled). */
-async function publicEvent(ctx: AppContext, id: number): Promise<ChorusEvent> {
-  const event = await findEvent(ctx.db, id);
+async function publicEvent(ctx: AppContext, id: number, find: (id: number) => Promise<ChorusEvent | undefined> = (id) => findEvent(ctx.db, id)): Promise<ChorusEvent> {
+  const event = await find(id);
   if (!event || !PUBLIC_STATES.includes(event.state)) throw notFound('event');
   return event;
 }
@@ -39,8 +42,11 @@ async function formOrJsonOnly(request: FastifyRequest) {
 export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
+  const bookingCache = new EventCache(ctx.db);
 
-  app.get('/events', async (request, reply) => {
+  // The public's calendar is one page for everyone: its finished answer is replayed for a second
+  // (per address and query), so a crowd costs one render a second. Signed-in viewers are not kept.
+  app.get('/events', { onSend: keepFor(app, CALENDAR_KEPT_MS, { byQuery: true }) }, async (request, reply) => {
     const events = await listUpcomingEvents(ctx.db);
     return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
   });
@@ -61,8 +67,16 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const book = async (request: FastifyRequest, reply: FastifyReply) => {
     const json = wantsJson(request);
     const { id } = parseParams(idParams, request.params, 'event');
-    const event = await publicEvent(ctx, id);
-    const outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    // A copy kept for a moment will do to start with (the places are taken under the event's lock);
+    // when it suggests the places have gone, the refusal is made from the event as it is now.
+    let event = await publicEvent(ctx, id, (id) => bookingCache.get(id));
+    let outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    if (outcome.kind !== 'booked') {
+      const fresh = await publicEvent(ctx, id, (id) => bookingCache.fresh(id));
+      const changed = fresh.state !== event.state || fresh.placesBooked !== event.placesBooked || fresh.tiers.some((t, i) => t.placesBooked !== event.tiers[i]?.placesBooked);
+      event = fresh;
+      if (changed) outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    }
     switch (outcome.kind) {
       case 'not-bookable':
         throw conflict(
@@ -74,9 +88,8 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
         );
       case 'invalid': {
         if (json) throw invalidFields(outcome.problems);
-        const fresh = (await findEvent(ctx.db, id)) ?? event;
         reply.header('cache-control', PRIVATE_CACHE);
-        return reply.render(<EventPage event={fresh} hearMoreWording={wording(fresh)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} />, 422);
+        return reply.render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} />, 422);
       }
       case 'booked':
         if (json) return reply.code(201).header('cache-control', 'no-store').send({ outcome: 'booked', places: outcome.places, message: 'Booked. We have emailed the booking reference.' });
