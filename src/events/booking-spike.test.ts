@@ -68,4 +68,12 @@ describe('booking under a spike', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(await (await fetch(`${base}/events`)).text()).toContain('Second spike meeting');
   });
+
+  it('answers a crowd arriving at once with the whole calendar, every one of them', async () => {
+    await makeEvent(t, [group], { title: 'Crowd spike meeting' });
+    await new Promise((r) => setTimeout(r, 1100));
+    const answers = await Promise.all(Array.from({ length: 40 }, () => fetch(`${base}/events`).then(async (r) => ({ status: r.status, body: await r.text() }))));
+    expect(answers.every((a) => a.status === 200 && a.body.includes('Crowd spike meeting') && a.body.includes('</html>'))).toBe(true);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DomainError, clientIp, conflict, formValues, invalidFields, keepFor, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { EventCache } from '../event-cache.ts';
+import { SharedRenders } from './shared-render.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { PUBLIC_STATES } from '../states.ts';
 import { findEvent, listPastEvents, listUpcomingEvents, type ChorusEvent } from '../store.ts';
@@ -43,12 +44,14 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
   const bookingCache = new EventCache(ctx.db);
+  const calendarRenders = new SharedRenders(CALENDAR_KEPT_MS);
 
-  // The public's calendar is one page for everyone: its finished answer is replayed for a second
-  // (per address and query), so a crowd costs one render a second. Signed-in viewers are not kept.
+  // The public's calendar is one page for everyone: rendered once a second (per address and query)
+  // however many ask at once, and its finished answer replayed for that second. Signed-in viewers
+  // are neither kept nor shared.
   app.get('/events', { onSend: keepFor(app, CALENDAR_KEPT_MS, { byQuery: true }) }, async (request, reply) => {
-    const events = await listUpcomingEvents(ctx.db);
-    return reply.header('cache-control', cacheFor(request)).render(<EventCalendarPage events={events} />);
+    reply.header('cache-control', cacheFor(request));
+    return calendarRenders.send(request, reply, async () => <EventCalendarPage events={await listUpcomingEvents(ctx.db)} />);
   });
 
   app.get('/events/past', async (request, reply) => {
