@@ -14,6 +14,11 @@
  *    same 100) under load (BENCH_SECONDS each, 64 connections), against the bare Node server
  *    answering a constant. A feed that is not there (404) is reported as missing, with no figure.
  *
+ * Rate limits: each person books from their own client address, so a per-address booking limit
+ * sees one booking per address and passes them all, as it would a real crowd behind a load
+ * balancer. No setting is lifted for the bench. Any 429 is printed as a WARNING and counted on
+ * the targets line: a spike that was throttled is not a booking spike's figure.
+ *
  * Last line:
  *   RESULT bookings_per_s=<n> booked=<n> capacity=<n> oversold=<n> p99_ms=<n> booking_ratio=<bookings/s ÷ bare POST rps>
  *     calendar_ratio=<calendar rps ÷ bare rps> ics_ratio=<ics rps ÷ bare rps>
