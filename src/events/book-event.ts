@@ -178,7 +178,12 @@ export async function recordHearMore(ctx: AppContext, tx: Tx, event: ChorusEvent
   );
 }
 
-/** Only this part runs under the event's lock: read the places as they are now, take them. */
+/**
+ * Only this part runs under the event's lock, held until COMMIT: as few statements as can be
+ * (the lock, the places as they are now, then both counters and the booking in one statement),
+ * so bookings queue on it briefly. The booking row comes after the lock: its foreign key takes a
+ * share lock on the event, which would deadlock with another booking's wait for the row lock.
+ */
 async function takePlaces(tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, personId: number, reference: string, hash: string): Promise<BookOutcome> {
   const locked = await sql<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number; places_held: number }>`
     select state, starts_at, capacity, places_booked, places_held from events where id = ${event.id} for update`.execute(tx);
@@ -198,23 +203,11 @@ async function takePlaces(tx: Tx, event: ChorusEvent, tier: TicketTier, form: Bo
   if (!tierNow) throw new Refusal({ kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] });
   const problem = shortfall(current, tierNow, form.places);
   if (problem) throw new Refusal({ kind: 'invalid', problems: [problem], waitingList: true });
-  await sql`update events set places_booked = places_booked + ${form.places} where id = ${event.id}`.execute(tx);
-  await sql`update ticket_tiers set places_booked = places_booked + ${form.places} where id = ${tier.id}`.execute(tx);
-  await tx
-    .insertInto('bookings')
-    .values({
-      event_id: event.id,
-      tier_id: tier.id,
-      reference,
-      person_id: personId,
-      name: form.name.replace(/\s+/g, ' '),
-      email: form.email,
-      places: form.places,
-      access_needs: form.access_needs,
-      manage_token_hash: hash,
-      hear_more: form.hear_more,
-    })
-    .execute();
+  await sql`
+    with event_places as (update events set places_booked = places_booked + ${form.places} where id = ${event.id}),
+      tier_places as (update ticket_tiers set places_booked = places_booked + ${form.places} where id = ${tier.id})
+    insert into bookings (event_id, tier_id, reference, person_id, name, email, places, access_needs, manage_token_hash, hear_more)
+    values (${event.id}, ${tier.id}, ${reference}, ${personId}, ${form.name.replace(/\s+/g, ' ')}, ${form.email}, ${form.places}, ${form.access_needs}, ${hash}, ${form.hear_more})`.execute(tx);
   return { kind: 'booked', reference, places: form.places };
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields, keepFor, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
+import { EventCache } from '../event-cache.ts';
+import { SharedRenders } from './shared-render.ts';
 import { cancelBooking, findBookingByToken } from '../cancel-booking.ts';
 import { listEventChanges } from '../event-changes.ts';
 import { PUBLIC_STATES } from '../states.ts';
@@ -16,6 +18,8 @@ import { BookedPage, EventPage, ManageBookingPage, PastEventsPage } from './view
 const PAST_PER_PAGE = 30;
 export const TOO_MANY_BOOKINGS = 'Too many bookings have been made from your connection just now. Please wait a few minutes and try again.';
 const PUBLIC_CACHE = 'public, max-age=5, stale-while-revalidate=30';
+/** How long the public calendar's finished answer is replayed to everyone (see platform/http/hot-responses.ts). */
+const CALENDAR_KEPT_MS = 1000;
 const PRIVATE_CACHE = 'private, no-store';
 
 const refParams = z.object({ ref: z.string().regex(/^\d{1,9}(-[a-z0-9-]{0,200})?$/) });
@@ -23,8 +27,8 @@ const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) 
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) });
 
 /** The event behind a public address, if the public may see it (published or cancelled). */
-export async function publicEvent(ctx: AppContext, id: number): Promise<ChorusEvent> {
-  const event = await findEvent(ctx.db, id);
+export async function publicEvent(ctx: AppContext, id: number, find: (id: number) => Promise<ChorusEvent | undefined> = (id) => findEvent(ctx.db, id)): Promise<ChorusEvent> {
+  const event = await find(id);
   if (!event || !PUBLIC_STATES.includes(event.state)) throw notFound('event');
   return event;
 }
@@ -45,8 +49,13 @@ export async function formOrJsonOnly(request: FastifyRequest) {
 export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   const cacheFor = (request: FastifyRequest) => (request.viewer ? PRIVATE_CACHE : PUBLIC_CACHE);
   const wording = (event: ChorusEvent) => hearMoreWording(ctx.brand.current().name, event);
+  const bookingCache = new EventCache(ctx.db);
+  const calendarRenders = new SharedRenders(CALENDAR_KEPT_MS);
 
-  registerFindEventsRoutes(app, ctx, cacheFor);
+  // The public's calendar is one page for everyone: rendered once a second (per address and query)
+  // however many ask at once, and its finished answer replayed for that second. Signed-in viewers
+  // are neither kept nor shared.
+  registerFindEventsRoutes(app, ctx, cacheFor, { renders: calendarRenders, onSend: keepFor(app, CALENDAR_KEPT_MS, { byQuery: true }) });
   registerHostEventRoutes(app, ctx);
 
   app.get('/events/past', async (request, reply) => {
@@ -68,8 +77,16 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const book = async (request: FastifyRequest, reply: FastifyReply) => {
     const json = wantsJson(request);
     const { id } = parseParams(idParams, request.params, 'event');
-    const event = await publicEvent(ctx, id);
-    const outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    // A copy kept for a moment will do to start with (the places are taken under the event's lock);
+    // when it suggests the places have gone, the refusal is made from the event as it is now.
+    let event = await publicEvent(ctx, id, (id) => bookingCache.get(id));
+    let outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    if (outcome.kind !== 'booked') {
+      const fresh = await publicEvent(ctx, id, (id) => bookingCache.fresh(id));
+      const changed = fresh.state !== event.state || fresh.placesBooked !== event.placesBooked || fresh.tiers.some((t, i) => t.placesBooked !== event.tiers[i]?.placesBooked);
+      event = fresh;
+      if (changed) outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
+    }
     switch (outcome.kind) {
       case 'not-bookable':
         throw conflict(
@@ -81,9 +98,8 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
         );
       case 'invalid': {
         if (json) throw invalidFields(outcome.problems);
-        const fresh = (await findEvent(ctx.db, id)) ?? event;
         reply.header('cache-control', PRIVATE_CACHE);
-        return reply.render(<EventPage event={fresh} hearMoreWording={wording(fresh)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} waitingList={outcome.waitingList} />, 422);
+        return reply.render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} waitingList={outcome.waitingList} />, 422);
       }
       case 'rate-limited': {
         if (json) throw rateLimited(TOO_MANY_BOOKINGS, outcome.retryAfterSeconds);
