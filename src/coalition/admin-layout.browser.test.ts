@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveTestApp, type ServedTestApp } from '../../test/support/browser.ts';
+import { launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../../test/support/browser.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { makeAdminViewer, makeKey, makePerson } from '../api/test-support.ts';
 import { createWebhook } from '../api/webhooks/webhooks.ts';
@@ -31,14 +31,11 @@ beforeAll(async () => {
     content: { subject: 'You are invited to organise for The Hendon, Golders Green and Finchley Save Our NHS Campaign', blocks: [{ type: 'paragraph', text: 'Hello' }] },
   });
   browser = await launchBrowser();
-  desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  desktop = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1280, height: 900 } });
+  phone = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   for (const context of [desktop, phone]) {
     const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, email, password);
     await page.locator('h1', { hasText: 'Organiser dashboard' }).waitFor();
     await page.close();
   }
