@@ -5,6 +5,8 @@ import { signedInAgent } from '../../test/support/organisers.ts';
 import { makeAdminViewer, makeKey, makePerson } from '../api/test-support.ts';
 import { createWebhook } from '../api/webhooks/webhooks.ts';
 import { queueEmail } from '../platform/mail/outbox.ts';
+import { insertPetition, insertSignatures } from '../petitions/admin/test-support.ts';
+import { addSegmentOfList } from '../supporters/mailings/test-support.ts';
 import { addGroup } from '../supporters/test-support.ts';
 
 let t: ServedTestApp;
@@ -12,6 +14,8 @@ let browser: Browser;
 let desktop: BrowserContext;
 let phone: BrowserContext;
 let personId: string;
+let petitionId: number;
+let segmentId: number;
 const email = 'layout-admin@example.org';
 let password: string;
 
@@ -23,6 +27,13 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await makeKey(t, actor, { groupId: i === 0 ? null : group, scope: i === 1 ? 'write' : 'read' });
   await createWebhook(t.ctx.db, { actor, url: 'https://crm.example.org/a/rather/long/path/that/goes/on/chorus-webhooks/receive', groupId: group, events: ['signature', 'signup'] });
   personId = await makePerson(t, 'someone.with.a.long.address@example.org', [group]);
+  petitionId = await insertPetition(t.ctx.db, { groupIds: [group], action: 'Keep the Hendon, Golders Green and Finchley walk-in centre open seven days a week' });
+  await insertSignatures(t.ctx.db, petitionId, [
+    { name: 'Someone With A Rather Long Name Indeed', email: 'someone.signing.with.a.long.address@hendon-golders-green.example.org', ip: '203.0.113.7' },
+    { email: 'another.signer.with.a.long.address@hendon-golders-green.example.org', ip: '203.0.113.7', held: true, state: 'pending' },
+  ]);
+  const person = await t.ctx.db.selectFrom('people').select('id').where('public_id', '=', personId).executeTakeFirstOrThrow();
+  segmentId = await addSegmentOfList(t.ctx.db, 'People on the Hendon, Golders Green and Finchley phone tree', [person.id]);
   await queueEmail(t.ctx.db, {
     brand: t.ctx.brand.current(),
     baseUrl: t.baseUrl,
@@ -46,7 +57,25 @@ afterAll(async () => {
   await t?.close();
 });
 
-const adminPages = () => ['/admin', '/admin/groups', '/admin/organisers', '/admin/audit', '/admin/mail', '/admin/api', '/admin/people', `/admin/people/${personId}`, `/admin/people/${personId}/data`];
+const adminPages = () => [
+  '/admin',
+  '/admin/groups',
+  '/admin/organisers',
+  '/admin/audit',
+  '/admin/mail',
+  '/admin/api',
+  '/admin/people',
+  `/admin/people/${personId}`,
+  `/admin/people/${personId}/data`,
+  '/admin/petitions',
+  `/admin/petitions/${petitionId}`,
+  `/admin/petitions/${petitionId}/signers`,
+  `/admin/petitions/${petitionId}/trending`,
+  `/admin/petitions/${petitionId}/held`,
+  '/admin/segments',
+  `/admin/segments/${segmentId}`,
+  '/admin/mailings',
+];
 
 /** How the page lays out: its width against the viewport's, and its main column against the header's. */
 async function layoutOf(page: Page) {
