@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, groupManagerRoles, listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { checkbox, conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
+import { checkbox, conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, redirectWithNotice, requireRole, requiredText, saveOrFieldErrors, takeNotice, type Option, type Viewer } from '../platform/index.ts';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
 import { createApiToken, findApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
@@ -81,11 +81,13 @@ function renderOnce(reply: FastifyReply) {
 export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   const managers = { preHandler: requireRole(...groupManagerRoles) };
   const scopeOf = (request: FastifyRequest) => groupIdsFor(ctx.db, request.viewer!);
+  // Notices ("The key has been revoked") show once: a reload does not show them again.
+  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   app.get('/admin/api', managers, async (request, reply) => {
     const groups = await scopeOf(request);
     const [tokens, hooks] = await Promise.all([listApiTokens(ctx.db, groups), listWebhooks(ctx.db, groups)]);
-    return reply.render(<ApiAdminPage tokens={tokens} hooks={hooks} query={request.query} />);
+    return reply.render(<ApiAdminPage tokens={tokens} hooks={hooks} notice={takeNotice(request, reply, secure)} />);
   });
 
   app.get('/admin/api/keys/new', managers, async (request, reply) => {
@@ -112,7 +114,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/api/keys/:id/revoke', managers, async (request, reply) => {
     const viewer = request.viewer!;
     await ctx.db.transaction().execute(async (tx) => revokeApiToken(tx, viewer, await findApiToken(tx, param(request, 'id'), await groupIdsFor(tx, viewer))));
-    return reply.redirect('/admin/api?notice=revoked', 303);
+    return redirectWithNotice(reply, '/admin/api', 'revoked', secure);
   });
 
   app.get('/admin/api/webhooks/new', managers, async (request, reply) => {
@@ -143,7 +145,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
     const page = pageFrom(request.query);
     const { deliveries, total } = await listDeliveries(ctx.db, hook.id, page, PER_PAGE);
-    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} query={request.query} />);
+    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} notice={takeNotice(request, reply, secure)} />);
   });
 
   app.get('/admin/api/webhooks/:id/deliveries/:delivery', managers, async (request, reply) => {
@@ -156,7 +158,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
     if (hook.revokedAt) throw conflict('This webhook has been revoked, so it sends nothing, not even a test.');
     await ctx.db.transaction().execute((tx) => queueTestDelivery(tx, hook.id, ctx.brand.current().name));
-    return reply.redirect(`/admin/api/webhooks/${hook.publicId}?notice=test-queued`, 303);
+    return redirectWithNotice(reply, `/admin/api/webhooks/${hook.publicId}`, 'test-queued', secure);
   });
 
   app.get('/admin/api/webhooks/:id/delete', managers, async (request, reply) => {
@@ -167,6 +169,6 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/api/webhooks/:id/delete', managers, async (request, reply) => {
     const viewer = request.viewer!;
     await ctx.db.transaction().execute(async (tx) => deleteWebhook(tx, viewer, await findWebhook(tx, param(request, 'id'), await groupIdsFor(tx, viewer))));
-    return reply.redirect('/admin/api?notice=deleted', 303);
+    return redirectWithNotice(reply, '/admin/api', 'deleted', secure);
   });
 }

@@ -115,10 +115,10 @@ function WebhooksTable({ hooks }: { hooks: Webhook[] }) {
   );
 }
 
-export function ApiAdminPage({ tokens, hooks, query }: { tokens: ApiToken[]; hooks: Webhook[]; query: unknown }) {
+export function ApiAdminPage({ tokens, hooks, notice }: { tokens: ApiToken[]; hooks: Webhook[]; notice: string | undefined }) {
   return (
     <Layout title="API and webhooks" wide>
-      <QueryNotice query={query} messages={apiNotices} />
+      <QueryNotice query={{ notice }} messages={apiNotices} />
       <h1>API and webhooks</h1>
       <p>
         Other tools (a CRM, Action Network, your own scripts) can read your group’s supporters and petitions through the OSDI API, and

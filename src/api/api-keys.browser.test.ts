@@ -1,6 +1,6 @@
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchBrowser, serveTestApp, type ServedTestApp } from '../../test/support/browser.ts';
+import { collectPageErrors, launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../../test/support/browser.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 
 let t: ServedTestApp;
@@ -20,10 +20,7 @@ afterAll(async () => {
 });
 
 async function makeKeyIn(page: Page, name: string): Promise<string> {
-  await page.goto(`${t.baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInInBrowser(page, email, password);
   await page.locator('h1', { hasText: 'Organiser dashboard' }).waitFor();
   await page.goto(`${t.baseUrl}/admin/api/keys/new`);
   await page.getByLabel('Name').fill(name);
@@ -36,7 +33,7 @@ async function makeKeyIn(page: Page, name: string): Promise<string> {
 
 describe('a new API key in a real browser', () => {
   it('copies the once-shown key to the clipboard with its copy button', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ baseURL: t.baseUrl });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
@@ -53,7 +50,7 @@ describe('a new API key in a real browser', () => {
   });
 
   it('still shows the key as selectable text, and no dead button, without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser.newContext({ baseURL: t.baseUrl, javaScriptEnabled: false });
     const page = await context.newPage();
     const key = await makeKeyIn(page, 'Script without JS');
     expect(key).toMatch(/\S{20,}/);

@@ -33,14 +33,15 @@ export interface WebhookPageProps {
   total: number;
   page: number;
   totalPages: number;
-  query: unknown;
+  /** The notice left by the action that led here (shown once), if any. */
+  notice: string | undefined;
 }
 
-export function WebhookPage({ hook, deliveries, total, page, totalPages, query }: WebhookPageProps) {
+export function WebhookPage({ hook, deliveries, total, page, totalPages, notice }: WebhookPageProps) {
   const base = `/admin/api/webhooks/${hook.publicId}`;
   return (
     <Layout title="Webhook" wide breadcrumbs={[{ href: '/admin/api', label: 'API and webhooks' }]}>
-      <QueryNotice query={query} messages={webhookNotices} />
+      <QueryNotice query={{ notice }} messages={webhookNotices} />
       <h1>Webhook</h1>
       <dl class="summary-list">
         <div class="summary-list__row">

@@ -1,10 +1,12 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveTestApp, type ServedTestApp } from '../../test/support/browser.ts';
+import { launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../../test/support/browser.ts';
 import { signedInAgent } from '../../test/support/organisers.ts';
 import { makeAdminViewer, makeKey, makePerson } from '../api/test-support.ts';
 import { createWebhook } from '../api/webhooks/webhooks.ts';
 import { queueEmail } from '../platform/mail/outbox.ts';
+import { insertPetition, insertSignatures } from '../petitions/admin/test-support.ts';
+import { addSegmentOfList } from '../supporters/mailings/test-support.ts';
 import { addGroup } from '../supporters/test-support.ts';
 
 let t: ServedTestApp;
@@ -12,6 +14,8 @@ let browser: Browser;
 let desktop: BrowserContext;
 let phone: BrowserContext;
 let personId: string;
+let petitionId: number;
+let segmentId: number;
 const email = 'layout-admin@example.org';
 let password: string;
 
@@ -23,6 +27,13 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await makeKey(t, actor, { groupId: i === 0 ? null : group, scope: i === 1 ? 'write' : 'read' });
   await createWebhook(t.ctx.db, { actor, url: 'https://crm.example.org/a/rather/long/path/that/goes/on/chorus-webhooks/receive', groupId: group, events: ['signature', 'signup'] });
   personId = await makePerson(t, 'someone.with.a.long.address@example.org', [group]);
+  petitionId = await insertPetition(t.ctx.db, { groupIds: [group], action: 'Keep the Hendon, Golders Green and Finchley walk-in centre open seven days a week' });
+  await insertSignatures(t.ctx.db, petitionId, [
+    { name: 'Someone With A Rather Long Name Indeed', email: 'someone.signing.with.a.long.address@hendon-golders-green.example.org', ip: '203.0.113.7' },
+    { email: 'another.signer.with.a.long.address@hendon-golders-green.example.org', ip: '203.0.113.7', held: true, state: 'pending' },
+  ]);
+  const person = await t.ctx.db.selectFrom('people').select('id').where('public_id', '=', personId).executeTakeFirstOrThrow();
+  segmentId = await addSegmentOfList(t.ctx.db, 'People on the Hendon, Golders Green and Finchley phone tree', [person.id]);
   await queueEmail(t.ctx.db, {
     brand: t.ctx.brand.current(),
     baseUrl: t.baseUrl,
@@ -31,14 +42,11 @@ beforeAll(async () => {
     content: { subject: 'You are invited to organise for The Hendon, Golders Green and Finchley Save Our NHS Campaign', blocks: [{ type: 'paragraph', text: 'Hello' }] },
   });
   browser = await launchBrowser();
-  desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  desktop = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1280, height: 900 } });
+  phone = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   for (const context of [desktop, phone]) {
     const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, email, password);
     await page.locator('h1', { hasText: 'Organiser dashboard' }).waitFor();
     await page.close();
   }
@@ -49,7 +57,25 @@ afterAll(async () => {
   await t?.close();
 });
 
-const adminPages = () => ['/admin', '/admin/groups', '/admin/organisers', '/admin/audit', '/admin/mail', '/admin/api', '/admin/people', `/admin/people/${personId}`, `/admin/people/${personId}/data`];
+const adminPages = () => [
+  '/admin',
+  '/admin/groups',
+  '/admin/organisers',
+  '/admin/audit',
+  '/admin/mail',
+  '/admin/api',
+  '/admin/people',
+  `/admin/people/${personId}`,
+  `/admin/people/${personId}/data`,
+  '/admin/petitions',
+  `/admin/petitions/${petitionId}`,
+  `/admin/petitions/${petitionId}/signers`,
+  `/admin/petitions/${petitionId}/trending`,
+  `/admin/petitions/${petitionId}/held`,
+  '/admin/segments',
+  `/admin/segments/${segmentId}`,
+  '/admin/mailings',
+];
 
 /** How the page lays out: its width against the viewport's, and its main column against the header's. */
 async function layoutOf(page: Page) {

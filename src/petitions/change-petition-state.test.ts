@@ -303,6 +303,36 @@ describe('closing a petition several groups share', () => {
     expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
   });
 
+  it('cannot be closed early by one group’s organiser moving its closing date forward on the edit form; a later date is theirs to set, and an admin may bring it forward', async () => {
+    const closingDate = addMonths(londonToday(), 6);
+    const id = await insertPetition(t.ctx.db, { groupIds: [groupA, groupB], state: 'open', closingDate });
+    const milestones = { response_threshold: '10000', debate_threshold: '100000' };
+    const tomorrow = new Date(Date.parse(`${londonToday()}T12:00:00Z`) + 24 * 3600_000).toISOString().slice(0, 10);
+
+    await organiser.get(`/admin/petitions/${id}/edit`);
+    const sooner = await organiser.post(`/admin/petitions/${id}/edit`, { ...milestones, closing_date: tomorrow });
+    expect(sooner.statusCode).toBe(422);
+    expect(sooner.body).toContain('it can close sooner only if every group agrees');
+    expect(sooner.body).toContain('href="#field-closing_date"');
+    expect((await findPetition(t.ctx.db, id))!.closingDate).toBe(closingDate);
+
+    // The other group's organiser cannot either.
+    await otherOrganiser.get(`/admin/petitions/${id}/edit`);
+    expect((await otherOrganiser.post(`/admin/petitions/${id}/edit`, { ...milestones, closing_date: addMonths(londonToday(), 1) })).statusCode).toBe(422);
+    expect((await findPetition(t.ctx.db, id))!.closingDate).toBe(closingDate);
+
+    // Running longer ends nothing early: one group may do it.
+    const later = addMonths(londonToday(), 9);
+    await organiser.get(`/admin/petitions/${id}/edit`);
+    expect((await organiser.post(`/admin/petitions/${id}/edit`, { ...milestones, closing_date: later })).statusCode).toBe(303);
+    expect((await findPetition(t.ctx.db, id))!.closingDate).toBe(later);
+
+    // An admin may bring it forward.
+    await admin.get(`/admin/petitions/${id}/edit`);
+    expect((await admin.post(`/admin/petitions/${id}/edit`, { ...milestones, closing_date: tomorrow })).statusCode).toBe(303);
+    expect((await findPetition(t.ctx.db, id))!.closingDate).toBe(tomorrow);
+  });
+
   it('is closed by an admin at once', async () => {
     const id = await insertPetition(t.ctx.db, { groupIds: [groupA, groupB], state: 'open' });
     const response = await press(admin, id, 'close');

@@ -67,7 +67,8 @@ describe('where a signer came from', () => {
     const { agent } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
     const shown = await agent.get(`/admin/people/${person.public_id}`);
     expect(shown.statusCode).toBe(200);
-    expect(shown.body).toContain(`petition:${petition.id}, utm_source whatsapp, utm_campaign save-our-unit`);
+    expect(shown.body).toContain('Signing the petition “Keep the maternity unit open”, utm_source whatsapp, utm_campaign save-our-unit');
+    expect(shown.body).not.toContain(`petition:${petition.id}`);
     expect(shown.body).toContain('Referring page: https://chat.whatsapp.com/invite/abc');
     expect(shown.body).toContain(
       'Signed the petition “Keep the maternity unit open”, from utm_source whatsapp, utm_medium social, utm_campaign save-our-unit, referring page https://chat.whatsapp.com/invite/abc',

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEMO_POSTCODES_TO_TRY, isPoliticsDemo } from '../politics/index.ts';
 import { DomainError, clientIp, conflict, formValues, invalidFields, wantsJson, type FieldErrors, type FieldProblem, type FormValues } from '../platform/index.ts';
 import type { ThankYouOutcome } from './public/after-signing.tsx';
 import { PRIVATE_PAGE_CACHE } from './public/page-cache.ts';
@@ -32,15 +33,21 @@ export function registerSignRoutes(app: FastifyInstance, deps: PublicDeps) {
     const petition = await visiblePetition(deps, request.params.ref);
     const outcome = await signPetition(ctx, { petition, fields: request.body, channel: { kind: 'form', ip: clientIp(request) } });
     const wording = () => hearMoreWordingFor(ctx, petition);
+    const refuse = async (errors: FieldErrors) => {
+      if (json) throw invalidFields(Object.entries(errors).map(([field, message]) => ({ field, message })));
+      // The same hint as the first render: while the demo's made-up places are loaded, the postcodes to try.
+      const demoPostcodes = (await isPoliticsDemo(ctx.db)) ? DEMO_POSTCODES_TO_TRY : undefined;
+      return renderRefusal(reply, petition, wording(), errors, formValues(request.body), demoPostcodes);
+    };
     switch (outcome.kind) {
       case 'not-open':
         throw closed();
       case 'invalid':
-        return refuse(reply, petition, wording(), fieldErrorsOf(outcome.problems), formValues(request.body), json);
+        return refuse(fieldErrorsOf(outcome.problems));
       case 'postcode-not-found':
-        return refuse(reply, petition, wording(), { postcode: outcome.problem.message }, formValues(request.body), json);
+        return refuse({ postcode: outcome.problem.message });
       case 'household-limit':
-        return refuse(reply, petition, wording(), { email: HOUSEHOLD_LIMIT }, formValues(request.body), json);
+        return refuse({ email: HOUSEHOLD_LIMIT });
     }
     // The form always resends the confirmation (only the API's signatures wait without one).
     const kind: ThankYouOutcome = outcome.kind === 'awaiting-confirmation' ? 'resent' : outcome.kind;
@@ -86,19 +93,16 @@ function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
   return errors;
 }
 
-/** A form with problems: the sign page again with the error summary and the values typed, or JSON naming each field. */
-function refuse(
+/** A form with problems: the sign page again with the error summary, the values typed and the same postcode hint. */
+function renderRefusal(
   reply: FastifyReply,
   petition: Petition,
   wording: string,
   errors: FieldErrors,
   values: FormValues,
-  json: boolean,
+  demoPostcodes: string | undefined,
 ) {
-  if (json) {
-    throw invalidFields(Object.entries(errors).map(([field, message]) => ({ field, message })));
-  }
   const { altcha: _altcha, ...kept } = values;
   reply.header('cache-control', PRIVATE_PAGE_CACHE);
-  return reply.render(<SignPage petition={petition} hearMoreWording={wording} values={kept} errors={errors} />, 422);
+  return reply.render(<SignPage petition={petition} hearMoreWording={wording} values={kept} errors={errors} demoPostcodes={demoPostcodes} />, 422);
 }

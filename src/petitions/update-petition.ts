@@ -1,6 +1,7 @@
 import { slugify } from '../coalition/index.ts';
 import { conflict, invalidField, notFound, SHARE_IMAGE_MIN, storeImage, type UploadedFile, type Viewer } from '../platform/index.ts';
 import type { PetitionsTable, Q } from './tables.ts';
+import { closingNeedsAgreement } from './close-agreements.ts';
 import { closingDateProblem } from './closing-date.ts';
 import { lockPetition, replaceMilestones, setPetitionGroups } from './admin-store.ts';
 import { checkPetitionGroups, type PetitionWording } from './create-petition.ts';
@@ -48,6 +49,16 @@ export async function updatePetition(q: Q, props: UpdatePetitionProps): Promise<
   if (props.closingDate !== undefined && props.closingDate !== before.closingDate) {
     const problem = closingDateProblem(props.closingDate);
     if (problem) throw invalidField('closing_date', problem);
+  }
+  // An earlier date ends a shared petition early: that takes every group's agreement (the close
+  // button) or an admin, so one group cannot do it alone by editing the date.
+  const sooner = props.closingDate !== undefined && (before.closingDate === null || props.closingDate < before.closingDate);
+  if (before.state === 'open' && sooner && closingNeedsAgreement(actor, before)) {
+    const others = before.groups.map((g) => g.name).join(', ');
+    throw invalidField(
+      'closing_date',
+      `This petition is shared by ${others}, so it can close sooner only if every group agrees (use Agree to close now) or an admin closes it. Keep the closing date or choose a later one`,
+    );
   }
 
   const changes: Updateable<PetitionsTable> = { updated_at: new Date() };

@@ -195,7 +195,7 @@ describe('editing and merging', () => {
     expect(noChoice.body).toContain('href="#field-keep"');
     const merged = await admin.post('/admin/people/merge', { first: a.publicId, second: b.publicId, keep: 'second' });
     expect(merged.statusCode).toBe(303);
-    expect(merged.headers.location).toBe(`/admin/people/${b.publicId}?notice=merged`);
+    expect(merged.headers.location).toBe(`/admin/people/${b.publicId}`);
     const folded = await t.ctx.db.selectFrom('people').select('merged_into_id').where('id', '=', a.id).executeTakeFirstOrThrow();
     expect(folded.merged_into_id).toBe(b.id);
     const groups = await t.ctx.db.selectFrom('person_groups').select('group_id').where('person_id', '=', b.id).orderBy('group_id').execute();

@@ -1,6 +1,8 @@
-import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, personActionSentence, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, personActionSentence, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { EMAIL_CHANGE_FOR_ADMINS } from './edit-person.ts';
 import type { ConsentEventRecord, ConsentRecord } from './consent.ts';
+import { consentMethodLabel } from './consent-methods.ts';
+import { ConsentHistoryRows, ConsentRows, petitionNamesFromTimeline } from './consent-rows.tsx';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { displayName, type Membership, type Person, type PersonGroup, type TimelineEntry } from './person-record.ts';
 
@@ -15,9 +17,6 @@ export interface PersonPageProps {
   isAdmin: boolean;
   notice?: string | undefined;
 }
-
-const statusLabel: Record<string, string> = { given: 'Given', pending: 'Waiting for confirmation', withdrawn: 'Withdrawn' };
-const eventLabel: Record<string, string> = { requested: 'Asked', given: 'Given', withdrawn: 'Withdrawn' };
 
 const notices: Record<string, string> = {
   saved: 'The details have been saved.',
@@ -60,68 +59,16 @@ export function describeAction(entry: TimelineEntry): string {
   }
 }
 
-function ConsentTables({ consents, events }: { consents: ConsentRecord[]; events: ConsentEventRecord[] }) {
+function ConsentTables({ consents, events, timeline }: { consents: ConsentRecord[]; events: ConsentEventRecord[]; timeline: TimelineEntry[] }) {
   if (consents.length === 0) return <p>No consents recorded.</p>;
+  const petitionName = petitionNamesFromTimeline(timeline);
+  const purposes = new Map(consents.map((c) => [c.purpose.id, c.purpose.name]));
   return (
     <>
-      <ScrollingTable label="Consent for each purpose">
-        <table class="table">
-          <caption class="visually-hidden">Consent for each purpose</caption>
-          <thead>
-            <tr>
-              <th scope="col">Purpose</th>
-              <th scope="col">State</th>
-              <th scope="col">Words agreed to</th>
-              <th scope="col">When</th>
-              <th scope="col">How</th>
-            </tr>
-          </thead>
-          <tbody>
-            {consents.map((c) => (
-              <tr>
-                <th scope="row">{c.purpose.name}</th>
-                <td>{statusLabel[c.status] ?? c.status}</td>
-                <td>{c.wording ? <span>Version {c.wording.version}: “{c.wording.text}”</span> : '–'}</td>
-                <td>
-                  {c.status === 'given' ? `Given ${londonTime(c.givenAt)}` : c.status === 'withdrawn' ? `Withdrawn ${londonTime(c.withdrawnAt)}` : `Asked ${londonTime(c.requestedAt)}`}
-                </td>
-                <td>
-                  {c.method}
-                  {c.source ? ` (${c.source})` : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollingTable>
+      <ConsentRows consents={consents} petitionName={petitionName} />
       <details class="details">
         <summary>History of consent ({events.length} events)</summary>
-        <table class="table">
-          <caption class="visually-hidden">Every consent request, confirmation and withdrawal, oldest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Event</th>
-              <th scope="col">Wording version</th>
-              <th scope="col">How</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr>
-                <td>{londonTime(e.occurredAt)}</td>
-                <td>{e.purposeKey}</td>
-                <td>{eventLabel[e.event] ?? e.event}</td>
-                <td>{e.wording ? e.wording.version : '–'}</td>
-                <td>
-                  {e.method}
-                  {e.source ? ` (${e.source})` : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ConsentHistoryRows events={events} purposeName={(id) => purposes.get(id)} petitionName={petitionName} />
       </details>
     </>
   );
@@ -145,7 +92,9 @@ export function PersonPage(props: PersonPageProps) {
   const { person } = props;
   const base = `/admin/people/${person.publicId}`;
   const name = displayName(person);
-  const source = [person.source.method, person.source.utmSource && `utm_source ${person.source.utmSource}`, person.source.utmCampaign && `utm_campaign ${person.source.utmCampaign}`]
+  // Where they first came from, in words ("Signing the petition “…”", not `petition:2`).
+  const cameFrom = person.source.method ? consentMethodLabel(person.source.method, null, petitionNamesFromTimeline(props.timeline)) : null;
+  const source = [cameFrom, person.source.utmSource && `utm_source ${person.source.utmSource}`, person.source.utmCampaign && `utm_campaign ${person.source.utmCampaign}`]
     .filter(Boolean)
     .join(', ');
   return (
@@ -199,7 +148,7 @@ export function PersonPage(props: PersonPageProps) {
         ) : null}
       </ul>
       <h2>Consent</h2>
-      <ConsentTables consents={props.consents} events={props.events} />
+      <ConsentTables consents={props.consents} events={props.events} timeline={props.timeline} />
       <h2>Groups</h2>
       <MembershipList items={props.groups} empty="Not connected to any group." />
       <h2>Tags</h2>

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, parseRequest, queryText, mailRetention, personalDataProviders, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, mailRetention, personalDataProviders, recordAudit, redirectWithNotice, requireRole, takeNotice, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
 
@@ -79,15 +78,15 @@ function asValues(rules: RetentionRules): FormValues {
   return Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, String(v)]));
 }
 
-const retentionQuery = z.object({ notice: queryText() });
-
 /** Admins set how long each kind of record is kept, and see what the last run removed. */
 export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext) {
   const admins = { preHandler: requireRole('admin') };
+  // Notices show once: a reload does not show them again.
+  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   app.get('/admin/retention', admins, async (request, reply) => {
     const [rules, lastRun] = await Promise.all([readRetention(ctx.db), lastRetentionRun(ctx.db)]);
-    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={parseRequest(retentionQuery, request.query).notice} />);
+    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={takeNotice(request, reply, secure)} />);
   });
 
   app.post('/admin/retention', admins, async (request, reply) => {
@@ -98,12 +97,12 @@ export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext) {
       await writeRetention(tx, form.value);
       await recordAudit(tx, { actor: request.viewer!, action: 'retention.update', subjectType: 'settings', subjectId: 'supporters.retention', before, after: form.value });
     });
-    return reply.redirect('/admin/retention?notice=saved', 303);
+    return redirectWithNotice(reply, '/admin/retention', 'saved', secure);
   });
 
   app.post('/admin/retention/run', admins, async (request, reply) => {
     const run = await runRetention(ctx.db);
     await recordAudit(ctx.db, { actor: request.viewer!, action: 'retention.run', subjectType: 'settings', subjectId: 'supporters.retention', after: run.removed });
-    return reply.redirect('/admin/retention?notice=ran', 303);
+    return redirectWithNotice(reply, '/admin/retention', 'ran', secure);
   });
 }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { Button, Checkbox, ErrorSummary, Form, Layout, ScrollingTable, formatNumber, type FieldErrors } from '../platform/index.ts';
 import type { ConsentEventRecord, ConsentRecord, Purpose } from './consent.ts';
 import { consentMethodLabel } from './consent-methods.ts';
+import { ConsentHistoryRows, ConsentRows, petitionNamesFromTimeline, type PetitionName } from './consent-rows.tsx';
 import { londonTime, peopleCrumbs } from './people-views.tsx';
 import { describeAction } from './person-views.tsx';
 import { displayName, type Person, type TimelineEntry } from './person-record.ts';
@@ -78,79 +79,6 @@ function DataView({ value, caption }: { value: unknown; caption: string }) {
   );
 }
 
-const consentStatus: Record<string, string> = { given: 'Given', pending: 'Asked, waiting for confirmation', withdrawn: 'Withdrawn' };
-const consentEvent: Record<string, string> = { requested: 'Asked', given: 'Given', withdrawn: 'Withdrawn' };
-
-type PetitionName = (id: number) => string | undefined;
-
-/** Each consent as a row: what it is for, whether it stands, when it was given, how, and when withdrawn. */
-function ConsentsTable({ consents, petitionName }: { consents: ConsentRecord[]; petitionName: PetitionName }) {
-  if (consents.length === 0) return <p>None.</p>;
-  return (
-    <ScrollingTable label="Consents">
-      <table class="table">
-        <caption class="visually-hidden">Consent for each purpose</caption>
-        <thead>
-          <tr>
-            <th scope="col">Purpose</th>
-            <th scope="col">State</th>
-            <th scope="col">Given</th>
-            <th scope="col">How</th>
-            <th scope="col">Withdrawn</th>
-            <th scope="col">Words agreed to</th>
-          </tr>
-        </thead>
-        <tbody>
-          {consents.map((c) => (
-            <tr>
-              <th scope="row">{c.purpose.name}</th>
-              <td>{consentStatus[c.status] ?? c.status}</td>
-              <td>{c.givenAt ? londonTime(c.givenAt) : `Not yet (asked ${londonTime(c.requestedAt)})`}</td>
-              <td>{consentMethodLabel(c.method, c.source, petitionName)}</td>
-              <td>{c.withdrawnAt ? londonTime(c.withdrawnAt) : '–'}</td>
-              <td>{c.wording ? `Version ${c.wording.version}: “${c.wording.text}”` : '–'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollingTable>
-  );
-}
-
-/** The proof of consent: every request, confirmation and withdrawal, oldest first. */
-function ConsentHistoryTable({ events, purposeName, petitionName }: { events: ConsentEventRecord[]; purposeName: (id: number) => string | undefined; petitionName: PetitionName }) {
-  if (events.length === 0) return <p>None.</p>;
-  return (
-    <ScrollingTable label="Consent history">
-      <table class="table">
-        <caption class="visually-hidden">Every consent request, confirmation and withdrawal, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">What happened</th>
-            <th scope="col">How</th>
-            <th scope="col">Words shown</th>
-            <th scope="col">Network address</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr>
-              <td>{londonTime(e.occurredAt)}</td>
-              <td>{purposeName(e.purposeId) ?? e.purposeKey}</td>
-              <td>{consentEvent[e.event] ?? e.event}</td>
-              <td>{consentMethodLabel(e.method, e.source, petitionName)}</td>
-              <td>{e.wording ? `Version ${e.wording.version}: “${e.wording.text}”` : '–'}</td>
-              <td>{e.ip ?? '–'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollingTable>
-  );
-}
-
 function TimelineTable({ entries }: { entries: TimelineEntry[] }) {
   if (entries.length === 0) return <p>None.</p>;
   return (
@@ -188,14 +116,15 @@ function petitionNamesIn(data: Record<string, unknown>): PetitionName {
   }
   const supporter = data.supporter;
   const timeline = isRecord(supporter) && Array.isArray(supporter.timeline) ? (supporter.timeline as TimelineEntry[]) : [];
-  for (const e of timeline) if (e.kind === 'petition.signed' && e.subjectId && typeof e.detail.petition === 'string') names.set(Number(e.subjectId), e.detail.petition);
-  return (id) => names.get(id);
+  return petitionNamesFromTimeline(timeline, names);
 }
 
 /** One part of the supporters' own export, each in the form that reads best. */
 function SupporterPart({ part, value, petitionName, purposeName }: { part: string; value: unknown; petitionName: PetitionName; purposeName: (id: number) => string | undefined }) {
-  if (part === 'consents' && Array.isArray(value)) return <ConsentsTable consents={value as ConsentRecord[]} petitionName={petitionName} />;
-  if (part === 'consentEvents' && Array.isArray(value)) return <ConsentHistoryTable events={value as ConsentEventRecord[]} purposeName={purposeName} petitionName={petitionName} />;
+  if (part === 'consents' && Array.isArray(value)) return value.length === 0 ? <p>None.</p> : <ConsentRows consents={value as ConsentRecord[]} petitionName={petitionName} />;
+  if (part === 'consentEvents' && Array.isArray(value)) {
+    return value.length === 0 ? <p>None.</p> : <ConsentHistoryRows events={value as ConsentEventRecord[]} purposeName={purposeName} petitionName={petitionName} withNetworkAddress />;
+  }
   if (part === 'timeline' && Array.isArray(value)) return <TimelineTable entries={value as TimelineEntry[]} />;
   if (part === 'person' && isRecord(value) && isRecord(value.source) && typeof value.source.method === 'string') {
     const source = { ...value.source, method: consentMethodLabel(value.source.method, null, petitionName) };

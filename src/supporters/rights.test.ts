@@ -102,8 +102,34 @@ describe('the subject access page', () => {
     expect(consents).toMatch(/<th scope="row">Rights Group updates<\/th><td>Given<\/td><td>\d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/td><td>Signing the petition “Save the walk-in centre”<\/td><td>–<\/td>/);
     expect(body).toContain('The unsubscribe link in an email');
     expect(body).toContain('Signed the petition “Save the walk-in centre”');
-    expect(body).toMatch(/<div class="table-scroll" role="region" aria-label="Consents" tabindex="0">/);
+    expect(body).toMatch(/<div class="table-scroll" role="region" aria-label="Consent for each purpose" tabindex="0">/);
     for (const raw of ['{&quot;', '{"', '&quot;:', `petition:${petition}`, 'coalition.updates', `group.${groupId}.updates`, 'petition.signed', 'unsubscribe-link']) expect(body, raw).not.toContain(raw);
+  });
+});
+
+describe('the person page', () => {
+  it('shows each consent’s method in words (the same consent rows as the subject access page), never as `petition:<id>` or `unsubscribe-link`', async () => {
+    const petition = await addPetition(t.ctx.db, 'Keep the birth centre', [groupId]);
+    await addSignature(t.ctx.db, petition, { name: 'Worded Person', email: 'worded@example.org', postcode: 'SW1A 1AA', hearMore: true, wording });
+    await linkConfirmedSignatures(t.ctx.db);
+    const publicId = await publicIdOf('worded@example.org');
+    const person = await t.ctx.db.selectFrom('people').select('id').where('public_id', '=', publicId).executeTakeFirstOrThrow();
+    const coalition = await purposeFor(t.ctx.db, { groupId: null });
+    await withdrawConsent(t.ctx.db, { personId: person.id, purposeId: coalition.id, method: 'unsubscribe-link' });
+
+    const rowsOf = (body: string) => {
+      const from = body.indexOf('<caption class="visually-hidden">Consent for each purpose</caption>');
+      return body.slice(from, body.indexOf('</table>', from));
+    };
+    const personPage = (await admin.get(`/admin/people/${publicId}`)).body;
+    const rows = rowsOf(personPage);
+    expect(rows).toMatch(/<th scope="row">Rights Group updates<\/th><td>Given<\/td><td>\d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/td><td>Signing the petition “Keep the birth centre”<\/td><td>–<\/td>/);
+    expect(rows).toMatch(/<th scope="row">Coalition updates<\/th><td>Withdrawn<\/td>/);
+    // The history says how each step happened, in words too.
+    expect(personPage).toContain('The unsubscribe link in an email');
+    for (const raw of [`petition:${petition}`, 'unsubscribe-link', 'coalition.updates', `group.${groupId}.updates`]) expect(personPage, raw).not.toContain(raw);
+    // The subject access page shows the very same rows.
+    expect(rowsOf((await admin.get(`/admin/people/${publicId}/data`)).body)).toBe(rows);
   });
 });
 

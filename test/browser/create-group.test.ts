@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganiser } from '../../src/coalition/organisers.ts';
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, serveTestApp, type ServedTestApp } from '../support/browser.ts';
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../support/browser.ts';
 
 let browser: Browser;
 let t: ServedTestApp;
@@ -23,10 +23,7 @@ describe('a coalition admin adds a member group in a real browser', () => {
     try {
       const page = await context.newPage();
       const errors = collectPageErrors(page);
-      await page.goto('/sign-in');
-      await page.getByLabel('Email address').fill('ada@example.org');
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInInBrowser(page, 'ada@example.org', password);
       await page.waitForURL('**/admin');
 
       const form = await page.goto('/admin/groups/new');

@@ -103,4 +103,21 @@ describe('public pages on a 390 px wide phone', () => {
     expect(hint).toContain('NW4 4BT');
     expect(hint).toContain('SW1A 1AA');
   });
+
+  it('the demo’s sign form still names the postcodes to try when it comes back with a mistake', async () => {
+    await page.goto(petitionPath);
+    await page.getByLabel('Full name').fill('Robin Phone');
+    await page.getByLabel('Email address').fill('robin-at-example');
+    await page.getByLabel('UK postcode').fill('ZZ99 9ZZ');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/signatures')),
+      page.getByRole('button', { name: 'Sign this petition' }).click(),
+    ]);
+    expect(response.status()).toBe(422);
+    await page.waitForSelector('.error-summary');
+    const hint = (await page.locator('#sign-form').textContent()) ?? '';
+    expect(hint).toContain('This is a demo: try');
+    expect(hint).toContain('NW4 4BT');
+    expect(hint).not.toContain('For example SW1A 1AA');
+  });
 });

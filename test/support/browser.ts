@@ -70,3 +70,16 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   });
   expect(report.join('\n'), `axe found accessibility problems on ${page.url()}`).toBe('');
 }
+
+/**
+ * Signs an organiser in through the sign-in form, as a person would: opens /sign-in (the page's
+ * context needs a baseURL), fills in the email address and password, presses Sign in and waits
+ * until the browser has left the sign-in page (a refused sign-in stays on it, so this times out).
+ */
+export async function signInInBrowser(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
+}

@@ -1,4 +1,4 @@
-import { ActionButton, Layout, Notice, Pagination, formatLondon, formatNumber } from '../../platform/index.ts';
+import { ScrollingTable, ActionButton, Layout, Notice, Pagination, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { HeldAddress } from '../held-signatures.ts';
 import type { Petition } from '../store.ts';
 import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
@@ -49,7 +49,7 @@ export function HeldPage({ petition, addresses, addressCount, heldCount, page, t
       </p>
       {addresses.length === 0 ? null : (
         <>
-          <div class="table-scroll">
+          <ScrollingTable label="Held signatures by address">
             <table class="table">
               <caption class="visually-hidden">Held signatures by address, the most first</caption>
               <thead>
@@ -83,7 +83,7 @@ export function HeldPage({ petition, addresses, addressCount, heldCount, page, t
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollingTable>
           <Pagination page={page} totalPages={totalPages} href={(n) => `${petitionAdminPath(petition.id, 'held')}?page=${n}`} />
           <h2>Every held signature</h2>
           <p>

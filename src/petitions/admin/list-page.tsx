@@ -1,4 +1,4 @@
-import { Button, Form, Layout, Pagination, Select, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
+import { ScrollingTable, Button, Form, Layout, Pagination, Select, formatCalendarDate, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { PageOf } from '../admin-store.ts';
 import { stateLabels } from '../states.ts';
 import type { Petition } from '../store.ts';
@@ -44,7 +44,7 @@ export function PetitionListPage({ result, state, counts, canCreate, ownGroupsOn
       {result.items.length === 0 ? (
         <p>No petitions{state ? ` are ${stateLabels[state].toLowerCase()}` : ' yet'}.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollingTable label="Petitions">
           <table class="table">
             <caption class="visually-hidden">
               Petitions{state ? ` that are ${stateLabels[state].toLowerCase()}` : ''}, most recently changed first
@@ -84,7 +84,7 @@ export function PetitionListPage({ result, state, counts, canCreate, ownGroupsOn
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       )}
       <Pagination page={result.page} totalPages={result.totalPages} href={(n) => listHref(state, n)} />
     </Layout>

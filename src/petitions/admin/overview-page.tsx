@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { ActionButton, Button, ErrorSummary, Form, Layout, Notice, TextInput, andList, formatCalendarDate, formatLondon, formatNumber, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
+import { ScrollingTable, ActionButton, Button, ErrorSummary, Form, Layout, Notice, TextInput, andList, formatCalendarDate, formatLondon, formatNumber, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { hasPower, mayTransition } from '../petition-access.ts';
 import { EDITABLE_STATES, VISIBLE_STATES, rejectionReasons, type RejectionCode } from '../states.ts';
 import type { Petition } from '../store.ts';
@@ -246,7 +246,7 @@ export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors,
       {p.milestones.length === 0 ? (
         <p>No milestones.</p>
       ) : (
-        <table class="table">
+        <ScrollingTable label="Milestones"><table class="table">
           <caption class="visually-hidden">Milestones</caption>
           <thead>
             <tr>
@@ -266,7 +266,7 @@ export function OverviewPage({ petition: p, viewer, notice, noticeCount, errors,
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></ScrollingTable>
       )}
       <OutcomeSummary petition={p} />
     </Layout>

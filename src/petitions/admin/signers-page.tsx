@@ -1,4 +1,4 @@
-import { Layout, Pagination, andList, formatLondon, formatNumber } from '../../platform/index.ts';
+import { ScrollingTable, Layout, Pagination, andList, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { SignerScope, SignersPage } from '../list-signers.ts';
 import type { Petition } from '../store.ts';
 import { emailSignersPath, petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
@@ -36,7 +36,7 @@ export function SignersListPage({ petition, scope, result, page, totalPages }: {
           <a href={petitionAdminPath(petition.id, 'exports')}>Names and counts for a hand-in (every signer, no email addresses)</a>
         </li>
       </ul>
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Signers">
+      <ScrollingTable label="Signers">
         <table class="table">
           <caption class="visually-hidden">Signers in the order they signed</caption>
           <thead>
@@ -58,7 +58,7 @@ export function SignersListPage({ petition, scope, result, page, totalPages }: {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollingTable>
       <Pagination page={page} totalPages={totalPages} href={(n) => `${petitionAdminPath(petition.id, 'signers')}?page=${n}`} />
     </Layout>
   );

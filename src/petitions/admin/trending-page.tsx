@@ -1,4 +1,4 @@
-import { Button, CsrfField, Form, Layout, Select, formatLondon, formatNumber } from '../../platform/index.ts';
+import { ScrollingTable, Button, CsrfField, Form, Layout, Select, formatLondon, formatNumber } from '../../platform/index.ts';
 import type { Petition } from '../store.ts';
 import { TRENDING_THRESHOLD, trendingPeriods, type TrendingPeriod, type TrendingReport, type TrendingSource } from '../trending-report.ts';
 import { petitionAdminPath, petitionCrumbs } from './petition-paths.ts';
@@ -7,7 +7,7 @@ function SourceTable({ petition, kind, sources, caption }: { petition: Petition;
   if (sources.length === 0) return <p>None.</p>;
   const what = kind === 'ip' ? 'IP address' : 'Email domain';
   return (
-    <div class="table-scroll">
+    <ScrollingTable label={caption}>
       <table class="table">
         <caption class="visually-hidden">{caption}</caption>
         <thead>
@@ -47,7 +47,7 @@ function SourceTable({ petition, kind, sources, caption }: { petition: Petition;
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Tx } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, redirectWithNotice, requireRole, requiredText, takeNotice, type FieldErrors } from '../../platform/index.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
 import { addMember, addSegmentMembers, createCollection, deleteCollection, getCollection, listCollections, listMembers, removeMember, searchPeopleByEmail, updateCollection, type Collection, type CollectionKind } from './collections.ts';
 import type { PeopleScope } from '../segments/compile-segment.ts';
@@ -12,14 +12,15 @@ import { ownerOptions, parseOwner, scopeOf, viewerOf } from '../viewer-scope.ts'
 const nameForm = z.object({ name: requiredText('a name', 100), description: optionalText('description', 500) });
 const personForm = z.object({ person: z.uuid({ message: 'Choose a person from the search results' }) });
 const collectionParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter an id' }).transform(Number) });
-const collectionQuery = z.object({ page: queryText(), q: queryText(), notice: queryText(), added: queryText() });
-const collectionsQuery = z.object({ notice: queryText() });
+const collectionQuery = z.object({ page: queryText(), q: queryText() });
 const segmentForm = z.object({ segment: z.string({ message: 'Choose a segment' }).regex(/^\d{1,9}$/, { message: 'Choose a segment' }) });
 
 /** Tags or lists: /admin/tags and /admin/lists, the same pages with different words. */
 export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, kind: CollectionKind) {
   const guard = { preHandler: requireRole('admin', 'organiser') };
   const base = words[kind].base;
+  // Notices ("Tag saved") show once: a reload does not show them again.
+  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   async function load(request: FastifyRequest) {
     const viewer = viewerOf(request);
@@ -52,20 +53,26 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
         search={search}
         found={manage && search ? await searchPeopleByEmail(ctx.db, search, scope) : null}
         segments={segments}
-        notice={query.notice}
-        added={query.added}
+        notice={extra.errors ? undefined : takeNotice(request, reply, secure)}
         {...extra}
       />,
       extra.errors ? 422 : 200,
     );
   }
 
-  /** Runs a change; a rule's field problem re-renders the page with it beside the field. */
-  async function change(request: FastifyRequest, reply: FastifyReply, work: (c: { q: Tx; collection: Collection; scope: PeopleScope }) => Promise<string>) {
+  /**
+   * Runs a change, then goes to the page it names with its notice (shown once); a rule's field
+   * problem re-renders the page with it beside the field.
+   */
+  async function change(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: (c: { q: Tx; collection: Collection; scope: PeopleScope }) => Promise<{ path: string; notice: string }>,
+  ) {
     const { scope, collection } = await load(request);
     try {
       const next = await ctx.db.transaction().execute((q) => work({ q, collection, scope }));
-      return reply.redirect(next, 303);
+      return redirectWithNotice(reply, next.path, next.notice, secure);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') return showCollection(request, reply, { errors: errorsFrom(error), values: formValues(request.body) });
       throw error;
@@ -74,7 +81,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
 
   app.get(base, guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const { notice } = parseRequest(collectionsQuery, request.query);
+    const notice = takeNotice(request, reply, secure);
     return reply.render(<CollectionsPage kind={kind} collections={await listCollections(ctx.db, kind, scope)} owners={await ownerOptions(ctx.db, scope)} notice={notice} />);
   });
 
@@ -88,7 +95,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
       const groupId = await parseOwner(ctx.db, values.group, scope);
       if (form.ok) {
         const id = await ctx.db.transaction().execute((tx) => createCollection(tx, kind, { ...form.value, groupId }, viewer, scope));
-        return reply.redirect(`${base}/${id}?notice=created`, 303);
+        return redirectWithNotice(reply, `${base}/${id}`, 'created', secure);
       }
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
@@ -105,14 +112,14 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
     if (!form.ok) return showCollection(request, reply, { errors: form.errors, values: form.values });
     return change(request, reply, async ({ q, collection, scope }) => {
       await updateCollection(q, kind, collection, form.value, viewerOf(request), scope);
-      return `${base}/${collection.id}?notice=saved`;
+      return { path: `${base}/${collection.id}`, notice: 'saved' };
     });
   });
 
   app.post(`${base}/:id/delete`, guard, async (request, reply) =>
     change(request, reply, async ({ q, collection, scope }) => {
       await deleteCollection(q, kind, collection, viewerOf(request), scope);
-      return `${base}?notice=deleted`;
+      return { path: base, notice: 'deleted' };
     }),
   );
 
@@ -121,7 +128,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
       const form = parseForm(personForm, request.body);
       if (!form.ok) throw invalidField('person', form.errors.person ?? 'Choose a person from the search results');
       const added = await addMember(q, kind, collection, form.value.person, scope);
-      return `${base}/${collection.id}?notice=${added ? 'added' : 'already-in'}`;
+      return { path: `${base}/${collection.id}`, notice: added ? 'added' : 'already-in' };
     }),
   );
 
@@ -130,7 +137,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
       const form = parseForm(personForm, request.body);
       if (!form.ok) throw invalidField('person', form.errors.person ?? 'Choose a person');
       await removeMember(q, kind, collection, form.value.person, scope);
-      return `${base}/${collection.id}?notice=removed`;
+      return { path: `${base}/${collection.id}`, notice: 'removed' };
     }),
   );
 
@@ -142,7 +149,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
         throw invalidField('segment', 'Choose a segment');
       });
       const added = await addSegmentMembers(q, kind, collection, segment, segmentScope(scope, segment), viewerOf(request));
-      return `${base}/${collection.id}?notice=segment-added&added=${added}`;
+      return { path: `${base}/${collection.id}`, notice: `segment-added-${added}` };
     }),
   );
 }

@@ -16,8 +16,10 @@ const notices: Record<string, string> = {
   removed: 'Removed.',
 };
 
-function NoticeFor({ notice, added }: { notice: string | undefined; added?: string | undefined }) {
-  if (notice === 'segment-added') return <Notice>{`${added ?? '0'} people added from the segment.`}</Notice>;
+function NoticeFor({ notice }: { notice: string | undefined }) {
+  // `segment-added-12`: how many were added rides in the notice's key.
+  const added = /^segment-added-(\d+)$/.exec(notice ?? '')?.[1];
+  if (added !== undefined) return <Notice>{`${formatNumber(Number(added))} ${added === '1' ? 'person' : 'people'} added from the segment.`}</Notice>;
   return notice && notices[notice] ? <Notice>{notices[notice]}</Notice> : null;
 }
 
@@ -87,7 +89,6 @@ export interface CollectionPageProps {
   errors?: FieldErrors | undefined;
   values?: FormValues | undefined;
   notice?: string | undefined;
-  added?: string | undefined;
 }
 
 function name(m: Member): string {
@@ -103,7 +104,7 @@ export function CollectionPage(props: CollectionPageProps) {
   const values = props.values ?? { name: c.name, description: c.description };
   return (
     <Layout title={c.name} wide breadcrumbs={[{ href: w.base, label: w.Many }]}>
-      <NoticeFor notice={props.notice} added={props.added} />
+      <NoticeFor notice={props.notice} />
       <h1>{c.name}</h1>
       <p>
         A {w.one} owned by {ownerLabel(c)}, with {formatNumber(c.count)} {c.count === 1 ? 'person' : 'people'} you can see.

@@ -1,4 +1,4 @@
-import { Button, ErrorSummary, FileInput, Form, Layout, Select, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { ScrollingTable, Button, ErrorSummary, FileInput, Form, Layout, Select, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import type { FileHead } from './import-batches.ts';
 import { importFields, type ColumnMapping } from './import-mapping.ts';
 import type { PeopleImport } from './import-store.ts';
@@ -112,7 +112,7 @@ export function MappingPage({ plan, head, mapping, errors }: { plan: PeopleImpor
         <Button>Check the file (dry run)</Button>
       </Form>
       {head.sample.length > 0 ? (
-        <div class="table-scroll">
+        <ScrollingTable label="The first rows of the file">
           <table class="table">
             <caption>The first rows of the file</caption>
             <thead>
@@ -132,7 +132,7 @@ export function MappingPage({ plan, head, mapping, errors }: { plan: PeopleImpor
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       ) : null}
     </Layout>
   );

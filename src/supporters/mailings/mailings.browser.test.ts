@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganiser } from '../../coalition/organisers.ts';
-import { collectPageErrors, launchBrowser, serveTestApp, type ServedTestApp } from '../../../test/support/browser.ts';
+import { collectPageErrors, launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../../../test/support/browser.ts';
 import { purposeFor } from '../consent.ts';
 import { addPerson } from './test-support.ts';
 
@@ -27,10 +27,7 @@ describe('a mailing in a real browser', () => {
     try {
       const page = await context.newPage();
       const errors = collectPageErrors(page);
-      await page.goto('/sign-in');
-      await page.getByLabel('Email address').fill('ada@example.org');
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInInBrowser(page, 'ada@example.org', password);
       await page.waitForURL('**/admin');
 
       await page.goto('/admin/mailings/new');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganiser } from '../../coalition/organisers.ts';
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, serveTestApp, type ServedTestApp } from '../../../test/support/browser.ts';
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, serveTestApp, signInInBrowser, type ServedTestApp } from '../../../test/support/browser.ts';
 import { upsertPerson } from '../people.ts';
 import { addPostcode } from '../test-support.ts';
 
@@ -24,10 +24,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill('ada@example.org');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInInBrowser(page, 'ada@example.org', password);
   await page.waitForURL('**/admin');
 }
 

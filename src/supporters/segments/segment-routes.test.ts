@@ -415,7 +415,7 @@ describe('saving, editing and deleting segments', () => {
     const saved = await saveSegment(admin, { name: 'Short-lived', group: 'coalition', query: 'match=all' });
     const id = /\d+/.exec(saved.headers.location as string)![0];
     await admin.get(`/admin/segments/${id}`);
-    expect((await admin.post(`/admin/segments/${id}/delete`, {})).headers.location).toBe('/admin/segments?notice=deleted');
+    expect((await admin.post(`/admin/segments/${id}/delete`, {})).headers.location).toBe('/admin/segments');
     expect((await admin.get(`/admin/segments/${id}`)).statusCode).toBe(404);
   });
 });

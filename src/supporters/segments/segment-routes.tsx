@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Q } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors, personConditions } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, recordAudit, redirectWithNotice, requireRole, requiredText, takeNotice, type FieldErrors, personConditions } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, outOfReachErrors, type Draft, type DraftResult } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
@@ -65,7 +65,6 @@ function queryObject(text: string): Record<string, string[]> {
 }
 
 const segmentParams = z.object({ id: z.string().regex(/^\d{1,9}$/, { message: 'Enter a segment id' }).transform(Number) });
-const noticeQuery = z.object({ notice: queryText() });
 /** The builder's conditions as the query string carries them (`c0.kind=tags&c0.values=…`), read by draftFromQuery. */
 const builderQuery = z.record(z.string(), z.unknown());
 
@@ -77,6 +76,8 @@ const saveForm = z.object({ name: requiredText('a name for the segment', 120), g
 
 export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppContext) {
   const guard = { preHandler: requireRole('admin', 'organiser') };
+  // Notices ("The segment has been saved") show once: a reload does not show them again.
+  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   async function renderBuilder(
     request: FastifyRequest,
@@ -141,14 +142,14 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
       await updateSegment(tx, existing, props, viewer, scope);
       return existing.id;
     });
-    return reply.redirect(`/admin/segments/${id}?notice=saved`, 303);
+    return redirectWithNotice(reply, `/admin/segments/${id}`, 'saved', secure);
   }
 
   app.get('/admin/segments', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
     const segments = await listSegments(ctx.db, scope);
     const names = await segmentNames(ctx.db, segments.map((s) => s.definition));
-    return reply.render(<SegmentsIndexPage segments={segments} names={names} notice={parseRequest(noticeQuery, request.query).notice} />);
+    return reply.render(<SegmentsIndexPage segments={segments} names={names} notice={takeNotice(request, reply, secure)} />);
   });
 
   app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(parseRequest(builderQuery, request.query)) }));
@@ -186,7 +187,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
         people={first}
         constituencies={new Map([...seats].map(([code, seat]) => [code, seat.name]))}
         manage={canManage(scope, segment)}
-        notice={parseRequest(noticeQuery, request.query).notice}
+        notice={takeNotice(request, reply, secure)}
       />,
     );
   });
@@ -209,7 +210,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const scope = await scopeOf(ctx.db, viewer);
     const segment = await getSegment(ctx.db, segmentId(request), scope);
     await ctx.db.transaction().execute((tx) => deleteSegment(tx, segment, viewer, scope));
-    return reply.redirect('/admin/segments?notice=deleted', 303);
+    return redirectWithNotice(reply, '/admin/segments', 'deleted', secure);
   });
 
   app.get('/admin/segments/:id/export.csv', guard, async (request, reply) => {

@@ -1,4 +1,4 @@
-import { ActionButton, Layout, Notice, formatLondon, formatNumber } from '../../platform/index.ts';
+import { ScrollingTable, ActionButton, Layout, Notice, formatLondon, formatNumber } from '../../platform/index.ts';
 import { formatCount } from './builder-view.tsx';
 import type { SegmentPerson } from './compile-segment.ts';
 import type { SavedSegment } from './segment-store.ts';
@@ -39,7 +39,7 @@ export function SegmentsIndexPage({ segments, names, notice }: { segments: Saved
       {segments.length === 0 ? (
         <p>No segments yet.</p>
       ) : (
-        <table class="table">
+        <ScrollingTable label="Saved segments"><table class="table">
           <caption class="visually-hidden">Saved segments</caption>
           <thead>
             <tr>
@@ -63,7 +63,7 @@ export function SegmentsIndexPage({ segments, names, notice }: { segments: Saved
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></ScrollingTable>
       )}
     </Layout>
   );
@@ -116,7 +116,7 @@ export function SegmentPage(props: SegmentPageProps) {
       {people.length === 0 ? (
         <p>Nobody matches yet.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollingTable label="People in the segment">
           <table class="table">
             <caption class="visually-hidden">{formatCount(count)}; the first {people.length} shown</caption>
             <thead>
@@ -140,7 +140,7 @@ export function SegmentPage(props: SegmentPageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollingTable>
       )}
     </Layout>
   );

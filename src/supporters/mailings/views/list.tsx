@@ -1,4 +1,4 @@
-import { Layout, Pagination, formatNumber } from '../../../platform/index.ts';
+import { ScrollingTable, Layout, Pagination, formatNumber } from '../../../platform/index.ts';
 import type { Mailing } from '../store.ts';
 import { StatusTag, whenText } from './labels.tsx';
 import { readableSubject } from '../placeholders.ts';
@@ -19,7 +19,7 @@ export function MailingList({ items, page, totalPages, canCreate }: { items: Mai
       {items.length === 0 ? (
         <p>No mailings yet.</p>
       ) : (
-        <table class="table">
+        <ScrollingTable label="Mailings"><table class="table">
           <caption class="visually-hidden">Mailings, newest first</caption>
           <thead>
             <tr>
@@ -47,7 +47,7 @@ export function MailingList({ items, page, totalPages, canCreate }: { items: Mai
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></ScrollingTable>
       )}
       <Pagination page={page} totalPages={totalPages} href={(p) => `/admin/mailings?page=${p}`} />
     </Layout>

@@ -1,5 +1,5 @@
 import type { MailingReport, ReasonCount, StatusCounts } from '../report.ts';
-import { formatNumber } from '../../../platform/index.ts';
+import { ScrollingTable, formatNumber } from '../../../platform/index.ts';
 
 const rows: Array<[keyof StatusCounts, string]> = [
   ['sent', 'Sent'],
@@ -13,7 +13,7 @@ const rows: Array<[keyof StatusCounts, string]> = [
 /** Recipient counts by status; while sending, mailings.js refreshes the data-count cells (a meta refresh without JS). */
 export function StatusTable({ counts, caption }: { counts: StatusCounts & { recipients: number }; caption: string }) {
   return (
-    <table class="table mailing-counts">
+    <ScrollingTable label={caption}><table class="table mailing-counts">
       <caption>{caption}</caption>
       <tbody>
         <tr>
@@ -31,14 +31,14 @@ export function StatusTable({ counts, caption }: { counts: StatusCounts & { reci
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></ScrollingTable>
   );
 }
 
 function Reasons({ reasons, caption }: { reasons: ReasonCount[]; caption: string }) {
   if (reasons.length === 0) return null;
   return (
-    <table class="table">
+    <ScrollingTable label={caption}><table class="table">
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -56,7 +56,7 @@ function Reasons({ reasons, caption }: { reasons: ReasonCount[]; caption: string
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></ScrollingTable>
   );
 }
 
@@ -93,7 +93,7 @@ export function MailingReportView({ report }: { report: MailingReport }) {
       ) : null}
       <Reasons reasons={report.failureReasons} caption="Why messages failed" />
       {report.failed.length > 0 ? (
-        <table class="table">
+        <ScrollingTable label="Failed addresses"><table class="table">
           <caption>Failed addresses{report.failed.length < c.failed ? ` (the first ${report.failed.length})` : ''}</caption>
           <thead>
             <tr>
@@ -109,11 +109,11 @@ export function MailingReportView({ report }: { report: MailingReport }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></ScrollingTable>
       ) : null}
       <Reasons reasons={report.skipReasons} caption="Why people were skipped" />
       {report.links.length > 0 ? (
-        <table class="table">
+        <ScrollingTable label="Clicks on links"><table class="table">
           <caption>Clicks on links</caption>
           <thead>
             <tr>
@@ -135,7 +135,7 @@ export function MailingReportView({ report }: { report: MailingReport }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></ScrollingTable>
       ) : null}
     </section>
   );
