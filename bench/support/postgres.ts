@@ -63,7 +63,7 @@ export async function statementStats(url: string, signatures: number, top = 14):
   if (!process.env.BENCH_PG_STATS) return '';
   const handle = connectDatabase<Database>(url, 1, 'bench-stats');
   const rows = await sql<{ query: string; calls: number; total_ms: number; mean_ms: number; rows: number; wal_bytes: number; blk_read_ms: number; toplevel: boolean }>`
-    select regexp_replace(query, '\s+', ' ', 'g') as query, calls::int, total_exec_time as total_ms, mean_exec_time as mean_ms, rows::int,
+    select regexp_replace(query, '[[:space:]]+', ' ', 'g') as query, calls::int, total_exec_time as total_ms, mean_exec_time as mean_ms, rows::int,
       wal_bytes::float8 as wal_bytes, shared_blk_read_time as blk_read_ms, toplevel
     from pg_stat_statements where query not like '%pg_stat_statements%'
     order by total_exec_time desc limit ${top}`.execute(handle.db);

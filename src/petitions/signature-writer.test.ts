@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { createPetition, places, seedPlaces } from '../../test/support/public-petitions.ts';
 import { canonicalEmail } from './canonical-email.ts';
-import { SignatureWriter, type SignatureInput } from './signature-writer.ts';
+import { BEGIN, SignatureWriter, type SignatureInput } from './signature-writer.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -84,7 +84,7 @@ describe('the batching signature writer', () => {
       // Again: one written alone, forty queued behind it in one transaction; three statements each.
       const outcomes = await Promise.all([writer.submit(input(petition.id, 'alone-again@example.org')), ...batch(100)]);
       expect(outcomes.every((o) => o.kind === 'signed')).toBe(true);
-      expect(statements.filter((s) => s !== 'begin' && s !== 'commit')).toHaveLength(6);
+      expect(statements.filter((s) => s !== BEGIN && s !== 'commit')).toHaveLength(6);
       const stored = await t.ctx.db.selectFrom('signatures').select('constituency_code').where('petition_id', '=', petition.id).where('email', 'like', 'statements1__@%').execute();
       expect(stored).toHaveLength(40);
       expect(new Set(stored.map((s) => s.constituency_code))).toEqual(new Set([places.west.code, places.north.code]));
@@ -132,7 +132,7 @@ describe('the batching signature writer', () => {
     const petition = await createPetition(t.ctx.db);
     const pool = new pg.Pool({ connectionString: t.ctx.config.DATABASE_URL, max: 1 });
     const events: string[] = [];
-    const label = (text: string) => (text === 'begin' || text === 'commit' ? text : text.includes('advisory') ? 'lock' : text.trim().startsWith('insert') ? 'insert' : text.includes('json_agg') ? 'read' : 'other');
+    const label = (text: string) => (text === BEGIN ? 'begin' : text === 'commit' ? text : text.includes('advisory') ? 'lock' : text.trim().startsWith('insert') ? 'insert' : text.includes('json_agg') ? 'read' : 'other');
     const traced = new WeakSet<pg.PoolClient>();
     const tracing = {
       connect: async () => {
@@ -188,6 +188,22 @@ describe('the batching signature writer', () => {
     } finally {
       blocker.release();
     }
+  });
+
+  it('cannot fall back to scanning the whole signatures table while it is small: each lookup goes through its index', async () => {
+    const petition = await createPetition(t.ctx.db);
+    const writer = new SignatureWriter(t.ctx.db, t.ctx.pool, { rateLimits: { burst: 1000, burstSeconds: 60, sustained: 1000, sustainedSeconds: 300 }, onConfirmationsDue: async () => {}, maxConcurrent: 1 });
+    const batch = (n: number) => Promise.all(Array.from({ length: 5 }, (_, i) => writer.submit(input(petition.id, `scan${n}-${i}@example.org`, { ip: `2001:db8::${n}:${i}` }))));
+    // Enough batches on each pooled connection for PostgreSQL to settle on its generic plans.
+    for (let n = 0; n < 30; n++) await batch(n);
+    const seqScans = async () => {
+      // Each session reports its counts when it is idle, at most once a second.
+      await new Promise((r) => setTimeout(r, 1500));
+      return (await sql<{ n: number }>`select seq_scan::int as n from pg_stat_user_tables where relname = 'signatures'`.execute(t.ctx.db)).rows[0]!.n;
+    };
+    const before = await seqScans();
+    for (let n = 30; n < 40; n++) await batch(n);
+    expect(await seqScans()).toBe(before);
   });
 });
 

@@ -123,9 +123,14 @@ function statementName(text: string): string {
   return name;
 }
 
+/** Opens a batch's transaction (one simple query, so one message). */
+export const BEGIN = 'begin; set local enable_seqscan = off';
+
 /** Sends BEGIN on a connection in pipeline mode; see BatchStatements. */
 function statementsOn(client: pg.PoolClient, db: Db): BatchStatements {
-  const began = client.query('begin');
+  // The batch's lookups go through their indexes even while the table is small: a generic plan made
+  // then (a new install's first spike) would scan the whole table for every batch as it grows.
+  const began = client.query(BEGIN);
   // Awaited with the batch's first statements; a failure is theirs too.
   began.catch(() => undefined);
   return {
