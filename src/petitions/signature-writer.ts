@@ -417,8 +417,10 @@ async function readBatchState(tx: BatchStatements, inputs: SignatureInput[], pet
         select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code,
           held_reason is not null as held
         from signatures
-        where (petition_id, canonical_email) in (
-          select * from unnest(${inputs.map((i) => i.petitionId)}::int[], ${inputs.map((i) => i.canonicalEmail)}::text[]))) as e) as signers`);
+        -- Both columns of signatures_one_per_email as index conditions (a row pair "in (unnest ...)"
+        -- left the planner free to walk the primary key and filter). A batch's petitions share
+        -- emails rarely; a row of another pair is simply not looked at.
+        where petition_id = any(${petitionIds}::int[]) and canonical_email = any(${[...new Set(inputs.map((i) => i.canonicalEmail))]}::text[])) as e) as signers`);
   const { open, recent: counts, signers } = state!;
   const recent = new Map<string, { inBurst: number; inSustained: number }>();
   for (const [petitionId, ip, inBurst, inSustained] of counts) recent.set(`${petitionId}|${ip}`, { inBurst, inSustained });
