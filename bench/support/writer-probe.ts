@@ -31,6 +31,7 @@ try {
   const writer = new SignatureWriter(handle.db as never, handle.pool, {
     rateLimits: { burst: 100, burstSeconds: 60, sustained: 5, sustainedSeconds: 300 },
     onConfirmationsDue: queueConfirmationSender as never,
+    ...(process.env.MAX_CONCURRENT ? { maxConcurrent: Number(process.env.MAX_CONCURRENT) } : {}),
   });
   let batches = 0;
   const w = writer as unknown as { transaction: (i: unknown[]) => Promise<unknown> };
