@@ -15,7 +15,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { connectDatabase } from '../src/platform/db/database.ts';
 import type { Database } from '../src/schema.ts';
-import { benchRoot, freshDatabase } from './support/postgres.ts';
+import { benchRoot, freshDatabase, resetStatementStats, statementStats } from './support/postgres.ts';
 import { cpuMeter, postgresPids } from './support/cpu.ts';
 import { freePort, startChild, startChorus, waitForHttp } from './support/processes.ts';
 import { runLoad } from './support/run-load.ts';
@@ -174,6 +174,7 @@ async function main() {
     const successFile = path.join(benchRoot, `sign-successes-${runId}.txt`);
     try {
       await runLoad({ url: target, connections: CONNECTIONS, durationSeconds: 3, headers, sign: { postcodesFile, runId: `warm${runId}`, successFile } });
+      await resetStatementStats(database.url);
       const pgdata = path.join(benchRoot, 'sign', 'postgres');
       const serverCpu = cpuMeter(() => [chorus.child.process.pid!]);
       const databaseCpu = cpuMeter(() => postgresPids(pgdata));
@@ -193,6 +194,8 @@ async function main() {
       `CPU per signature: server ${micros(spikeCpu.server)} µs, PostgreSQL ${micros(spikeCpu.database)} µs ` +
         `(bare form server: ${Math.round(ceiling.cpuMicros)} µs per request); machine load ${os.loadavg()[0]!.toFixed(1)}`,
     );
+    const stats = await statementStats(database.url, check.answered);
+    if (stats) console.log(`PostgreSQL's time per statement during the spike (BENCH_PG_STATS):\n${stats}`);
     console.log(`stored: ${check.stored} (lost ${check.lost}, stored twice ${check.twice}); errors ${spike.errors}, timeouts ${spike.timeouts}`);
 
     if (RAW_SECONDS > 0) {

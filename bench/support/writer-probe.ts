@@ -17,7 +17,11 @@ const SECONDS = Number(process.env.SECONDS ?? 10);
 const CLIENTS = Number(process.env.CLIENTS ?? 64);
 const database = await freshDatabase('writer-probe');
 try {
-  const handle = connectDatabase<Database>(database.url, 10, 'probe');
+  // EXPLAIN=<ms>: PostgreSQL logs the plan, with timings and buffers, of every statement slower than that (auto_explain), in its postgres.log.
+  const explain = process.env.EXPLAIN
+    ? `${database.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=${process.env.EXPLAIN} -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_nested_statements=on -c auto_explain.log_level=warning`)}`
+    : '';
+  const handle = connectDatabase<Database>(database.url + explain, 10, 'probe');
   const { postcodes } = await seedReferenceData(handle.db, 20);
   const petition = await handle.db
     .insertInto('petitions')
@@ -27,6 +31,7 @@ try {
   const writer = new SignatureWriter(handle.db as never, handle.pool, {
     rateLimits: { burst: 100, burstSeconds: 60, sustained: 5, sustainedSeconds: 300 },
     onConfirmationsDue: queueConfirmationSender as never,
+    ...(process.env.MAX_CONCURRENT ? { maxConcurrent: Number(process.env.MAX_CONCURRENT) } : {}),
   });
   let batches = 0;
   const w = writer as unknown as { transaction: (i: unknown[]) => Promise<unknown> };
@@ -75,6 +80,11 @@ try {
     `PROBE per_s=${Math.round(r.perSecond)} p99_ms=${r.p99.toFixed(1)} pg_us=${Math.round((pgCpu / r.done) * 1e6)} node_us=${Math.round((nodeCpu / r.done) * 1e6)} batch=${(r.done / batches).toFixed(1)}`,
   );
   await handle.close();
+  if (process.env.EXPLAIN) {
+    const { default: fs } = await import('node:fs');
+    fs.copyFileSync(path.join(benchRoot, 'writer-probe', 'postgres.log'), path.join(benchRoot, 'writer-probe-explain.log'));
+    console.log(`plans: ${path.join(benchRoot, 'writer-probe-explain.log')}`);
+  }
 } finally {
   await database.stop();
 }

@@ -91,12 +91,24 @@ export interface SignatureWriterOptions {
 export type ConnectionPool = Pick<pg.Pool, 'connect'>;
 
 /**
- * One batch's statements on one connection. Each is sent as a named prepared statement (the
- * name is a digest of its text, which is the same whatever the batch's size, since every value
- * travels as an array): PostgreSQL parses and plans it once per connection, not once per batch.
+ * One batch's statements on one connection, pipelined: each is sent at once, without waiting for
+ * the answers to the ones before it (PostgreSQL still runs them in order), so a batch costs two
+ * round trips, not five: BEGIN, the locks and the read together; then, once the duplicate rule
+ * has been applied to what was read, the insert, any updates and COMMIT together. Each
+ * statement is a named prepared statement (the name is a digest of its text, which is the same
+ * whatever the batch's size, since every value travels as an array): PostgreSQL parses and
+ * plans it once per connection, not once per batch.
  */
 export interface BatchStatements {
+  /** BEGIN, sent first. */
+  began: Promise<unknown>;
   run<R>(query: RawBuilder<R>): Promise<R[]>;
+  /**
+   * Sends COMMIT behind everything sent so far; resolves once the transaction is durable. Rejects
+   * if the transaction was rolled back instead (a statement before it failed, so PostgreSQL
+   * answers COMMIT with ROLLBACK): a batch is answered only when its COMMIT really committed.
+   */
+  commit(): Promise<void>;
 }
 
 const statementNames = new Map<string, string>();
@@ -111,12 +123,26 @@ function statementName(text: string): string {
   return name;
 }
 
+/** Opens a batch's transaction (one simple query, so one message). */
+export const BEGIN = 'begin; set local enable_seqscan = off';
+
+/** Sends BEGIN on a connection in pipeline mode; see BatchStatements. */
 function statementsOn(client: pg.PoolClient, db: Db): BatchStatements {
+  // The batch's lookups go through their indexes even while the table is small: a generic plan made
+  // then (a new install's first spike) would scan the whole table for every batch as it grows.
+  const began = client.query(BEGIN);
+  // Awaited with the batch's first statements; a failure is theirs too.
+  began.catch(() => undefined);
   return {
+    began,
     async run<R>(query: RawBuilder<R>): Promise<R[]> {
       const compiled = query.compile(db);
       const result = await client.query({ name: statementName(compiled.sql), text: compiled.sql, values: [...compiled.parameters] });
       return result.rows as R[];
+    },
+    async commit(): Promise<void> {
+      const result = await client.query('commit');
+      if (result.command !== 'COMMIT') throw new Error(`the batch's transaction ended with ${result.command}, not COMMIT`);
     },
   };
 }
@@ -215,20 +241,24 @@ export class SignatureWriter {
     const postcodes = [...new Set(inputs.flatMap((i) => (i.postcode ? [i.postcode] : [])))];
     const places = postcodes.length > 0 ? await placesOf(this.db, this.db, postcodes) : new Map<string, PostcodePlace>();
     const client = await this.pool.connect();
+    // node-postgres reads the flag as each query is sent (its types call it read-only).
+    const mode = client as { pipeline: boolean };
     let broken: Error | undefined;
+    // Only while this batch holds the connection: the pool's other users expect one query at a time.
+    mode.pipeline = true;
     try {
-      await client.query('begin');
+      const tx = statementsOn(client, this.db);
       try {
-        const outcomes = await writeBatch(statementsOn(client, this.db), inputs, places, this.options);
-        await client.query('commit');
-        return outcomes;
+        return await writeBatch(tx, inputs, places, this.options);
       } catch (error) {
+        // Answered after everything sent before it, so nothing of this batch is still on the wire after it.
         await client.query('rollback').catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });
         throw error;
       }
     } finally {
+      mode.pipeline = false;
       client.release(broken);
     }
   }
@@ -311,16 +341,16 @@ async function placesOf(db: Db, cacheKey: object, postcodes: string[]): Promise<
 }
 
 /**
- * Writes one batch in the caller's open transaction; returns an outcome per input, in order.
+ * Writes one batch in the transaction `tx` opened, and commits it; returns an outcome per input, in order.
  * `places` holds the place of every UK postcode in the batch.
  */
 async function writeBatch(tx: BatchStatements, inputs: SignatureInput[], places: Map<string, PostcodePlace>, options: SignatureWriterOptions): Promise<SignOutcome[]> {
   const outcomes: Array<SignOutcome | undefined> = new Array(inputs.length);
   const petitionIds = [...new Set(inputs.map((i) => i.petitionId))].sort((a, b) => a - b);
 
-  await lockSigners(tx, inputs);
-  // After the locks (a statement sees what was committed when it began): one round trip for all the batch reads.
-  const { openIds, recent, byEmail } = await readBatchState(tx, inputs, petitionIds, options.rateLimits);
+  // Sent together, run in this order: the read (a statement sees what was committed when it began)
+  // comes after the locks are granted, so it sees every earlier signature of these signers.
+  const [, , { openIds, recent, byEmail }] = await inOrder([tx.began, lockSigners(tx, inputs), readBatchState(tx, inputs, petitionIds, options.rateLimits)]);
 
   const rows: Row[] = [];
   inputs.forEach((input, index) => {
@@ -355,6 +385,17 @@ async function writeBatch(tx: BatchStatements, inputs: SignatureInput[], places:
 }
 
 /**
+ * Waits for statements sent together; if any failed, fails with the first failure in the order
+ * they were sent (the cause: the statements after it fail only because the transaction was aborted).
+ */
+async function inOrder<T extends readonly unknown[]>(sent: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/**
  * In one statement: which of the batch's petitions are signable, the signatures already made from
  * each address on each petition within the rate-limit periods, and every signature already made
  * with each email on its petition (for the duplicate rule).
@@ -376,8 +417,10 @@ async function readBatchState(tx: BatchStatements, inputs: SignatureInput[], pet
         select petition_id, canonical_email, name, postcode, household_slot, state, emails_sent, public_id, constituency_code,
           held_reason is not null as held
         from signatures
-        where (petition_id, canonical_email) in (
-          select * from unnest(${inputs.map((i) => i.petitionId)}::int[], ${inputs.map((i) => i.canonicalEmail)}::text[]))) as e) as signers`);
+        -- Both columns of signatures_one_per_email as index conditions (a row pair "in (unnest ...)"
+        -- left the planner free to walk the primary key and filter). A batch's petitions share
+        -- emails rarely; a row of another pair is simply not looked at.
+        where petition_id = any(${petitionIds}::int[]) and canonical_email = any(${[...new Set(inputs.map((i) => i.canonicalEmail))]}::text[])) as e) as signers`);
   const { open, recent: counts, signers } = state!;
   const recent = new Map<string, { inBurst: number; inSustained: number }>();
   for (const [petitionId, ip, inBurst, inSustained] of counts) recent.set(`${petitionId}|${ip}`, { inBurst, inSustained });
@@ -411,7 +454,7 @@ function signed(row: Row): SignOutcome {
 
 /** Multi-row insert; rows that hit the one-per-email index are left for the duplicate rule. Returns the public ids stored. */
 async function insertRows(tx: BatchStatements, rows: Row[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+  if (rows.length === 0) return new Set<string>();
   const col = <T>(pick: (r: Row) => T) => rows.map(pick);
   const inserted = await tx.run(sql<{ public_id: string }>`
     insert into signatures (petition_id, public_id, name, email, canonical_email, household_slot, postcode, country_code,
@@ -507,19 +550,23 @@ async function applyDuplicateRule(tx: BatchStatements, rows: Row[], outcomes: Ar
     }
   }
 
-  const inserted = await insertRows(tx, toInsert);
+  // Sent together: the insert, the updates and COMMIT (resolved only once it is durable).
+  const [inserted] = await inOrder([
+    insertRows(tx, toInsert),
+    confirm.size > 0
+      ? tx.run(sql`update signatures set state = 'validated', validated_at = now(), confirmation_due_at = null
+          where public_id = any(${[...confirm]}::uuid[]) and state = 'pending'`)
+      : undefined,
+    resend.size > 0
+      ? tx.run(sql`update signatures set confirmation_due_at = now()
+          where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`)
+      : undefined,
+    tx.commit(),
+  ]);
   // Writers hold the lock of each email they sign, so a clash here would mean a row we could not see:
   // answer "already signed" (and its repeats in this batch too) rather than ever count twice.
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome?.kind === 'signed' && !inserted.has(outcome.publicId)) outcomes[index] = { kind: 'already-signed', constituencyCode: null };
-  }
-  if (confirm.size > 0) {
-    await tx.run(sql`update signatures set state = 'validated', validated_at = now(), confirmation_due_at = null
-      where public_id = any(${[...confirm]}::uuid[]) and state = 'pending'`);
-  }
-  if (resend.size > 0) {
-    await tx.run(sql`update signatures set confirmation_due_at = now()
-      where public_id = any(${[...resend]}::uuid[]) and state = 'pending' and emails_sent < ${MAX_EMAILS_PER_SIGNATURE}`);
   }
 }
 
