@@ -92,7 +92,10 @@ async function throughEverything(fields: Record<string, string>) {
   const file = (await simpleParser(mail.raw)).attachments.find((a) => a.filename === 'event.ics')!;
   const vevent = new ICAL.Event(new ICAL.Component(ICAL.parse(file.content.toString('utf8'))).getFirstSubcomponent('vevent')!);
   const page = (await t.app.inject({ method: 'GET', url: event.path })).body;
-  const list = (await t.app.inject({ method: 'GET', url: '/events' })).body;
+  // The public calendar is rendered once a second for everyone: the new event is on it within that.
+  const calendar = async () => (await t.app.inject({ method: 'GET', url: '/events' })).body;
+  await expect.poll(calendar, { timeout: 5_000, interval: 250 }).toContain(`>${event.title}</a>`);
+  const list = await calendar();
   return { agent, event, page, list, mail, start: vevent.startDate.toJSDate().toISOString(), end: vevent.endDate.toJSDate().toISOString() };
 }
 

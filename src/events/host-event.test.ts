@@ -72,7 +72,8 @@ describe('host an event', () => {
     const after = (await findEvent(t.ctx.db, row.id))!;
     expect(after.state).toBe('published');
     expect(after.publishedAt).toBeInstanceOf(Date);
-    expect((await t.app.inject({ method: 'GET', url: '/events' })).body).toContain('Northtown stall for the unit');
+    // The public calendar is rendered once a second for everyone, so the approved event shows within it.
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/events' })).body, { timeout: 5_000, interval: 250 }).toContain('Northtown stall for the unit');
     const mails = await mailsTo(email);
     expect(mails.map((m) => m.kind)).toEqual(['events.submission.received', 'events.submission.approved']);
     expect(mails[1]!.text_body).toContain(after.path);

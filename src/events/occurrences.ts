@@ -4,7 +4,12 @@
  * and in winter time alike. rrule expands over "floating" times (UK clock readings written as if
  * they were UTC), and each reading is then turned back into the instant it names.
  */
-import { RRule } from 'rrule';
+import * as rruleModule from 'rrule';
+
+// rrule ships CommonJS to Node (its ES build is only for bundlers), so under plain Node its named
+// exports sit on the default export; under the test runner they are on the namespace itself.
+const { RRule } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
+type RRule = InstanceType<typeof RRule>;
 import { fromLondonInput, toLondonInput } from '../supporters/index.ts';
 import type { ChorusEvent } from './store.ts';
 

@@ -53,7 +53,7 @@ describe('event states', () => {
     await t.ctx.db.updateTable('events').set({ places_booked: 2 }).where('id', '=', id).execute();
     await t.ctx.db.updateTable('ticket_tiers').set({ places_booked: 2 }).where('id', '=', tier.id).execute();
     const event = (await findEvent(t.ctx.db, id))!;
-    expect(event.tiers).toEqual([{ id: tier.id, position: 1, name: 'Waged', pricePence: 1000, capacity: 3, placesBooked: 2 }]);
+    expect(event.tiers).toEqual([{ id: tier.id, position: 1, name: 'Waged', pricePence: 1000, capacity: 3, placesBooked: 2, placesHeld: 0 }]);
     expect(placesLeft(event)).toBe(1);
   });
 });

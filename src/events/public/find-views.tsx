@@ -3,7 +3,8 @@ import { Button, Checkbox, ErrorSummary, Form, Layout, Pagination, Select, TextI
 import { NEAR_MILES, type FoundEvents } from '../find-events.ts';
 import { SEARCH_MAX, findQueryString } from '../find-query.ts';
 import { eventTypeOptions } from '../event-form.ts';
-import { EventItem, MonthList } from './views.tsx';
+import { CalendarSubscribe } from '../feeds/subscribe-links.tsx';
+import { EventItem, FeedLinks, MonthList } from './views.tsx';
 
 export interface FindEventsPageProps {
   found: FoundEvents;
@@ -57,13 +58,14 @@ export function FindEventsPage(props: FindEventsPageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const heading = resultHeading(props);
   return (
-    <Layout title={`${hasErrors ? 'Error: ' : ''}Events`} share={{ path: '/events', description: 'Rallies, public meetings, stalls and conferences of the campaign to defend our NHS, near you and online.' }}>
+    <Layout title={`${hasErrors ? 'Error: ' : ''}Events`} share={{ path: '/events', description: 'Rallies, public meetings, stalls and conferences of the campaign to defend our NHS, near you and online.' }} head={<FeedLinks />}>
       <ErrorSummary errors={errors} />
       <h1>Events</h1>
       <p class="lead">Rallies, marches, public meetings, stalls and training: come along.</p>
       <p>
         <a href="/events/host">Host an event</a>
       </p>
+      <CalendarSubscribe path="/events.ics" label="Subscribe to every event in your calendar" rss="/events.rss" />
       <FindForm {...props} />
       <section aria-labelledby="event-results-heading" class="event-results">
         <h2 id="event-results-heading" class={heading ? undefined : 'visually-hidden'}>

@@ -93,26 +93,12 @@ export function MonthList({ events }: { events: ChorusEvent[] }) {
 }
 
 /** Where feed readers and calendar apps find the feeds of this page. */
-function FeedLinks() {
+export function FeedLinks() {
   return (
     <>
       <link rel="alternate" type="application/rss+xml" title="New events (RSS)" href="/events.rss" />
       <link rel="alternate" type="text/calendar" title="Events calendar (iCalendar)" href="/events.ics" />
     </>
-  );
-}
-
-export function EventCalendarPage({ events }: { events: ChorusEvent[] }) {
-  return (
-    <Layout title="Events" share={{ path: '/events', description: 'Rallies, public meetings, stalls and conferences of the campaign to defend our NHS, near you and online.' }} head={<FeedLinks />}>
-      <h1>Events</h1>
-      <p class="lead">Rallies, marches, public meetings, stalls and training: come along.</p>
-      <CalendarSubscribe path="/events.ics" label="Subscribe to every event in your calendar" rss="/events.rss" />
-      {events.length === 0 ? <p>No events are planned yet. Please check again soon.</p> : <MonthList events={events} />}
-      <p>
-        <a href="/events/past">Past events</a>
-      </p>
-    </Layout>
   );
 }
 
