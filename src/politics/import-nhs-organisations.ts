@@ -98,7 +98,8 @@ export async function importNhsOrganisations(db: Db, file: string, options: Impo
   if (records.length > 0 && looksLikeHeader(records[0]!.record)) records = records.slice(1);
   const first = records[0];
   if (!first) return failedRun(out, `Cannot import ${file}: it has no rows.`);
-  if (!looksLikeOds(first.record)) {
+  // One bad row at the top of a real ODS file should not refuse the whole file: any of the first five will do.
+  if (!records.slice(0, 5).some(({ record }) => looksLikeOds(record))) {
     const shown = first.record.slice(0, 4).map((f) => f.trim().slice(0, 30)).join(', ');
     return failedRun(out, `${file} does not look like ${EXPECTED} (its first row starts: ${shown}).`);
   }

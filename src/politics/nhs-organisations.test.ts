@@ -129,11 +129,11 @@ describe('findNhsOrganisations (the form picker)', () => {
 
 describe('chorus import nhs-organisations', () => {
   const etr = [
+    odsRow({ code: 'NOT A CODE', name: 'SOMETHING NHS TRUST' }), // line 1: a bad first row does not refuse the file
     odsRow({ code: 'RA7', name: 'BRISTOL NHS FOUNDATION TRUST', icb: 'QUY', postcode: 'BS1 3NU' }), // known: unchanged
-    odsRow({ code: 'RH8', name: 'ROYAL DEVON AND EXETER NHS FOUNDATION TRUST', icb: 'QJK', postcode: 'ex2 5dw' }), // line 2: renamed
+    odsRow({ code: 'RH8', name: 'ROYAL DEVON AND EXETER NHS FOUNDATION TRUST', icb: 'QJK', postcode: 'ex2 5dw' }), // renamed since
     odsRow({ code: 'RBZ', name: 'NORTHERN DEVON HEALTHCARE NHS TRUST', icb: 'QJK', postcode: 'EX31 4JB', closed: '20220331' }), // closed
     odsRow({ code: 'X9Z9Z', name: 'A NEW COMMUNITY NHS TRUST', icb: 'QJK', postcode: 'PL6 8DH', opened: '20260701' }), // new
-    odsRow({ code: 'NOT A CODE', name: 'SOMETHING NHS TRUST' }), // line 5
     odsRow({ code: 'RK9', name: 'UNIVERSITY HOSPITALS PLYMOUTH NHS TRUST', opened: '2026-07-01' }), // line 6
     '"RA9","TORBAY AND SOUTH DEVON NHS FOUNDATION TRUST","Y58"', // line 7: cut short
   ].join('\r\n');
@@ -148,7 +148,7 @@ describe('chorus import nhs-organisations', () => {
     const summary = await importNhsOrganisations(database.db, writeFixture('etr.csv', etr), { out: output.out });
     expect(summary).toMatchObject({ read: 7, loaded: 4, rejected: 3, failed: false, notes: { trusts: 4, closed: 1 } });
     expect(summary.problems).toEqual([
-      { line: 5, reason: 'organisation code "NOT A CODE" is not an ODS code (like RA7 or QJK)' },
+      { line: 1, reason: 'organisation code "NOT A CODE" is not an ODS code (like RA7 or QJK)' },
       { line: 6, reason: 'RK9\'s open date "2026-07-01" is not a date (YYYYMMDD)' },
       { line: 7, reason: 'has 3 fields; an ODS row has 27' },
     ]);
