@@ -10,3 +10,4 @@ export { findCurrentSignature, listSignaturesPage, signaturesConfirmedAfter, typ
 export { confirmedUnlinkedSignatures, eraseSignaturesAfterClosing, hasSignaturesCondition, linkSignatureToPerson, moveSignatures, signatureCountOfPerson, type SignerToLink } from './signers.ts';
 export { findPetition, type Petition } from './store.ts';
 export type { SignatureReferrer } from './tables.ts';
+export { countsByConstituency as signatureCountsByConstituency, signaturesInConstituency, type ConstituencySignatureCounts, type PetitionSignaturesInSeat } from './counts-by-constituency.ts';

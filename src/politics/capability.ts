@@ -3,22 +3,30 @@ import { loadPoliticsDemo } from './demo.ts';
 import { politicsImporters } from './importers.ts';
 import { politicsMigrations } from './migrations.ts';
 import { registerPoliticsRoutes } from './routes.tsx';
+import { targetAuditWords } from './targets/audit-words.ts';
+import { registerTargetRoutes } from './targets/routes.tsx';
 import type { PoliticsTables, PoliticsView } from './tables.ts';
 
-/** Postcodes, constituencies, MPs, election results, the hex map and NHS trusts and ICBs (open reference data). */
+/** Postcodes, constituencies, MPs, election results, the hex map and NHS trusts and ICBs (open reference data); target lists and candidates. */
 export const politics = defineCapability({
   name: 'politics',
-  dependsOn: [],
+  dependsOn: ['coalition'],
   tables: {
     postcodes: 'none',
     constituencies: 'none',
     mps: 'none',
     constituency_hexes: 'none',
     nhs_organisations: 'none',
+    target_lists: 'none',
+    target_list_seats: 'none',
+    target_politicians: 'none',
+    candidates: 'none',
   } satisfies Record<keyof PoliticsTables, TableHolds>,
   migrations: politicsMigrations,
-  routes: { public: registerPoliticsRoutes },
+  routes: { public: registerPoliticsRoutes, admin: registerTargetRoutes },
   publicNav: [{ href: '/constituencies', label: 'Constituencies', order: 30 }],
+  adminNav: [{ href: '/admin/targets', label: 'Targets', order: 40, roles: ['admin', 'organiser', 'moderator'], description: 'Target lists of marginal seats and high-profile politicians, and each seat’s campaign figures.' }],
+  auditWords: targetAuditWords,
   demo: (tx) => loadPoliticsDemo(txViewOf<PoliticsView>(tx)),
   importers: politicsImporters,
 });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { reevaluateAllRules } from './targets/rules.ts';
 import type { Importer } from '../platform/index.ts';
 import type { Db, Q } from './tables.ts';
 import { GSS_CODE, importCsv, lastOfEach, wholeNumber, type CsvKind, type ImportOptions, type ImportResult } from './import-file.ts';
@@ -99,10 +100,11 @@ export const resultsKind: CsvKind<Key, ResultRow> = {
   async write(db, batch) {
     await upsertResults(db, batch);
   },
-  async afterLoad(db): Promise<Record<string, string>> {
+  async afterLoad(db): Promise<Record<string, string | number>> {
     await clearPoliticsDemo(db);
+    const lists = await reevaluateAllRules(db);
     const [seat] = await mostMarginal(db, 1);
-    return seat ? { 'most marginal': `${seat.name} (majority ${seat.majority})` } : {};
+    return { ...(seat ? { 'most marginal': `${seat.name} (majority ${seat.majority})` } : {}), ...(lists > 0 ? { 'target lists whose seats were chosen again': lists } : {}) };
   },
 };
 

@@ -4,6 +4,7 @@ import { mpsImporter } from './import-mps.ts';
 import { nhsOrganisationsImporter } from './import-nhs-organisations.ts';
 import { onspdImporter } from './import-onspd.ts';
 import { resultsImporter } from './import-results.ts';
+import { candidatesImporter } from './targets/import-candidates.ts';
 
 /** `chorus import <kind> <file>` for official UK reference data (see the README, "UK reference data"). */
 export const politicsImporters: Record<string, Importer> = {
@@ -12,4 +13,5 @@ export const politicsImporters: Record<string, Importer> = {
   mps: mpsImporter,
   hexjson: hexJsonImporter,
   'nhs-organisations': nhsOrganisationsImporter,
+  candidates: candidatesImporter,
 };

@@ -102,4 +102,65 @@ export const politicsMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2026-12-04-0400-targets',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- Target lists: named, a coalition's (group_id null) or one group's, seats by rule and by hand.
+          create table target_lists (
+            id serial primary key,
+            name text not null,
+            description text not null default '',
+            group_id integer,
+            rule jsonb,
+            evaluated_at timestamptz,
+            created_at timestamptz not null default now(),
+            updated_at timestamptz not null default now()
+          );
+          create unique index target_lists_name on target_lists (coalesce(group_id, 0), lower(name));
+
+          create table target_list_seats (
+            list_id integer not null references target_lists on delete cascade,
+            constituency_code text not null,
+            chosen text not null check (chosen in ('rule', 'hand', 'excluded')),
+            added_at timestamptz not null default now(),
+            primary key (list_id, constituency_code)
+          );
+          create index target_list_seats_constituency on target_list_seats (constituency_code);
+
+          create table target_politicians (
+            id serial primary key,
+            list_id integer not null references target_lists on delete cascade,
+            name text not null,
+            role text not null check (role in ('minister', 'shadow_minister', 'committee_chair', 'party_leader', 'other')),
+            role_title text not null default '',
+            party text,
+            constituency_code text,
+            added_at timestamptz not null default now()
+          );
+          create index target_politicians_list on target_politicians (list_id);
+          create index target_politicians_constituency on target_politicians (constituency_code);
+
+          -- Democracy Club candidacies: one row per person on a ballot paper.
+          create table candidates (
+            ballot_paper_id text not null,
+            person_id text not null,
+            election_id text not null,
+            election_date date,
+            person_name text not null,
+            party_name text,
+            party_id text,
+            post_label text not null,
+            constituency_code text,
+            elected boolean,
+            cancelled_poll boolean not null default false,
+            imported_at timestamptz not null default now(),
+            primary key (ballot_paper_id, person_id)
+          );
+          create index candidates_constituency on candidates (constituency_code);
+        `.execute(db);
+      },
+    },
+  ],
 ];

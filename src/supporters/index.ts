@@ -17,3 +17,4 @@ export { fromLondonInput, toLondonInput } from './mailings/london-time.ts';
 export { connectToGroups, personForUnprovenAction } from './people.ts';
 export { requestSignUp } from './sign-up.ts';
 export { activityMailingChoices, draftActivityMailing, type ActivitySender } from './mailings/mail-activity.ts';
+export { countsByConstituency as supporterCountsByConstituency, type ConstituencySupporterCounts } from './counts-by-constituency.ts';
