@@ -4,6 +4,7 @@ import { politicsImporters } from './importers.ts';
 import { politicsMigrations } from './migrations.ts';
 import { registerPoliticsRoutes } from './routes.tsx';
 import { targetAuditWords } from './targets/audit-words.ts';
+import { loadTargetsDemo } from './targets/demo.ts';
 import { registerTargetRoutes } from './targets/routes.tsx';
 import type { PoliticsTables, PoliticsView } from './tables.ts';
 
@@ -27,6 +28,10 @@ export const politics = defineCapability({
   publicNav: [{ href: '/constituencies', label: 'Constituencies', order: 30 }],
   adminNav: [{ href: '/admin/targets', label: 'Targets', order: 40, roles: ['admin', 'organiser', 'moderator'], description: 'Target lists of marginal seats and high-profile politicians, and each seat’s campaign figures.' }],
   auditWords: targetAuditWords,
-  demo: (tx) => loadPoliticsDemo(txViewOf<PoliticsView>(tx)),
+  demo: async (tx) => {
+    const view = txViewOf<PoliticsView>(tx);
+    const loaded = await loadPoliticsDemo(view);
+    return { ...loaded, targets: await loadTargetsDemo(view) };
+  },
   importers: politicsImporters,
 });
