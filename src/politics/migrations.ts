@@ -145,7 +145,7 @@ export const politicsMigrations: Array<[string, Migration]> = [
           -- Democracy Club candidacies: one row per person on a ballot paper.
           create table candidates (
             ballot_paper_id text not null,
-            person_id text not null,
+            dc_person_id text not null,
             election_id text not null,
             election_date date,
             person_name text not null,
@@ -156,7 +156,7 @@ export const politicsMigrations: Array<[string, Migration]> = [
             elected boolean,
             cancelled_poll boolean not null default false,
             imported_at timestamptz not null default now(),
-            primary key (ballot_paper_id, person_id)
+            primary key (ballot_paper_id, dc_person_id)
           );
           create index candidates_constituency on candidates (constituency_code);
         `.execute(db);

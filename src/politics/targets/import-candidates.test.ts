@@ -44,7 +44,7 @@ function chorus(...args: string[]): Promise<{ code: number; stdout: string; stde
   });
 }
 
-const allRows = () => database.db.selectFrom('candidates').selectAll().orderBy('ballot_paper_id').orderBy('person_id').execute();
+const allRows = () => database.db.selectFrom('candidates').selectAll().orderBy('ballot_paper_id').orderBy('dc_person_id').execute();
 
 describe('chorus import candidates (Democracy Club candidates CSV)', () => {
   it('loads UK Parliament candidacies by seat (by GSS code, or by the seat’s name), reporting bad rows by line', async () => {
@@ -73,8 +73,8 @@ describe('chorus import candidates (Democracy Club candidates CSV)', () => {
     const renamed = await chorus('import', 'candidates', writeFixture('candidates-renamed.csv', file.replace('Robert Syms,', 'Sir Robert Syms,')));
     expect(renamed.code).toBe(0);
     const after = await allRows();
-    expect(after.find((r) => r.person_id === '70002')!.person_name).toBe('Sir Robert Syms');
-    expect(after.filter((r) => r.person_id !== '70002')).toEqual(before.filter((r) => r.person_id !== '70002'));
+    expect(after.find((r) => r.dc_person_id === '70002')!.person_name).toBe('Sir Robert Syms');
+    expect(after.filter((r) => r.dc_person_id !== '70002')).toEqual(before.filter((r) => r.dc_person_id !== '70002'));
   });
 
   it('refuses a file that is not a candidates CSV with one clear line and a non-zero exit', { timeout: 60_000 }, async () => {

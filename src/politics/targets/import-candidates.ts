@@ -100,7 +100,7 @@ export async function upsertCandidates(q: Q, batch: CandidateRow[]): Promise<voi
   const rows = lastOfEach(batch, (r) => `${r.ballotPaperId} ${r.personId}`);
   const col = <T>(pick: (r: CandidateRow) => T) => rows.map(pick);
   await sql`
-    insert into candidates as c (ballot_paper_id, person_id, election_id, election_date, person_name, party_name, party_id, post_label, constituency_code, elected, cancelled_poll)
+    insert into candidates as c (ballot_paper_id, dc_person_id, election_id, election_date, person_name, party_name, party_id, post_label, constituency_code, elected, cancelled_poll)
     select v.ballot_paper_id, v.person_id, v.election_id, v.election_date, v.person_name, v.party_name, v.party_id, v.post_label,
       coalesce(v.constituency_code, (select k.code from constituencies k where lower(k.name) = lower(v.post_label) order by k.code limit 1)),
       v.elected, v.cancelled_poll
@@ -110,7 +110,7 @@ export async function upsertCandidates(q: Q, batch: CandidateRow[]): Promise<voi
       ${col((r) => r.partyId)}::text[], ${col((r) => r.postLabel)}::text[], ${col((r) => r.constituencyCode)}::text[],
       ${col((r) => r.elected)}::boolean[], ${col((r) => r.cancelledPoll)}::boolean[]
     ) as v(ballot_paper_id, person_id, election_id, election_date, person_name, party_name, party_id, post_label, constituency_code, elected, cancelled_poll)
-    on conflict (ballot_paper_id, person_id) do update set
+    on conflict (ballot_paper_id, dc_person_id) do update set
       election_id = excluded.election_id, election_date = excluded.election_date, person_name = excluded.person_name,
       party_name = excluded.party_name, party_id = excluded.party_id, post_label = excluded.post_label,
       constituency_code = excluded.constituency_code, elected = excluded.elected, cancelled_poll = excluded.cancelled_poll, imported_at = now()

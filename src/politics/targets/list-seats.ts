@@ -72,14 +72,14 @@ export interface Candidate {
 export async function candidatesIn(q: Q, code: string): Promise<Candidate[]> {
   const rows = await q
     .selectFrom('candidates')
-    .select(['person_id', 'person_name', 'party_name', 'election_id', sql<string | null>`to_char(election_date, 'YYYY-MM-DD')`.as('election_date'), 'elected', 'cancelled_poll'])
+    .select(['dc_person_id', 'person_name', 'party_name', 'election_id', sql<string | null>`to_char(election_date, 'YYYY-MM-DD')`.as('election_date'), 'elected', 'cancelled_poll'])
     .where('constituency_code', '=', code)
     .orderBy('election_date', 'desc')
     .orderBy('party_name')
     .orderBy('person_name')
     .limit(200)
     .execute();
-  return rows.map((r) => ({ personId: r.person_id, name: r.person_name, party: r.party_name, electionId: r.election_id, electionDate: r.election_date, elected: r.elected, cancelledPoll: r.cancelled_poll }));
+  return rows.map((r) => ({ personId: r.dc_person_id, name: r.person_name, party: r.party_name, electionId: r.election_id, electionDate: r.election_date, elected: r.elected, cancelledPoll: r.cancelled_poll }));
 }
 
 export { partyName };

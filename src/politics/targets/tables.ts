@@ -49,7 +49,8 @@ export interface TargetPoliticiansTable {
 /** Candidates standing in a seat, from Democracy Club's candidates CSV (one row per candidacy). */
 export interface CandidatesTable {
   ballot_paper_id: string;
-  person_id: string;
+  /** Democracy Club's person id (a public candidate, not a supporter). */
+  dc_person_id: string;
   election_id: string;
   election_date: Maybe<string>;
   person_name: string;
