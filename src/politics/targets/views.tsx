@@ -219,7 +219,7 @@ export function TargetListPage(props: TargetListPageProps) {
                   {props.canManage ? (
                     <td>
                       <ActionButton action={targetPath(list.id, `seats/${s.code}/remove`)}>
-                        Take off<span class="visually-hidden"> {s.name}</span>
+                        Take off {s.name}
                       </ActionButton>
                     </td>
                   ) : null}
@@ -267,7 +267,7 @@ export function TargetListPage(props: TargetListPageProps) {
                   {props.canManage ? (
                     <td>
                       <ActionButton action={targetPath(list.id, `politicians/${p.id}/remove`)}>
-                        Take off<span class="visually-hidden"> {p.name}</span>
+                        Take off {p.name}
                       </ActionButton>
                     </td>
                   ) : null}
