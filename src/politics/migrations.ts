@@ -103,7 +103,7 @@ export const politicsMigrations: Array<[string, Migration]> = [
     },
   ],
   [
-    '2026-12-04-0400-targets',
+    '2026-12-22-0100-targets',
     {
       async up(db: Kysely<unknown>) {
         await sql`
