@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { assertGroupsExist } from '../../coalition/index.ts';
 import { forbidden, invalidField, isUniqueViolation, recordAudit, type Viewer } from '../../platform/index.ts';
 import type { Q, Tx } from '../tables.ts';
 import { evaluateListRule } from './rules.ts';
@@ -10,6 +11,7 @@ function snapshot(list: TargetList) {
 }
 
 async function assertMayOwn(q: Q, viewer: Viewer, groupId: number | null): Promise<void> {
+  if (groupId !== null) await assertGroupsExist(q, 'group', [groupId]);
   if (await mayManage(q, viewer, groupId)) return;
   if (viewer.role !== 'admin' && viewer.role !== 'organiser') throw forbidden('Your role does not allow changing target lists.');
   throw invalidField('group', groupId === null ? 'Only coalition admins make coalition-wide lists: choose one of your groups' : 'Choose one of the groups you organise for');

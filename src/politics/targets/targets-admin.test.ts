@@ -55,6 +55,11 @@ describe('target lists for organisers', () => {
     expect((await agent.post(`/admin/targets/${id}/edit`, listForm({ name: 'Coalition marginals', max_majority: '4' }))).statusCode).toBe(303);
     expect(await seatNames(id)).toEqual([`${places.north.code} excluded`, `${places.south.code} rule`, `${places.west.code} hand`]);
 
+    await agent.get('/admin/targets/new');
+    const again = await agent.post('/admin/targets/new', listForm({ name: 'coalition MARGINALS' }));
+    expect(again.statusCode).toBe(422);
+    expect(again.body).toContain('There is already a list with this name: choose another name');
+
     const audit = await agent.get('/admin/audit');
     expect(audit.body).toContain(`Added Westbury to the target list “Coalition marginals”`);
     expect(audit.body).toContain('Target list made');
@@ -73,6 +78,9 @@ describe('target lists for organisers', () => {
     const coalition = await agent.post('/admin/targets/new', listForm({ name: 'Our own idea', group: '' }));
     expect(coalition.statusCode).toBe(422);
     expect(coalition.body).toContain('Only coalition admins make coalition-wide lists: choose one of your groups');
+    const noGroup = await agent.post('/admin/targets/new', listForm({ name: 'Our own idea', group: '987654' }));
+    expect(noGroup.statusCode).toBe(422);
+    expect(noGroup.body).toContain('Choose groups from the list');
     expect(await t.ctx.db.selectFrom('target_lists').select('id').where('name', '=', 'Our own idea').execute()).toEqual([]);
   });
 
