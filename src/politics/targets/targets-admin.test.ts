@@ -177,7 +177,7 @@ describe('the target forms under any input', () => {
     );
   });
 
-  it('answers the list and seat pages under any query string or seat code with a page or a 404, never a 5xx', { timeout: 60_000 }, async () => {
+  it('answers the list and seat pages under any query string or seat code with a page or a 4xx, never a 5xx', { timeout: 60_000 }, async () => {
     const { agent } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
     const [list] = await t.ctx.db.selectFrom('target_lists').select('id').limit(1).execute();
     const queryValue = fc.oneof(anyValue, fc.constantFrom('marginality', 'signatures', 'supporters', 'events', '99999999999999999999', '-1', 'NaN', '__proto__'));
@@ -185,9 +185,10 @@ describe('the target forms under any input', () => {
       fc.asyncProperty(fc.dictionary(fc.constantFrom('order', 'page', 'notice', '__proto__', 'constructor'), fc.oneof(queryValue, fc.array(queryValue, { maxLength: 2 })), { maxKeys: 4 }), fc.string({ maxLength: 20 }), async (query, code) => {
         const search = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString();
         const page = await agent.get(`/admin/targets/${list!.id}?${search}`);
-        expect(page.statusCode, search).toBe(200);
+        // A page, or a 4xx for input no one could mean (the platform answers 422 to a NUL anywhere).
+        expect([200, 400, 422], search).toContain(page.statusCode);
         const seat = await agent.get(`/admin/seats/${encodeURIComponent(code)}`);
-        expect([200, 404], code).toContain(seat.statusCode);
+        expect([200, 400, 404, 422], code).toContain(seat.statusCode);
       }),
       { numRuns: 80 },
     );
