@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { partyName } from '../parties.ts';
 import type { Q } from '../tables.ts';
 import type { SeatChoice } from './tables.ts';
 
@@ -82,4 +81,3 @@ export async function candidatesIn(q: Q, code: string): Promise<Candidate[]> {
   return rows.map((r) => ({ personId: r.dc_person_id, name: r.person_name, party: r.party_name, electionId: r.election_id, electionDate: r.election_date, elected: r.elected, cancelledPoll: r.cancelled_poll }));
 }
 
-export { partyName };

@@ -1,4 +1,3 @@
-import type { Group } from '../../coalition/index.ts';
 import type { ActionOpportunity, PetitionSignaturesInSeat } from './seat-page-data.ts';
 import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
 import { formatShare, marginalityRankText } from '../marginality.ts';
@@ -454,4 +453,3 @@ export function SeatPage(props: SeatPageProps) {
   );
 }
 
-export type { Group };
