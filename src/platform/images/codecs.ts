@@ -18,6 +18,10 @@ async function compiled(path: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await readFile(require.resolve(path)));
 }
 
+/** The codecs' init takes (module, option overrides) in their code, though their typings name only the options. */
+type EmscriptenInit = (module: WebAssembly.Module, overrides: { print: () => void; printErr: () => void }) => Promise<void>;
+const withModule = (init: unknown) => init as EmscriptenInit;
+
 let ready: Promise<void> | undefined;
 
 function load(): Promise<void> {
@@ -29,7 +33,15 @@ function load(): Promise<void> {
       readFile(require.resolve('@jsquash/png/codec/pkg/squoosh_png_bg.wasm')),
       readFile(require.resolve('@jsquash/resize/lib/resize/pkg/squoosh_resize_bg.wasm')),
     ]);
-    await Promise.all([initJpegDecode(jpegDec), initJpegEncode(jpegEnc), initWebpDecode(webpDec), initPngDecode(png), initResize(resize)]);
+    // libjpeg's warnings about corrupt data would go to stderr; a refusal says it instead.
+    const quiet = { print: () => {}, printErr: () => {} };
+    await Promise.all([
+      withModule(initJpegDecode)(jpegDec, quiet),
+      withModule(initJpegEncode)(jpegEnc, quiet),
+      withModule(initWebpDecode)(webpDec, quiet),
+      initPngDecode(png),
+      initResize(resize),
+    ]);
   })();
   ready.catch(() => (ready = undefined));
   return ready;
