@@ -147,7 +147,10 @@ describe('preparePhoto: uploaded photos made safe to keep and show', () => {
     const tall = await preparePhoto(await encodeJpegImage(halves(1000, 2000), 85));
     expect([tall.photo.width, tall.photo.height, tall.thumbnail.width, tall.thumbnail.height]).toEqual([800, 1600, 200, 400]);
 
-    const small = await preparePhoto(await encodeJpegImage(halves(300, 200), 85));
+    // Several at once (a form with three photos, two people uploading): each gets its own answer.
+    const many = await Promise.all([300, 320, 340, 360, 380].map(async (width) => preparePhoto(await encodeJpegImage(halves(width, 200), 85))));
+    expect(many.map((p) => p.photo.width)).toEqual([300, 320, 340, 360, 380]);
+    const small = many[0]!;
     expect([small.photo.width, small.photo.height, small.thumbnail.width, small.thumbnail.height]).toEqual([300, 200, 300, 200]);
   });
 

@@ -58,25 +58,48 @@ export async function preparePhoto(data: Buffer, opts: PreparePhotoOptions = {})
     invalidField(field, `The photo must be at most 40 megapixels (this one is ${width} × ${height} pixels)`);
   if (size.width * size.height > MAX_PHOTO_PIXELS) throw tooLarge(size.width, size.height);
 
-  let decoded: Pixels;
-  try {
-    decoded = await decodeImage(data, sourceType);
-  } catch {
-    throw unreadable();
-  }
-  // The header walk and the decoder could disagree on a crafted file; the decoder's word counts.
-  if (decoded.width < 1 || decoded.height < 1 || decoded.data.length !== decoded.width * decoded.height * 4) throw unreadable();
-  if (decoded.width * decoded.height > MAX_PHOTO_PIXELS) throw tooLarge(decoded.width, decoded.height);
+  return fewAtATime(async () => {
+    let decoded: Pixels;
+    try {
+      decoded = await decodeImage(data, sourceType);
+    } catch {
+      throw unreadable();
+    }
+    // The header walk and the decoder could disagree on a crafted file; the decoder's word counts.
+    if (decoded.width < 1 || decoded.height < 1 || decoded.data.length !== decoded.width * decoded.height * 4) throw unreadable();
+    if (decoded.width * decoded.height > MAX_PHOTO_PIXELS) throw tooLarge(decoded.width, decoded.height);
 
-  const upright = applyOrientation(onWhite(decoded), exifOrientation(data, sourceType));
-  const full = await fitWithin(upright, maxSide);
-  const small = await fitWithin(full, thumbnailSide);
-  const [photoBytes, thumbnailBytes] = [await encodeJpegImage(full, quality), await encodeJpegImage(small, quality)];
-  return {
-    photo: { data: photoBytes, type: 'image/jpeg', width: full.width, height: full.height },
-    thumbnail: { data: thumbnailBytes, type: 'image/jpeg', width: small.width, height: small.height },
-    sourceType,
-  };
+    const upright = applyOrientation(onWhite(decoded), exifOrientation(data, sourceType));
+    const full = await fitWithin(upright, maxSide);
+    const small = await fitWithin(full, thumbnailSide);
+    const [photoBytes, thumbnailBytes] = [await encodeJpegImage(full, quality), await encodeJpegImage(small, quality)];
+    return {
+      photo: { data: photoBytes, type: 'image/jpeg', width: full.width, height: full.height },
+      thumbnail: { data: thumbnailBytes, type: 'image/jpeg', width: small.width, height: small.height },
+      sourceType,
+    };
+  });
+}
+
+/**
+ * Photos are prepared two at a time per process: each holds its decoded pixels (up to 160 MB)
+ * until it is encoded, so a burst of uploads waits rather than taking the memory at once.
+ */
+const PARALLEL = 2;
+let running = 0;
+const queue: (() => void)[] = [];
+
+async function fewAtATime<T>(work: () => Promise<T>): Promise<T> {
+  // A finished photo hands its place straight to the next in the queue, so none can slip in between.
+  if (running >= PARALLEL) await new Promise<void>((resolve) => queue.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
 }
 
 /** The image scaled down (never up) so its long side is at most `side`, keeping its shape. */

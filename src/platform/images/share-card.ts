@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { Resvg, initWasm } from '@resvg/resvg-wasm';
-import satori from 'satori';
+import type { Resvg as ResvgClass } from '@resvg/resvg-wasm';
+import type { default as SatoriFunction, SatoriOptions } from 'satori';
 import { parseHex, readableOn, toHex, type Rgb } from './contrast.ts';
 
 /**
@@ -53,11 +53,19 @@ const fontFile = (name: string) => readFile(require.resolve(`@fontsource/${name}
 /** Noto Sans's Latin and Latin Extended subsets (Welsh ŵ and ŷ are in the second), then Noto Emoji's eleven. */
 const FAMILIES = ['Noto Sans', 'Noto Sans Extended', ...Array.from({ length: 11 }, (_, i) => `Noto Emoji ${i}`)];
 
-type Fonts = Parameters<typeof satori>[1]['fonts'];
-let ready: Promise<Fonts> | undefined;
+type Satori = typeof SatoriFunction;
+type Resvg = typeof ResvgClass;
+interface Drawing {
+  satori: Satori;
+  Resvg: Resvg;
+  fonts: SatoriOptions['fonts'];
+}
+let ready: Promise<Drawing> | undefined;
 
-function load(): Promise<Fonts> {
+/** Loaded on the first card, not when the platform is imported: satori alone takes most of a second to load. */
+function load(): Promise<Drawing> {
   ready ??= (async () => {
+    const [{ default: satori }, { Resvg, initWasm }] = await Promise.all([import('satori'), import('@resvg/resvg-wasm')]);
     const [, ...data] = await Promise.all([
       initWasm(readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))),
       ...['latin', 'latin-ext'].flatMap((subset) => [400, 700].map((weight) => fontFile(`noto-sans/files/noto-sans-${subset}-${weight}-normal.woff`))),
@@ -71,7 +79,7 @@ function load(): Promise<Fonts> {
       weight: (i < 4 && i % 2 === 1 ? 700 : 400) as 400 | 700,
       style: 'normal' as const,
     }));
-    return fonts;
+    return { satori, Resvg, fonts };
   })();
   ready.catch(() => (ready = undefined));
   return ready;
@@ -171,8 +179,8 @@ export async function renderShareCard(input: ShareCardInput): Promise<ShareCard>
     cache.set(hash, known);
     return known;
   }
-  const fonts = await load();
-  const svg = await satori(layout(card) as Parameters<typeof satori>[0], { width: SHARE_CARD.width, height: SHARE_CARD.height, fonts });
+  const { satori, Resvg, fonts } = await load();
+  const svg = await satori(layout(card) as Parameters<Satori>[0], { width: SHARE_CARD.width, height: SHARE_CARD.height, fonts });
   const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } }).render().asPng());
   const rendered: ShareCard = { png, etag: `"card-${hash.slice(0, 20)}"`, ...SHARE_CARD };
   cache.set(hash, rendered);
