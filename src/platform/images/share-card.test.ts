@@ -86,10 +86,16 @@ describe('share cards: the 1200 × 630 og:image of a page', () => {
     expect(count(image, 540, 630, [255, 255, 255]).same).toBeGreaterThan(500);
   });
 
-  it('draws Welsh and other accented letters and emoji from the shipped fonts without throwing', async () => {
+  it('draws Welsh and other accented letters and emoji with the shipped fonts, not as missing-glyph boxes, without throwing', async () => {
     const welsh = await drawn({ title: 'Dŵr, ŷd a gwasanaethau iechyd yng Nghymru', kicker: 'Stori · Caerdydd', brand: BRAND });
     const plain = await drawn({ title: 'Dwr, yd a gwasanaethau iechyd yng Nghymru', kicker: 'Stori · Caerdydd', brand: BRAND });
     expect(differ(welsh, plain)).toBe(true);
+    // Drawn as letters, not as the missing-glyph box: a character no shipped font has (U+0378) draws differently.
+    const missing = (text: string) => drawn({ title: text, brand: BRAND });
+    const box = await missing('D\u0378r \u0378d');
+    expect(differ(await missing('Dŵr ŷd'), box)).toBe(true);
+    expect(differ(await missing('D🏥r ❤️d'), box)).toBe(true);
+    expect(differ(await missing('D\u0378r \u0378d'), box)).toBe(false);
     const card = await renderShareCard({ title: 'Café naïve señora Øresund Łódź 🏥❤️👩🏽‍⚕️🏴󠁧󠁢󠁷󠁬󠁳󠁿', figure: '⚕️ 3 stories', footer: '日本語 עברית', brand: BRAND });
     expect((await decodeImage(card.png, 'image/png')).width).toBe(1200);
   });
