@@ -27,6 +27,14 @@ export type ConnectionPool = Pick<pg.Pool, 'connect'>;
 export interface BookingWriterOptions {
   /** Most bookings in one transaction. */
   maxBatch?: number;
+  /** Batches of one event in flight at once (each on its own connection). */
+  maxConcurrent?: number;
+}
+
+/** Places that batches still in flight expect to take, over the event and per tier. */
+interface Reserved {
+  places: number;
+  tiers: Map<number, number>;
 }
 
 type Consents = Parameters<typeof requestSignUp>[1]['consents'];
@@ -55,8 +63,10 @@ type Consents = Parameters<typeof requestSignUp>[1]['consents'];
  */
 export class BookingWriter {
   private readonly queues = new Map<number, Pending[]>();
-  private readonly writing = new Set<number>();
+  private readonly writing = new Map<number, number>();
+  private readonly reserved = new Map<number, Reserved>();
   private readonly maxBatch: number;
+  private readonly maxConcurrent: number;
 
   constructor(
     private readonly ctx: AppContext,
@@ -64,6 +74,7 @@ export class BookingWriter {
     options: BookingWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxConcurrent = options.maxConcurrent ?? 3;
   }
 
   submit(request: BookingRequest): Promise<BookOutcome> {
@@ -77,23 +88,43 @@ export class BookingWriter {
   }
 
   private pump(eventId: number) {
-    if (this.writing.has(eventId)) return;
-    const queue = this.queues.get(eventId);
-    if (!queue || queue.length === 0) {
-      this.queues.delete(eventId);
-      return;
+    for (;;) {
+      const inFlight = this.writing.get(eventId) ?? 0;
+      const queue = this.queues.get(eventId);
+      if (!queue || queue.length === 0) {
+        this.queues.delete(eventId);
+        return;
+      }
+      if (inFlight >= this.maxConcurrent) return;
+      const batch = queue.splice(0, this.maxBatch);
+      this.writing.set(eventId, inFlight + 1);
+      void this.write(batch).finally(() => {
+        const left = (this.writing.get(eventId) ?? 1) - 1;
+        if (left === 0) this.writing.delete(eventId);
+        else this.writing.set(eventId, left);
+        this.pump(eventId);
+      });
     }
-    const batch = queue.splice(0, this.maxBatch);
-    this.writing.add(eventId);
-    void this.write(batch).finally(() => {
-      this.writing.delete(eventId);
-      this.pump(eventId);
-    });
+  }
+
+  /** This process's places expected by batches in flight on the event (kept until each batch ends). */
+  private reservedOn(eventId: number): Reserved {
+    let found = this.reserved.get(eventId);
+    if (!found) this.reserved.set(eventId, (found = { places: 0, tiers: new Map() }));
+    return found;
   }
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.transaction(batch.map((p) => p.request));
+      let outcomes: BookOutcome[];
+      try {
+        outcomes = await this.transaction(batch.map((p) => p.request), true);
+      } catch (error) {
+        if (!(error instanceof Overtaken)) throw error;
+        // Places went elsewhere (another process) while this batch wrote its records: rolled
+        // back; written again, every booking decided under the lock.
+        outcomes = await this.transaction(batch.map((p) => p.request), false);
+      }
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1 || !isRetryable(error)) {
@@ -103,7 +134,7 @@ export class BookingWriter {
       // Rolled back for certain: one booking the database refuses must not fail everyone else's.
       for (const p of batch) {
         try {
-          p.resolve((await this.transaction([p.request]))[0]!);
+          p.resolve((await this.transaction([p.request], false))[0]!);
         } catch (single) {
           p.reject(single);
         }
@@ -112,7 +143,10 @@ export class BookingWriter {
   }
 
   /** One batch in one transaction on one pooled connection in pipeline mode; an outcome per request, in order. */
-  private async transaction(requests: BookingRequest[]): Promise<BookOutcome[]> {
+  private async transaction(requests: BookingRequest[], early: boolean): Promise<BookOutcome[]> {
+    const eventId = requests[0]!.event.id;
+    const reserved = this.reservedOn(eventId);
+    const mine: Reserved = { places: 0, tiers: new Map() };
     const client = await this.pool.connect();
     // node-postgres reads the flag as each query is sent (its types call it read-only).
     const mode = client as { pipeline: boolean };
@@ -121,7 +155,7 @@ export class BookingWriter {
     mode.pipeline = true;
     try {
       try {
-        return await writeBatch(this.ctx, client, requests);
+        return await writeBatch(this.ctx, client, requests, early ? { reserved, mine } : undefined);
       } catch (error) {
         // Answered after everything sent before it, so nothing of this batch is still on the wire after it.
         await client.query('rollback').catch((rollbackError: unknown) => {
@@ -132,9 +166,15 @@ export class BookingWriter {
     } finally {
       mode.pipeline = false;
       client.release(broken);
+      reserved.places -= mine.places;
+      for (const [tier, n] of mine.tiers) reserved.tiers.set(tier, (reserved.tiers.get(tier) ?? 0) - n);
+      if (reserved.places === 0 && [...reserved.tiers.values()].every((n) => n === 0)) this.reserved.delete(eventId);
     }
   }
 }
+
+/** A booking written early no longer fits under the lock: the batch is rolled back and written again, decided under the lock. */
+class Overtaken extends Error {}
 
 /** Rolled back for certain, and worth trying again one by one: PostgreSQL refused the data (classes 22, 23), or a deadlock. */
 function isRetryable(error: unknown): boolean {
@@ -166,79 +206,118 @@ interface Row {
   personId?: number;
 }
 
-async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[]): Promise<BookOutcome[]> {
+interface Places {
+  row: { state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number; places_held: number } | undefined;
+  tiers: Array<{ id: number; position: number; name: string; price_pence: number; capacity: number | null; places_booked: number; places_held: number }>;
+}
+
+/** The event's state and places, and its tiers' (two statements sent together); `lock`: under the event's row lock, held until the transaction ends. */
+async function readPlaces(client: pg.PoolClient, eventId: number, lock: boolean): Promise<Places> {
+  const [event, tiers] = await inOrder([
+    client.query<NonNullable<Places['row']>>(`select state, starts_at, capacity, places_booked, places_held from events where id = $1${lock ? ' for update' : ''}`, [eventId]),
+    client.query<Places['tiers'][number]>('select id, position, name, price_pence, capacity, places_booked, places_held from ticket_tiers where event_id = $1 order by position', [eventId]),
+  ] as const);
+  return { row: event.rows[0], tiers: tiers.rows };
+}
+
+/** The event as read, with its places as they are (a fresh copy: counted on as bookings are taken). */
+function withPlaces(event: ChorusEvent, places: Places): ChorusEvent {
+  const { row } = places;
+  if (!row) return { ...event, tiers: event.tiers.map((t) => ({ ...t })) };
+  return {
+    ...event,
+    capacity: row.capacity,
+    placesBooked: row.places_booked,
+    placesHeld: row.places_held,
+    tiers: places.tiers.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked, placesHeld: t.places_held })),
+  };
+}
+
+function stateOf(places: Places): BookOutcome | undefined {
+  const { row } = places;
+  return row ? notBookable({ state: row.state, startsAt: row.starts_at }, new Date()) : { kind: 'not-bookable', reason: 'not-published' };
+}
+
+/** Whether the places asked for fit in `current` (and takes them there), or why not. */
+function take(current: ChorusEvent, request: BookingRequest): BookOutcome | undefined {
+  const tierNow = current.tiers.find((t) => t.id === request.tier.id);
+  if (!tierNow) return { kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] };
+  const problem = shortfall(current, tierNow, request.form.places);
+  if (problem) return { kind: 'invalid', problems: [problem], waitingList: true };
+  current.placesBooked += request.form.places;
+  tierNow.placesBooked += request.form.places;
+  return undefined;
+}
+
+function rowFor(index: number, request: BookingRequest): Row {
+  const { token, hash } = newManageToken();
+  return { index, request, reference: newReference(), token, hash, name: request.form.name.replace(/\s+/g, ' ') };
+}
+
+/**
+ * One batch's transaction. `early` (the usual case): the places as last committed, less those
+ * this process's other batches in flight expect, say which bookings will surely fit; their
+ * records are written before the lock is taken, so batches of one event write their records side
+ * by side, each on its own connection, and hold the lock only for the last steps. Under the
+ * lock, each of them must still fit (else the batch is rolled back: Overtaken); the others
+ * (those the guess left out) are then decided one by one in arrival order against the places
+ * left, and written under the lock.
+ */
+async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[], early?: { reserved: Reserved; mine: Reserved }): Promise<BookOutcome[]> {
   const first = requests[0]!.event;
   const eventId = first.id;
   const began = client.query('begin');
   began.catch(() => undefined);
-  const lockedQuery = client.query<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number; places_held: number }>(
-    'select state, starts_at, capacity, places_booked, places_held from events where id = $1 for update',
-    [eventId],
-  );
-  const tiersQuery = client.query<{ id: number; position: number; name: string; price_pence: number; capacity: number | null; places_booked: number; places_held: number }>(
-    'select id, position, name, price_pence, capacity, places_booked, places_held from ticket_tiers where event_id = $1 order by position',
-    [eventId],
-  );
-  const [, locked, tiers] = await inOrder([began, lockedQuery, tiersQuery] as const);
-
-  // 2. Each request in arrival order, against the places left after those before it.
+  const q = handleOn(client);
+  const consentsFor = new Map<ChorusEvent, Promise<Consents>>();
+  const consents = (event: ChorusEvent) => {
+    let found = consentsFor.get(event);
+    if (!found) consentsFor.set(event, (found = hearMoreConsents(ctx, q, event)));
+    return found;
+  };
   const outcomes: Array<BookOutcome | undefined> = new Array(requests.length);
-  const row = locked.rows[0];
-  const current: ChorusEvent = row
-    ? {
-        ...first,
-        capacity: row.capacity,
-        placesBooked: row.places_booked,
-        placesHeld: row.places_held,
-        tiers: tiers.rows.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked, placesHeld: t.places_held })),
-      }
-    : first;
-  const stateNow = row ? notBookable({ state: row.state, startsAt: row.starts_at }, new Date()) : ({ kind: 'not-bookable', reason: 'not-published' } as const);
   const rows: Row[] = [];
-  requests.forEach((request, index) => {
-    if (stateNow) {
-      outcomes[index] = stateNow;
-      return;
-    }
-    const tierNow = current.tiers.find((t) => t.id === request.tier.id);
-    if (!tierNow) {
-      outcomes[index] = { kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] };
-      return;
-    }
-    const problem = shortfall(current, tierNow, request.form.places);
-    if (problem) {
-      outcomes[index] = { kind: 'invalid', problems: [problem], waitingList: true };
-      return;
-    }
-    current.placesBooked += request.form.places;
-    tierNow.placesBooked += request.form.places;
-    const { token, hash } = newManageToken();
-    rows.push({ index, request, reference: newReference(), token, hash, name: request.form.name.replace(/\s+/g, ' ') });
-  });
+  let undecided = requests.map((_, index) => index);
 
-  // 3. What each booking writes besides its places, all bookings at once (pipelined).
-  if (rows.length > 0) {
-    const q = handleOn(client);
-    const consentsFor = new Map<ChorusEvent, Promise<Consents>>();
-    const consents = (event: ChorusEvent) => {
-      let found = consentsFor.get(event);
-      if (!found) consentsFor.set(event, (found = hearMoreConsents(ctx, q, event)));
-      return found;
-    };
-    // One address's bookings one after another (a double click): the person is found, not made twice.
-    const byEmail = new Map<string, Row[]>();
-    for (const r of rows) {
-      const key = r.request.form.email.trim().toLowerCase();
-      byEmail.set(key, [...(byEmail.get(key) ?? []), r]);
+  let locked: Places;
+  if (early) {
+    const [, seen] = await inOrder([began, readPlaces(client, eventId, false)] as const);
+    if (!stateOf(seen)) {
+      const guess = withPlaces(first, seen);
+      guess.placesBooked += early.reserved.places;
+      for (const t of guess.tiers) t.placesBooked += early.reserved.tiers.get(t.id) ?? 0;
+      undecided = undecided.filter((index) => {
+        const request = requests[index]!;
+        if (take(guess, request)) return true;
+        for (const r of [early.reserved, early.mine]) {
+          r.places += request.form.places;
+          r.tiers.set(request.tier.id, (r.tiers.get(request.tier.id) ?? 0) + request.form.places);
+        }
+        rows.push(rowFor(index, request));
+        return false;
+      });
+      await writeRecords(ctx, q, rows, consents);
     }
-    await settleAll(
-      [...byEmail.values()].map(async (same) => {
-        for (const r of same) await bookingRecords(ctx, q, r, consents);
-      }),
-    );
+    locked = await readPlaces(client, eventId, true);
+  } else {
+    [, locked] = await inOrder([began, readPlaces(client, eventId, true)] as const);
   }
 
-  // 4. The bookings, the counters and COMMIT, sent together.
+  // Under the lock: the places as they are now.
+  const current = withPlaces(first, locked);
+  const stateNow = stateOf(locked);
+  for (const r of rows) if (stateNow || take(current, r.request)) throw new Overtaken('places were taken elsewhere meanwhile');
+  const late: Row[] = [];
+  for (const index of undecided) {
+    const request = requests[index]!;
+    const refused = stateNow ?? take(current, request);
+    if (refused) outcomes[index] = refused;
+    else late.push(rowFor(index, request));
+  }
+  await writeRecords(ctx, q, late, consents);
+  rows.push(...late);
+
+  // The bookings, the counters and COMMIT, sent together.
   const sent: Array<Promise<unknown>> = [];
   if (rows.length > 0) {
     const total = rows.reduce((n, r) => n + r.request.form.places, 0);
@@ -254,7 +333,7 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
       from unnest(${col((r) => r.request.tier.id)}::int[], ${col((r) => r.reference)}::text[], ${col((r) => r.personId!)}::bigint[],
         ${col((r) => r.name)}::text[], ${col((r) => r.request.form.email)}::text[], ${col((r) => r.request.form.places)}::smallint[],
         ${col((r) => r.request.form.access_needs)}::text[], ${col((r) => r.hash)}::text[], ${col((r) => r.request.form.hear_more)}::boolean[])
-        as v(tier_id, reference, person_id, name, email, places, access_needs, manage_token_hash, hear_more)`.compile(handleOn(client));
+        as v(tier_id, reference, person_id, name, email, places, access_needs, manage_token_hash, hear_more)`.compile(q);
     sent.push(client.query(compiled.sql, [...compiled.parameters]));
   }
   sent.push(
@@ -265,6 +344,21 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
   await inOrder(sent);
   for (const r of rows) outcomes[r.index] = { kind: 'booked', reference: r.reference, places: r.request.form.places };
   return outcomes.map((o) => o!);
+}
+
+/** What the bookings write besides their places, all at once (pipelined); one address's bookings one after another (a double click), so the person is found, not made twice. */
+async function writeRecords(ctx: AppContext, q: Tx, rows: Row[], consents: (event: ChorusEvent) => Promise<Consents>): Promise<void> {
+  if (rows.length === 0) return;
+  const byEmail = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = r.request.form.email.trim().toLowerCase();
+    byEmail.set(key, [...(byEmail.get(key) ?? []), r]);
+  }
+  await settleAll(
+    [...byEmail.values()].map(async (same) => {
+      for (const r of same) await bookingRecords(ctx, q, r, consents);
+    }),
+  );
 }
 
 /** The consents a ticked "hear more" box asks for on this event: the exact words, once per batch. */
