@@ -277,7 +277,6 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
   };
   const outcomes: Array<BookOutcome | undefined> = new Array(requests.length);
   const rows: Row[] = [];
-  let undecided = requests.map((_, index) => index);
 
   let locked: Places;
   if (early) {
@@ -286,15 +285,13 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
       const guess = withPlaces(first, seen);
       guess.placesBooked += early.reserved.places;
       for (const t of guess.tiers) t.placesBooked += early.reserved.tiers.get(t.id) ?? 0;
-      undecided = undecided.filter((index) => {
-        const request = requests[index]!;
-        if (take(guess, request)) return true;
+      requests.forEach((request, index) => {
+        if (take(guess, request)) return;
         for (const r of [early.reserved, early.mine]) {
           r.places += request.form.places;
           r.tiers.set(request.tier.id, (r.tiers.get(request.tier.id) ?? 0) + request.form.places);
         }
         rows.push(rowFor(index, request));
-        return false;
       });
       await writeRecords(ctx, q, rows, consents);
     }
@@ -304,18 +301,21 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
   }
 
   // Under the lock: the places as they are now.
+  // Each booking in arrival order: one written early must still fit, the others are decided now.
   const current = withPlaces(first, locked);
   const stateNow = stateOf(locked);
-  for (const r of rows) if (stateNow || take(current, r.request)) throw new Overtaken('places were taken elsewhere meanwhile');
+  const written = new Map(rows.map((r) => [r.index, r]));
   const late: Row[] = [];
-  for (const index of undecided) {
-    const request = requests[index]!;
+  requests.forEach((request, index) => {
     const refused = stateNow ?? take(current, request);
-    if (refused) outcomes[index] = refused;
+    if (written.has(index)) {
+      if (refused) throw new Overtaken('places were taken elsewhere meanwhile');
+    } else if (refused) outcomes[index] = refused;
     else late.push(rowFor(index, request));
-  }
+  });
   await writeRecords(ctx, q, late, consents);
   rows.push(...late);
+  rows.sort((a, b) => a.index - b.index);
 
   // The bookings, the counters and COMMIT, sent together.
   const sent: Array<Promise<unknown>> = [];
@@ -404,15 +404,17 @@ async function bookingRecords(ctx: AppContext, q: Tx, r: Row, consents: (event: 
   ]);
 }
 
-/** Waits for everything; fails with the first failure in the order given (the cause: later statements fail only because the transaction was aborted). */
+/** Waits for everything; fails with the cause: the first failure in the order given that is not just the transaction being aborted already. */
 async function settleAll(list: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
   await inOrder(list);
 }
 
 async function inOrder<T extends readonly unknown[]>(sent: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const settled = await Promise.allSettled(sent);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  // Bookings' records are sent side by side: the cause may be any one's, the rest only saw the transaction aborted (25P02).
+  const failed = failures.find((f) => (f as { code?: unknown } | null)?.code !== '25P02') ?? failures[0];
+  if (failures.length > 0) throw failed;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
