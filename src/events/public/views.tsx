@@ -167,7 +167,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
   const left = placesLeft(event);
   const description = formatSimpleText(event.description);
   const hasErrors = Object.keys(errors ?? {}).length > 0;
-  const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl))
+  const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl, changes))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
