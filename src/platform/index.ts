@@ -6,7 +6,7 @@ export { auditChanges, auditFilterChoices, listAuditEntries, recordAudit, type A
 export { auditActionLabel, countOf, describeAuditEntries, type AuditSubjectName, type AuditWords } from './audit-words.ts';
 export { defineCapability, type TableHolds } from './capability.ts';
 export { countDashboardFigures, figureLabel, type DashboardFigure, type DashboardFigureEntry } from './dashboard-figures.ts';
-export { booleanSetting, positiveInt, setting, wholeNumber, type Config, type Setting, type SettingList, type SettingValues } from './config.ts';
+export { ConfigError, booleanSetting, positiveInt, setting, wholeNumber, type Config, type Setting, type SettingList, type SettingValues } from './config.ts';
 export { csvStream } from './csv.ts';
 export { isUniqueViolation } from './db/database.ts';
 export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, type Operator } from './db/filter.ts';
@@ -35,6 +35,7 @@ export { hearsFrom, type HearsFromCondition } from './hears-from.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { personActionLabel, personActionSentence, personCondition, personConditions, type ActionEntry, type PersonActivity, type PersonCondition } from './person-activity.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
+export { KeyRing, SealedValueError, generateKeyText, isSealed, keyIdOf, parseKeyText, sealedKeyId, sealedUnderPattern, type SealingKey } from './sealed.ts';
 export { type MailAttachment, type PlatformTables, type Timestamp } from './tables.ts';
 export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
