@@ -297,6 +297,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
       {isBookable(event) ? (
         <section aria-labelledby="book-heading" class="event-booking">
           <h2 id="book-heading">Book your place</h2>
+          {event.repeatRule ? <p>Booking is for the first date, {ukWhen(event.startsAt, event.endsAt)}. The dates after it need no booking: just come along.</p> : null}
           {left === 0 ? (
             <>
               <p>Sorry, this event is full: you can join the waiting list.</p>
@@ -309,6 +310,11 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
               {props.waitingList || fullTiers(event).length > 0 ? <WaitingListLink event={event} /> : null}
             </>
           )}
+        </section>
+      ) : event.repeatRule && event.state === 'published' && status === 'upcoming' ? (
+        <section aria-labelledby="book-heading" class="event-booking">
+          <h2 id="book-heading">Coming along</h2>
+          <p>No booking is needed for the dates to come: just come along.</p>
         </section>
       ) : null}
     </Layout>
