@@ -381,6 +381,9 @@ async function bookingRecords(ctx: AppContext, q: Tx, r: Row, consents: (event: 
   const name = splitName(r.name);
   const method = `event:${event.id}`;
   const email = queueBookingEmail(ctx, q, { event, tier, form, reference: r.reference, token: r.token });
+  // Sent beside the person's lookup and awaited with the rest below; if the lookup fails first
+  // (a lost connection), this one's failure is the same and must not go unobserved.
+  email.catch(() => undefined);
   const person = await personForUnprovenAction(q, { email: form.email, givenName: name.givenName || null, familyName: name.familyName, source: { method } });
   r.personId = person.id;
   await settleAll([
