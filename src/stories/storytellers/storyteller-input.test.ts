@@ -98,3 +98,21 @@ describe('the storyteller admin forms under any input', () => {
     expect(saved).toBeGreaterThan(0);
   }, 240_000);
 });
+
+describe('the storyteller list pages under hostile query strings', () => {
+  it('never answer with a server error', async () => {
+    const pages = ['/admin/storytellers', '/admin/storytellers/training', '/admin/storytellers/topics', '/admin/opportunities', `/admin/opportunities/${opportunity}`, `/admin/storytellers/${storyteller}`];
+    const values = ['99999999999999999999', '-1', '1e400', 'NaN', '', '__proto__', 'constructor', '<script>', 'ready', 'spoke'];
+    for (const path of pages) {
+      for (const value of values) {
+        for (const key of ['page', 'stage', 'notice', 'done', '__proto__']) {
+          const res = await agent.get(`${path}?${key}=${encodeURIComponent(value)}&${key}=${encodeURIComponent(value)}`);
+          expect(res.statusCode, `${path}?${key}=${value}`).toBe(200);
+        }
+      }
+    }
+    for (const path of ['/admin/storytellers/not-a-uuid', '/admin/storytellers/00000000-0000-4000-8000-000000000000', '/admin/opportunities/99999999', '/admin/opportunities/abc', '/admin/storytellers/training/99999999', '/admin/opportunities/99999999999999/contacts.csv']) {
+      expect((await agent.get(path)).statusCode, path).toBe(404);
+    }
+  }, 120_000);
+});

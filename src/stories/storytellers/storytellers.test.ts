@@ -225,6 +225,12 @@ describe('who may see a storyteller', () => {
     expect(refusals).toHaveLength(4);
     expect(refusals.every((r) => r.actor_id === otherId)).toBe(true);
     expect(await t.ctx.db.selectFrom('storyteller_notes').select('id').where('author_id', '=', otherId).execute()).toHaveLength(0);
+    // The audit log says it in words, without naming the storyteller.
+    const { agent: admin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const log = await admin.get('/admin/audit');
+    expect(log.statusCode).toBe(200);
+    expect(log.body).toContain('Storyteller record refused (not their group)');
+    expect(log.body).not.toContain('Private Person');
 
     const list = await other.get('/admin/storytellers');
     expect(list.body).not.toContain('Private Person');
