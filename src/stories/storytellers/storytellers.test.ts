@@ -6,6 +6,7 @@ import { places, seedPlaces } from '../../../test/support/public-petitions.ts';
 import { insertGroup } from '../../petitions/admin/test-support.ts';
 import { isSealed } from '../../platform/index.ts';
 import { erasePerson, exportPersonalData } from '../../supporters/personal-data.ts';
+import { makeEvent } from '../../events/test-support.ts';
 import { addOpportunityVia, addStorytellerVia, addTopic, askTokenFor, makeReady } from './test-support.ts';
 
 let t: TestApp;
@@ -71,6 +72,31 @@ describe('the storyteller pipeline', () => {
     const after = await agent.get(`/admin/storytellers/${id}`);
     expect(after.body).toContain('Spoke with Jo Newsdesk at Bristol studio');
     expect(after.body).toContain('href="https://www.bbc.co.uk/news/example"');
+  });
+
+  it('takes a training session from a training event on the calendar (its title and time), refusing other events and unknown numbers by field', async () => {
+    const { agent } = await organiser();
+    const training = await makeEvent(t, [ours], { title: 'Speaking to the media: a workshop', type: 'training' });
+    const rally = await makeEvent(t, [ours], { title: 'Rally for the NHS', type: 'rally' });
+    await agent.get('/admin/storytellers/training');
+    const made = await agent.post('/admin/storytellers/training', { event: String(training), title: '', date: '' });
+    expect(made.statusCode, made.body).toBe(303);
+    const session = await t.ctx.db.selectFrom('training_sessions').selectAll().where('event_id', '=', training).executeTakeFirstOrThrow();
+    const event = await t.ctx.db.selectFrom('events').select(['title', 'starts_at']).where('id', '=', training).executeTakeFirstOrThrow();
+    expect(session).toMatchObject({ title: 'Speaking to the media: a workshop', starts_at: event.starts_at });
+    const page = await agent.get((made.headers.location as string).split('?')[0]!);
+    expect(page.body).toContain(`href="/admin/events/${training}"`);
+
+    for (const [number, message] of [[String(rally), 'That event is not a training event'], ['99999999', 'No event has that number'], ['abc', 'Enter the event’s number']] as const) {
+      const refused = await agent.post('/admin/storytellers/training', { event: number, title: '', date: '' });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).toContain(message);
+      expect(refused.body).toContain(`value="${number}"`);
+    }
+    const empty = await agent.post('/admin/storytellers/training', { event: '', title: '', date: '2027-02-30' });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain('href="#field-title"');
+    expect(empty.body).toContain('Enter a real date');
   });
 
   it('a form with mistakes names each field and keeps what was typed', async () => {
