@@ -9,6 +9,7 @@ export const storytellerAuditWords: AuditWords = {
     'storyteller.list.view': { label: 'Storyteller list looked at' },
     'storyteller.access.refused': { label: 'Storyteller record refused (not their group)' },
     'storyteller.stage': { label: 'Storyteller moved on', sentence: ({ subject, after }) => `Moved ${subject} on to ${String(after.stage ?? 'the next stage')}` },
+    'storyteller.topics': { label: 'Storyteller’s topics changed' },
     'storyteller.note.add': { label: 'Note added to a storyteller' },
     'storyteller.outcome': { label: 'What happened recorded for a storyteller' },
     'speaking-topic.create': { label: 'Speaking topic added' },

@@ -92,3 +92,13 @@ export async function addSpeakingTopic(tx: Tx, viewer: Viewer, name: string): Pr
   await recordAudit(tx, { actor: viewer, action: 'speaking-topic.create', subjectType: 'speaking-topic', subjectId: row.id, after: { name } });
   return row.id;
 }
+
+/** Sets the topics a storyteller can speak on (from the coalition's list). */
+export async function setStorytellerTopics(tx: Tx, viewer: Viewer, storyteller: Storyteller, topicIds: number[]): Promise<void> {
+  const wanted = [...new Set(topicIds)];
+  const known = wanted.length ? await tx.selectFrom('speaking_topics').select('id').where('id', 'in', wanted).execute() : [];
+  if (known.length !== wanted.length) throw invalidField('topics', 'Choose topics from the list');
+  await tx.deleteFrom('storyteller_topics').where('storyteller_id', '=', storyteller.id).execute();
+  if (wanted.length) await tx.insertInto('storyteller_topics').values(wanted.map((topic_id) => ({ storyteller_id: storyteller.id, topic_id }))).execute();
+  await recordAudit(tx, { actor: viewer, action: 'storyteller.topics', subjectType: 'storyteller', subjectId: storyteller.publicId, before: { topics: storyteller.topicIds }, after: { topics: wanted } });
+}

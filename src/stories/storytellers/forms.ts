@@ -33,6 +33,8 @@ export const storytellerForm = z.object({
   topics: ids('Choose topics from the list'),
 });
 
+export const topicsForm = z.object({ topics: ids('Choose topics from the list') });
+
 export const stageForm = z.object({ to: z.enum(['consented', 'ready'], { message: 'Choose a stage' }) });
 export const noteForm = z.object({ note: requiredText('a note', 5000) });
 export const topicForm = z.object({ name: requiredText('the topic', 100) });

@@ -5,8 +5,8 @@ import { DomainError, csvStream, errorsFrom, formList, formValues, formatLondon,
 import { constituencyNames, lookupPostcode, regionNames } from '../../politics/index.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
 import type { AppContext } from '../tables.ts';
-import { addSpeakingTopic, addStoryteller, addStorytellerNote, advanceStoryteller } from './change-storyteller.ts';
-import { askForm, attendanceForm, noteForm, opportunityForm, outcomeForm, stageForm, storytellerForm, topicForm, trainingForm } from './forms.ts';
+import { addSpeakingTopic, addStoryteller, addStorytellerNote, advanceStoryteller, setStorytellerTopics } from './change-storyteller.ts';
+import { askForm, attendanceForm, noteForm, topicsForm, opportunityForm, outcomeForm, stageForm, storytellerForm, topicForm, trainingForm } from './forms.ts';
 import { askStorytellers, createOpportunity, findOpportunity, listOpportunities, matchStorytellers, recordOutcome, yesContacts, type Opportunity } from './opportunities.ts';
 import { STAGES } from './stages.ts';
 import { asksOf, listStorytellers, listTopics, notesOf, storytellerFor, storytellerScope, trainingOf, SEALED, type Storyteller } from './storytellers.ts';
@@ -162,7 +162,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const [notes, training, asks] = await Promise.all([notesOf(ctx.db, keys, storyteller.id), trainingOf(ctx.db, storyteller.id), asksOf(ctx.db, keys, storyteller.id)]);
     await recordAudit(ctx.db, { actor: viewerOf(request), action: 'storyteller.view', subjectType: 'storyteller', subjectId: storyteller.publicId });
     return noStore(reply).render(
-      <StorytellerPage storyteller={storyteller} notes={notes} training={training} asks={asks} names={await names([storyteller.constituencyCode], storyteller.groupIds)} query={request.query} errors={errors} values={errors ? formValues(request.body) : undefined} />,
+      <StorytellerPage storyteller={storyteller} topics={await topicOptions()} notes={notes} training={training} asks={asks} names={await names([storyteller.constituencyCode], storyteller.groupIds)} query={request.query} errors={errors} values={errors ? formValues(request.body) : undefined} />,
       errors ? 422 : 200,
     );
   }
@@ -182,6 +182,18 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     if (!form.ok) return renderRecord(request, reply, storyteller, form.errors);
     await ctx.db.transaction().execute((tx) => addStorytellerNote(tx, ring(), viewerOf(request), storyteller, form.value.note));
     return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=noted`, 303);
+  });
+
+  app.post('/admin/storytellers/:publicId/topics', staff, async (request, reply) => {
+    const storyteller = await storytellerOf(request);
+    const form = parseForm(topicsForm, request.body);
+    if (!form.ok) return renderRecord(request, reply, storyteller, form.errors);
+    try {
+      await ctx.db.transaction().execute((tx) => setStorytellerTopics(tx, viewerOf(request), storyteller, form.value.topics));
+    } catch (error) {
+      return renderRecord(request, reply, storyteller, fieldErrorsOf(error));
+    }
+    return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=topics`, 303);
   });
 
   app.post('/admin/storytellers/:publicId/asks/:askId/outcome', staff, async (request, reply) => {

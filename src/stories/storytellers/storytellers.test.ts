@@ -32,6 +32,14 @@ describe('the storyteller pipeline', () => {
     const { agent } = await organiser();
     const email = `pipeline.${unique()}@example.org`;
     const id = await addStorytellerVia(agent, { name: 'Pat Pipeline', email, postcode: places.north.postcode, groups: [ours], topics: [topic] });
+    // Their topics can be changed on the record (and only to topics on the list).
+    const other = await addTopic(t, `Ambulance waits ${unique()}`);
+    await agent.get(`/admin/storytellers/${id}`);
+    expect((await agent.post(`/admin/storytellers/${id}/topics`, { topics: [String(topic), String(other)] })).statusCode).toBe(303);
+    expect((await agent.post(`/admin/storytellers/${id}/topics`, { topics: '99999999' })).statusCode).toBe(422);
+    const topicRows = await t.ctx.db.selectFrom('storyteller_topics').innerJoin('storytellers', 'storytellers.id', 'storyteller_topics.storyteller_id').select('topic_id').where('public_id', '=', id).execute();
+    expect(topicRows.map((r) => r.topic_id).sort((a, b) => a - b)).toEqual([topic, other].sort((a, b) => a - b));
+
     let row = await stamps(id);
     expect(row).toMatchObject({ stage: 'recruited', consented_at: null, trained_at: null, ready_at: null, spoke_at: null });
     expect(row.recruited_at).toBeInstanceOf(Date);
@@ -241,6 +249,7 @@ describe('who may see a storyteller', () => {
       () => other.get(`/admin/storytellers/${id}`),
       () => other.post(`/admin/storytellers/${id}/notes`, { note: 'Sneaky note' }),
       () => other.post(`/admin/storytellers/${id}/stage`, { to: 'consented' }),
+      () => other.post(`/admin/storytellers/${id}/topics`, { topics: String(topic) }),
       () => other.post(`/admin/storytellers/${id}/asks/1/outcome`, { with_whom: 'x', where: 'y' }),
     ]) {
       const res = await attempt();
@@ -248,7 +257,7 @@ describe('who may see a storyteller', () => {
       expect(res.body).not.toContain('Private Person');
     }
     const refusals = await t.ctx.db.selectFrom('audit_log').select(['actor_id']).where('action', '=', 'storyteller.access.refused').where('subject_id', '=', id).execute();
-    expect(refusals).toHaveLength(4);
+    expect(refusals).toHaveLength(5);
     expect(refusals.every((r) => r.actor_id === otherId)).toBe(true);
     expect(await t.ctx.db.selectFrom('storyteller_notes').select('id').where('author_id', '=', otherId).execute()).toHaveLength(0);
     // The audit log says it in words, without naming the storyteller.

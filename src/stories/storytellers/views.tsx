@@ -15,6 +15,7 @@ export const NOTICES: Record<string, string> = {
   noted: 'Note added.',
   outcome: 'What happened is recorded.',
   topic: 'Topic added.',
+  topics: 'Their topics are saved.',
   training: 'Training session added.',
   attendance: 'Attendance recorded.',
   opportunity: 'Request added. Choose whom to ask below.',
@@ -107,8 +108,10 @@ export function StorytellerFormPage(props: { groups: Option[]; topics: Option[];
 
 const answerWords: Record<AskAnswer, string> = { yes: 'Said yes', no: 'Said no' };
 
-export function StorytellerPage(props: { storyteller: Storyteller; notes: StorytellerNote[]; training: Array<{ id: number; title: string; starts_at: Date }>; asks: AskOnRecord[]; names: Names; query: unknown; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
+export function StorytellerPage(props: { storyteller: Storyteller; topics: Option[]; notes: StorytellerNote[]; training: Array<{ id: number; title: string; starts_at: Date }>; asks: AskOnRecord[]; names: Names; query: unknown; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
   const s = props.storyteller;
+  // One outcome form at a time: its fields' ids are the same for every request.
+  const firstOpenYes = props.asks.find((a) => a.answer === 'yes' && !a.outcome)?.id;
   return (
     <Layout title={`Storyteller: ${s.name}`}>
       <StorytellerNav />
@@ -147,6 +150,10 @@ export function StorytellerPage(props: { storyteller: Storyteller; notes: Storyt
           <Button variant="secondary">Mark ready to speak</Button>
         </Form>
       ) : null}
+      <Form action={storytellerPath(s.publicId, 'topics')}>
+        <ChoiceGroup name="topics" legend="Topics they can speak on" type="checkbox" options={props.topics} selected={s.topicIds.map(String)} errors={props.errors} />
+        <Button variant="secondary">Save topics</Button>
+      </Form>
       <h2>Training</h2>
       {props.training.length === 0 ? <p>No training attended yet.</p> : (
         <ul class="list">
@@ -178,6 +185,8 @@ export function StorytellerPage(props: { storyteller: Storyteller; notes: Storyt
                 </>
               ))}
             </p>
+          ) : a.answer === 'yes' && a.id !== firstOpenYes ? (
+            <p>Record what happened for the request above first.</p>
           ) : a.answer === 'yes' ? (
             <Form action={storytellerPath(s.publicId, `asks/${a.id}/outcome`)}>
               <TextInput name="with_whom" label="With whom" values={props.values} errors={props.errors} />
