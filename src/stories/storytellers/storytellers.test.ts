@@ -7,6 +7,7 @@ import { insertGroup } from '../../petitions/admin/test-support.ts';
 import { isSealed } from '../../platform/index.ts';
 import { erasePerson, exportPersonalData } from '../../supporters/personal-data.ts';
 import { makeEvent } from '../../events/test-support.ts';
+import { SEALED_COLUMNS } from './storytellers.ts';
 import { addOpportunityVia, addStorytellerVia, addTopic, askTokenFor, makeReady } from './test-support.ts';
 
 let t: TestApp;
@@ -307,6 +308,11 @@ describe('at rest and on erasure', () => {
     for (const plain of [name, email, '07700 900999', 'NE1 1AA', note, 'Worried']) expect(all).not.toContain(plain);
     const raw = await t.ctx.db.selectFrom('storytellers').select(['name_sealed', 'email_sealed', 'phone_sealed', 'postcode_sealed']).where('public_id', '=', id).executeTakeFirstOrThrow();
     expect(Object.values(raw).every((v) => typeof v === 'string' && isSealed(v))).toBe(true);
+    // Every sealed column of every storyteller table holds only sealed values (or nothing), whoever wrote it.
+    for (const { table, column } of SEALED_COLUMNS) {
+      const values = await sql<{ v: string | null }>`select ${sql.ref(column)} as v from ${sql.table(table)}`.execute(t.ctx.db);
+      expect(values.rows.every((r) => r.v === null || isSealed(r.v)), `${table}.${column}`).toBe(true);
+    }
     const page = await agent.get(`/admin/storytellers/${id}`);
     expect(page.body).toContain(note);
     expect(page.body).toContain(email);

@@ -15,6 +15,17 @@ export const SEALED = {
   outcome: 'opportunity_asks.outcome',
 } as const;
 
+/** Every sealed column of the storyteller tables with its purpose, for re-sealing under a new key (a rotation). */
+export const SEALED_COLUMNS = [
+  { table: 'storytellers', column: 'name_sealed', purpose: SEALED.name },
+  { table: 'storytellers', column: 'email_sealed', purpose: SEALED.email },
+  { table: 'storytellers', column: 'phone_sealed', purpose: SEALED.phone },
+  { table: 'storytellers', column: 'postcode_sealed', purpose: SEALED.postcode },
+  { table: 'storyteller_notes', column: 'note_sealed', purpose: SEALED.note },
+  { table: 'speaking_opportunities', column: 'requester_sealed', purpose: SEALED.requester },
+  { table: 'opportunity_asks', column: 'outcome_sealed', purpose: SEALED.outcome },
+] as const;
+
 /** A storyteller as the pages that may show them see them (contact details opened). */
 export interface Storyteller {
   id: number;
