@@ -172,13 +172,17 @@ describe('the batching signature writer', () => {
       // Submitted together: the first goes at once, alone, and waits on the lock; the other four
       // follow in the second batch, on the second connection, which keeps writing meanwhile.
       const stuck = writer.submit(input(petition.id, 'stuck0@example.org'));
+      // Observed from now on: it fails as soon as its backend dies, which may be before the
+      // terminating query below has answered.
+      const stuckSettled = Promise.allSettled([stuck]);
       const following = Array.from({ length: 4 }, (_, i) => writer.submit(input(petition.id, `stuck${i + 1}@example.org`)));
       await waitFor(async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`.execute(t.ctx.db)).rows[0]!.n === 1);
       const flowing = await Promise.all([...following, ...Array.from({ length: 10 }, (_, i) => writer.submit(input(petition.id, `flowing${i}@example.org`)))]);
       expect(flowing.every((o) => o.kind === 'signed')).toBe(true);
       // The waiting batch's server process dies (as in a crash of its PostgreSQL backend).
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`.execute(t.ctx.db);
-      await expect(stuck).rejects.toThrow();
+      const [stuckOutcome] = await stuckSettled;
+      expect(stuckOutcome.status).toBe('rejected');
       await blocker.query('rollback');
       // Nobody was told "signed" for what was not stored; they sign again, and are stored once.
       expect((await writer.submit(input(petition.id, 'stuck0@example.org'))).kind).toBe('signed');

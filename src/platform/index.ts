@@ -27,6 +27,8 @@ export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { composeMessage } from './mail/compose.ts';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { SHARE_IMAGE_MIN, imageFacts, imageSize, storeImage, uploadedFile, type ImageFacts } from './media.ts';
+export { MAX_PHOTO_PIXELS, preparePhoto, type PreparePhotoOptions, type PreparedImage, type PreparedPhoto } from './images/prepare-photo.ts';
+export { SHARE_CARD, renderShareCard, shareCardEtag, type ShareCard, type ShareCardBrand, type ShareCardInput } from './images/share-card.ts';
 export { enforceRateLimits, hitRateLimits, isRateLimited, refundRateLimit, type RateLimit, type RateLimitAnswer } from './rate-limit.ts';
 export { organiserAccessRemoved, type AccessRemoval, type AccessRemovalListener } from './organiser-access.ts';
 export { hearsFrom, type HearsFromCondition } from './hears-from.ts';

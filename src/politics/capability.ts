@@ -5,7 +5,7 @@ import { politicsMigrations } from './migrations.ts';
 import { registerPoliticsRoutes } from './routes.tsx';
 import type { PoliticsTables, PoliticsView } from './tables.ts';
 
-/** Postcodes, constituencies, MPs, election results and the hex map (open reference data). */
+/** Postcodes, constituencies, MPs, election results, the hex map and NHS trusts and ICBs (open reference data). */
 export const politics = defineCapability({
   name: 'politics',
   dependsOn: [],
@@ -14,6 +14,7 @@ export const politics = defineCapability({
     constituencies: 'none',
     mps: 'none',
     constituency_hexes: 'none',
+    nhs_organisations: 'none',
   } satisfies Record<keyof PoliticsTables, TableHolds>,
   migrations: politicsMigrations,
   routes: { public: registerPoliticsRoutes },

@@ -1,6 +1,7 @@
 import type { Importer } from '../platform/index.ts';
 import { hexJsonImporter } from './import-hexjson.ts';
 import { mpsImporter } from './import-mps.ts';
+import { nhsOrganisationsImporter } from './import-nhs-organisations.ts';
 import { onspdImporter } from './import-onspd.ts';
 import { resultsImporter } from './import-results.ts';
 
@@ -10,4 +11,5 @@ export const politicsImporters: Record<string, Importer> = {
   results: resultsImporter,
   mps: mpsImporter,
   hexjson: hexJsonImporter,
+  'nhs-organisations': nhsOrganisationsImporter,
 };

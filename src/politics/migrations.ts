@@ -1,4 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { loadShippedNhsOrganisations } from './nhs-organisations.ts';
+import type { Handle } from '../platform/index.ts';
+import { politicsQ } from './tables.ts';
 
 /**
  * UK reference data: postcodes (ONSPD/NSPL), constituencies with their 2024 result, MPs, and the
@@ -72,6 +75,30 @@ export const politicsMigrations: Array<[string, Migration]> = [
             colour text
           );
         `.execute(db);
+      },
+    },
+  ],
+  [
+    '2026-12-21-0100-nhs-organisations',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          -- NHS trusts and integrated care boards by ODS code: the list Chorus ships, then ODS imports.
+          create table nhs_organisations (
+            code text primary key,
+            kind text not null check (kind in ('trust', 'icb')),
+            name text not null,
+            ods_name text not null,
+            postcode text,
+            icb_code text,
+            opened_on date,
+            closed_on date,
+            source text not null check (source in ('shipped', 'import')),
+            updated_at timestamptz not null default now()
+          );
+          create index nhs_organisations_icb on nhs_organisations (icb_code);
+        `.execute(db);
+        await loadShippedNhsOrganisations(politicsQ(db as unknown as Handle));
       },
     },
   ],

@@ -63,12 +63,31 @@ export interface ConstituencyHexesTable {
   colour: Maybe<string>;
 }
 
-/** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes). */
+export interface NhsOrganisationsTable {
+  /** ODS code: "RA7", "QJK", "Z9B2Z". */
+  code: string;
+  kind: 'trust' | 'icb';
+  /** Readable form of the ODS name. */
+  name: string;
+  /** As published by the Organisation Data Service (upper case). */
+  ods_name: string;
+  postcode: Maybe<string>;
+  /** A trust's ICB (ODS "high level health geography"). */
+  icb_code: Maybe<string>;
+  opened_on: Maybe<string>;
+  closed_on: Maybe<string>;
+  /** 'shipped' (src/politics/data) or 'import' (`chorus import nhs-organisations`). */
+  source: 'shipped' | 'import';
+  updated_at: Generated<Date>;
+}
+
+/** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes, NHS organisations). */
 export interface PoliticsTables {
   postcodes: PostcodesTable;
   constituencies: ConstituenciesTable;
   mps: MpsTable;
   constituency_hexes: ConstituencyHexesTable;
+  nhs_organisations: NhsOrganisationsTable;
 }
 
 /** The politics capability's view of the database: its own tables only (see platform/db/view.ts). */

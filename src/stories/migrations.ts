@@ -37,6 +37,7 @@ export const storyMigrations: Array<[string, Migration]> = [
             confirm_token_hash text not null,
             manage_token_hash text not null unique,
             guardian_token_hash text unique,
+            reminder_token_hash text unique,
             created_at timestamptz not null default now(),
             confirmed_at timestamptz,
             guardian_confirmed_at timestamptz,

@@ -56,6 +56,8 @@ export interface StoriesTable {
   confirm_token_hash: string;
   manage_token_hash: string;
   guardian_token_hash: Maybe<string>;
+  /** The renewal reminder's link (works as the manage link does, which stays working too). */
+  reminder_token_hash: Maybe<string>;
   created_at: Generated<Date>;
   confirmed_at: Maybe<Date>;
   guardian_confirmed_at: Maybe<Date>;
