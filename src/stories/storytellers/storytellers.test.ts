@@ -8,6 +8,9 @@ import { isSealed } from '../../platform/index.ts';
 import { erasePerson, exportPersonalData } from '../../supporters/personal-data.ts';
 import { makeEvent } from '../../events/test-support.ts';
 import { SEALED_COLUMNS } from './storytellers.ts';
+import { TEST_STORIES_KEY } from '../../../test/support/app.ts';
+import { KeyRing, generateKeyText, parseKeyText } from '../../platform/sealed.ts';
+import { rotateStoriesKey } from '../rotate-key.ts';
 import { addOpportunityVia, addStorytellerVia, addTopic, askTokenFor, makeReady } from './test-support.ts';
 
 let t: TestApp;
@@ -319,6 +322,30 @@ describe('at rest and on erasure', () => {
     // The note's words are not in the audit log either.
     const audit = await sql<{ row: string }>`select row_to_json(a)::text as row from audit_log a where subject_id = ${id}`.execute(t.ctx.db);
     expect(audit.rows.map((r) => r.row).join('\n')).not.toContain('Worried');
+  });
+
+  it('is re-sealed by chorus stories rotate-key: after it, the new key alone opens every storyteller value', async () => {
+    const { agent } = await organiser();
+    const id = await addStorytellerVia(agent, { name: `Rotated Person${unique()}`, email: `rotated.${unique()}@example.org`, phone: '07700 900111', postcode: places.north.postcode, groups: [ours], topics: [topic] });
+    await agent.get(`/admin/storytellers/${id}`);
+    expect((await agent.post(`/admin/storytellers/${id}/notes`, { note: 'A note to rotate' })).statusCode).toBe(303);
+    const newKey = generateKeyText();
+    await rotateStoriesKey({ ...t.ctx, config: { ...t.ctx.config, STORIES_KEY: newKey, STORIES_OLD_KEYS: TEST_STORIES_KEY } } as never, () => {});
+    try {
+      const onlyNew = new KeyRing(parseKeyText(newKey, 'new'));
+      let opened = 0;
+      for (const { table, column, purpose } of SEALED_COLUMNS) {
+        const values = await sql<{ v: string | null }>`select ${sql.ref(column)} as v from ${sql.table(table)} where ${sql.ref(column)} is not null`.execute(t.ctx.db);
+        for (const { v } of values.rows) {
+          expect(() => onlyNew.openText(v!, purpose), `${table}.${column}`).not.toThrow();
+          opened++;
+        }
+      }
+      expect(opened).toBeGreaterThanOrEqual(5);
+    } finally {
+      // Back to the test key, which the rest of this file's app reads with.
+      await rotateStoriesKey({ ...t.ctx, config: { ...t.ctx.config, STORIES_OLD_KEYS: newKey } } as never, () => {});
+    }
   });
 
   it('includes the storyteller record, notes and answers in subject access, and erasure removes them all', async () => {
