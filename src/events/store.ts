@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import { findGroupsByIds, type Group } from '../coalition/index.ts';
 import { constituencyNames, regionNames } from '../politics/index.ts';
-import type { EventState, EventType, EventsTable, Q, TicketTiersTable } from './tables.ts';
+import type { Handle } from '../platform/index.ts';
+import { eventsQ, type EventState, type EventType, type EventsTable, type Q, type TicketTiersTable } from './tables.ts';
 import { PUBLIC_STATES } from './states.ts';
 
 export interface TicketTier {
@@ -185,7 +186,9 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   });
 }
 
-export async function findEvent(q: Q, id: number): Promise<ChorusEvent | undefined> {
+/** Takes any handle: other capabilities (stories' training sessions) call it through index.ts. */
+export async function findEvent(handle: Handle, id: number): Promise<ChorusEvent | undefined> {
+  const q = eventsQ(handle);
   const row = await q.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? (await toEvents(q, [row]))[0] : undefined;
 }

@@ -2,14 +2,30 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { generateKeyText, isSealed, parseKeyText, sealedUnderPattern, type KeyRing } from '../platform/index.ts';
 import { SEALED_COLUMNS, purposeOf, type SealedTable } from './sealed-columns.ts';
+import { SEALED_COLUMNS as STORYTELLER_SEALED_COLUMNS } from './storytellers/storytellers.ts';
 import { keySourceFor, readKeyFile, storiesKeyRing, writeKeyFile } from './story-keys.ts';
 import type { AppContext } from './tables.ts';
 
 const BATCH = 200;
 
+interface SealedColumn {
+  column: string;
+  purpose: string;
+}
+
+/** Every sealed column of the capability, by table, with the purpose its values are sealed for. */
+function sealedTables(): Map<string, SealedColumn[]> {
+  const tables = new Map<string, SealedColumn[]>();
+  const add = (table: string, column: string, purpose: string) => tables.set(table, [...(tables.get(table) ?? []), { column, purpose }]);
+  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) for (const column of SEALED_COLUMNS[table]) add(table, column, purposeOf(table, column));
+  for (const c of STORYTELLER_SEALED_COLUMNS) add(c.table, c.column, c.purpose);
+  return tables;
+}
+
 /** Re-seals, a batch a transaction, every value in `table` not sealed under the ring's current key. */
-async function resealTable(ctx: AppContext, ring: KeyRing, table: SealedTable, say: (line: string) => void): Promise<number> {
-  const columns = SEALED_COLUMNS[table];
+async function resealTable(ctx: AppContext, ring: KeyRing, table: string, sealedColumns: SealedColumn[], say: (line: string) => void): Promise<number> {
+  const columns = sealedColumns.map((c) => c.column);
+  const purposes = new Map(sealedColumns.map((c) => [c.column, c.purpose]));
   const current = sealedUnderPattern(ring.current.id);
   const stale = sql.join(columns.map((c) => sql`(${sql.ref(c)} is not null and ${sql.ref(c)} not like ${current})`), sql` or `);
   const total = Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where ${stale}`.execute(ctx.db)).rows[0]!.n);
@@ -20,7 +36,7 @@ async function resealTable(ctx: AppContext, ring: KeyRing, table: SealedTable, s
       const rows = await sql<Record<string, string | null> & { id: number }>`
         select id, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${stale} order by id limit ${BATCH} for update skip locked`.execute(tx);
       for (const row of rows.rows) {
-        const sets = columns.filter((c) => row[c] != null && isSealed(row[c]!)).map((c) => sql`${sql.ref(c)} = ${ring.reseal(row[c]!, purposeOf(table, c))}`);
+        const sets = columns.filter((c) => row[c] != null && isSealed(row[c]!)).map((c) => sql`${sql.ref(c)} = ${ring.reseal(row[c]!, purposes.get(c)!)}`);
         if (sets.length > 0) await sql`update ${sql.table(table)} set ${sql.join(sets)} where id = ${row.id}`.execute(tx);
       }
       return rows.rows.length;
@@ -53,10 +69,11 @@ export async function rotateStoriesKey(ctx: AppContext, say: (line: string) => v
   }
   const ring = storiesKeyRing(ctx.config);
   let resealed = 0;
-  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) resealed += await resealTable(ctx, ring, table, say);
+  const tables = sealedTables();
+  for (const [table, columns] of tables) resealed += await resealTable(ctx, ring, table, columns, say);
   // A server may have sealed under the old key just before it saw the new file: sweep once more before dropping it.
   await new Promise((resolve) => setTimeout(resolve, source.kind === 'file' ? 1500 : 0));
-  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) resealed += await resealTable(ctx, ring, table, () => {});
+  for (const [table, columns] of tables) resealed += await resealTable(ctx, ring, table, columns, () => {});
   if (source.kind === 'file') {
     const lines = fs.readFileSync(source.file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     writeKeyFile(source.file, [lines[0]!]);
