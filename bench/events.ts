@@ -32,7 +32,7 @@ import { connectDatabase } from '../src/platform/db/database.ts';
 import type { Database } from '../src/schema.ts';
 import { bareConstantRun, bareFormRun } from './support/bare-runs.ts';
 import { cpuMeter, postgresPids } from './support/cpu.ts';
-import { benchRoot, freshDatabase } from './support/postgres.ts';
+import { benchRoot, freshDatabase, resetStatementStats, statementStats } from './support/postgres.ts';
 import { startChorus } from './support/processes.ts';
 import { runLoad, type LoadResult } from './support/run-load.ts';
 import { seedReferenceData } from './support/seed.ts';
@@ -181,8 +181,12 @@ async function main() {
       const pgdata = path.join(benchRoot, 'events', 'postgres');
       const serverCpu = cpuMeter(() => [chorus.child.process.pid!]);
       const databaseCpu = cpuMeter(() => postgresPids(pgdata));
+      await resetStatementStats(database.url);
       spike = await runLoad(bookLoad(`${chorus.url}/events/${seeded.spike.id}/bookings`, false, runId, successFile));
       cpu = { server: serverCpu.stop(), database: databaseCpu.stop() };
+      // BENCH_PG_STATS=1: PostgreSQL's own time per statement during the spike, per booking attempt.
+      const stats = await statementStats(database.url, PEOPLE, 20);
+      if (stats) console.log(`PostgreSQL statements during the spike (per booking attempt):\n${stats.replaceAll('µs/sig', 'µs/att').replaceAll('B/sig', 'B/att')}`);
 
       // The pages: the calendar and the feed as the public (no cookie) asks for them.
       const page = await fetch(`${chorus.url}/events`, { headers: { 'accept-encoding': 'identity' } });

@@ -11,6 +11,7 @@ import { installPersonActivity } from './platform/person-activity.ts';
 import { installPageSections } from './platform/web/page-sections.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
+import { stories } from './stories/capability.ts';
 import { supporters } from './supporters/capability.ts';
 
 /**
@@ -18,7 +19,7 @@ import { supporters } from './supporters/capability.ts';
  * the CLI, the worker, migrations, the demo and the personal-data registry read this list; adding
  * a capability is its folder and one line here. A capability comes after those it depends on.
  */
-export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api, events];
+export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api, events, stories];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
 installPageSections(capabilities.flatMap((c) => c.pageSections ?? []));

@@ -133,6 +133,15 @@ export function buildProgram(): Command {
       await withRuntime({ migrate: true }, (runtime) => resetUser(runtime, email));
     });
 
+  const storiesCommand = program.command('stories').description('Stories: their encryption key.');
+  storiesCommand
+    .command('rotate-key')
+    .description('Re-encrypt every story value with a new key (resumable, safe to run again); see the README’s Stories section.')
+    .action(async () => {
+      const { rotateStoriesKey } = await import('./stories/rotate-key.ts');
+      await withRuntime({ migrate: true }, (runtime) => rotateStoriesKey(runtime as never).then(() => undefined));
+    });
+
   // A wrong command line: one line saying why, the usage, exit code 2.
   const configure = (command: Command) => {
     command.exitOverride((error: CommanderError) => {

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { BrandCache } from './coalition/brand.ts';
+import { capabilities } from './capabilities.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { migrations } from './migrations.ts';
@@ -31,6 +32,7 @@ export interface OpenOptions {
  */
 export async function openRuntime(config: Config, options: OpenOptions = {}): Promise<Runtime> {
   const log = options.log ?? pino({ level: config.LOG_LEVEL, hooks: logSafetyHooks });
+  for (const capability of capabilities) await capability.prepare?.(config);
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   if (!url) {

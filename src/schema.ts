@@ -5,10 +5,11 @@ import type { EventTables } from './events/tables.ts';
 import type { PetitionTables } from './petitions/tables.ts';
 import type { PlatformTables } from './platform/tables.ts';
 import type { PoliticsTables } from './politics/tables.ts';
+import type { StoryTables } from './stories/tables.ts';
 import type { SupporterTables } from './supporters/tables.ts';
 
 /** The whole database as Kysely sees it: each capability declares the tables it owns. */
-export interface Database extends PlatformTables, CoalitionTables, PoliticsTables, PetitionTables, SupporterTables, ApiTables, EventTables {}
+export interface Database extends PlatformTables, CoalitionTables, PoliticsTables, PetitionTables, SupporterTables, ApiTables, EventTables, StoryTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -66,7 +66,7 @@ describe('a wrong command line', () => {
   it('with no command, or a group of commands and none of them, says which commands there are, then the usage', async () => {
     const [none, user] = await Promise.all([runChorus([]), runChorus(['user'])]);
     expect(none.code).toBe(2);
-    expect(none.stderr.split('\n').slice(0, 2)).toEqual(['error: missing command: serve, worker, migrate, import or user', 'Usage: chorus [options] [command]']);
+    expect(none.stderr.split('\n').slice(0, 2)).toEqual(['error: missing command: serve, worker, migrate, import, user or stories', 'Usage: chorus [options] [command]']);
     expect(user.code).toBe(2);
     expect(user.stderr.split('\n').slice(0, 2)).toEqual(['error: missing command: add or reset', 'Usage: chorus user [options] [command]']);
   });

@@ -47,7 +47,7 @@ describe('README configuration table', () => {
 
 describe('README command table', () => {
   it('lists each `chorus` command', () => {
-    const commands = tableUnder('The `chorus` command').map(([command]) => /^`chorus (\w+(?: \w+)?)/.exec(command ?? '')?.[1]);
-    expect(commands).toEqual(['serve', 'worker', 'migrate', 'import', 'user add', 'user reset']);
+    const commands = tableUnder('The `chorus` command').map(([command]) => /^`chorus (\w+(?: [\w-]+)?)/.exec(command ?? '')?.[1]);
+    expect(commands).toEqual(['serve', 'worker', 'migrate', 'import', 'user add', 'user reset', 'stories rotate-key']);
   });
 });

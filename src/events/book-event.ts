@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { checkbox, emailAddress, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
-import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
-import { newManageToken, newReference, manageUrl } from './booking-tokens.ts';
+import { purposeFor, requestSignUp, wordingFor } from '../supporters/index.ts';
+import { manageUrl } from './booking-tokens.ts';
+import { bookingWriterFor } from './booking-writer.ts';
 import { eventCalendar, placeLine } from './event-calendar.ts';
 import { ukWhen } from './london-clock.ts';
 import { formatPrice } from './money.ts';
@@ -76,7 +76,7 @@ export function shortfall(event: ChorusEvent, tier: TicketTier, places: number):
   return { field: 'places', message: `Only ${placesWord(left)} ${left === 1 ? 'is' : 'are'} left${event.tiers.length > 1 ? ` for ${tier.name}` : ''}: book ${left} or fewer, or join the waiting list` };
 }
 
-function notBookable(event: Pick<ChorusEvent, 'state' | 'startsAt'>, now: Date): BookOutcome | undefined {
+export function notBookable(event: Pick<ChorusEvent, 'state' | 'startsAt'>, now: Date): BookOutcome | undefined {
   if (isBookable(event, now)) return undefined;
   if (event.state === 'cancelled') return { kind: 'not-bookable', reason: 'cancelled' };
   if (event.state !== 'published') return { kind: 'not-bookable', reason: 'not-published' };
@@ -92,12 +92,13 @@ export interface BookEventProps {
 }
 
 /**
- * Books places on an event. The person, their timeline entry ("event.booked"), their groups, any
- * "hear more" sign-up (double opt-in, through supporters) and the confirmation email (with the
- * event as an .ics file and a manage link) are written first, in one transaction; the places are
- * then taken under a row lock on the event (SELECT ... FOR UPDATE), checked against the event's
- * and the ticket's capacity as they are at that moment. A refusal rolls everything back, so
- * nothing is half-saved and capacity is never exceeded, however many book at once.
+ * Books places on an event. The form is checked here; then the booking joins its event's next
+ * batch (booking-writer.ts): under one row lock on the event, each booking of the batch is
+ * checked in turn against the places left, and the ones that fit are written (the person, their
+ * timeline entry "event.booked", their groups, any "hear more" sign-up, the confirmation email
+ * with the .ics and a manage link, the booking and the counters) and committed together before
+ * anyone is answered. A refusal writes nothing, so nothing is half-saved and capacity is never
+ * exceeded, however many book at once, in however many processes.
  */
 export async function bookEvent(anyCtx: AnyAppContext<Record<never, never>>, props: BookEventProps): Promise<BookOutcome> {
   const ctx = eventsContext(anyCtx);
@@ -115,52 +116,21 @@ export async function bookEvent(anyCtx: AnyAppContext<Record<never, never>>, pro
   if (early) return { kind: 'invalid', problems: [early], waitingList: true };
   const limited = await bookingRateLimit(ctx, props.ip);
   if (limited) return limited;
-
-  try {
-    return await ctx.db.transaction().execute((tx) => bookInTransaction(ctx, tx, event, tier, form, props.ip));
-  } catch (error) {
-    if (error instanceof Refusal) return error.outcome;
-    throw error;
-  }
-}
-
-/** Thrown inside the transaction to roll it back with an answer. */
-class Refusal extends Error {
-  constructor(readonly outcome: BookOutcome) {
-    super('booking refused');
-  }
+  return bookingWriterFor(ctx).submit({ event, tier, form, ip: props.ip });
 }
 
 export type BookingForm = z.output<typeof bookingFormSchema>;
 
-async function bookInTransaction(ctx: AppContext, tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, ip: string | null): Promise<BookOutcome> {
-  const name = splitName(form.name.replace(/\s+/g, ' '));
-  const method = `event:${event.id}`;
-  const person = await personForUnprovenAction(tx, { email: form.email, givenName: name.givenName || null, familyName: name.familyName, source: { method } });
-  const reference = newReference();
-  const { token, hash } = newManageToken();
-  await recordAction(tx, person.id, {
-    kind: 'event.booked',
-    subjectType: 'event',
-    subjectId: event.id,
-    detail: { event: event.title, reference, places: form.places, tier: tier.name, groupIds: event.groups.map((g) => g.id) },
-  });
-  await connectToGroups(tx, person.id, event.groups.map((g) => g.id));
-  await recordHearMore(ctx, tx, event, form, ip);
-  await queueBookingEmail(ctx, tx, { event, tier, form, reference, token });
-  return takePlaces(tx, event, tier, form, person.id, reference, hash);
-}
-
-/**
- * A ticked "hear more" box: the exact words shown, once, and a sign-up that waits for the email
- * to be confirmed (double opt-in, through supporters). Used by bookings and the waiting list.
- */
 /** The platform's rate limiter on bookings and waiting-list joins from one client address (EVENT_BOOKING_RATE*). */
 export async function bookingRateLimit(ctx: AppContext, ip: string | null): Promise<{ kind: 'rate-limited'; retryAfterSeconds: number } | undefined> {
   const answer = await hitRateLimits(ctx.db, [{ bucket: 'events.booking.address', key: ip ?? 'unknown', limit: ctx.config.EVENT_BOOKING_RATE, windowSeconds: ctx.config.EVENT_BOOKING_RATE_SECONDS }]);
   return answer.allowed ? undefined : { kind: 'rate-limited', retryAfterSeconds: answer.retryAfterSeconds };
 }
 
+/**
+ * A ticked "hear more" box: the exact words shown, once, and a sign-up that waits for the email
+ * to be confirmed (double opt-in, through supporters). Used by bookings and the waiting list.
+ */
 export async function recordHearMore(ctx: AppContext, tx: Tx, event: ChorusEvent, form: Pick<BookingForm, 'email' | 'name' | 'hear_more'>, ip: string | null): Promise<void> {
   if (!form.hear_more) return;
   const brand = ctx.brand.current();
@@ -176,39 +146,6 @@ export async function recordHearMore(ctx: AppContext, tx: Tx, event: ChorusEvent
     { email: form.email, name: form.name, place: null, consents, method, source: { utmSource: null, utmCampaign: null, referrer: null }, ip },
     { brand, baseUrl: ctx.config.BASE_URL, secret: ctx.secret },
   );
-}
-
-/**
- * Only this part runs under the event's lock, held until COMMIT: as few statements as can be
- * (the lock, the places as they are now, then both counters and the booking in one statement),
- * so bookings queue on it briefly. The booking row comes after the lock: its foreign key takes a
- * share lock on the event, which would deadlock with another booking's wait for the row lock.
- */
-async function takePlaces(tx: Tx, event: ChorusEvent, tier: TicketTier, form: BookingForm, personId: number, reference: string, hash: string): Promise<BookOutcome> {
-  const locked = await sql<{ state: ChorusEvent['state']; starts_at: Date; capacity: number | null; places_booked: number; places_held: number }>`
-    select state, starts_at, capacity, places_booked, places_held from events where id = ${event.id} for update`.execute(tx);
-  const row = locked.rows[0];
-  if (!row) throw new Refusal({ kind: 'not-bookable', reason: 'not-published' });
-  const stateNow = notBookable({ state: row.state, startsAt: row.starts_at }, new Date());
-  if (stateNow) throw new Refusal(stateNow);
-  const tiers = await tx.selectFrom('ticket_tiers').select(['id', 'position', 'name', 'price_pence', 'capacity', 'places_booked', 'places_held']).where('event_id', '=', event.id).execute();
-  const current: ChorusEvent = {
-    ...event,
-    capacity: row.capacity,
-    placesBooked: row.places_booked,
-    placesHeld: row.places_held,
-    tiers: tiers.map((t) => ({ id: t.id, position: t.position, name: t.name, pricePence: t.price_pence, capacity: t.capacity, placesBooked: t.places_booked, placesHeld: t.places_held })),
-  };
-  const tierNow = current.tiers.find((t) => t.id === tier.id);
-  if (!tierNow) throw new Refusal({ kind: 'invalid', problems: [{ field: 'tier', message: 'Choose a ticket' }] });
-  const problem = shortfall(current, tierNow, form.places);
-  if (problem) throw new Refusal({ kind: 'invalid', problems: [problem], waitingList: true });
-  await sql`
-    with event_places as (update events set places_booked = places_booked + ${form.places} where id = ${event.id}),
-      tier_places as (update ticket_tiers set places_booked = places_booked + ${form.places} where id = ${tier.id})
-    insert into bookings (event_id, tier_id, reference, person_id, name, email, places, access_needs, manage_token_hash, hear_more)
-    values (${event.id}, ${tier.id}, ${reference}, ${personId}, ${form.name.replace(/\s+/g, ' ')}, ${form.email}, ${form.places}, ${form.access_needs}, ${hash}, ${form.hear_more})`.execute(tx);
-  return { kind: 'booked', reference, places: form.places };
 }
 
 export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: ChorusEvent; tier: TicketTier; form: BookingForm; reference: string; token: string }) {

@@ -15,7 +15,11 @@ describe('the events demo', () => {
     expect((await loadDemoOnce(t.ctx.db)).loaded).toBe(true);
     const events = await listUpcomingEvents(t.ctx.db);
     expect(events.length).toBeGreaterThanOrEqual(5);
-    expect(events.every((e) => e.state === 'published' && e.startsAt > new Date())).toBe(true);
+    // Upcoming: each starts later, or repeats and has dates still to come (the weekly stall began last week).
+    expect(events.every((e) => e.state === 'published' && (e.startsAt > new Date() || (e.repeatRule !== null && (e.runsUntil === null || e.runsUntil > new Date()))))).toBe(true);
+    const weekly = events.find((e) => e.repeatRule?.startsWith('FREQ=WEEKLY'))!;
+    expect(weekly.startsAt.getTime()).toBeLessThan(Date.now());
+    expect((await t.app.inject({ method: 'GET', url: weekly.path })).body).toContain('Next dates');
     expect(new Set(events.map((e) => e.type)).size).toBeGreaterThanOrEqual(4);
     expect(new Set(events.flatMap((e) => (e.region ? [e.region.code] : []))).size).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e.postcode).every((e) => e.constituency !== null)).toBe(true);

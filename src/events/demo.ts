@@ -30,6 +30,8 @@ interface DemoEvent {
   changes?: DemoVenueChange[];
   /** The MP for the venue's constituency will be there. */
   mp?: boolean;
+  /** Repeats weekly this many times (the first date may be past: the series runs on). */
+  weeklyTimes?: number;
   /** Bookings made for the demo, some ticked off on the door. */
   bookings?: Array<{ name: string; places: number; checkedIn: boolean }>;
 }
@@ -52,6 +54,7 @@ const demoEvents: DemoEvent[] = [
   { title: 'Hustings: the NHS and social care', type: 'hustings', inDays: 15, hour: 19, hours: 2, venue: 'Central Library, Lecture Room', groups: ['keep-our-nhs-public'], capacity: '120', mp: true, bookings: doorList.slice(0, 3).map((b) => ({ ...b, checkedIn: false })), description: 'Put your questions on the NHS and social care to the MP and the candidates.\n\n- Questions sent in beforehand\n- Questions from the floor' },
   { title: 'GP surgery closures: public meeting', type: 'public_meeting', inDays: -4, hour: 18, hours: 2, venue: 'Community Centre', groups: ['hendon-save-our-nhs'], bookings: doorList, description: 'What the closures mean for patients, and the plan to stop them.' },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
+  { title: 'Weekly stall: save our walk-in centre', type: 'street_stall', inDays: -5, hour: 11, hours: 2, venue: 'Market Square', groups: ['keep-our-nhs-public'], weeklyTimes: 26, description: 'Every week until the consultation closes: sign the petition, take a leaflet, tell us what the walk-in centre means to you. No booking needed.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
   { title: 'Health for All: Patients, Not Passports', type: 'public_meeting', inDays: 15, hour: 18, hours: 2, venue: 'Friends Meeting House', groups: ['keep-our-nhs-public'], capacity: '12', full: true, description: 'A small public meeting on charging migrants for NHS care. It is full: join the waiting list and we will offer you any place that comes free.' },
 ];
@@ -91,6 +94,7 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
       speakers: e.type === 'conference' ? 'Dr Jane Smith, consultant in elderly care\nA carer from the campaign' : '',
       contact: 'events@example.org',
       capacity: e.capacity ?? '',
+      ...(e.weeklyTimes ? { repeat: 'weekly', repeat_end: 'count', repeat_count: String(e.weeklyTimes) } : {}),
     };
     (e.tiers ?? [{ name: FREE_TIER, price: '0' }]).forEach((tier, n) => {
       fields[`tier_${n + 1}_name`] = tier.name;

@@ -9,6 +9,7 @@ import { insertGroup } from '../petitions/admin/test-support.ts';
 import { eventFormValues } from './event-form.ts';
 import { findEvent } from './store.ts';
 import { makeEvent } from './test-support.ts';
+import { toLondonInput } from '../supporters/index.ts';
 
 let t: TestApp;
 let sink: SmtpSink;
@@ -198,5 +199,32 @@ describe('cancelling an event', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('note');
     expect((await findEvent(t.ctx.db, id))!.state).toBe('published');
+  });
+
+  it('tells search engines in its JSON-LD: EventRescheduled with the previous start after a change of date, EventMovedOnline once it moved online', async () => {
+    const id = await makeEvent(t, [group], { title: 'Rescheduled meeting' });
+    const ldOf = async () => {
+      const page = await t.app.inject({ method: 'GET', url: (await findEvent(t.ctx.db, id))!.path });
+      return JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!) as { eventStatus: string; previousStartDate?: string[]; startDate: string };
+    };
+    expect((await ldOf()).eventStatus).toBe('https://schema.org/EventScheduled');
+    const before = (await findEvent(t.ctx.db, id))!;
+    const agent = await organiserAgent();
+    await agent.get(`/admin/events/${id}/edit`);
+    const later = new Date(before.startsAt.getTime() + 86_400_000);
+    const moved = await agent.post(`/admin/events/${id}/edit`, await editFields(id, { starts_at: toLondonInput(later), ends_at: toLondonInput(new Date(later.getTime() + 7_200_000)) }));
+    expect(moved.statusCode).toBe(303);
+    const rescheduled = await ldOf();
+    expect(rescheduled).toMatchObject({ eventStatus: 'https://schema.org/EventRescheduled', previousStartDate: [before.startsAt.toISOString()], startDate: later.toISOString() });
+
+    const other = await makeEvent(t, [group], { title: 'Meeting moving online' });
+    await agent.get(`/admin/events/${other}/edit`);
+    const online = await agent.post(`/admin/events/${other}/edit`, await editFields(other, { venue_name: '', address: '', postcode: '', online_url: 'https://meet.example.org/moved', type: 'online_meeting' }));
+    expect(online.statusCode).toBe(303);
+    const page = await t.app.inject({ method: 'GET', url: (await findEvent(t.ctx.db, other))!.path });
+    expect(JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!)).toMatchObject({
+      eventStatus: 'https://schema.org/EventMovedOnline',
+      eventAttendanceMode: 'https://schema.org/OnlineEventAttendanceMode',
+    });
   });
 });

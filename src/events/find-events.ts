@@ -75,7 +75,7 @@ export async function findEvents(q: Q, filters: EventFilters, options: { now?: D
   const near = filters.near;
   const distance = near ? distanceSql(near) : undefined;
   // A repeating event stays listed while its rule may still have dates (occurrences.ts reads them).
-  let base = q.selectFrom('events').where('events.state', 'in', [...PUBLIC_STATES]).where((eb) => eb.or([eb('events.ends_at', '>', now), eb('events.repeat_rule', 'is not', null)]));
+  let base = q.selectFrom('events').where('events.state', 'in', [...PUBLIC_STATES]).where((eb) => eb.or([eb('events.runs_until', '>', now), eb('events.runs_until', 'is', null)]));
   if (filters.type) base = base.where('events.type', '=', filters.type);
   if (filters.regionCode) base = base.where('events.region_code', '=', filters.regionCode);
   if (filters.groupId !== undefined) {

@@ -237,4 +237,29 @@ export const eventMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    // Repeating events: when the last date ends (null: a rule with no end), so a weekly stall
+    // stays in the calendar after its first date and moves to the past only after its last.
+    // A one-off event runs until it ends, kept so by the trigger however ends_at is written.
+    '2026-12-21-0200-event-runs-until',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          alter table events add column runs_until timestamptz;
+          update events set runs_until = ends_at where repeat_rule is null;
+          create function events_runs_until() returns trigger language plpgsql as $$
+          begin
+            if new.repeat_rule is null then
+              new.runs_until := new.ends_at;
+            end if;
+            return new;
+          end $$;
+          create trigger events_runs_until before insert or update on events
+            for each row execute function events_runs_until();
+          alter table events add constraint events_runs_until_check check (repeat_rule is not null or runs_until is not null);
+          create index events_runs_until on events (runs_until);
+        `.execute(db);
+      },
+    },
+  ],
 ];

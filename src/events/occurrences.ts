@@ -63,6 +63,36 @@ export function occurrencesOf(event: Pick<ChorusEvent, 'startsAt' | 'endsAt' | '
   return out;
 }
 
+/** The most dates counted to find a rule's last (COUNT is at most 520 from the form; a typed rule may ask more). */
+const MAX_COUNTED = 10_000;
+
+/**
+ * When the event's last date ends: its end for a one-off or a rule that does not parse; null for
+ * a rule with no UNTIL or COUNT (it runs on); otherwise the end of the rule's last occurrence.
+ */
+export function lastEndOf(event: Pick<ChorusEvent, 'startsAt' | 'endsAt' | 'repeatRule'>): Date | null {
+  if (!event.repeatRule) return event.endsAt;
+  let rule: RRule;
+  try {
+    const options = RRule.parseString(event.repeatRule);
+    if (!options.until && !options.count) return null;
+    if (options.until) options.until = floating(options.until);
+    rule = new RRule({ ...options, dtstart: floating(event.startsAt) });
+  } catch {
+    return event.endsAt;
+  }
+  let last: Date | undefined;
+  let counted = 0;
+  rule.all((reading) => {
+    last = reading;
+    counted++;
+    return counted < MAX_COUNTED;
+  });
+  if (!last || counted >= MAX_COUNTED) return last ? null : event.endsAt;
+  const length = floating(event.endsAt).getTime() - floating(event.startsAt).getTime();
+  return instantOf(new Date(last.getTime() + length));
+}
+
 /** A calendar's events with each repeating one as its occurrences in the window, soonest first. */
 export function withOccurrences(events: ChorusEvent[], window: { from: Date; to: Date; perEvent?: number }): ChorusEvent[] {
   const listed = events.flatMap((event) =>

@@ -156,4 +156,47 @@ describe('repeating events in the app', () => {
     expect(json.data.attributes.repeat_rule).toBe('FREQ=WEEKLY;BYDAY=SA;COUNT=4');
     expect(json.data.attributes.next_dates.map((d: { starts_at: string }) => d.starts_at)).toEqual(['2027-10-23T09:00:00.000Z', '2027-10-30T09:00:00.000Z', '2027-11-06T10:00:00.000Z', '2027-11-13T10:00:00.000Z']);
   });
+
+  it('stays in the calendar after its first date, until its last date has ended, then moves to the past; a rule with no end runs on', async () => {
+    const daysAgo = (n: number, hour: number) => {
+      const d = new Date(Date.now() - n * 86_400_000);
+      return london(d).slice(0, 10) + `T${String(hour).padStart(2, '0')}:00`;
+    };
+    const running = await makeEvent(t, [group], { title: 'Stall that runs on', type: 'street_stall', starts_at: daysAgo(10, 10), ends_at: daysAgo(10, 12), repeat: 'weekly', repeat_end: 'count', repeat_count: '4' });
+    const ended = await makeEvent(t, [group], { title: 'Stall that has ended', type: 'street_stall', starts_at: daysAgo(10, 10), ends_at: daysAgo(10, 12), repeat: 'weekly', repeat_end: 'count', repeat_count: '2' });
+    const endless = await makeEvent(t, [group], { title: 'Stall with no last date', type: 'street_stall', starts_at: daysAgo(40, 10), ends_at: daysAgo(40, 12), rrule: 'FREQ=WEEKLY' });
+
+    const first = (await findEvent(t.ctx.db, running))!;
+    // Its fourth date, three weeks after the first, ends at 12:00 UK time.
+    expect(london(first.runsUntil!)).toBe(london(new Date(first.endsAt.getTime() + 21 * 86_400_000)));
+    expect((await findEvent(t.ctx.db, endless))!.runsUntil).toBeNull();
+
+    // The calendar is drawn once a second for everyone: wait for a drawing after these were made.
+    await expect.poll(async () => (await get('/events')).body, { timeout: 5_000, interval: 250 }).toContain('Stall with no last date');
+    const upcoming = (await get('/events')).body;
+    const past = (await get('/events/past')).body;
+    expect(upcoming).toContain('Stall that runs on');
+    expect(upcoming).toContain('Stall with no last date');
+    expect(upcoming).not.toContain('Stall that has ended');
+    expect(past).toContain('Stall that has ended');
+    expect(past).not.toContain('Stall that runs on');
+    expect(past).not.toContain('Stall with no last date');
+
+    // Its page is not marked as ended, lists the dates to come, and says no booking is needed for them.
+    const page = (await get(first.path)).body;
+    expect(page).not.toContain('This event has taken place');
+    expect(page).toContain('No booking is needed for the dates to come');
+    expect(page).toContain('Next dates');
+    const endedPage = (await get((await findEvent(t.ctx.db, ended))!.path)).body;
+    expect(endedPage).toContain('This event has taken place');
+    // The feed still carries the running series with its rule.
+    const feed = (await get('/events.ics')).body;
+    expect(readCalendar(feed).events.map((e) => e.uid)).toContain(`event-${running}@chorus.test`);
+  });
+
+  it('runs a one-off event until it ends, however its end is written', async () => {
+    const id = await makeEvent(t, [group], { title: 'One-off meeting' });
+    await t.ctx.db.updateTable('events').set({ ends_at: new Date('2031-01-01T12:00:00Z') }).where('id', '=', id).execute();
+    expect((await findEvent(t.ctx.db, id))!.runsUntil).toEqual(new Date('2031-01-01T12:00:00Z'));
+  });
 });

@@ -6,6 +6,7 @@ import { auditEvent, eventFor } from './event-access.ts';
 import { recordEventChanges } from './event-changes.ts';
 import type { EventInput } from './event-form.ts';
 import { EDITABLE_STATES } from './states.ts';
+import { lastEndOf } from './occurrences.ts';
 import { findEvent } from './store.ts';
 import type { Q } from './tables.ts';
 
@@ -93,6 +94,7 @@ export function columnsOf(input: EventInput, place: Place) {
     contact: input.contact,
     capacity: input.capacity,
     repeat_rule: input.repeatRule,
+    runs_until: lastEndOf(input),
   };
 }
 

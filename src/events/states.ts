@@ -37,9 +37,13 @@ export const eventTypes: Record<EventType, string> = {
 
 export const isEventType = (value: string): value is EventType => Object.hasOwn(eventTypes, value);
 
-/** "Past" is derived, never stored: an event is past once it has ended. */
-export function isPast(event: { endsAt: Date }, now: Date = new Date()): boolean {
-  return event.endsAt.getTime() <= now.getTime();
+/**
+ * "Past" is derived, never stored: an event is past once it has ended, a repeating one once its
+ * last date has ended (never, for a rule with no end).
+ */
+export function isPast(event: { endsAt: Date; runsUntil?: Date | null }, now: Date = new Date()): boolean {
+  const end = event.runsUntil === undefined ? event.endsAt : event.runsUntil;
+  return end !== null && end.getTime() <= now.getTime();
 }
 
 /** People may book a published event until it starts. */
@@ -48,7 +52,7 @@ export function isBookable(event: { state: EventState; startsAt: Date }, now: Da
 }
 
 /** What the public sees of an event's state: cancelled, past, or upcoming. */
-export function publicStatus(event: { state: EventState; endsAt: Date }, now: Date = new Date()): 'cancelled' | 'past' | 'upcoming' {
+export function publicStatus(event: { state: EventState; endsAt: Date; runsUntil?: Date | null }, now: Date = new Date()): 'cancelled' | 'past' | 'upcoming' {
   if (event.state === 'cancelled') return 'cancelled';
   return isPast(event, now) ? 'past' : 'upcoming';
 }

@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import { findGroupsByIds, type Group } from '../coalition/index.ts';
 import { constituencyNames, regionNames } from '../politics/index.ts';
-import type { EventState, EventType, EventsTable, Q, TicketTiersTable } from './tables.ts';
+import type { Handle } from '../platform/index.ts';
+import { eventsQ, type EventState, type EventType, type EventsTable, type Q, type TicketTiersTable } from './tables.ts';
 import { PUBLIC_STATES } from './states.ts';
 
 export interface TicketTier {
@@ -55,6 +56,8 @@ export interface ChorusEvent {
   sequence: number;
   /** How the event repeats (an RFC 5545 RRULE value, read in UK time), or null for a one-off. */
   repeatRule: string | null;
+  /** When its last date ends: endsAt for a one-off, null for a repeating event with no last date. */
+  runsUntil: Date | null;
   groups: Group[];
   tiers: TicketTier[];
   createdAt: Date;
@@ -165,6 +168,7 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
       placesHeld: r.places_held,
       sequence: r.sequence,
       repeatRule: r.repeat_rule,
+      runsUntil: r.runs_until ?? (r.repeat_rule ? null : r.ends_at),
       groups: links
         .filter((l) => l.event_id === r.id)
         .flatMap((l) => (groups.has(l.group_id) ? [groups.get(l.group_id)!] : []))
@@ -182,7 +186,9 @@ export async function toEvents(q: Q, rows: EventRow[]): Promise<ChorusEvent[]> {
   });
 }
 
-export async function findEvent(q: Q, id: number): Promise<ChorusEvent | undefined> {
+/** Takes any handle: other capabilities (stories' training sessions) call it through index.ts. */
+export async function findEvent(handle: Handle, id: number): Promise<ChorusEvent | undefined> {
+  const q = eventsQ(handle);
   const row = await q.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? (await toEvents(q, [row]))[0] : undefined;
 }
@@ -194,7 +200,7 @@ export async function listUpcomingEvents(q: Q, options: { now?: Date; limit?: nu
     .selectAll()
     .where('state', 'in', [...PUBLIC_STATES])
     // A repeating event stays listed while its rule may still have dates (occurrences.ts reads them).
-    .where((eb) => eb.or([eb('ends_at', '>', options.now ?? new Date()), eb('repeat_rule', 'is not', null)]))
+    .where((eb) => eb.or([eb('runs_until', '>', options.now ?? new Date()), eb('runs_until', 'is', null)]))
     .orderBy('starts_at')
     .orderBy('id')
     .limit(options.limit ?? 500)
@@ -205,7 +211,7 @@ export async function listUpcomingEvents(q: Q, options: { now?: Date; limit?: nu
 /** Past public events (ended), latest first, a page at a time. */
 export async function listPastEvents(q: Q, options: { now?: Date; page: number; perPage: number }): Promise<{ events: ChorusEvent[]; total: number }> {
   const now = options.now ?? new Date();
-  const base = q.selectFrom('events').where('state', 'in', [...PUBLIC_STATES]).where('ends_at', '<=', now);
+  const base = q.selectFrom('events').where('state', 'in', [...PUBLIC_STATES]).where('runs_until', '<=', now);
   const [rows, total] = await Promise.all([
     base
       .selectAll()

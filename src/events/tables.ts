@@ -47,6 +47,8 @@ export interface EventsTable {
   places_booked: Generated<number>;
   /** How the event repeats: an RFC 5545 RRULE value (FREQ=WEEKLY;BYDAY=SA), its dates in UK time; null: once. */
   repeat_rule: Maybe<string>;
+  /** When its last date ends: ends_at for a one-off (kept so by a trigger), null for a rule with no end. */
+  runs_until: Maybe<Date>;
   /** Places held for waiting-list offers not yet claimed or lapsed (they count against capacity). */
   places_held: Generated<number>;
   /** Bumped on every change an attendee's calendar should see (iCalendar SEQUENCE). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { SettingList } from './config.ts';
+import type { Config, SettingList } from './config.ts';
 import type { MigrationList } from './db/migrate.ts';
 import type { Handle, ViewTx } from './db/view.ts';
 import type { AuditWords } from './audit-words.ts';
@@ -125,6 +125,11 @@ export interface Capability {
   importers?: Readonly<Record<string, Importer>>;
   /** Environment settings this capability reads, each with its zod schema and description (its settings.ts). */
   settings?: SettingList;
+  /**
+   * Runs when a process opens its runtime, before the database: checks what the settings alone
+   * cannot (stories: a key is required with DATABASE_URL) and may throw a ConfigError to refuse to start.
+   */
+  prepare?: (config: Config) => void | Promise<void>;
   personalData?: readonly PersonalDataProvider[];
   /** Withdraws what an organiser made and may no longer manage, when they lose access (`organiser-access.ts`). */
   onAccessRemoved?: AccessRemovalListener;

@@ -128,7 +128,7 @@ export class ConfigError extends Error {
 }
 
 /** Secrets and connection strings are never echoed back in an error. */
-const SECRET_SETTINGS = new Set(['CHORUS_SECRET', 'DATABASE_URL', 'SMTP_URL']);
+const SECRET_SETTINGS = new Set(['CHORUS_SECRET', 'DATABASE_URL', 'SMTP_URL', 'STORIES_KEY', 'STORIES_OLD_KEYS']);
 
 /** Reads and validates `settings` from `env`; throws ConfigError naming each bad variable. */
 export function readSettings(env: NodeJS.ProcessEnv, settings: SettingList): Config {

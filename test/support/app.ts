@@ -27,8 +27,11 @@ export interface TestAppOptions {
   routes?: (app: FastifyInstance) => void;
 }
 
+/** The stories key tests run with (a real deployment must set its own: the tests' databases are "real"). */
+export const TEST_STORIES_KEY = Buffer.from('chorus-test-stories-key-32-bytes').toString('base64');
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', BASE_URL: 'http://chorus.test', CHORUS_SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', BASE_URL: 'http://chorus.test', CHORUS_SECRET: 'test-secret-that-is-long-enough-0123456789', STORIES_KEY: TEST_STORIES_KEY, ...env });
 }
 
 /**

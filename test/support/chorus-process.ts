@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settingDocs } from '../../src/config.ts';
 
+const STORIES_KEY_FOR_PROCESSES = Buffer.from('chorus-test-stories-key-32-bytes').toString('base64');
+
 /** The project folder: where `npm start` runs. */
 export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const chorusBin = path.join(projectDir, 'bin', 'chorus.js');
@@ -14,7 +16,8 @@ const chorusBin = path.join(projectDir, 'bin', 'chorus.js');
 export function chorusEnv(settings: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(settingDocs)) delete env[name];
-  return { ...env, ...settings };
+  // A stories key, which a process on DATABASE_URL needs to start; STORIES_KEY: '' leaves it unset.
+  return { ...env, STORIES_KEY: STORIES_KEY_FOR_PROCESSES, ...settings };
 }
 
 export interface Finished {

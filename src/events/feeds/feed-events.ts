@@ -28,7 +28,7 @@ function filtered(q: Q, filter: FeedFilter) {
 export async function listFeedEvents(q: Q, filter: FeedFilter, options: { now?: Date; order: 'starts' | 'newest'; limit?: number }): Promise<ChorusEvent[]> {
   const now = options.now ?? new Date();
   const since = options.order === 'starts' ? new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000) : now;
-  let query = filtered(q, filter).where((eb) => eb.or([eb('events.ends_at', '>', since), eb('events.repeat_rule', 'is not', null)]));
+  let query = filtered(q, filter).where((eb) => eb.or([eb('events.runs_until', '>', since), eb('events.runs_until', 'is', null)]));
   query = options.order === 'starts'
     ? query.orderBy('events.starts_at').orderBy('events.id')
     : query.orderBy(sql`coalesce(events.published_at, events.created_at)`, 'desc').orderBy('events.id', 'desc');
@@ -51,7 +51,7 @@ export async function feedVersion(q: Q): Promise<string> {
 /** Public events still to come (or still repeating), soonest first, a page at a time: the JSON list. */
 export async function listFeedEventsPage(q: Q, filter: FeedFilter, options: { now?: Date; page: number; perPage: number }): Promise<{ events: ChorusEvent[]; total: number }> {
   const now = options.now ?? new Date();
-  const base = filtered(q, filter).where((eb) => eb.or([eb('events.ends_at', '>', now), eb('events.repeat_rule', 'is not', null)]));
+  const base = filtered(q, filter).where((eb) => eb.or([eb('events.runs_until', '>', now), eb('events.runs_until', 'is', null)]));
   const [rows, total] = await Promise.all([
     base.orderBy('events.starts_at').orderBy('events.id').limit(options.perPage).offset((options.page - 1) * options.perPage).execute(),
     q.selectFrom(base.as('listed')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
@@ -62,7 +62,7 @@ export async function listFeedEventsPage(q: Q, filter: FeedFilter, options: { no
 /** Whether a group's calendar feed has anything in it (its page offers the feed only then). */
 export async function groupHasFeedEvents(q: Q, groupId: number, now = new Date()): Promise<boolean> {
   const row = await filtered(q, { group: { id: groupId, name: '', slug: '' } })
-    .where((eb) => eb.or([eb('events.ends_at', '>', now), eb('events.repeat_rule', 'is not', null)]))
+    .where((eb) => eb.or([eb('events.runs_until', '>', now), eb('events.runs_until', 'is', null)]))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;

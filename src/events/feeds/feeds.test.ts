@@ -278,4 +278,20 @@ describe('subscribe links', () => {
     expect(quietPage.statusCode).toBe(200);
     expect(quietPage.body).not.toContain('webcal://');
   });
+
+  it('the calendar filtered by type, region and group links the feed of those same events', async () => {
+    const stall = await makeEvent(t, [north], { title: 'Filtered stall', type: 'street_stall' });
+    const rally = await makeEvent(t, [north], { title: 'Unfiltered rally', type: 'rally' });
+    const region = (await findEvent(t.ctx.db, stall))!.region!.code;
+    const page = await get(`/events?type=street_stall&region=${region}&group=${northSlug}&q=stall`);
+    expect(page.statusCode).toBe(200);
+    const query = `?type=street_stall&amp;region=${region}&amp;group=${northSlug}`;
+    expect(page.body).toContain(`href="webcal://chorus.test/events.ics${query}"`);
+    expect(page.body).toContain(`href="/events.rss${query}"`);
+    const feed = readCalendar((await get(`/events.ics${query.replaceAll('&amp;', '&')}`)).body).events.map((e) => e.uid);
+    expect(feed).toContain(uidOf(stall));
+    expect(feed).not.toContain(uidOf(rally));
+    // A choice the calendar does not know is left out of the link, never passed on to fail there.
+    expect((await get('/events?type=nonsense')).body).toContain('href="webcal://chorus.test/events.ics"');
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, isNotModified, notFound, pageCount, parseParams } from '../../platform/index.ts';
+import { DomainError, isNotModified, keepFor, notFound, pageCount, parseParams } from '../../platform/index.ts';
 import { calendarEntry } from '../event-calendar.ts';
 import { calendar } from '../ics.ts';
 import { PUBLIC_STATES, eventTypes } from '../states.ts';
@@ -19,6 +19,12 @@ const FEED_CACHE = 'public, max-age=30, stale-while-revalidate=60';
 const RSS_ITEMS = 50;
 const PER_PAGE = 50;
 const MAX_PAGE = 10_000;
+/**
+ * How long a calendar feed's finished answer is replayed to every public client before the app
+ * answers again (see platform/http/hot-responses.ts): a feed read by a crowd at once costs one
+ * render a second, not a query each, and a change shows within the second.
+ */
+export const FEED_KEPT_MS = 1000;
 
 const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
 const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,200}$/) });
@@ -54,6 +60,7 @@ export function registerEventFeedRoutes(app: FastifyInstance, ctx: AppContext) {
   const cache = new FeedCache();
   const base = ctx.config.BASE_URL;
   const data = { config: { securityHeaders: 'data' as const } };
+  const hotData = { ...data, onSend: keepFor(app, FEED_KEPT_MS, { byQuery: true }) };
   const siteName = () => ctx.brand.current().name;
   const feedTitle = (filter: FeedFilter) => `${siteName()} events${filterWords(filter) ? `: ${filterWords(filter)}` : ''}`;
 
@@ -68,12 +75,12 @@ export function registerEventFeedRoutes(app: FastifyInstance, ctx: AppContext) {
     return { body: calendar(events.map((e) => calendarEntry(e, base)), { name: feedTitle(filter) }), contentType: ICS_TYPE };
   };
 
-  app.get('/events.ics', data, async (request, reply) => {
+  app.get('/events.ics', hotData, async (request, reply) => {
     const filter = await feedFilterOf(ctx.db, request.query);
     return send(request, reply, await feed('ics', filter, '', calendarOf(filter)), 'events.ics');
   });
 
-  app.get('/groups/:slug/events.ics', data, async (request, reply) => {
+  app.get('/groups/:slug/events.ics', hotData, async (request, reply) => {
     const { slug } = parseParams(slugParams, request.params, 'group');
     const filter = await feedFilterOf(ctx.db, request.query, slug);
     return send(request, reply, await feed('ics', filter, '', calendarOf(filter)), `${slug}-events.ics`);

@@ -52,6 +52,17 @@ function resultHeading({ found, nearPostcode, values, narrowed }: FindEventsPage
   return narrowed ? `${count} found` : undefined;
 }
 
+/** Subscribe links for the calendar as filtered now: its type, region and group (the feeds take those three; search and distance they do not). */
+function FeedSubscribe({ values }: { values: FormValues }) {
+  const params = new URLSearchParams();
+  for (const key of ['type', 'region', 'group'] as const) {
+    const value = values[key];
+    if (typeof value === 'string' && value !== '') params.set(key, value);
+  }
+  const query = params.size > 0 ? `?${params.toString()}` : '';
+  return <CalendarSubscribe path={`/events.ics${query}`} label={query ? 'Subscribe to events of this type, region or group in your calendar' : 'Subscribe to every event in your calendar'} rss={`/events.rss${query}`} />;
+}
+
 /** /events: upcoming events by month, or nearest first from a postcode, with filters and search. */
 export function FindEventsPage(props: FindEventsPageProps) {
   const { found, values, errors, nearPostcode, narrowed, page, totalPages } = props;
@@ -65,7 +76,7 @@ export function FindEventsPage(props: FindEventsPageProps) {
       <p>
         <a href="/events/host">Host an event</a>
       </p>
-      <CalendarSubscribe path="/events.ics" label="Subscribe to every event in your calendar" rss="/events.rss" />
+      <FeedSubscribe values={values} />
       <FindForm {...props} />
       <section aria-labelledby="event-results-heading" class="event-results">
         <h2 id="event-results-heading" class={heading ? undefined : 'visually-hidden'}>

@@ -167,7 +167,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
   const left = placesLeft(event);
   const description = formatSimpleText(event.description);
   const hasErrors = Object.keys(errors ?? {}).length > 0;
-  const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl))
+  const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl, changes))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
@@ -297,6 +297,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
       {isBookable(event) ? (
         <section aria-labelledby="book-heading" class="event-booking">
           <h2 id="book-heading">Book your place</h2>
+          {event.repeatRule ? <p>Booking is for the first date, {ukWhen(event.startsAt, event.endsAt)}. The dates after it need no booking: just come along.</p> : null}
           {left === 0 ? (
             <>
               <p>Sorry, this event is full: you can join the waiting list.</p>
@@ -309,6 +310,11 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
               {props.waitingList || fullTiers(event).length > 0 ? <WaitingListLink event={event} /> : null}
             </>
           )}
+        </section>
+      ) : event.repeatRule && event.state === 'published' && status === 'upcoming' ? (
+        <section aria-labelledby="book-heading" class="event-booking">
+          <h2 id="book-heading">Coming along</h2>
+          <p>No booking is needed for the dates to come: just come along.</p>
         </section>
       ) : null}
     </Layout>

@@ -1,0 +1,62 @@
+import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { registerStoryAdminRoutes } from './admin/routes.tsx';
+import { storyAuditWords } from './audit-words.ts';
+import { loadStoryDemo } from './demo.ts';
+import { storyCron, storyJobs } from './jobs.ts';
+import { eraseStoriesOfPerson, storiesOfPerson } from './personal-data.ts';
+import { registerStoryPublicRoutes } from './public/routes.tsx';
+import { storyMigrations } from './migrations.ts';
+import { storytellerParts } from './storytellers/parts.ts';
+import { storySettings } from './settings.ts';
+import { storiesKeyRing, useStoriesConfig } from './story-keys.ts';
+import { storiesQ, type StoriesView, type StoryTables } from './tables.ts';
+
+/** Stories: patients' and staff's stories of the NHS, told with explicit consent and kept sealed. */
+export const stories = defineCapability({
+  name: 'stories',
+  dependsOn: ['coalition', 'politics', 'supporters', 'events'],
+  tables: {
+    stories: 'supporter',
+    story_groups: 'none',
+    story_consents: 'supporter',
+    story_notes: 'supporter',
+    story_tallies: 'none',
+    ...storytellerParts.tables,
+  } satisfies Record<keyof StoryTables, TableHolds>,
+  migrations: storyMigrations,
+  settings: storySettings,
+  // Refuses to start without a key on a real database; makes the embedded default's key file once.
+  prepare: (config) => {
+    storiesKeyRing(config);
+    useStoriesConfig(config);
+  },
+  routes: { public: registerStoryPublicRoutes, admin: (app, ctx) => { registerStoryAdminRoutes(app, ctx); storytellerParts.routes(app, ctx); } },
+  jobs: storyJobs,
+  cron: storyCron,
+  auditWords: { actions: { ...storyAuditWords.actions, ...storytellerParts.auditWords.actions }, subjects: { ...storyAuditWords.subjects, ...storytellerParts.auditWords.subjects } },
+  mailKinds: {
+    'stories.story.confirm': 'Story: please confirm',
+    'stories.guardian.consent': 'Story: a parent or guardian asked to agree',
+    'stories.consent.reminder': 'Story: consent ends in a month (renew)',
+    'stories.story.withdrawn': 'Story withdrawn',
+    ...storytellerParts.mailKinds,
+  },
+  publicNav: [{ href: '/stories/tell', label: 'Tell your story', order: 40 }],
+  adminNav: [...storytellerParts.adminNav, { href: '/admin/stories', label: 'Stories', order: 40, roles: ['admin', 'moderator', 'organiser'], description: 'Stories told to the coalition and your groups, with their consents.' }],
+  demo: async (tx, facts) => {
+    const told = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);
+    await storytellerParts.demo(tx, facts);
+    return told;
+  },
+  personalData: [
+    {
+      name: 'stories',
+      label: 'Stories they told, with their consents and notes',
+      tables: ['stories', 'story_consents', 'story_notes'],
+      export: (q, personId) => storiesOfPerson(storiesQ(q), personId),
+      erase: async (q, personId) => void (await eraseStoriesOfPerson(storiesQ(q), personId)),
+      retention: 'Kept while consent lasts (12 months, renewable); deleted STORIES_RETENTION_DAYS after it lapses or is withdrawn (or when never confirmed) by the daily stories job. Anonymous counts per constituency and month stay.',
+    },
+    ...storytellerParts.personalData,
+  ],
+});
