@@ -38,7 +38,7 @@ async function photo(): Promise<Buffer> {
 }
 
 describe('telling a story in a real browser, on a phone', () => {
-  it('chooses a group, tells the story with a photo, confirms from the email; axe finds nothing on the form, the check-your-email page, the confirmation and the privacy notice, and none is wider than 390 px', { timeout: 120_000 }, async () => {
+  it('chooses a group, tells the story with a photo (a bad file first is named and asked for again), confirms from the email; axe finds nothing on the form (also with its errors), the check-your-email page, the confirmation and the privacy notice, and none is wider than 390 px', { timeout: 120_000 }, async () => {
     const context = await browser.newContext({ viewport: phone, baseURL: t.baseUrl });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
@@ -63,8 +63,15 @@ describe('telling a story in a real browser, on a phone', () => {
     await page.getByLabel('Name', { exact: true }).fill('Rowan Teller');
     await page.getByLabel('Email address', { exact: true }).fill('rowan.teller@example.org');
     await page.getByLabel('Postcode', { exact: true }).fill(places.north.postcode);
-    await page.getByLabel('Photo 1').setInputFiles({ name: 'mum.jpg', mimeType: 'image/jpeg', buffer: await photo() });
     await page.getByRole('checkbox', { name: /publish my story on this website/ }).check();
+    // A file that is not a photo: the form comes back naming it, the answers kept, asking for the photo again.
+    await page.getByLabel('Photo 1').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') });
+    await page.getByRole('button', { name: 'Send my story' }).click();
+    await page.locator('.error-summary').getByRole('link', { name: /Photo 1 must be a JPEG, PNG or WebP image/ }).waitFor();
+    expect(await page.getByLabel('The service or place it is about').inputValue()).toBe('Stroke ward, Northtown General');
+    expect(await page.getByText('Choose the photo again.').count()).toBe(1);
+    await checkPage(page);
+    await page.getByLabel('Photo 1').setInputFiles({ name: 'mum.jpg', mimeType: 'image/jpeg', buffer: await photo() });
     await checkPage(page);
     await page.getByRole('button', { name: 'Send my story' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();

@@ -224,7 +224,7 @@ export function publicUploadRefusal(request: FastifyRequest, uploads: PublicUplo
   const length = declared !== undefined && /^\d{1,12}$/.test(declared) ? Number(declared) : undefined;
   if (length === undefined) return new DomainError('bad_request', 'Send the form from its page: the upload must say how large it is.');
   if (length > uploads.maxBytes) {
-    return new DomainError('too_large', `The form with its photos is too large: together they must be ${Math.floor(uploads.maxBytes / (1024 * 1024))} MB or smaller. Go back and choose smaller photos.`);
+    return new DomainError('too_large', `The form with its photos is too large: together they must be ${+(uploads.maxBytes / (1024 * 1024)).toFixed(1)} MB or smaller. Go back and choose smaller photos.`);
   }
   return undefined;
 }
