@@ -137,9 +137,12 @@ describe('photos on the tell form', () => {
 
   it('a photo over 10 MB, or one that cannot be decoded, is named beside its field; a good photo with another field wrong must be chosen again', async () => {
     const huge = Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024 + 10)]);
-    const tooBig = await send('/groups/photo-group/stories', { ...fields(), photo_3: { filename: 'huge.jpg', data: huge } });
+    // Sent before the other fields, as a browser sends the form's photos before its consent boxes: those are still read.
+    const tooBig = await send('/groups/photo-group/stories', { photo_3: { filename: 'huge.jpg', data: huge }, ...fields() });
     expect(tooBig.statusCode).toBe(422);
     expect(tooBig.body).toContain('Photo 3 must be 10 MB or smaller: choose a smaller one');
+    expect(tooBig.body).toContain('value="Physiotherapy, Eastbrook Hospital"');
+    expect(tooBig.body).toMatch(/name="consent_publish_hub"[^>]*checked/);
     const broken = await send('/groups/photo-group/stories', { ...fields(), photo_1: { filename: 'broken.jpg', data: Buffer.concat([photo.subarray(0, 200), Buffer.alloc(100)]) } });
     expect(broken.statusCode).toBe(422);
     expect(broken.body).toContain('href="#field-photo_1"');

@@ -43,7 +43,8 @@ export async function prepareStoryPhotos(body: unknown): Promise<StoryPhotos> {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
       const message = error.problems[0]?.message ?? error.message;
-      errors[field] = `${message.replace(/^The photo/, `Photo ${position}`)}. Choose it again`;
+      const named = message.replace(/^The photo/, `Photo ${position}`);
+      errors[field] = /again/.test(named) ? named : `${named}. Choose it again`;
     }
   }
   return { photos, errors, sent };
