@@ -18,7 +18,7 @@ export { isNotModified, keepFor, preferredEncoding } from './http/hot-responses.
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
 export { OutboundRefusedError, REFUSED_MESSAGE, addressRefusal, isPublicAddress, outboundFetch, refusedAtEntry, type OutboundResponse } from './http/outbound-fetch.ts';
-export { describeError, logRequestFailure, wantsJson, type FrameworkErrorWording, type UploadedFile } from './http/server.ts';
+export { describeError, logRequestFailure, uploadLimits, wantsJson, type FrameworkErrorWording, type PublicUploads, type UploadedFile } from './http/server.ts';
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';
@@ -35,7 +35,7 @@ export { hearsFrom, type HearsFromCondition } from './hears-from.ts';
 export { personalDataProviders } from './personal-data.ts';
 export { personActionLabel, personActionSentence, personCondition, personConditions, type ActionEntry, type PersonActivity, type PersonCondition } from './person-activity.ts';
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
-export { KeyRing, SealedValueError, generateKeyText, isSealed, keyIdOf, parseKeyText, sealedKeyId, sealedUnderPattern, type SealingKey } from './sealed.ts';
+export { KeyRing, SealedValueError, generateKeyText, isSealed, keyIdOf, parseKeyText, sealedBytesKeyId, sealedBytesPrefix, sealedKeyId, sealedUnderPattern, type SealingKey } from './sealed.ts';
 export { type MailAttachment, type PlatformTables, type Timestamp } from './tables.ts';
 export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';

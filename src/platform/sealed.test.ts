@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyRing, SealedValueError, generateKeyText, parseKeyText, sealedKeyId } from './sealed.ts';
+import { KeyRing, SealedValueError, generateKeyText, parseKeyText, sealedBytesKeyId, sealedBytesPrefix, sealedKeyId } from './sealed.ts';
 
 const key = () => parseKeyText(generateKeyText(), 'key');
 
@@ -62,5 +62,40 @@ describe('sealed values', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('not a key at all');
     }
+  });
+});
+
+describe('sealed bytes (photos)', () => {
+  it('open to the bytes sealed, any bytes, and never contain them', () => {
+    const ring = new KeyRing(key());
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 4096 }), (array) => {
+        const bytes = Buffer.from(array);
+        const sealed = ring.sealBytes(bytes, 'story_photos.photo_sealed');
+        expect(sealed.includes(bytes)).toBe(false);
+        expect(ring.openBytes(sealed, 'story_photos.photo_sealed').equals(bytes)).toBe(true);
+      }),
+    );
+  });
+
+  it('name their key in their first bytes, refuse another purpose or any altered byte, and reseal under the current key', () => {
+    const old = key();
+    const photo = Buffer.from('\xff\xd8\xff pretend JPEG of a hospital ward', 'latin1');
+    const sealed = new KeyRing(old).sealBytes(photo, 'p');
+    expect(sealedBytesKeyId(sealed)).toBe(old.id);
+    expect(sealed.subarray(0, 8).equals(sealedBytesPrefix(old.id))).toBe(true);
+    const ring = new KeyRing(key(), [old]);
+    expect(() => ring.openBytes(sealed, 'other')).toThrow(SealedValueError);
+    for (const at of [9, 20, 30, sealed.length - 1]) {
+      const altered = Buffer.from(sealed);
+      altered[at] = altered[at]! ^ 1;
+      expect(() => ring.openBytes(altered, 'p')).toThrow(SealedValueError);
+    }
+    expect(() => ring.openBytes(Buffer.from('not sealed at all, just bytes'), 'p')).toThrow(/not sealed bytes/);
+    const resealed = ring.resealBytes(sealed, 'p');
+    expect(sealedBytesKeyId(resealed)).toBe(ring.current.id);
+    expect(ring.resealBytes(resealed, 'p')).toBe(resealed);
+    expect(new KeyRing(ring.current).openBytes(resealed, 'p').equals(photo)).toBe(true);
+    expect(() => new KeyRing(key()).openBytes(sealed, 'p')).toThrow(/not in the key ring/);
   });
 });

@@ -7,6 +7,7 @@ export const storyAuditWords: AuditWords = {
     'story.list.view': { label: 'Stories list looked at' },
     'story.view': { label: 'Story looked at', sentence: ({ subject }) => `Looked at ${subject}` },
     'story.view.refused': { label: 'Story refused (another group’s)', sentence: ({ subject }) => `Was refused ${subject}: it was not told to their groups` },
+    'story.photo.view': { label: 'Story photo looked at', sentence: ({ subject, after }) => `Looked at photo ${String(after.photo)} of ${subject}` },
     'story.export': { label: 'Story exported', sentence: ({ subject }) => `Exported ${subject} (JSON)` },
     'story.note.add': { label: 'Note added to a story', sentence: ({ subject }) => `Added a note to ${subject}` },
     'story.withdraw': { label: 'Story withdrawn by its teller', sentence: ({ subject }) => `${subject} was withdrawn by its teller` },

@@ -22,6 +22,7 @@ export const stories = defineCapability({
     story_notes: 'supporter',
     story_tallies: 'none',
     ...storytellerParts.tables,
+    story_photos: 'supporter',
   } satisfies Record<keyof StoryTables, TableHolds>,
   migrations: storyMigrations,
   settings: storySettings,
@@ -51,8 +52,8 @@ export const stories = defineCapability({
   personalData: [
     {
       name: 'stories',
-      label: 'Stories they told, with their consents and notes',
-      tables: ['stories', 'story_consents', 'story_notes'],
+      label: 'Stories they told, with their photos, consents and notes',
+      tables: ['stories', 'story_consents', 'story_notes', 'story_photos'],
       export: (q, personId) => storiesOfPerson(storiesQ(q), personId),
       erase: async (q, personId) => void (await eraseStoriesOfPerson(storiesQ(q), personId)),
       retention: 'Kept while consent lasts (12 months, renewable); deleted STORIES_RETENTION_DAYS after it lapses or is withdrawn (or when never confirmed) by the daily stories job. Anonymous counts per constituency and month stay.',

@@ -102,5 +102,28 @@ export const storyMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2027-01-05-1000-story-photos',
+    {
+      // Photos sent with a story: sealed bytes (platform/sealed.ts), never files anyone could fetch.
+      async up(db: Kysely<unknown>) {
+        await sql`
+          create table story_photos (
+            id integer generated always as identity primary key,
+            story_id integer not null references stories (id) on delete cascade,
+            position smallint not null check (position between 1 and 3),
+            photo_sealed bytea not null,
+            thumbnail_sealed bytea not null,
+            width integer not null check (width > 0),
+            height integer not null check (height > 0),
+            thumbnail_width integer not null check (thumbnail_width > 0),
+            thumbnail_height integer not null check (thumbnail_height > 0),
+            created_at timestamptz not null default now(),
+            unique (story_id, position)
+          );
+        `.execute(db);
+      },
+    },
+  ],
   ...storytellerMigrations,
 ];

@@ -1,9 +1,10 @@
 import type { Handle } from '../platform/index.ts';
 import { storiesOfPersonStory } from './story-view.ts';
 import { activeKeyRing } from './story-keys.ts';
+import { storyPhotosOpened } from './story-photos.ts';
 import { storiesQ } from './tables.ts';
 
-/** A person's stories, opened, with their consents and notes: for their subject access request. */
+/** A person's stories, opened, with their photos, consents and notes: for their subject access request. */
 export async function storiesOfPerson(handle: Handle, personId: number) {
   const q = storiesQ(handle);
   const ring = activeKeyRing();
@@ -11,12 +12,12 @@ export async function storiesOfPerson(handle: Handle, personId: number) {
   const out = [];
   for (const story of stories) {
     const { id: _id, collectedBy: _by, ...rest } = await storiesOfPersonStory(q, ring, story);
-    out.push(rest);
+    out.push({ ...rest, photos: await storyPhotosOpened(q, ring, story.id) });
   }
   return out;
 }
 
-/** Erasure: the person's stories go, with their consents and notes; the anonymous tallies stay. */
+/** Erasure: the person's stories go, with their photos, consents and notes (cascading); the anonymous tallies stay. */
 export async function eraseStoriesOfPerson(handle: Handle, personId: number): Promise<number> {
   const rows = await storiesQ(handle).deleteFrom('stories').where('person_id', '=', personId).returning('id').execute();
   return rows.length;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import { generateKeyText, isSealed, parseKeyText, sealedUnderPattern, type KeyRing } from '../platform/index.ts';
-import { SEALED_COLUMNS, purposeOf, type SealedTable } from './sealed-columns.ts';
+import { generateKeyText, isSealed, parseKeyText, sealedBytesPrefix, sealedUnderPattern, type KeyRing } from '../platform/index.ts';
+import { SEALED_BYTE_COLUMNS, SEALED_COLUMNS, bytesPurposeOf, purposeOf, type SealedBytesTable, type SealedTable } from './sealed-columns.ts';
 import { SEALED_COLUMNS as STORYTELLER_SEALED_COLUMNS } from './storytellers/storytellers.ts';
 import { keySourceFor, readKeyFile, storiesKeyRing, writeKeyFile } from './story-keys.ts';
 import type { AppContext } from './tables.ts';
@@ -47,6 +47,38 @@ async function resealTable(ctx: AppContext, ring: KeyRing, table: string, sealed
   }
 }
 
+/** The same for sealed bytes (photos): a value is stale when its first 8 bytes do not name the current key. */
+async function resealBytesTable(ctx: AppContext, ring: KeyRing, table: SealedBytesTable, say: (line: string) => void): Promise<number> {
+  const columns = SEALED_BYTE_COLUMNS[table];
+  const current = sealedBytesPrefix(ring.current.id);
+  const stale = sql.join(columns.map((c) => sql`substring(${sql.ref(c)} from 1 for 8) <> ${current}`), sql` or `);
+  const total = Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where ${stale}`.execute(ctx.db)).rows[0]!.n);
+  let done = 0;
+  say(`${table}: ${total} to re-seal`);
+  for (;;) {
+    const batch = await ctx.db.transaction().execute(async (tx) => {
+      // Photos are large: a few at a time.
+      const rows = await sql<Record<string, Buffer> & { id: number }>`
+        select id, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${stale} order by id limit 20 for update skip locked`.execute(tx);
+      for (const row of rows.rows) {
+        const sets = columns.map((c) => sql`${sql.ref(c)} = ${ring.resealBytes(row[c]!, bytesPurposeOf(table, c))}`);
+        await sql`update ${sql.table(table)} set ${sql.join(sets)} where id = ${row.id}`.execute(tx);
+      }
+      return rows.rows.length;
+    });
+    done += batch;
+    if (batch > 0) say(`${table}: ${done} of ${total} re-sealed`);
+    if (batch < 20) return done;
+  }
+}
+
+async function resealEverything(ctx: AppContext, ring: KeyRing, say: (line: string) => void): Promise<number> {
+  let resealed = 0;
+  for (const [table, columns] of sealedTables()) resealed += await resealTable(ctx, ring, table, columns, say);
+  for (const table of Object.keys(SEALED_BYTE_COLUMNS) as SealedBytesTable[]) resealed += await resealBytesTable(ctx, ring, table, say);
+  return resealed;
+}
+
 /**
  * `chorus stories rotate-key`. With the key file (the embedded default): the first run puts a new
  * key at the top of the file (the old one stays below it, still readable), re-seals everything, and
@@ -68,12 +100,10 @@ export async function rotateStoriesKey(ctx: AppContext, say: (line: string) => v
     }
   }
   const ring = storiesKeyRing(ctx.config);
-  let resealed = 0;
-  const tables = sealedTables();
-  for (const [table, columns] of tables) resealed += await resealTable(ctx, ring, table, columns, say);
+  let resealed = await resealEverything(ctx, ring, say);
   // A server may have sealed under the old key just before it saw the new file: sweep once more before dropping it.
   await new Promise((resolve) => setTimeout(resolve, source.kind === 'file' ? 1500 : 0));
-  for (const [table, columns] of tables) resealed += await resealTable(ctx, ring, table, columns, () => {});
+  resealed += await resealEverything(ctx, ring, () => {});
   if (source.kind === 'file') {
     const lines = fs.readFileSync(source.file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     writeKeyFile(source.file, [lines[0]!]);

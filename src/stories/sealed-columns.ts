@@ -27,3 +27,11 @@ export const sealFor = (ring: KeyRing, column: (typeof SEALED_COLUMNS)['stories'
 export const sealOptionalFor = (ring: KeyRing, column: (typeof SEALED_COLUMNS)['stories'][number], plain: string | null | undefined) => ring.sealOptional(plain, purposeOf('stories', column));
 export const openFor = (ring: KeyRing, column: (typeof SEALED_COLUMNS)['stories'][number], sealed: string) => ring.openText(sealed, purposeOf('stories', column));
 export const openOptionalFor = (ring: KeyRing, column: (typeof SEALED_COLUMNS)['stories'][number], sealed: string | null) => ring.openOptional(sealed, purposeOf('stories', column));
+
+/** Every sealed bytea column (photos), by table: re-sealed by rotate-key as the text columns are. */
+export const SEALED_BYTE_COLUMNS = {
+  story_photos: ['photo_sealed', 'thumbnail_sealed'],
+} as const;
+
+export type SealedBytesTable = keyof typeof SEALED_BYTE_COLUMNS;
+export const bytesPurposeOf = (table: SealedBytesTable, column: string) => `${table}.${column}`;

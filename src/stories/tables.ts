@@ -116,12 +116,28 @@ export interface StoryTalliesTable {
   told: number;
 }
 
+/** A photo sent with a story (up to 3), prepared (resized, no metadata) and sealed with the stories key. */
+export interface StoryPhotosTable {
+  id: Generated<number>;
+  story_id: number;
+  /** 1 to 3: the photo field it came from. */
+  position: number;
+  photo_sealed: Buffer;
+  thumbnail_sealed: Buffer;
+  width: number;
+  height: number;
+  thumbnail_width: number;
+  thumbnail_height: number;
+  created_at: Generated<Date>;
+}
+
 export interface StoryTables extends StorytellerTables {
   stories: StoriesTable;
   story_groups: StoryGroupsTable;
   story_consents: StoryConsentsTable;
   story_notes: StoryNotesTable;
   story_tallies: StoryTalliesTable;
+  story_photos: StoryPhotosTable;
 }
 
 /** The stories capability's view of the database: its own tables only (see platform/db/view.ts). */

@@ -6,6 +6,7 @@ import { sealFor, sealOptionalFor } from './sealed-columns.ts';
 import { queueConfirmationEmail, queueGuardianEmail } from './story-emails.ts';
 import { CONSENT_VERSION, STORY_USES, consentWording, type StoryInput } from './story-form.ts';
 import { storiesKeyRing } from './story-keys.ts';
+import { storeStoryPhotos, type StoryPhoto } from './story-photos.ts';
 import { newToken } from './story-tokens.ts';
 import type { AppContext, CollectionMethod, Q } from './tables.ts';
 
@@ -17,6 +18,8 @@ export interface TellStoryProps {
   /** The groups the teller chose to tell (each a controller with the coalition). */
   groups: readonly Group[];
   teller: Teller;
+  /** The photos sent with it, already prepared (prepareStoryPhotos): sealed with the story. */
+  photos?: readonly StoryPhoto[];
 }
 
 /** The controllers a consent names: the coalition, then each group chosen. */
@@ -72,6 +75,7 @@ export async function tellStory(ctx: AppContext, props: TellStoryProps): Promise
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await storeStoryPhotos(tx, ring, story.id, props.photos ?? []);
     if (groups.length > 0) await tx.insertInto('story_groups').values(groups.map((g) => ({ story_id: story.id, group_id: g.id }))).execute();
     await tx
       .insertInto('story_consents')

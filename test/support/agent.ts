@@ -86,7 +86,7 @@ export class Agent {
   }
 
   /** Posts a multipart body exactly as given (no token added), with the session cookie. */
-  async postMultipartRaw(url: string, payload: string, boundary: string, headers: Record<string, string> = {}) {
+  async postMultipartRaw(url: string, payload: string | Buffer, boundary: string, headers: Record<string, string> = {}) {
     const response = await this.app.inject({
       method: 'POST',
       url,

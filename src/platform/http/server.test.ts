@@ -1,6 +1,10 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { h } from 'preact';
 import { loadDemoOnce } from '../../demo.ts';
+import { uploadedFile } from '../media.ts';
+import { createHttpServer, uploadLimits } from './server.ts';
 import { Agent } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { dropDatabaseUnderneath } from '../../../test/support/db.ts';
@@ -18,6 +22,13 @@ beforeAll(async () => {
         throw new TypeError('Cannot read properties of undefined (reading "secretField")');
       });
       app.post('/test/origin-form', { config: { csrf: 'origin' } }, async () => ({ ok: true }));
+      // A public form with a photo: origin-checked, at most 4 kB in all, files over 1 kB named, not refused.
+      app.post('/test/public-upload', { config: { csrf: 'origin', publicUploads: { maxBytes: 4096 }, multipartOptions: uploadLimits({ fileBytes: 1024, files: 2 }) } }, async (request) => {
+        const body = request.body as Record<string, unknown>;
+        const file = uploadedFile(body, 'photo');
+        return { name: body.name, photo: file ? { bytes: file.data.length, tooLarge: file.tooLarge ?? false } : null };
+      });
+      app.post('/test/token-upload', { config: { publicUploads: { maxBytes: 4096 } } }, async () => ({ ok: true }));
     },
   });
   await loadDemoOnce(t.ctx.db);
@@ -219,6 +230,64 @@ describe('CSRF', () => {
     expect((await post({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
     expect((await post({ origin: 'https://evil.example' })).statusCode).toBe(403);
     expect((await post({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+  });
+});
+
+describe('public uploads (a route option)', () => {
+  const boundary = '----chorusupload';
+  const part = (name: string, value: string, filename?: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: image/jpeg` : ''}\r\n\r\n${value}\r\n`;
+  const form = (...parts: string[]) => `${parts.join('')}--${boundary}--\r\n`;
+  // Not a multipart body at all: reading it fails (400), so an answer other than 400 means it was not read.
+  const broken = `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n\r\nxx`;
+  const send = (url: string, payload: string | Readable, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers } });
+
+  it('are read from someone not signed in when the form came from our own site', async () => {
+    const res = await send('/test/public-upload', form(part('name', 'Sam'), part('photo', 'x'.repeat(500), 'ward.jpg')), { origin: 'http://chorus.test' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ name: 'Sam', photo: { bytes: 500, tooLarge: false } });
+  });
+
+  it('from another site, or over the size limit, or of no declared size, are refused before the body is read', async () => {
+    expect((await send('/test/public-upload', broken, { origin: 'http://chorus.test' })).statusCode).toBe(400);
+    const crossSite = await send('/test/public-upload', broken, { origin: 'https://evil.example' });
+    expect(crossSite.statusCode).toBe(403);
+    expect((await send('/test/public-upload', broken, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    const large = await send('/test/public-upload', broken + 'x'.repeat(5000), { origin: 'http://chorus.test' });
+    expect(large.statusCode).toBe(413);
+    expect(large.body).toContain('too large');
+    const chunked = await send('/test/public-upload', Readable.from([Buffer.from(broken)]), { origin: 'http://chorus.test' });
+    expect(chunked.statusCode).toBe(400);
+    expect(chunked.body).toContain('must say how large it is');
+  });
+
+  it('in token mode need the form’s CSRF token before the body is read', async () => {
+    const agent = new Agent(t.app);
+    await agent.get('/forgot-password');
+    const token = agent.csrfToken();
+    expect((await agent.postMultipartRaw('/test/token-upload', broken, boundary)).statusCode).toBe(403);
+    expect((await agent.postMultipartRaw('/test/token-upload?_csrf=forged', broken, boundary)).statusCode).toBe(403);
+    expect((await agent.postMultipartRaw(`/test/token-upload?_csrf=${encodeURIComponent(token)}`, broken, boundary)).statusCode).toBe(400);
+  });
+
+  it('name a file over the route’s file limit (tooLarge) instead of refusing the form', async () => {
+    const res = await send('/test/public-upload', form(part('name', 'Sam'), part('photo', 'x'.repeat(2000), 'big.jpg')), { origin: 'http://chorus.test' });
+    expect(res.json()).toEqual({ name: 'Sam', photo: { bytes: 0, tooLarge: true } });
+  });
+
+  it('stay closed on routes without the option: someone not signed in gets 401 before the body is read', async () => {
+    expect((await send('/test/origin-form', broken, { origin: 'http://chorus.test' })).statusCode).toBe(401);
+  });
+
+  it('cannot be combined with csrf none: the route is refused when it is added', async () => {
+    const app = await createHttpServer({
+      logLevel: 'silent', trustProxy: 0, baseUrl: 'http://chorus.test', secret: 'x'.repeat(32), publicDir: '/nonexistent',
+      errorPage: () => h('p', null, 'error'), buildPageContext: () => { throw new Error('not rendered'); }, checkDatabase: async () => undefined,
+    });
+    expect(() => app.post('/late', { config: { csrf: 'none', publicUploads: { maxBytes: 10 } } }, async () => ({}))).toThrow(/must check where its form came from/);
+    expect(() => app.post('/fine', { config: { csrf: 'origin', publicUploads: { maxBytes: 10 } } }, async () => ({}))).not.toThrow();
+    await app.close();
   });
 });
 

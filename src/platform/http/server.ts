@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyContextConfig, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -22,6 +22,17 @@ export interface UploadedFile {
   filename: string;
   mimetype: string;
   data: Buffer;
+  /**
+   * The file was larger than the route's file size limit (only on routes whose multipartOptions
+   * set `throwFileSizeLimit: false`, which name the field instead of refusing the request): `data` is empty.
+   */
+  tooLarge?: true;
+}
+
+/** What a route that takes uploads from people who are not signed in accepts (see FastifyContextConfig.publicUploads). */
+export interface PublicUploads {
+  /** The whole request body, files and fields together, at most (checked from Content-Length before it is read). */
+  maxBytes: number;
 }
 
 declare module 'fastify' {
@@ -32,6 +43,13 @@ declare module 'fastify' {
      * or 'none' (APIs authenticated by a header token, which browsers never send by themselves).
      */
     csrf?: 'token' | 'origin' | 'none';
+    /**
+     * Lets people who are not signed in send multipart uploads (a public form with photos). Before
+     * any of the body is read the request must come from our own pages (the route's csrf mode:
+     * 'origin' or 'token'; 'none' is refused when the route is added) and declare a Content-Length
+     * no larger than `maxBytes`. A route's own rate limit (a preParsing hook of its own) still applies.
+     */
+    publicUploads?: PublicUploads;
   }
   interface FastifyInstance {
     /** Responses answered before the router (see HotResponses). */
@@ -188,6 +206,30 @@ export function sameOrigin(request: FastifyRequest, baseUrl: string): boolean {
 }
 
 /**
+ * A route's multipart limits with oversize files named rather than refused: a file over
+ * `fileBytes` reaches the route as an UploadedFile with `tooLarge`, so a form can say which field
+ * and keep the other values. More than `files` files is still a 413.
+ */
+export function uploadLimits(limits: { fileBytes: number; files: number }): NonNullable<FastifyContextConfig['multipartOptions']> {
+  return { limits: { fileSize: limits.fileBytes, files: limits.files }, throwFileSizeLimit: false } as NonNullable<FastifyContextConfig['multipartOptions']>;
+}
+
+/**
+ * Why a public upload must not be read (undefined: it may). The size comes from Content-Length,
+ * which Node holds the body to, so a body without one (chunked) is refused too.
+ */
+export function publicUploadRefusal(request: FastifyRequest, uploads: PublicUploads, mode: 'token' | 'origin' | 'none', baseUrl: string): DomainError | undefined {
+  if (mode === 'origin' && !sameOrigin(request, baseUrl)) return new DomainError('forbidden', 'This form must be sent from our own site.');
+  const declared = request.headers['content-length'];
+  const length = declared !== undefined && /^\d{1,12}$/.test(declared) ? Number(declared) : undefined;
+  if (length === undefined) return new DomainError('bad_request', 'Send the form from its page: the upload must say how large it is.');
+  if (length > uploads.maxBytes) {
+    return new DomainError('too_large', `The form with its photos is too large: together they must be ${+(uploads.maxBytes / (1024 * 1024)).toFixed(1)} MB or smaller. Go back and choose smaller photos.`);
+  }
+  return undefined;
+}
+
+/**
  * PostgreSQL text cannot hold the NUL character, so a NUL smuggled into an address, query, form
  * or JSON body would fail deep in a query. Finds the first one, naming where it is.
  */
@@ -243,6 +285,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     limits: { fileSize: 5 * 1024 * 1024, files: 3, fields: 100 },
     async onFile(part) {
       const data = await part.toBuffer();
+      // Only reached when the route asked for oversize files to be named, not refused (see UploadedFile.tooLarge).
+      if (part.file.truncated) {
+        (part as unknown as { value: UploadedFile }).value = { filename: part.filename, mimetype: part.mimetype, data: Buffer.alloc(0), tooLarge: true };
+        return;
+      }
       (part as unknown as { value: UploadedFile | undefined }).value =
         part.filename && data.length > 0 ? { filename: part.filename, mimetype: part.mimetype, data } : undefined;
     },
@@ -287,12 +334,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     done(field ? invalidField(field, `${field} must not contain the invisible NUL character`) : undefined);
   });
 
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { publicUploads?: PublicUploads; csrf?: string } | undefined;
+    if (config?.publicUploads && config.csrf === 'none') throw new Error(`${route.method} ${route.url}: a route taking public uploads must check where its form came from (csrf 'origin' or 'token')`);
+  });
+
   // An upload is read only from a signed-in organiser whose form proves where it came from: the
-  // session and the CSRF token (header or the form's action) are checked before the body.
+  // session and the CSRF token (header or the form's action) are checked before the body. A route
+  // open to public uploads checks the form's origin (or token) and the body's declared size instead.
   app.addHook('preParsing', (request, reply, payload, done) => {
     if (!/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) return done(null, payload);
-    if (!request.viewer) return done(new DomainError('unauthenticated', 'Sign in to do that.'));
-    if ((request.routeOptions.config?.csrf ?? 'token') !== 'token') return done(null, payload);
+    const mode = request.routeOptions.config?.csrf ?? 'token';
+    const uploads = request.routeOptions.config?.publicUploads;
+    if (uploads) {
+      const refusal = publicUploadRefusal(request, uploads, mode, options.baseUrl);
+      if (refusal) return done(refusal);
+    } else if (!request.viewer) return done(new DomainError('unauthenticated', 'Sign in to do that.'));
+    if (mode !== 'token') return done(null, payload);
     app.csrfProtection(request, reply, (error?: Error) => done(error ?? null, payload));
   });
 

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupsByIds, listGroups } from '../../coalition/index.ts';
-import { Button, Form, Layout, TextArea, formList, formatLondon, pageFrom, parseForm, parseParams, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
+import { Button, Form, Layout, TextArea, formList, formValues, formatLondon, notFound, pageFrom, parseForm, parseParams, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
 import { storiesOfPersonStory } from '../story-view.ts';
+import { openStoryPhoto, prepareStoryPhotos, storyPhotoList, storyPhotosOpened, storyUploadLimits } from '../story-photos.ts';
 import { storiesForViewer, storyForViewer, storyGroupScope } from '../story-access.ts';
 import { parseStoryForm } from '../story-form.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
@@ -13,6 +14,7 @@ import { CheckEmailPage, StoryFormFields } from '../public/views.tsx';
 import { ErrorSummary } from '../../platform/index.ts';
 
 const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
+const photoParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number), position: z.enum(['1', '2', '3']).transform(Number) });
 const noteForm = z.object({ note: z.string({ message: 'Write the note' }).trim().min(1, { message: 'Write the note' }).max(4000, { message: 'Note must be 4000 characters or fewer' }) });
 const methodForm = z.object({ method: z.enum(['phone', 'paper'], { message: 'Choose how you took this story' }) });
 const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
@@ -74,25 +76,26 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       </Layout>,
     );
   });
-  app.post('/admin/stories/new', readers, async (request, reply) => {
+  app.post('/admin/stories/new', { ...readers, config: { multipartOptions: storyUploadLimits } }, async (request, reply) => {
     const viewer = viewerOf(request);
     const scope = await storyGroupScope(ctx.db, viewer);
     const groups = (await listGroups(ctx.db)).filter((g) => scope === 'all' || scope.includes(g.id));
     const chosen = await findGroupsByIds(ctx.db, formList(request.body, 'groups').map(Number).filter((id) => groups.some((g) => g.id === id)));
     const form = await parseStoryForm(ctx.db, request.body);
     const method = parseForm(methodForm, request.body);
-    if (!form.ok || !method.ok) {
-      const errors = { ...(method.ok ? {} : method.errors), ...(form.ok ? {} : form.errors) };
+    const photos = await prepareStoryPhotos(request.body);
+    if (!form.ok || !method.ok || Object.keys(photos.errors).length > 0) {
+      const errors = { ...(method.ok ? {} : method.errors), ...(form.ok ? {} : form.errors), ...photos.errors };
       return reply.headers(nocache).render(
         <Layout title="Error: Record a story">
           <ErrorSummary errors={errors} />
           <h1>Record a story taken by phone or on paper</h1>
-          <StoryFormFields action="/admin/stories/new" groups={groups} values={form.ok ? {} : form.values} errors={errors} recording />
+          <StoryFormFields action="/admin/stories/new" groups={groups} values={form.ok ? formValues(request.body) : form.values} errors={errors} photosSent={photos.sent} recording />
         </Layout>,
         422,
       );
     }
-    await tellStory(ctx, { input: form.input, groups: chosen, teller: { method: method.value.method, collector: viewer } });
+    await tellStory(ctx, { input: form.input, groups: chosen, teller: { method: method.value.method, collector: viewer }, photos: photos.photos });
     return reply.headers(nocache).render(<CheckEmailPage embed={false} recorded />);
   });
 
@@ -100,6 +103,7 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const viewer = viewerOf(request);
     const story = await storyForViewer(ctx.db, viewer, parseParams(idParams, request.params, 'story').id);
     const shown = await storiesOfPersonStory(ctx.db, storiesKeyRing(ctx.config), story);
+    const photos = await storyPhotoList(ctx.db, story.id);
     await recordAudit(ctx.db, { actor: viewer, action: 'story.view', subjectType: 'story', subjectId: story.id });
     return reply.headers(nocache).render(
       <Layout title={`Story ${story.id}`} breadcrumbs={[{ href: '/admin/stories', label: 'Stories' }]}>
@@ -128,6 +132,21 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
           <dt>Under 18</dt>
           <dd>{shown.under18 ? `Yes (parent or guardian: ${shown.guardianName ?? ''})` : 'No'}</dd>
         </dl>
+        {photos.length > 0 ? (
+          <>
+            <h2>Photos</h2>
+            <p class="hint">Sent with the story: not published. Each look is recorded.</p>
+            <ul class="story-photos">
+              {photos.map((p) => (
+                <li>
+                  <a href={`/admin/stories/${story.id}/photos/${p.position}`}>
+                    <img src={`/admin/stories/${story.id}/photos/${p.position}/thumbnail`} width={p.thumbnail_width} height={p.thumbnail_height} alt={`Photo ${p.position} sent with story ${story.id} (open it full size)`} />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         <h2>Consents</h2>
         <ul>
           {shown.consents.map((c) => (
@@ -158,10 +177,27 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   app.get('/admin/stories/:id/export.json', readers, async (request, reply) => {
     const viewer = viewerOf(request);
     const story = await storyForViewer(ctx.db, viewer, parseParams(idParams, request.params, 'story').id);
-    const shown = await storiesOfPersonStory(ctx.db, storiesKeyRing(ctx.config), story);
+    const ring = storiesKeyRing(ctx.config);
+    const shown = { ...(await storiesOfPersonStory(ctx.db, ring, story)), photos: await storyPhotosOpened(ctx.db, ring, story.id) };
     await recordAudit(ctx.db, { actor: viewer, action: 'story.export', subjectType: 'story', subjectId: story.id });
     return reply.headers({ ...nocache, 'content-disposition': `attachment; filename="story-${story.id}.json"` }).send(shown);
   });
+
+  // A photo is opened only for someone who may see the story, each time recorded, and never cached.
+  const servePhoto = async (request: FastifyRequest, reply: FastifyReply, size: 'photo' | 'thumbnail') => {
+    const viewer = viewerOf(request);
+    const { id, position } = parseParams(photoParams, request.params, 'photo');
+    const story = await storyForViewer(ctx.db, viewer, id);
+    const bytes = await openStoryPhoto(ctx.db, storiesKeyRing(ctx.config), story.id, position, size);
+    if (!bytes) throw notFound('We could not find that photo.');
+    await recordAudit(ctx.db, { actor: viewer, action: 'story.photo.view', subjectType: 'story', subjectId: story.id, after: { photo: position, size } });
+    return reply
+      .headers({ ...nocache, 'content-disposition': `inline; filename="story-${story.id}-photo-${position}${size === 'thumbnail' ? '-small' : ''}.jpg"`, 'x-content-type-options': 'nosniff' })
+      .type('image/jpeg')
+      .send(bytes);
+  };
+  app.get('/admin/stories/:id/photos/:position', readers, async (request, reply) => servePhoto(request, reply, 'photo'));
+  app.get('/admin/stories/:id/photos/:position/thumbnail', readers, async (request, reply) => servePhoto(request, reply, 'thumbnail'));
 
   app.post('/admin/stories/:id/notes', readers, async (request, reply) => {
     const viewer = viewerOf(request);

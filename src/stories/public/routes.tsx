@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupBySlug, findGroupsByIds, listGroups, type Group } from '../../coalition/index.ts';
-import { clientIp, formList, hitRateLimits, notFound, parseParams, rateLimited } from '../../platform/index.ts';
+import { clientIp, formList, formValues, hitRateLimits, isRateLimited, notFound, parseParams, rateLimited } from '../../platform/index.ts';
 import { confirmStory, controllersOfStory, giveGuardianConsent, renewStory, storyByToken, withdrawStory } from '../consent-steps.ts';
 import { openFor } from '../sealed-columns.ts';
 import { STORY_USES, parseStoryForm } from '../story-form.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
+import { STORY_FORM_MAX_BYTES, prepareStoryPhotos, storyUploadLimits } from '../story-photos.ts';
 import { storyLinks } from '../story-tokens.ts';
+import { registerPrivacyNoticeRoute } from './privacy-notice.tsx';
 import { tellStory } from '../tell-story.ts';
 import type { AppContext } from '../tables.ts';
 import { CheckEmailPage, ChooseGroupsPage, ConfirmPage, ConfirmedPage, GuardianDonePage, GuardianPage, LinkGonePage, MyStoryPage, RenewPage, RenewedPage, TellStoryPage, WithdrawnPage } from './views.tsx';
@@ -29,6 +31,7 @@ const privately = (reply: FastifyReply) => reply.header('cache-control', 'privat
 /** Telling a story (the coalition's form, each group's, the embeddable one) and the teller's links. */
 export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   useStoriesConfig(ctx.config);
+  registerPrivacyNoticeRoute(app);
 
   const groupOf = async (request: FastifyRequest): Promise<Group> => {
     const group = await findGroupBySlug(ctx.db, parseParams(slugParams, request.params, 'group').slug);
@@ -56,16 +59,33 @@ export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext)
     const groups = await groupsOf(request);
     const action = request.url.split('?')[0]!;
     const form = await parseStoryForm(ctx.db, request.body);
-    if (!form.ok) return privately(reply).render(<TellStoryPage action={action} groups={groups} values={form.values} errors={form.errors} embed={embed} group={embed || action.startsWith('/groups/') ? groups[0] : undefined} />, 422);
-    const limit = await hitRateLimits(ctx.db, [{ bucket: 'stories.tell', key: clientIp(request) ?? 'unknown', limit: STORIES_PER_ADDRESS, windowSeconds: 3600 }]);
-    if (!limit.allowed) throw rateLimited('Too many stories have come from your internet connection in the last hour. Please try again later.', limit.retryAfterSeconds);
-    await tellStory(ctx, { input: form.input, groups, teller: { method: 'web' } });
+    const photos = await prepareStoryPhotos(request.body);
+    if (!form.ok || Object.keys(photos.errors).length > 0) {
+      const errors = { ...(form.ok ? {} : form.errors), ...photos.errors };
+      const values = form.ok ? formValues(request.body) : form.values;
+      return privately(reply).render(<TellStoryPage action={action} groups={groups} values={values} errors={errors} photosSent={photos.sent} embed={embed} group={embed || action.startsWith('/groups/') ? groups[0] : undefined} />, 422);
+    }
+    const limit = await hitRateLimits(ctx.db, [tellLimit(request)]);
+    if (!limit.allowed) throw rateLimited(TOO_MANY, limit.retryAfterSeconds);
+    await tellStory(ctx, { input: form.input, groups, teller: { method: 'web' }, photos: photos.photos });
     return privately(reply).render(<CheckEmailPage embed={embed} recorded={false} />);
   };
   const origin = { config: { csrf: 'origin' as const } };
-  app.post('/stories', origin, receive(false, async (request) => findGroupsByIds(ctx.db, idsFrom(formList(request.body, 'groups')))));
-  app.post('/groups/:slug/stories', origin, receive(false, async (request) => [await groupOf(request)]));
-  app.post('/embed/stories/:slug', { ...origin, onRequest: allowFraming }, receive(true, async (request) => [await groupOf(request)]));
+  // The story forms take photos from people who are not signed in: checked (origin, size, and an
+  // address already over its limit) before the body is read.
+  const tellLimit = (request: FastifyRequest) => ({ bucket: 'stories.tell', key: clientIp(request) ?? 'unknown', limit: STORIES_PER_ADDRESS, windowSeconds: 3600 });
+  const TOO_MANY = 'Too many stories have come from your internet connection in the last hour. Please try again later.';
+  const telling = {
+    config: { csrf: 'origin' as const, publicUploads: { maxBytes: STORY_FORM_MAX_BYTES }, multipartOptions: storyUploadLimits },
+    preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+      const over = await isRateLimited(ctx.db, tellLimit(request));
+      if (over.limited) throw rateLimited(TOO_MANY, over.retryAfterSeconds);
+      return payload;
+    },
+  };
+  app.post('/stories', telling, receive(false, async (request) => findGroupsByIds(ctx.db, idsFrom(formList(request.body, 'groups')))));
+  app.post('/groups/:slug/stories', telling, receive(false, async (request) => [await groupOf(request)]));
+  app.post('/embed/stories/:slug', { ...telling, onRequest: allowFraming }, receive(true, async (request) => [await groupOf(request)]));
 
   const tokenOf = (request: FastifyRequest) => parseParams(tokenParams, request.params, 'link').token;
   const links = storyLinks(ctx.config.BASE_URL);

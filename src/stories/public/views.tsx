@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Group } from '../../coalition/index.ts';
-import { Button, Checkbox, ChoiceGroup, EmbedLayout, ErrorSummary, Form, Layout, Select, TextArea, TextInput, andList, formatLondon, usePage, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { Button, Checkbox, ChoiceGroup, EmbedLayout, ErrorSummary, FileInput, Form, Layout, Select, TextArea, TextInput, andList, formatLondon, usePage, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { PHOTO_FIELDS, PHOTO_MAX_BYTES } from '../story-photos.ts';
 import { STORY_USES, STORY_WORDS_MAX, consentWording, guardianWording, happenedWhenOptions, identifyAsOptions, renewalWording } from '../story-form.ts';
 import type { StoryState } from '../tables.ts';
 
@@ -12,17 +13,19 @@ export interface TellFormProps {
   embed?: boolean;
   /** An organiser recording a story taken by phone or on paper. */
   recording?: boolean;
+  /** How many photos came with a form sent back with problems (a browser cannot keep them: they must be chosen again). */
+  photosSent?: number;
 }
 
 const ticked = (values: FormValues, name: string) => values[name] !== undefined && values[name] !== '';
 
 /** The story form's fields: the story, where and when, the teller, how they may be named, and one consent box per use. */
-export function StoryFormFields({ action, groups, values = {}, errors, recording = false }: TellFormProps) {
+export function StoryFormFields({ action, groups, values = {}, errors, recording = false, photosSent = 0 }: TellFormProps) {
   const { brand } = usePage();
   const controllers = [brand.name, ...groups.map((g) => g.name)];
   const you = recording ? 'the storyteller' : 'you';
   return (
-    <Form action={action} csrf={recording} class="story-form" id="story-form">
+    <Form action={action} csrf={recording} multipart class="story-form" id="story-form">
       {groups.map((g) => (
         <input type="hidden" name="groups" value={String(g.id)} />
       ))}
@@ -47,11 +50,25 @@ export function StoryFormFields({ action, groups, values = {}, errors, recording
         <Checkbox name="speak_to_politicians" label="I would speak to politicians" checked={ticked(values, 'speak_to_politicians')} errors={errors} />
       </fieldset>
       <TextArea name="media_links" label="Links to videos or other media (optional)" hint="Full addresses starting with https://, one a line, up to 5" rows={3} values={values} errors={errors} />
+      <fieldset class="fieldset" aria-describedby="photos-hint">
+        <legend class="fieldset__legend">Photos (optional)</legend>
+        <p class="hint" id="photos-hint">
+          Up to {PHOTO_FIELDS.length} photos, JPEG, PNG or WebP, each up to {PHOTO_MAX_BYTES / (1024 * 1024)} MB. We make them smaller and remove the hidden details inside them, such as where they were taken. They are kept encrypted: only the people responsible for {recording ? 'the' : 'your'} story can see them.
+        </p>
+        {photosSent > 0 ? (
+          <p class="notice notice--warning" id="photos-again">
+            <strong>Choose {photosSent === 1 ? 'the photo' : 'the photos'} again.</strong> For safety, a photo is kept only once the whole form is sent without problems.
+          </p>
+        ) : null}
+        {PHOTO_FIELDS.map((field, i) => (
+          <FileInput name={field} label={`Photo ${i + 1}`} accept="image/jpeg,image/png,image/webp" errors={errors} />
+        ))}
+      </fieldset>
       <ChoiceGroup type="radio" name="identify_as" legend="If your story is used, how may we name you?" options={identifyAsOptions.map((o) => ({ value: o.value, label: o.label }))} selected={[typeof values.identify_as === 'string' ? values.identify_as : 'anonymous']} errors={errors} />
       <fieldset class="fieldset" aria-describedby="consent-hint">
         <legend class="fieldset__legend">What may we do with the story?</legend>
         <p class="hint" id="consent-hint">
-          Tick only what you agree to. {andList(controllers)} {controllers.length === 1 ? 'is' : 'are'} responsible for the story. This is separate from any other emails or updates.
+          Tick only what you agree to. {andList(controllers)} {controllers.length === 1 ? 'is' : 'are'} responsible for the story. This is separate from any other emails or updates. <a href="/stories/privacy">Read our privacy notice for stories</a>.
         </p>
         {STORY_USES.map(({ use }) => (
           <>
