@@ -8,8 +8,13 @@ import { registerStoryPublicRoutes } from './public/routes.tsx';
 import { storyMigrations } from './migrations.ts';
 import { storySettings } from './settings.ts';
 import { storiesKeyRing } from './story-keys.ts';
-import { storiesQ, type StoriesView, type StoryTables } from './tables.ts';
+import { storiesQ, type AppContext, type StoriesView, type StoryTables } from './tables.ts';
 import { useStoriesConfig } from './story-keys.ts';
+import { moderationAuditActions } from './moderation/audit-words.ts';
+import { loadPublishedDemo } from './moderation/demo.ts';
+import { registerModerationRoutes } from './moderation/routes.tsx';
+import { useSafeguardingLead } from './moderation/safeguarding-lead.ts';
+import { registerPublishedRoutes, storySections } from './public/published-routes.tsx';
 
 /** Stories: patients' and staff's stories of the NHS, told with explicit consent and kept sealed. */
 export const stories = defineCapability({
@@ -21,6 +26,7 @@ export const stories = defineCapability({
     story_consents: 'supporter',
     story_notes: 'supporter',
     story_tallies: 'none',
+    story_publications: 'supporter',
   } satisfies Record<keyof StoryTables, TableHolds>,
   migrations: storyMigrations,
   settings: storySettings,
@@ -28,25 +34,42 @@ export const stories = defineCapability({
   prepare: (config) => {
     storiesKeyRing(config);
     useStoriesConfig(config);
+    useSafeguardingLead(config);
   },
-  routes: { public: registerStoryPublicRoutes, admin: registerStoryAdminRoutes },
+  routes: {
+    public: (app, ctx) => {
+      registerStoryPublicRoutes(app, ctx as AppContext);
+      registerPublishedRoutes(app, ctx as AppContext);
+    },
+    admin: (app, ctx) => {
+      registerStoryAdminRoutes(app, ctx as AppContext);
+      registerModerationRoutes(app, ctx as AppContext);
+    },
+  },
+  pageSections: storySections,
   jobs: storyJobs,
   cron: storyCron,
-  auditWords: storyAuditWords,
+  auditWords: { ...storyAuditWords, actions: { ...storyAuditWords.actions, ...moderationAuditActions } },
   mailKinds: {
     'stories.story.confirm': 'Story: please confirm',
     'stories.guardian.consent': 'Story: a parent or guardian asked to agree',
     'stories.consent.reminder': 'Story: consent ends in a month (renew)',
     'stories.story.withdrawn': 'Story withdrawn',
+    'stories.published.approval': 'Story: please approve the published version',
+    'stories.safeguarding.flag': 'Story flagged for safeguarding (to the lead)',
   },
   publicNav: [{ href: '/stories/tell', label: 'Tell your story', order: 40 }],
   adminNav: [{ href: '/admin/stories', label: 'Stories', order: 40, roles: ['admin', 'moderator', 'organiser'], description: 'Stories told to the coalition and your groups, with their consents.' }],
-  demo: (tx, facts) => loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
+  demo: async (tx, facts) => {
+    const made = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);
+    await loadPublishedDemo(txViewOf<StoriesView>(tx), made.storyIds);
+    return made;
+  },
   personalData: [
     {
       name: 'stories',
       label: 'Stories they told, with their consents and notes',
-      tables: ['stories', 'story_consents', 'story_notes'],
+      tables: ['stories', 'story_consents', 'story_notes', 'story_publications'],
       export: (q, personId) => storiesOfPerson(storiesQ(q), personId),
       erase: async (q, personId) => void (await eraseStoriesOfPerson(storiesQ(q), personId)),
       retention: 'Kept while consent lasts (12 months, renewable); deleted STORIES_RETENTION_DAYS after it lapses or is withdrawn (or when never confirmed) by the daily stories job. Anonymous counts per constituency and month stay.',

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { moderationMigrations } from './moderation/migrations.ts';
 
 /** Stories, the groups they were told to, their consents, notes and anonymous tallies. */
 export const storyMigrations: Array<[string, Migration]> = [
@@ -101,4 +102,5 @@ export const storyMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  ...moderationMigrations,
 ];

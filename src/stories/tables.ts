@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
+import type { ModerationTables } from './moderation/tables.ts';
 
 /**
  * Where a story's consent stands (states.ts names the sets every query and guard uses). Moderation
@@ -115,7 +116,7 @@ export interface StoryTalliesTable {
   told: number;
 }
 
-export interface StoryTables {
+export interface StoryTables extends ModerationTables {
   stories: StoriesTable;
   story_groups: StoryGroupsTable;
   story_consents: StoryConsentsTable;
