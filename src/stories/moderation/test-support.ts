@@ -13,7 +13,7 @@ export function postForm(t: TestApp, url: string, body: Record<string, string | 
     method: 'POST',
     url,
     payload: new URLSearchParams(Object.entries(body).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://chorus.test' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.ctx.config.BASE_URL },
     remoteAddress: `10.7.${Math.floor(ip / 250)}.${ip % 250}`,
   });
 }
@@ -23,7 +23,7 @@ export async function mailsTo(t: TestApp, to: string, kind: string): Promise<str
   return rows.map((r) => withSecrets(r.text_body, r.secrets as string[] | null));
 }
 
-export const linkIn = (text: string, path: string) => text.match(new RegExp(`http://chorus\\.test(${path}/[A-Za-z0-9_-]{32})`))![1]!;
+export const linkIn = (text: string, path: string) => text.match(new RegExp(`https?://[^/\\s]+(${path}/[A-Za-z0-9_-]{32})`))![1]!;
 
 /** A story told on a group's form and confirmed by its teller's email link: consented. */
 export async function consentedStory(t: TestApp, overrides: Record<string, string | string[]> = {}, group = 'keep-our-ae') {
