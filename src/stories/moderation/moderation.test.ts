@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import type { Agent } from '../../../test/support/agent.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { places, seedPlaces } from '../../../test/support/public-petitions.ts';
+import { erasePerson, exportPersonalData } from '../../supporters/personal-data.ts';
 import { ORIGINAL, REDACTED_VERSION, consentedStory, linkIn, mailsTo, postForm } from './test-support.ts';
 
 const LEAD = 'safeguarding.lead@example.org';
@@ -163,6 +164,19 @@ describe('moderating and publishing a story', () => {
     expect((await everywhere(id)).page).toBe(410);
     expect((await moderator.post(`/admin/stories/${id}/release`, {})).statusCode).toBe(303);
     expect((await everywhere(id)).page).toBe(200);
+  });
+});
+
+describe('personal data', () => {
+  it('subject access includes the published version; erasure takes it off the site and out of the database', async () => {
+    const { id, email } = await consentedStory(t);
+    await publish(id, email);
+    const personId = (await t.database.db.selectFrom('stories').select('person_id').where('id', '=', id).executeTakeFirstOrThrow()).person_id!;
+    const exported = (await exportPersonalData(t.ctx.db, personId)) as { stories: Array<{ publishedVersion: { title: string; namedAs: string; state: string } | null }> };
+    expect(exported.stories.map((s) => s.publishedVersion)).toContainEqual(expect.objectContaining({ title: 'Left on a trolley', namedAs: 'Priya', state: 'approved' }));
+    await t.ctx.db.transaction().execute((tx) => erasePerson(tx, personId, 'test'));
+    expect(await t.database.db.selectFrom('story_publications').select('id').where('story_id', '=', id).executeTakeFirst()).toBeUndefined();
+    expect((await everywhere(id)).page).toBe(404);
   });
 });
 
