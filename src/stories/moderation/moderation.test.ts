@@ -160,6 +160,11 @@ describe('moderating and publishing a story', () => {
   it('a complaint or legal hold takes it off until released', async () => {
     const { id, email } = await consentedStory(t);
     await publish(id, email);
+    // A refused hold form names the field and keeps the published version's fields as they were.
+    const refused = await moderator.post(`/admin/stories/${id}/hold`, {});
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('href="#field-hold_reason"');
+    expect(refused.body).toContain('value="Left on a trolley"');
     expect((await moderator.post(`/admin/stories/${id}/hold`, { hold_reason: 'legal' })).statusCode).toBe(303);
     expect((await everywhere(id)).page).toBe(410);
     expect((await moderator.post(`/admin/stories/${id}/release`, {})).statusCode).toBe(303);

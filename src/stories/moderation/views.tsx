@@ -98,7 +98,8 @@ export function ModeratePage(props: ModeratePageProps) {
   const base = `/admin/stories/${props.storyId}`;
   const flagged = p?.safeguarding_flagged_at != null && p.safeguarding_cleared_at == null;
   const held = p?.held_at != null && p.released_at == null;
-  const values = props.values ?? { title: props.draft.title, text: props.draft.text, redactions: props.draft.redactions, service: props.draft.service, topic: props.draft.topic };
+  // A refused flag or hold form keeps the version's fields as they were; a refused version keeps what was typed.
+  const values = { title: props.draft.title, text: props.draft.text, redactions: props.draft.redactions, service: props.draft.service, topic: props.draft.topic, ...props.values };
   return (
     <Layout title={`${props.errors ? 'Error: ' : ''}Moderate story ${props.storyId}`} breadcrumbs={[{ href: '/admin/stories', label: 'Stories' }, { href: '/admin/stories/moderation', label: 'Moderation queue' }]}>
       {props.errors ? <ErrorSummary errors={props.errors} /> : null}

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { gone, isNotModified, notFound, pageCount, parseParams, problemsFromZod, renderShareCard, shareCardEtag, wantsJson, type PageSection, type ShareCardInput } from '../../platform/index.ts';
+import { gone, isNotModified, notFound, pageCount, parseParams, problemsFromZod, renderShareCard, shareCardEtag, wantsJson, type PageSection, type ShareCard, type ShareCardInput } from '../../platform/index.ts';
 import { storiesKeyRing } from '../story-keys.ts';
 import type { AppContext } from '../tables.ts';
 import { findPublishedStory, listPublishedStories, publishedPlaces, publishedQuery, type PublishedStory } from './published-stories.ts';
@@ -12,6 +12,18 @@ const PER_PAGE = 10;
 const refParams = z.object({ ref: z.string().max(300) });
 // Revalidated on every use, so a withdrawal or a lapse takes a story off caches at once.
 const publicFresh = { 'cache-control': 'public, no-cache' };
+
+/**
+ * Drawn cards by ETag (the ETag changes with the card's content), so a popular story is drawn
+ * once. Only the drawing is kept: whether the story may be shown is asked on every request.
+ */
+const cards = new Map<string, ShareCard>();
+const CARDS_KEPT = 100;
+function remember(etag: string, card: ShareCard) {
+  cards.delete(etag);
+  cards.set(etag, card);
+  if (cards.size > CARDS_KEPT) cards.delete(cards.keys().next().value!);
+}
 
 /** "12-eleven-hours" → 12 (the slug is decoration: the id finds the story). */
 const idOfRef = (ref: string): number | undefined => {
@@ -101,7 +113,8 @@ export function registerPublishedRoutes(app: FastifyInstance, ctx: AppContext) {
     const etag = shareCardEtag(input);
     reply.headers({ ...publicFresh, etag });
     if (isNotModified(request.headers, etag, undefined)) return reply.code(304).send();
-    const card = await renderShareCard(input);
+    const card = cards.get(etag) ?? (await renderShareCard(input));
+    remember(etag, card);
     return reply.type(card.type).send(card.png);
   });
 }
