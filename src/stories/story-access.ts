@@ -20,7 +20,9 @@ export async function storyGroupScope(q: Q, viewer: Viewer): Promise<number[] | 
 export async function storyForViewer(db: Db, viewer: Viewer, storyId: number) {
   const story = await db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirst();
   if (!story) throw new DomainError('not_found', 'We could not find that story.');
-  if (!isSafeguardingLead(viewer) && (await db.selectFrom('stories').select('id').where('id', '=', storyId).where(flagged).executeTakeFirst())) {
+  if (await db.selectFrom('stories').select('id').where('id', '=', storyId).where(flagged).executeTakeFirst()) {
+    // The lead sees every flagged story, whichever groups it was told to; nobody else sees it.
+    if (isSafeguardingLead(viewer)) return story;
     await recordAudit(db, { actor: viewer, action: 'story.view.safeguarding', subjectType: 'story', subjectId: storyId });
     throw new DomainError('forbidden', 'This story is with the coalition’s safeguarding lead.');
   }

@@ -29,7 +29,8 @@ beforeAll(async () => {
   moderator = (await signedInAgent(t.app, t.ctx, { role: 'moderator' })).agent;
   own = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [groupA] })).agent;
   other = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [groupB] })).agent;
-  lead = (await signedInAgent(t.app, t.ctx, { role: 'moderator', email: LEAD, name: 'Sam Lead' })).agent;
+  // The lead organises another group: they still see every flagged story, and only while it is flagged.
+  lead = (await signedInAgent(t.app, t.ctx, { role: 'organiser', groupIds: [groupB], email: LEAD, name: 'Sam Lead' })).agent;
   admin = (await signedInAgent(t.app, t.ctx, { role: 'admin' })).agent;
 });
 afterAll(() => t.close());
@@ -217,6 +218,7 @@ describe('safeguarding', () => {
     expect(page.body).toContain('Mentions a younger sibling left alone');
     expect((await lead.post(`/admin/stories/${id}/safeguarding/clear`, { note: 'Spoke to the family; referred to the council' })).statusCode).toBe(303);
     expect((await moderator.get(`/admin/stories/${id}/moderate`)).statusCode).toBe(200);
+    expect((await lead.get(`/admin/stories/${id}/moderate`)).statusCode).toBe(403);
     expect((await everywhere(id)).page).toBe(200);
   });
 });

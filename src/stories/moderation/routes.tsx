@@ -50,9 +50,9 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     const page = pageFrom(request.query);
     const scope = await storyGroupScope(ctx.db, viewer);
     const lead = isSafeguardingLead(viewer);
-    const base = () => {
+    const base = (scoped = true) => {
       let q = ctx.db.selectFrom('stories').leftJoin('story_publications', 'story_publications.story_id', 'stories.id');
-      if (scope !== 'all') q = q.where(sql<boolean>`exists (select 1 from story_groups g where g.story_id = stories.id and g.group_id = any(${scope.length ? scope : [-1]}::int[]))`);
+      if (scoped && scope !== 'all') q = q.where(sql<boolean>`exists (select 1 from story_groups g where g.story_id = stories.id and g.group_id = any(${scope.length ? scope : [-1]}::int[]))`);
       return q;
     };
     const columns = ['stories.id', 'stories.state', 'stories.created_at', 'story_publications.state as moderation', sql<boolean>`coalesce(${holdActive()}, false)`.as('held'), sql<boolean>`coalesce(${safeguardingActive()}, false)`.as('flagged')] as const;
@@ -60,7 +60,8 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     const [rows, total, flagged] = await Promise.all([
       base().select(columns).where(notFlagged).orderBy('stories.id', 'desc').limit(PER_PAGE).offset((page - 1) * PER_PAGE).execute(),
       base().select(sql<string>`count(*)`.as('n')).where(notFlagged).executeTakeFirstOrThrow(),
-      lead ? base().select(columns).where(safeguardingActive()).orderBy('stories.id').execute() : Promise.resolve([]),
+      // The lead sees every flagged story, whichever groups it was told to.
+      lead ? base(false).select(columns).where(safeguardingActive()).orderBy('stories.id').execute() : Promise.resolve([]),
     ]);
     await recordAudit(ctx.db, { actor: viewer, action: 'story.queue.view', subjectType: 'story', subjectId: null, after: { page } });
     return reply.headers(nocache).render(<QueuePage rows={rows as QueueRow[]} flagged={flagged as QueueRow[]} page={page} totalPages={pageCount(Number(total.n), PER_PAGE)} isLead={lead} />);
