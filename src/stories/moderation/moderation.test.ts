@@ -6,6 +6,9 @@ import type { Agent } from '../../../test/support/agent.ts';
 import { signedInAgent } from '../../../test/support/organisers.ts';
 import { places, seedPlaces } from '../../../test/support/public-petitions.ts';
 import { erasePerson, exportPersonalData } from '../../supporters/personal-data.ts';
+import { KeyRing, generateKeyText, parseKeyText } from '../../platform/sealed.ts';
+import { rotateStoriesKey } from '../rotate-key.ts';
+import { TEST_STORIES_KEY } from '../../../test/support/app.ts';
 import { ORIGINAL, REDACTED_VERSION, consentedStory, linkIn, mailsTo, postForm } from './test-support.ts';
 
 const LEAD = 'safeguarding.lead@example.org';
@@ -183,6 +186,20 @@ describe('personal data', () => {
     await t.ctx.db.transaction().execute((tx) => erasePerson(tx, personId, 'test'));
     expect(await t.database.db.selectFrom('story_publications').select('id').where('story_id', '=', id).executeTakeFirst()).toBeUndefined();
     expect((await everywhere(id)).page).toBe(404);
+  });
+});
+
+describe('key rotation', () => {
+  it('re-seals the published version with the rest, and the page still shows it', async () => {
+    const { id, email } = await consentedStory(t);
+    await publish(id, email);
+    const newKey = generateKeyText();
+    await rotateStoriesKey({ ...t.ctx, config: { ...t.ctx.config, STORIES_KEY: newKey, STORIES_OLD_KEYS: TEST_STORIES_KEY } } as never, () => {});
+    const row = await t.database.db.selectFrom('story_publications').select(['title_sealed', 'text_sealed']).where('story_id', '=', id).executeTakeFirstOrThrow();
+    expect(new KeyRing(parseKeyText(newKey, 'k')).openText(row.title_sealed!, 'story_publications.title_sealed')).toBe('Left on a trolley');
+    // Rotate back so the rest of the app (on the test key) reads everything again.
+    await rotateStoriesKey({ ...t.ctx, config: { ...t.ctx.config, STORIES_OLD_KEYS: newKey } } as never, () => {});
+    expect((await everywhere(id)).page).toBe(200);
   });
 });
 
