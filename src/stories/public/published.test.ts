@@ -99,4 +99,10 @@ describe('published stories', () => {
       { numRuns: 40 },
     );
   });
+
+  it('first name and town, when the teller chose it', async () => {
+    const id = await publish({ postcode: places.north.postcode, identify_as: 'first_name_town', town: 'Northtown' }, { title: 'Named with a town' });
+    const json = JSON.parse((await get(`/stories/${id}.json`)).body) as { byline: string };
+    expect(json.byline).toBe('Priya, Northtown');
+  });
 });
