@@ -41,7 +41,7 @@ export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, F
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { andList, formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
 export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
-export { groupSections, homeSections, type PageSection, type SectionContext, type SectionGroup } from './web/page-sections.ts';
+export { constituencySections, groupSections, homeSections, type PageSection, type SectionConstituency, type SectionContext, type SectionGroup } from './web/page-sections.ts';
 export { EmbedLayout, Layout, roleLabel, type ShareInfo } from './web/layout.tsx';
 export { redirectWithNotice, takeNotice } from './web/flash.ts';
 export { BRAND_CARD, brandCardPng, encodePng } from './web/brand-card.ts';

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { Button, ErrorSummary, Form, Layout, Notice, Pagination, Select, TextInput, formatNumber, type FieldErrors } from '../platform/index.ts';
 import type { Constituency, ConstituencyPage, ConstituencySort, ConstituencySummary, Mp } from './constituencies.ts';
 import { formatShare, majorityShare, marginalityRankText } from './marginality.ts';
@@ -261,7 +261,7 @@ function MpSection({ mp }: { mp: Mp | null }) {
   );
 }
 
-export function ConstituencyDetailPage({ constituency, demo = false }: { constituency: Constituency; demo?: boolean }) {
+export function ConstituencyDetailPage({ constituency, demo = false, sections = [] }: { constituency: Constituency; demo?: boolean; sections?: VNode[] }) {
   const c = constituency;
   const place = [c.regionName, c.countryName].filter((v, i, all): v is string => Boolean(v) && all.indexOf(v) === i).join(', ');
   return (
@@ -281,6 +281,7 @@ export function ConstituencyDetailPage({ constituency, demo = false }: { constit
       <MpSection mp={c.mp} />
       <h2>General election 2024</h2>
       <ResultSection constituency={c} />
+      {sections}
       <p class="hint">
         Constituency code {c.code}. Results: House of Commons Library (Open Parliament Licence). Also as <a href={`/constituencies/${c.code}.json`}>JSON</a>.
       </p>

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { notFound, parseOrThrow, parseParams } from '../platform/index.ts';
+import { constituencySections, notFound, parseOrThrow, parseParams } from '../platform/index.ts';
 import { getConstituency, listConstituencies } from './constituencies.ts';
 import { constituencyJson, constituencyPageJson, postcodeJson, publicJsonHeaders } from './constituency-json.ts';
 import { ConstituenciesPage, ConstituencyDetailPage } from './constituency-views.tsx';
@@ -82,7 +82,8 @@ export function registerPoliticsRoutes(app: FastifyInstance, ctx: AppContext) {
     }
     if (!constituency) throw notFound('constituency');
     if (key !== constituency.code) return reply.redirect(`/constituencies/${constituency.code}`, 301);
-    return reply.render(<ConstituencyDetailPage constituency={constituency} demo={await isPoliticsDemo(ctx.db)} />);
+    const sections = await constituencySections({ db: ctx.db, brand: await ctx.brand.get() }, { code: constituency.code, name: constituency.name });
+    return reply.render(<ConstituencyDetailPage constituency={constituency} demo={await isPoliticsDemo(ctx.db)} sections={sections} />);
   });
 
   app.get('/postcodes/:postcode', async (request, reply) => {

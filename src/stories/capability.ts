@@ -9,7 +9,12 @@ import { storyMigrations } from './migrations.ts';
 import { storytellerParts } from './storytellers/parts.ts';
 import { storySettings } from './settings.ts';
 import { storiesKeyRing, useStoriesConfig } from './story-keys.ts';
-import { storiesQ, type StoriesView, type StoryTables } from './tables.ts';
+import { storiesQ, type AppContext, type StoriesView, type StoryTables } from './tables.ts';
+import { moderationAuditActions } from './moderation/audit-words.ts';
+import { loadPublishedDemo } from './moderation/demo.ts';
+import { registerModerationRoutes } from './moderation/routes.tsx';
+import { useSafeguardingLead } from './moderation/safeguarding-lead.ts';
+import { registerPublishedRoutes, storySections } from './public/published-routes.tsx';
 
 /** Stories: patients' and staff's stories of the NHS, told with explicit consent and kept sealed. */
 export const stories = defineCapability({
@@ -23,6 +28,7 @@ export const stories = defineCapability({
     story_tallies: 'none',
     ...storytellerParts.tables,
     story_photos: 'supporter',
+    story_publications: 'supporter',
   } satisfies Record<keyof StoryTables, TableHolds>,
   migrations: storyMigrations,
   settings: storySettings,
@@ -30,30 +36,48 @@ export const stories = defineCapability({
   prepare: (config) => {
     storiesKeyRing(config);
     useStoriesConfig(config);
+    useSafeguardingLead(config);
   },
-  routes: { public: registerStoryPublicRoutes, admin: (app, ctx) => { registerStoryAdminRoutes(app, ctx); storytellerParts.routes(app, ctx); } },
+  routes: {
+    public: (app, ctx) => {
+      registerStoryPublicRoutes(app, ctx as AppContext);
+      registerPublishedRoutes(app, ctx as AppContext);
+    },
+    admin: (app, ctx) => {
+      registerStoryAdminRoutes(app, ctx as AppContext);
+      registerModerationRoutes(app, ctx as AppContext);
+      storytellerParts.routes(app, ctx as AppContext);
+    },
+  },
+  pageSections: storySections,
   jobs: storyJobs,
   cron: storyCron,
-  auditWords: { actions: { ...storyAuditWords.actions, ...storytellerParts.auditWords.actions }, subjects: { ...storyAuditWords.subjects, ...storytellerParts.auditWords.subjects } },
+  auditWords: {
+    actions: { ...storyAuditWords.actions, ...moderationAuditActions, ...storytellerParts.auditWords.actions },
+    subjects: { ...storyAuditWords.subjects, ...storytellerParts.auditWords.subjects },
+  },
   mailKinds: {
     'stories.story.confirm': 'Story: please confirm',
     'stories.guardian.consent': 'Story: a parent or guardian asked to agree',
     'stories.consent.reminder': 'Story: consent ends in a month (renew)',
     'stories.story.withdrawn': 'Story withdrawn',
+    'stories.published.approval': 'Story: please approve the published version',
+    'stories.safeguarding.flag': 'Story flagged for safeguarding (to the lead)',
     ...storytellerParts.mailKinds,
   },
   publicNav: [{ href: '/stories/tell', label: 'Tell your story', order: 40 }],
   adminNav: [...storytellerParts.adminNav, { href: '/admin/stories', label: 'Stories', order: 40, roles: ['admin', 'moderator', 'organiser'], description: 'Stories told to the coalition and your groups, with their consents.' }],
   demo: async (tx, facts) => {
-    const told = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);
+    const made = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);
+    await loadPublishedDemo(txViewOf<StoriesView>(tx), made.storyIds);
     await storytellerParts.demo(tx, facts);
-    return told;
+    return made;
   },
   personalData: [
     {
       name: 'stories',
-      label: 'Stories they told, with their photos, consents and notes',
-      tables: ['stories', 'story_consents', 'story_notes', 'story_photos'],
+      label: 'Stories they told, with their photos, published versions, consents and notes',
+      tables: ['stories', 'story_consents', 'story_notes', 'story_photos', 'story_publications'],
       export: (q, personId) => storiesOfPerson(storiesQ(q), personId),
       erase: async (q, personId) => void (await eraseStoriesOfPerson(storiesQ(q), personId)),
       retention: 'Kept while consent lasts (12 months, renewable); deleted STORIES_RETENTION_DAYS after it lapses or is withdrawn (or when never confirmed) by the daily stories job. Anonymous counts per constituency and month stay.',

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { storytellerMigrations } from './storytellers/migrations.ts';
+import { moderationMigrations } from './moderation/migrations.ts';
 
 /** Stories, the groups they were told to, their consents, notes and anonymous tallies. */
 export const storyMigrations: Array<[string, Migration]> = [
@@ -126,4 +127,5 @@ export const storyMigrations: Array<[string, Migration]> = [
     },
   ],
   ...storytellerMigrations,
+  ...moderationMigrations,
 ];

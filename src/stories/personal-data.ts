@@ -3,6 +3,7 @@ import { storiesOfPersonStory } from './story-view.ts';
 import { activeKeyRing } from './story-keys.ts';
 import { storyPhotosOpened } from './story-photos.ts';
 import { storiesQ } from './tables.ts';
+import { openedPublication, publicationOf } from './moderation/published-version.ts';
 
 /** A person's stories, opened, with their photos, consents and notes: for their subject access request. */
 export async function storiesOfPerson(handle: Handle, personId: number) {
@@ -12,7 +13,10 @@ export async function storiesOfPerson(handle: Handle, personId: number) {
   const out = [];
   for (const story of stories) {
     const { id: _id, collectedBy: _by, ...rest } = await storiesOfPersonStory(q, ring, story);
-    out.push({ ...rest, photos: await storyPhotosOpened(q, ring, story.id) });
+    const publication = await publicationOf(q, story.id);
+    const version = publication?.text_sealed ? openedPublication(ring, story, publication) : undefined;
+    const publishedVersion = version && publication ? { title: version.title, text: version.text, namedAs: version.byline, state: publication.state, approvedAt: publication.approved_at, firstPublishedAt: publication.first_published_at } : null;
+    out.push({ ...rest, photos: await storyPhotosOpened(q, ring, story.id), publishedVersion });
   }
   return out;
 }

@@ -16,6 +16,7 @@ export const SEALED_COLUMNS = {
     'guardian_email_sealed',
   ],
   story_notes: ['note_sealed'],
+  story_publications: ['title_sealed', 'text_sealed', 'redactions_sealed', 'changes_wanted_sealed', 'safeguarding_note_sealed'],
 } as const;
 
 export type SealedTable = keyof typeof SEALED_COLUMNS;

@@ -23,6 +23,10 @@ export const storySettings = {
     keyList.optional(),
     'Earlier stories keys still readable during a key rotation, comma-separated base64; remove them once `chorus stories rotate-key` has finished.',
   ),
+  STORIES_SAFEGUARDING_LEAD_EMAIL: setting(
+    z.string().trim().email({ message: 'must be an email address' }).optional(),
+    'The coalition’s named safeguarding lead: a story flagged for safeguarding is emailed to this address and hidden from everyone but the organiser account with it until they act.',
+  ),
   STORIES_RETENTION_DAYS: setting(positiveInt(30, 3650), 'Days a story is kept after its consent lapsed or was withdrawn; then a daily job deletes it, keeping only anonymous counts.'),
 };
 

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 import type { StorytellerTables } from './storytellers/tables.ts';
+import type { ModerationTables } from './moderation/tables.ts';
 
 /**
  * Where a story's consent stands (states.ts names the sets every query and guard uses). Moderation
@@ -131,7 +132,7 @@ export interface StoryPhotosTable {
   created_at: Generated<Date>;
 }
 
-export interface StoryTables extends StorytellerTables {
+export interface StoryTables extends StorytellerTables, ModerationTables {
   stories: StoriesTable;
   story_groups: StoryGroupsTable;
   story_consents: StoryConsentsTable;

@@ -26,6 +26,14 @@ export interface PageSection {
   order: number;
   home?: (page: SectionContext) => Promise<VNode | null>;
   group?: (page: SectionContext, group: SectionGroup) => Promise<VNode | null>;
+  /** A part of each constituency's page (stories told there...). */
+  constituency?: (page: SectionContext, constituency: SectionConstituency) => Promise<VNode | null>;
+}
+
+/** The constituency a constituency page is for, as a section needs it. */
+export interface SectionConstituency {
+  code: string;
+  name: string;
 }
 
 let installed: readonly PageSection[] | undefined;
@@ -44,5 +52,11 @@ export async function homeSections(page: SectionContext): Promise<VNode[]> {
 /** A member group's page's sections, loaded together, in order, without the empty ones. */
 export async function groupSections(page: SectionContext, group: SectionGroup): Promise<VNode[]> {
   const loaded = await Promise.all((installed ?? []).map((s) => (s.group ? s.group(page, group) : null)));
+  return loaded.filter((v): v is VNode => v !== null);
+}
+
+/** A constituency page's sections, loaded together, in order, without the empty ones. */
+export async function constituencySections(page: SectionContext, constituency: SectionConstituency): Promise<VNode[]> {
+  const loaded = await Promise.all((installed ?? []).map((s) => (s.constituency ? s.constituency(page, constituency) : null)));
   return loaded.filter((v): v is VNode => v !== null);
 }

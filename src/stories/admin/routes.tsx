@@ -35,7 +35,7 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       <Layout title="Stories">
         <h1>Stories</h1>
         <p>
-          <a href="/admin/stories/new">Record a story taken by phone or on paper</a>
+          <a href="/admin/stories/new">Record a story taken by phone or on paper</a> · <a href="/admin/stories/moderation">Moderation queue</a>
         </p>
         {rows.length === 0 ? (
           <p>No stories yet.</p>
@@ -156,7 +156,7 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
           ))}
         </ul>
         <p>
-          <a href={`/admin/stories/${story.id}/export.json`}>Export this story (JSON)</a>
+          <a href={`/admin/stories/${story.id}/moderate`}>Moderate: write the published version</a> · <a href={`/admin/stories/${story.id}/export.json`}>Export this story (JSON)</a>
         </p>
         <h2>Notes</h2>
         <ul>
