@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/platform/db/embedded-postgres.ts';
@@ -15,8 +16,11 @@ export interface Child {
 }
 
 /** Runs a project command (`node bin/chorus.js ...` or a tsx script) as a separate process. */
+/** A process on DATABASE_URL needs a stories key; a benchmark's database is thrown away, so a fresh one does. */
+const BENCH_STORIES_KEY = randomBytes(32).toString('base64');
+
 export function startChild(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { STORIES_KEY: BENCH_STORIES_KEY, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

@@ -8,4 +8,4 @@ export { lookupPostcode, normalisePostcode, onePostcodePerConstituency, resolveP
 export { colourBins, HEX_FILLS, hexmapSize, hexmapSvg, type ColourBin, type HexGrid, type HexmapText } from './hexmap.tsx';
 export { isPoliticsDemo } from './demo-label.ts';
 export { DEMO_POSTCODES_TO_TRY } from './constituency-views.tsx';
-export { findNhsOrganisations, getNhsOrganisation, type NhsOrganisation, type NhsOrganisationKind, type NhsOrganisationSearch } from './nhs-organisations.ts';
+export { findNhsOrganisations, getNhsOrganisation, listNhsOrganisations, type NhsOrganisation, type NhsOrganisationKind, type NhsOrganisationSearch } from './nhs-organisations.ts';

@@ -178,3 +178,10 @@ export async function getNhsOrganisation(handle: Handle, code: string): Promise<
   const row = rows.rows[0];
   return row ? organisationOf(row) : undefined;
 }
+
+/** Every open trust and ICB by name (for a form's list of choices), A to Z. */
+export async function listNhsOrganisations(handle: Handle): Promise<Array<Pick<NhsOrganisation, 'code' | 'kind' | 'name'>>> {
+  const rows = await sql<{ code: string; kind: NhsOrganisationKind; name: string }>`
+    select code, kind, name from nhs_organisations where closed_on is null order by name`.execute(politicsQ(handle));
+  return rows.rows;
+}

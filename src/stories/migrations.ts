@@ -128,4 +128,13 @@ export const storyMigrations: Array<[string, Migration]> = [
   ],
   ...storytellerMigrations,
   ...moderationMigrations,
+  [
+    // The trust or ICB chosen from politics' shipped list: its ODS code beside the sealed name.
+    '2027-01-07-0900-story-nhs-body-code',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`alter table stories add column nhs_body_code text check (nhs_body_code is null or nhs_body_code ~ '^[A-Z0-9]{3,5}$')`.execute(db);
+      },
+    },
+  ],
 ];

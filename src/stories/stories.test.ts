@@ -10,6 +10,7 @@ import { deleteEndedStories, lapseExpiredConsents, sendRenewalReminders } from '
 import { rotateStoriesKey } from './rotate-key.ts';
 import { generateKeyText } from '../platform/sealed.ts';
 import { TEST_STORIES_KEY } from '../../test/support/app.ts';
+import { findNhsOrganisations } from '../politics/index.ts';
 
 let t: TestApp;
 let groupA: number;
@@ -68,6 +69,19 @@ async function confirm(email: string) {
 const stateOf = async (id: number) => (await t.database.db.selectFrom('stories').select(['state', 'consent_expires_at']).where('id', '=', id).executeTakeFirstOrThrow());
 
 describe('telling a story', () => {
+  it('offers the shipped NHS trusts and ICBs to choose from, keeping the chosen one’s ODS code; other text is kept as typed', async () => {
+    const form = await t.app.inject({ method: 'GET', url: '/groups/keep-our-ae/stories/tell' });
+    expect(form.body).toContain('list="nhs-bodies"');
+    expect(form.body).toContain('<datalist id="nhs-bodies">');
+    const [trust] = await findNhsOrganisations(t.ctx.db, { query: 'Newcastle upon Tyne Hospitals', limit: 1 });
+    expect(trust).toBeDefined();
+    expect(form.body).toContain(`<option value="${trust!.name}"`);
+    const chosen = await tell({ nhs_body: trust!.name.toUpperCase() });
+    expect(chosen.story.nhs_body_code).toBe(trust!.code);
+    const typed = await tell({ nhs_body: 'The walk-in centre on the high street' });
+    expect(typed.story.nhs_body_code).toBeNull();
+  });
+
   it('keeps no story text or contact detail in plain text in the database', async () => {
     const { story, email } = await tell();
     const row = await sql<Record<string, unknown>>`select * from stories where id = ${story.id}`.execute(t.database.db);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lookupPostcode } from '../politics/index.ts';
+import { listNhsOrganisations, lookupPostcode } from '../politics/index.ts';
 import { andList, checkbox, emailAddress, formValues, parseForm, type FieldErrors, type FormValues, type Handle } from '../platform/index.ts';
 import type { HappenedWhen, IdentifyAs, StoryUse } from './tables.ts';
 
@@ -133,6 +133,8 @@ export interface StoryInput {
   story: string;
   service: string;
   nhsBody: string | undefined;
+  /** The ODS code when the trust or ICB was chosen from the shipped list (its name typed exactly). */
+  nhsBodyCode: string | null;
   happenedWhen: HappenedWhen;
   postcode: string;
   constituencyCode: string | null;
@@ -167,12 +169,14 @@ export async function parseStoryForm(handle: Handle, body: unknown): Promise<Sto
   }
   if (!parsed.ok || !place || Object.keys(errors).length > 0) return { ok: false, values: formValues(body), errors };
   const form = parsed.value as z.output<typeof storyFormSchema> & Record<string, boolean>;
+  const chosen = form.nhs_body ? (await listNhsOrganisations(handle)).find((o) => o.name.toLowerCase() === form.nhs_body!.trim().toLowerCase()) : undefined;
   return {
     ok: true,
     input: {
       story: form.story.replace(/\r\n/g, '\n'),
       service: form.service!,
-      nhsBody: form.nhs_body,
+      nhsBody: chosen ? chosen.name : form.nhs_body,
+      nhsBodyCode: chosen?.code ?? null,
       happenedWhen: form.happened_when,
       postcode: place.postcode,
       constituencyCode: place.constituencyCode,

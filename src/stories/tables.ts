@@ -37,6 +37,8 @@ export interface StoriesTable {
   service_sealed: string;
   /** The NHS trust or ICB, as typed (a list to choose from comes later). */
   nhs_body_sealed: Maybe<string>;
+  /** Its ODS code when chosen from the shipped list of trusts and ICBs (an organisation, not the teller). */
+  nhs_body_code: Maybe<string>;
   happened_when: HappenedWhen;
   postcode_sealed: string;
   constituency_code: Maybe<string>;

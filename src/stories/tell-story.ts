@@ -54,6 +54,7 @@ export async function tellStory(ctx: AppContext, props: TellStoryProps): Promise
         story_sealed: sealFor(ring, 'story_sealed', input.story),
         service_sealed: sealFor(ring, 'service_sealed', input.service),
         nhs_body_sealed: sealOptionalFor(ring, 'nhs_body_sealed', input.nhsBody),
+        nhs_body_code: input.nhsBodyCode,
         happened_when: input.happenedWhen,
         postcode_sealed: sealFor(ring, 'postcode_sealed', input.postcode),
         constituency_code: input.constituencyCode,

@@ -117,6 +117,8 @@ export interface TextInputProps extends FieldProps {
   maxLength?: number;
   spellcheck?: boolean;
   inputmode?: 'numeric' | 'text' | 'email' | 'tel' | 'url';
+  /** The id of a <datalist> offering choices (typing anything else stays allowed). */
+  list?: string;
 }
 
 export function TextInput(props: TextInputProps) {
@@ -145,6 +147,7 @@ function inputAttributes(props: TextInputProps, id: string, value: string, error
     maxLength: props.maxLength,
     spellcheck: props.spellcheck,
     inputMode: props.inputmode,
+    list: props.list,
   };
   return attributes as InputHTMLAttributes;
 }

@@ -6,6 +6,7 @@ import { storiesOfPersonStory } from '../story-view.ts';
 import { openStoryPhoto, prepareStoryPhotos, storyPhotoList, storyPhotosOpened, storyUploadLimits } from '../story-photos.ts';
 import { storiesForViewer, storyForViewer, storyGroupScope } from '../story-access.ts';
 import { parseStoryForm } from '../story-form.ts';
+import { nhsBodyNames } from '../public/routes.tsx';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
 import { purposeOf } from '../sealed-columns.ts';
 import { tellStory } from '../tell-story.ts';
@@ -72,7 +73,7 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       <Layout title="Record a story">
         <h1>Record a story taken by phone or on paper</h1>
         <p>Read each consent to the storyteller exactly as written and tick only what they agree to. We email them to confirm.</p>
-        <StoryFormFields action="/admin/stories/new" groups={groups} recording />
+        <StoryFormFields nhsBodies={await nhsBodyNames(ctx.db)} action="/admin/stories/new" groups={groups} recording />
       </Layout>,
     );
   });
@@ -90,7 +91,7 @@ export function registerStoryAdminRoutes(app: FastifyInstance, ctx: AppContext) 
         <Layout title="Error: Record a story">
           <ErrorSummary errors={errors} />
           <h1>Record a story taken by phone or on paper</h1>
-          <StoryFormFields action="/admin/stories/new" groups={groups} values={form.ok ? formValues(request.body) : form.values} errors={errors} photosSent={photos.sent} recording />
+          <StoryFormFields nhsBodies={await nhsBodyNames(ctx.db)} action="/admin/stories/new" groups={groups} values={form.ok ? formValues(request.body) : form.values} errors={errors} photosSent={photos.sent} recording />
         </Layout>,
         422,
       );

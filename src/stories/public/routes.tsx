@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupBySlug, findGroupsByIds, listGroups, type Group } from '../../coalition/index.ts';
+import { listNhsOrganisations } from '../../politics/index.ts';
 import { clientIp, formList, formValues, hitRateLimits, isRateLimited, notFound, parseParams, rateLimited } from '../../platform/index.ts';
 import { confirmStory, controllersOfStory, giveGuardianConsent, renewStory, storyByToken, withdrawStory } from '../consent-steps.ts';
 import { openFor } from '../sealed-columns.ts';
@@ -28,6 +29,11 @@ async function allowFraming(_request: FastifyRequest, reply: FastifyReply) {
 const idsFrom = (values: string[]) => [...new Set(values.filter((v) => /^\d{1,9}$/.test(v)).map(Number))].slice(0, 50);
 const privately = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
 
+/** The trusts' and ICBs' names the form offers (politics' shipped or imported list). */
+export async function nhsBodyNames(handle: Parameters<typeof listNhsOrganisations>[0]): Promise<string[]> {
+  return (await listNhsOrganisations(handle)).map((o) => o.name);
+}
+
 /** Telling a story (the coalition's form, each group's, the embeddable one) and the teller's links. */
 export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext) {
   useStoriesConfig(ctx.config);
@@ -44,15 +50,15 @@ export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext)
     const all = await listGroups(ctx.db);
     if (query.to !== 'chosen' && all.length > 0) return privately(reply).render(<ChooseGroupsPage groups={all} />);
     const groups = await findGroupsByIds(ctx.db, idsFrom(formList(query, 'groups')));
-    return privately(reply).render(<TellStoryPage action="/stories" groups={groups} />);
+    return privately(reply).render(<TellStoryPage nhsBodies={await nhsBodyNames(ctx.db)} action="/stories" groups={groups} />);
   });
   app.get('/groups/:slug/stories/tell', async (request, reply) => {
     const group = await groupOf(request);
-    return privately(reply).render(<TellStoryPage action={`/groups/${group.slug}/stories`} groups={[group]} group={group} />);
+    return privately(reply).render(<TellStoryPage nhsBodies={await nhsBodyNames(ctx.db)} action={`/groups/${group.slug}/stories`} groups={[group]} group={group} />);
   });
   app.get('/embed/stories/:slug', { onRequest: allowFraming }, async (request, reply) => {
     const group = await groupOf(request);
-    return privately(reply).render(<TellStoryPage action={`/embed/stories/${group.slug}`} groups={[group]} group={group} embed />);
+    return privately(reply).render(<TellStoryPage nhsBodies={await nhsBodyNames(ctx.db)} action={`/embed/stories/${group.slug}`} groups={[group]} group={group} embed />);
   });
 
   const receive = (embed: boolean, groupsOf: (request: FastifyRequest) => Promise<Group[]>) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -63,7 +69,7 @@ export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext)
     if (!form.ok || Object.keys(photos.errors).length > 0) {
       const errors = { ...(form.ok ? {} : form.errors), ...photos.errors };
       const values = form.ok ? formValues(request.body) : form.values;
-      return privately(reply).render(<TellStoryPage action={action} groups={groups} values={values} errors={errors} photosSent={photos.sent} embed={embed} group={embed || action.startsWith('/groups/') ? groups[0] : undefined} />, 422);
+      return privately(reply).render(<TellStoryPage nhsBodies={await nhsBodyNames(ctx.db)} action={action} groups={groups} values={values} errors={errors} photosSent={photos.sent} embed={embed} group={embed || action.startsWith('/groups/') ? groups[0] : undefined} />, 422);
     }
     const limit = await hitRateLimits(ctx.db, [tellLimit(request)]);
     if (!limit.allowed) throw rateLimited(TOO_MANY, limit.retryAfterSeconds);

@@ -15,12 +15,14 @@ export interface TellFormProps {
   recording?: boolean;
   /** How many photos came with a form sent back with problems (a browser cannot keep them: they must be chosen again). */
   photosSent?: number;
+  /** The NHS trusts and ICBs to choose from (politics' shipped list), offered as the field's choices. */
+  nhsBodies?: readonly string[] | undefined;
 }
 
 const ticked = (values: FormValues, name: string) => values[name] !== undefined && values[name] !== '';
 
 /** The story form's fields: the story, where and when, the teller, how they may be named, and one consent box per use. */
-export function StoryFormFields({ action, groups, values = {}, errors, recording = false, photosSent = 0 }: TellFormProps) {
+export function StoryFormFields({ action, groups, values = {}, errors, recording = false, photosSent = 0, nhsBodies = [] }: TellFormProps) {
   const { brand } = usePage();
   const controllers = [brand.name, ...groups.map((g) => g.name)];
   const you = recording ? 'the storyteller' : 'you';
@@ -34,7 +36,14 @@ export function StoryFormFields({ action, groups, values = {}, errors, recording
       ) : null}
       <TextArea name="story" label={recording ? 'Their story' : 'Your story'} hint={`Up to ${STORY_WORDS_MAX} words. Please leave out the names of staff and other patients.`} rows={10} values={values} errors={errors} />
       <TextInput name="service" label="The service or place it is about" hint="For example: A&E at the Royal Infirmary, or our GP surgery" values={values} errors={errors} />
-      <TextInput name="nhs_body" label="The NHS trust or ICB (optional)" hint="If you know it" values={values} errors={errors} />
+      <TextInput name="nhs_body" label="The NHS trust or ICB (optional)" hint="If you know it: start typing its name to choose it from the list" list={nhsBodies.length > 0 ? 'nhs-bodies' : undefined} values={values} errors={errors} />
+      {nhsBodies.length > 0 ? (
+        <datalist id="nhs-bodies">
+          {nhsBodies.map((name) => (
+            <option value={name} />
+          ))}
+        </datalist>
+      ) : null}
       <Select name="happened_when" label="Roughly when did it happen?" options={happenedWhenOptions.map((o) => ({ value: o.value, label: o.label }))} placeholder="Choose one" values={values} errors={errors} />
       <fieldset class="fieldset">
         <legend class="fieldset__legend">{recording ? 'About the storyteller' : 'About you'}</legend>
