@@ -46,3 +46,4 @@ export { EmbedLayout, Layout, roleLabel, type ShareInfo } from './web/layout.tsx
 export { redirectWithNotice, takeNotice } from './web/flash.ts';
 export { BRAND_CARD, brandCardPng, encodePng } from './web/brand-card.ts';
 export { escapeHtml, renderDocument, renderFragment } from './web/render.tsx';
+export { rss, xmlText, type RssChannel, type RssItem } from './feeds/rss.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, isNotModified, keepFor, notFound, pageCount, parseParams } from '../../platform/index.ts';
+import { DomainError, isNotModified, keepFor, notFound, pageCount, parseParams, rss } from '../../platform/index.ts';
 import { calendarEntry } from '../event-calendar.ts';
 import { calendar } from '../ics.ts';
 import { PUBLIC_STATES, eventTypes } from '../states.ts';
@@ -10,7 +10,6 @@ import { eventJson, eventListJson } from './event-json.ts';
 import { FeedCache, type FeedText } from './feed-cache.ts';
 import { feedVersion, listFeedEvents, listFeedEventsPage } from './feed-events.ts';
 import { feedFilterOf, filterParams, filterWords, type FeedFilter } from './feed-filter.ts';
-import { rss } from './rss.ts';
 
 const ICS_TYPE = 'text/calendar; charset=utf-8';
 const RSS_TYPE = 'application/rss+xml; charset=utf-8';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rss } from './rss.ts';
+import { rss } from '../../platform/feeds/rss.ts';
 import { children, readXml, textOf } from './test-support.ts';
 
 // eslint-disable-next-line no-control-regex -- the characters XML 1.0 allows are spelled out

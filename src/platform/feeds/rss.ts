@@ -1,13 +1,14 @@
 /**
- * RSS 2.0 for the feed of new events, written here because node_modules holds no feed library
- * (DESIGN.md names `feed`; not installed). XML 1.0 allows only some characters at all: the rest
- * (control characters, lone surrogates) are dropped before escaping, so the feed always parses.
+ * RSS 2.0, the one writer every capability's feed uses (new events, published stories...), written
+ * here because node_modules holds no feed library (DESIGN.md names `feed`; not installed). XML 1.0
+ * allows only some characters at all: the rest (control characters, lone surrogates) are dropped
+ * before escaping, so a feed always parses.
  */
 
 export interface RssItem {
   title: string;
   link: string;
-  /** Stable for the life of the item (here, the event's page). */
+  /** Stable for the life of the item (its page's address). */
   guid: string;
   published: Date;
   description: string;
