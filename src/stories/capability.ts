@@ -65,7 +65,7 @@ export const stories = defineCapability({
     'stories.safeguarding.flag': 'Story flagged for safeguarding (to the lead)',
     ...storytellerParts.mailKinds,
   },
-  publicNav: [{ href: '/stories/tell', label: 'Tell your story', order: 40 }],
+  publicNav: [{ href: '/stories', label: 'Stories', order: 40 }],
   adminNav: [...storytellerParts.adminNav, { href: '/admin/stories', label: 'Stories', order: 40, roles: ['admin', 'moderator', 'organiser'], description: 'Stories told to the coalition and your groups, with their consents.' }],
   demo: async (tx, facts) => {
     const made = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);

@@ -5,7 +5,7 @@ import { storiesKeyRing } from '../story-keys.ts';
 import type { AppContext } from '../tables.ts';
 import { findPublishedStory, listPublishedStories, publishedPlaces, publishedQuery, type PublishedStory } from './published-stories.ts';
 import { storiesRss } from './published-rss.ts';
-import { ConstituencyStories, PublishedListPage, PublishedStoryPage } from './published-views.tsx';
+import { ConstituencyStories, LatestStories, PublishedListPage, PublishedStoryPage } from './published-views.tsx';
 import { activeKeyRing } from '../story-keys.ts';
 
 const PER_PAGE = 10;
@@ -123,6 +123,10 @@ export function registerPublishedRoutes(app: FastifyInstance, ctx: AppContext) {
 export const storySections: PageSection[] = [
   {
     order: 40,
+    home: async (page) => {
+      const { stories, total } = await listPublishedStories(page.db, activeKeyRing(), {}, 1, 3);
+      return stories.length === 0 ? null : <LatestStories stories={stories} total={total} />;
+    },
     constituency: async (page, constituency) => {
       const { stories, total } = await listPublishedStories(page.db, activeKeyRing(), { constituency: constituency.code }, 1, 3);
       return stories.length === 0 ? null : <ConstituencyStories stories={stories} code={constituency.code} total={total} />;

@@ -115,3 +115,26 @@ export function ConstituencyStories({ stories, code, total }: { stories: Publish
     </section>
   );
 }
+
+/** The front page's latest published stories, with a way to tell one. */
+export function LatestStories({ stories, total }: { stories: PublishedStory[]; total: number }) {
+  return (
+    <section aria-labelledby="latest-stories-heading">
+      <h2 id="latest-stories-heading">Stories of the NHS</h2>
+      <ul class="card-list">
+        {stories.map((s) => (
+          <StoryCard story={s} />
+        ))}
+      </ul>
+      <p>
+        {total > stories.length ? (
+          <>
+            <a href="/stories">Read all {total} stories</a>
+            {' · '}
+          </>
+        ) : null}
+        <a href="/stories/tell">Tell your story</a>
+      </p>
+    </section>
+  );
+}

@@ -53,6 +53,16 @@ describe('published stories', () => {
     expect(page.body).toContain('South East');
   });
 
+  it('shows the latest stories on the front page, with a way to tell one, and Stories in the header', async () => {
+    const home = await get('/');
+    expect(home.statusCode).toBe(200);
+    const section = home.body.slice(home.body.indexOf('id="latest-stories-heading"'));
+    expect(section).toContain('Stories of the NHS');
+    for (const title of ['North GP wait', 'South maternity closing', 'West GP staffing']) expect(section).toContain(title);
+    expect(section).toContain('href="/stories/tell"');
+    expect(home.body).toMatch(/<a[^>]*href="\/stories"[^>]*>Stories<\/a>/);
+  });
+
   it('names each teller only as they chose', async () => {
     const full = await get(`/stories/${ids.southMaternity}.json`);
     expect((JSON.parse(full.body) as { byline: string }).byline).toBe('Priya Quietname');
