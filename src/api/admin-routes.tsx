@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, groupManagerRoles, listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { checkbox, conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, redirectWithNotice, requireRole, requiredText, saveOrFieldErrors, takeNotice, type Option, type Viewer } from '../platform/index.ts';
+import { checkbox, conflict, formList, formValues, invalidField, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, requiredText, saveOrFieldErrors, type Option, type Viewer } from '../platform/index.ts';
 import { ApiAdminPage, DeleteWebhookPage, KeyCreatedPage, NewKeyPage, NewWebhookPage, WebhookCreatedPage } from './admin-views.tsx';
 import { createApiToken, findApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 import { DeliveryPage, WebhookPage } from './webhook-views.tsx';
@@ -82,12 +82,11 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   const managers = { preHandler: requireRole(...groupManagerRoles) };
   const scopeOf = (request: FastifyRequest) => groupIdsFor(ctx.db, request.viewer!);
   // Notices ("The key has been revoked") show once: a reload does not show them again.
-  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   app.get('/admin/api', managers, async (request, reply) => {
     const groups = await scopeOf(request);
     const [tokens, hooks] = await Promise.all([listApiTokens(ctx.db, groups), listWebhooks(ctx.db, groups)]);
-    return reply.render(<ApiAdminPage tokens={tokens} hooks={hooks} notice={takeNotice(request, reply, secure)} />);
+    return reply.render(<ApiAdminPage tokens={tokens} hooks={hooks} notice={reply.takeNotice()} />);
   });
 
   app.get('/admin/api/keys/new', managers, async (request, reply) => {
@@ -114,7 +113,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/api/keys/:id/revoke', managers, async (request, reply) => {
     const viewer = request.viewer!;
     await ctx.db.transaction().execute(async (tx) => revokeApiToken(tx, viewer, await findApiToken(tx, param(request, 'id'), await groupIdsFor(tx, viewer))));
-    return redirectWithNotice(reply, '/admin/api', 'revoked', secure);
+    return reply.redirectWithNotice('/admin/api', 'revoked');
   });
 
   app.get('/admin/api/webhooks/new', managers, async (request, reply) => {
@@ -145,7 +144,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
     const page = pageFrom(request.query);
     const { deliveries, total } = await listDeliveries(ctx.db, hook.id, page, PER_PAGE);
-    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} notice={takeNotice(request, reply, secure)} />);
+    return reply.render(<WebhookPage hook={hook} deliveries={deliveries} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} notice={reply.takeNotice()} />);
   });
 
   app.get('/admin/api/webhooks/:id/deliveries/:delivery', managers, async (request, reply) => {
@@ -158,7 +157,7 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const hook = await findWebhook(ctx.db, param(request, 'id'), await scopeOf(request));
     if (hook.revokedAt) throw conflict('This webhook has been revoked, so it sends nothing, not even a test.');
     await ctx.db.transaction().execute((tx) => queueTestDelivery(tx, hook.id, ctx.brand.current().name));
-    return redirectWithNotice(reply, `/admin/api/webhooks/${hook.publicId}`, 'test-queued', secure);
+    return reply.redirectWithNotice(`/admin/api/webhooks/${hook.publicId}`, 'test-queued');
   });
 
   app.get('/admin/api/webhooks/:id/delete', managers, async (request, reply) => {
@@ -169,6 +168,6 @@ export function registerApiAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/api/webhooks/:id/delete', managers, async (request, reply) => {
     const viewer = request.viewer!;
     await ctx.db.transaction().execute(async (tx) => deleteWebhook(tx, viewer, await findWebhook(tx, param(request, 'id'), await groupIdsFor(tx, viewer))));
-    return redirectWithNotice(reply, '/admin/api', 'deleted', secure);
+    return reply.redirectWithNotice('/admin/api', 'deleted');
   });
 }

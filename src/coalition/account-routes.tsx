@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { Layout, QueryNotice, parseForm, requireRole, roleLabel, saveOrFieldErrors, type FieldErrors, type Viewer } from '../platform/index.ts';
+import { Layout, PageNotice, parseForm, requireRole, roleLabel, saveOrFieldErrors, type FieldErrors, type Viewer } from '../platform/index.ts';
 import { changeOwnPassword } from './change-password.ts';
 import { getOrganiser } from './organisers.ts';
 import { NewPasswordForm, newPasswordForm } from './password-forms.tsx';
 import { sessionToken } from './sessions.ts';
 
-function AccountPage({ viewer, hasPassword, errors, query }: { viewer: Viewer; hasPassword: boolean; errors?: FieldErrors | undefined; query?: unknown }) {
+function AccountPage({ viewer, hasPassword, errors, notice }: { viewer: Viewer; hasPassword: boolean; errors?: FieldErrors | undefined; notice?: string | undefined }) {
   return (
     <Layout title="Your account">
-      <QueryNotice query={query} messages={{ 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' }} />
+      <PageNotice notice={notice} messages={{ 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' }} />
       <h1>Your account</h1>
       <dl class="summary-list">
         <div class="summary-list__row">
@@ -43,7 +43,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/account', signedIn, async (request, reply) => {
     const organiser = await getOrganiser(ctx.db, request.viewer!.id);
-    return reply.render(<AccountPage viewer={request.viewer!} hasPassword={!!organiser?.hasPassword} query={request.query} />);
+    return reply.render(<AccountPage viewer={request.viewer!} hasPassword={!!organiser?.hasPassword} notice={reply.takeNotice()} />);
   });
 
   app.post('/admin/account/password', signedIn, async (request, reply) => {
@@ -58,6 +58,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext) {
       const organiser = await getOrganiser(ctx.db, viewer.id);
       return reply.render(<AccountPage viewer={viewer} hasPassword={!!organiser?.hasPassword} errors={saved.errors} />, 422);
     }
-    return reply.redirect(saved.value.first ? '/admin?notice=password-set' : '/admin/account?notice=password-changed', 303);
+    return saved.value.first ? reply.redirectWithNotice('/admin', 'password-set') : reply.redirectWithNotice('/admin/account', 'password-changed');
   });
 }

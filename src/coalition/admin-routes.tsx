@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Layout, Notice, countDashboardFigures, formatNumber, parseRequest, queryText, requireRole, roleLabel, usePage, type DashboardFigure, type NavLink } from '../platform/index.ts';
+import { Layout, Notice, countDashboardFigures, formatNumber, requireRole, roleLabel, usePage, type DashboardFigure, type NavLink } from '../platform/index.ts';
 import { countCoalitionOverview } from './count-coalition-overview.ts';
 import { groupIdsFor, listGroupPage, type Group } from './groups.ts';
 
@@ -80,12 +79,11 @@ function Dashboard({ notice, figures, groups, counts }: DashboardProps) {
   );
 }
 
-const dashboardQuery = z.object({ notice: queryText() });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin', { preHandler: requireRole() }, async (request, reply) => {
     const viewer = request.viewer!;
-    const { notice } = parseRequest(dashboardQuery, request.query);
+    const notice = reply.takeNotice();
     const figures = await countDashboardFigures(ctx.db, viewer);
     if (viewer.role === 'admin') return reply.render(<Dashboard notice={notice} figures={figures} counts={await countCoalitionOverview(ctx.db)} />);
     if (viewer.role === 'organiser') {

@@ -191,7 +191,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!form.ok) return reply.render(<ResetPasswordPage token={token} errors={form.errors} />, 422);
     const organiserId = await ctx.db.transaction().execute((tx) => resetPasswordWithToken(tx, token, form.value.password, ipOf(request)));
     await startSession(request, reply, organiserId);
-    return reply.redirect('/admin?notice=password-set', 303);
+    return reply.redirectWithNotice('/admin', 'password-set');
   });
 
   // One-time sign-in links (first sign-in, `chorus user add|reset`). The GET only shows a button,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { Button, ErrorSummary, Form, Layout, QueryNotice, TextInput, formValues, parseForm, requireRole, saveOrFieldErrors, uploadedFile, type Brand, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, PageNotice, TextInput, formValues, parseForm, requireRole, saveOrFieldErrors, uploadedFile, type Brand, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { LogoField } from './admin-pages.tsx';
 import { brandInputSchema, updateBrand } from './update-brand.ts';
 
@@ -14,12 +14,12 @@ function brandValues(brand: Brand): FormValues {
   };
 }
 
-function BrandPage({ brand, errors, values, query }: { brand: Brand; errors?: FieldErrors | undefined; values?: FormValues | undefined; query?: unknown }) {
+function BrandPage({ brand, errors, values, notice }: { brand: Brand; errors?: FieldErrors | undefined; values?: FormValues | undefined; notice?: string | undefined }) {
   const shown = values ?? brandValues(brand);
   const colourHint = (example: string, use: string) => `${use} A hex code like ${example}.`;
   return (
     <Layout title="Brand">
-      <QueryNotice query={query} messages={{ saved: 'The brand has been saved. Every page now uses it.' }} />
+      <PageNotice notice={notice} messages={{ saved: 'The brand has been saved. Every page now uses it.' }} />
       <h1>Brand</h1>
       <p>The coalition’s name, logo and colours, used on every page and in every email.</p>
       <ErrorSummary errors={errors} />
@@ -44,7 +44,7 @@ function BrandPage({ brand, errors, values, query }: { brand: Brand; errors?: Fi
 export function registerBrandAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   const admins = { preHandler: requireRole('admin') };
 
-  app.get('/admin/brand', admins, async (request, reply) => reply.render(<BrandPage brand={await ctx.brand.get()} query={request.query} />));
+  app.get('/admin/brand', admins, async (request, reply) => reply.render(<BrandPage brand={await ctx.brand.get()} notice={reply.takeNotice()} />));
 
   app.post('/admin/brand', admins, async (request, reply) => {
     const current = await ctx.brand.get();
@@ -55,6 +55,6 @@ export function registerBrandAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     );
     if (!saved.ok) return reply.render(<BrandPage brand={current} errors={saved.errors} values={formValues(request.body)} />, 422);
     ctx.brand.set(saved.value);
-    return reply.redirect('/admin/brand?notice=saved', 303);
+    return reply.redirectWithNotice('/admin/brand', 'saved');
   });
 }

@@ -25,7 +25,7 @@ export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const page = pageFrom(request.query);
     const { groups, total } = await listGroupPage(ctx.db, { only: await groupIdsFor(ctx.db, viewer), page, perPage: PER_PAGE });
     return reply.render(
-      <GroupsAdminPage groups={groups} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} isAdmin={viewer.role === 'admin'} query={request.query} />,
+      <GroupsAdminPage groups={groups} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} isAdmin={viewer.role === 'admin'} notice={reply.takeNotice()} />,
     );
   });
 
@@ -38,12 +38,12 @@ export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       ctx.db.transaction().execute((tx) => createGroup(tx, { actor: request.viewer!, input: form.value, logo: uploadedFile(request.body, 'logo') })),
     );
     if (!saved.ok) return reply.render(<GroupFormPage errors={saved.errors} values={formValues(request.body)} />, 422);
-    return reply.redirect('/admin/groups?notice=created', 303);
+    return reply.redirectWithNotice('/admin/groups', 'created');
   });
 
   app.get('/admin/groups/:id', managers, async (request, reply) => {
     const group = await groupForEditing(ctx.db, request.viewer!, groupIdParam(request));
-    return reply.render(<GroupFormPage group={group} canDelete={request.viewer!.role === 'admin'} query={request.query} />);
+    return reply.render(<GroupFormPage group={group} canDelete={request.viewer!.role === 'admin'} notice={reply.takeNotice()} />);
   });
 
   app.post('/admin/groups/:id', managers, async (request, reply) => {
@@ -60,7 +60,7 @@ export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       }),
     );
     if (!saved.ok) return reply.render(<GroupFormPage group={group} errors={saved.errors} values={formValues(request.body)} canDelete={canDelete} />, 422);
-    return reply.redirect(`/admin/groups/${group.id}?notice=updated`, 303);
+    return reply.redirectWithNotice(`/admin/groups/${group.id}`, 'updated');
   });
 
   app.get('/admin/groups/:id/delete', admins, async (request, reply) => {
@@ -72,6 +72,6 @@ export function registerGroupAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     const viewer = request.viewer!;
     const id = groupIdParam(request);
     await ctx.db.transaction().execute(async (tx) => deleteGroup(tx, { actor: viewer, group: await groupForEditing(tx, viewer, id) }));
-    return reply.redirect('/admin/groups?notice=deleted', 303);
+    return reply.redirectWithNotice('/admin/groups', 'deleted');
   });
 }

@@ -1,4 +1,4 @@
-import { Button, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, ScrollingTable, TextArea, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, LondonTime, Pagination, PageNotice, ScrollingTable, TextArea, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { LogoField } from './admin-pages.tsx';
 import type { Group } from './groups.ts';
 
@@ -14,14 +14,14 @@ export interface GroupsAdminPageProps {
   page: number;
   totalPages: number;
   isAdmin: boolean;
-  query: unknown;
+  notice?: string | undefined;
 }
 
-export function GroupsAdminPage({ groups, total, page, totalPages, isAdmin, query }: GroupsAdminPageProps) {
+export function GroupsAdminPage({ groups, total, page, totalPages, isAdmin, notice }: GroupsAdminPageProps) {
   const title = isAdmin ? 'Member groups' : 'Your groups';
   return (
     <Layout title={title} wide>
-      <QueryNotice query={query} messages={groupNotices} />
+      <PageNotice notice={notice} messages={groupNotices} />
       <h1>{title}</h1>
       <p>
         {isAdmin
@@ -90,7 +90,7 @@ export interface GroupFormPageProps {
   errors?: FieldErrors | undefined;
   values?: FormValues | undefined;
   canDelete?: boolean;
-  query?: unknown;
+  notice?: string | undefined;
 }
 
 /** Values to fill the edit form with before anything is typed. */
@@ -104,12 +104,12 @@ export function groupFormValues(group: Group): FormValues {
   };
 }
 
-export function GroupFormPage({ group, errors, values, canDelete = false, query }: GroupFormPageProps) {
+export function GroupFormPage({ group, errors, values, canDelete = false, notice }: GroupFormPageProps) {
   const title = group ? `Edit ${group.name}` : 'Add a group';
   const shown = values ?? (group ? groupFormValues(group) : {});
   return (
     <Layout title={title} breadcrumbs={[{ href: '/admin/groups', label: 'Groups' }]}>
-      <QueryNotice query={query} messages={groupNotices} />
+      <PageNotice notice={notice} messages={groupNotices} />
       <h1>{title}</h1>
       <ErrorSummary errors={errors} />
       <Form action={group ? `/admin/groups/${group.id}` : '/admin/groups/new'} multipart>

@@ -37,7 +37,7 @@ describe('groups admin (coalition admin)', () => {
     await admin.agent.get('/admin/groups/new');
     const created = await admin.agent.postMultipart('/admin/groups/new', groupFields());
     expect(created.statusCode).toBe(303);
-    expect(created.headers.location).toBe('/admin/groups?notice=created');
+    expect(created.headers.location).toBe('/admin/groups');
     const list = await admin.agent.get(created.headers.location as string);
     expect(list.body).toContain('The group has been added');
     expect(list.body).toContain('Save Our Hospital');

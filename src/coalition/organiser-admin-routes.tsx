@@ -30,7 +30,7 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
     const page = pageFrom(request.query);
     const { organisers, total } = await listOrganiserPage(ctx.db, page, PER_PAGE);
     return reply.render(
-      <OrganisersPage organisers={organisers} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} groupNames={await groupNamesById(ctx.db)} query={request.query} />,
+      <OrganisersPage organisers={organisers} total={total} page={page} totalPages={pageCount(total, PER_PAGE)} groupNames={await groupNamesById(ctx.db)} notice={reply.takeNotice()} />,
     );
   });
 
@@ -51,13 +51,13 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
       const values = { name: form.value.name, email: form.value.email, role: form.value.role };
       return reply.render(<InviteOrganiserPage errors={saved.errors} values={values} groups={groups} groupNames={groupNames} />, 422);
     }
-    return reply.redirect('/admin/organisers?notice=invited', 303);
+    return reply.redirectWithNotice('/admin/organisers', 'invited');
   });
 
   app.get('/admin/organisers/:ref', admins, async (request, reply) => {
     const organiser = await organiserFrom(ctx.db, request);
     return reply.render(
-      <OrganiserPage organiser={organiser} groupNames={await groupNamesById(ctx.db)} isSelf={organiser.id === request.viewer!.id} query={request.query} />,
+      <OrganiserPage organiser={organiser} groupNames={await groupNamesById(ctx.db)} isSelf={organiser.id === request.viewer!.id} notice={reply.takeNotice()} />,
     );
   });
 
@@ -86,7 +86,7 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
         422,
       );
     }
-    return reply.redirect(`/admin/organisers/${organiser.publicId}?notice=updated`, 303);
+    return reply.redirectWithNotice(`/admin/organisers/${organiser.publicId}`, 'updated');
   });
 
   const statusActions = {
@@ -100,7 +100,7 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
         await action.run(tx, { actor: request.viewer!, organiser: current });
         return current;
       });
-      return reply.redirect(`/admin/organisers/${organiser.publicId}?notice=${action.notice}`, 303);
+      return reply.redirectWithNotice(`/admin/organisers/${organiser.publicId}`, action.notice);
     });
   }
 
@@ -111,6 +111,6 @@ export function registerOrganiserAdminRoutes(app: FastifyInstance, ctx: AppConte
       await resendInvitation(tx, { actor: request.viewer!, organiser: current, ...settings });
       return current;
     });
-    return reply.redirect(`/admin/organisers/${organiser.publicId}?notice=resent`, 303);
+    return reply.redirectWithNotice(`/admin/organisers/${organiser.publicId}`, 'resent');
   });
 }

@@ -1,4 +1,4 @@
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Pagination, QueryNotice, roleLabel, ScrollingTable, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Pagination, PageNotice, roleLabel, ScrollingTable, TextInput, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { organiserStatus } from './disable-organiser.ts';
 import type { Organiser } from './organisers.ts';
 import type { Role } from './tables.ts';
@@ -26,10 +26,10 @@ function groupsText(organiser: Organiser, names: Map<number, string>): string {
   return organiser.groupIds.length === 0 ? 'None yet' : organiser.groupIds.map((id) => names.get(id) ?? `group ${id}`).join(', ');
 }
 
-export function OrganisersPage(props: { organisers: Organiser[]; total: number; page: number; totalPages: number; groupNames: Map<number, string>; query: unknown }) {
+export function OrganisersPage(props: { organisers: Organiser[]; total: number; page: number; totalPages: number; groupNames: Map<number, string>; notice?: string | undefined }) {
   return (
     <Layout title="Organisers" wide>
-      <QueryNotice query={props.query} messages={organiserNotices} />
+      <PageNotice notice={props.notice} messages={organiserNotices} />
       <h1>Organisers</h1>
       <p>Everyone who can sign in: coalition admins, group organisers and moderators.</p>
       <p>
@@ -125,15 +125,15 @@ export interface OrganiserPageProps {
   errors?: FieldErrors | undefined;
   role?: string | undefined;
   groups?: string[] | undefined;
-  query?: unknown;
+  notice?: string | undefined;
 }
 
-export function OrganiserPage({ organiser, groupNames, isSelf, errors, role, groups, query }: OrganiserPageProps) {
+export function OrganiserPage({ organiser, groupNames, isSelf, errors, role, groups, notice }: OrganiserPageProps) {
   const base = `/admin/organisers/${organiser.publicId}`;
   const status = organiserStatus(organiser);
   return (
     <Layout title={organiser.name} breadcrumbs={[{ href: '/admin/organisers', label: 'Organisers' }]}>
-      <QueryNotice query={query} messages={organiserNotices} />
+      <PageNotice notice={notice} messages={organiserNotices} />
       <h1>{organiser.name}</h1>
       <dl class="summary-list">
         <div class="summary-list__row">

@@ -60,7 +60,7 @@ describe('a petition’s lifecycle', () => {
   it('goes from draft to awaiting moderation to open to closed, stamping each step and auditing it', async () => {
     const id = await startDraft('Keep Ashworth Road surgery open');
 
-    expect((await press(organiser, id, 'submit')).headers.location).toBe(`/admin/petitions/${id}?notice=submitted`);
+    expect((await press(organiser, id, 'submit')).headers.location).toBe(`/admin/petitions/${id}`);
     const submitted = (await findPetition(t.ctx.db, id))!;
     expect(submitted.state).toBe('awaiting_moderation');
     expect(submitted.submittedAt).toBeInstanceOf(Date);
@@ -70,7 +70,7 @@ describe('a petition’s lifecycle', () => {
 
     const approved = await press(moderator, id, 'approve');
     expect(approved.statusCode).toBe(303);
-    expect(approved.headers.location).toBe('/admin/moderation?notice=approved');
+    expect(approved.headers.location).toBe('/admin/moderation');
     const open = (await findPetition(t.ctx.db, id))!;
     expect(open.state).toBe('open');
     expect(open.openedAt).toBeInstanceOf(Date);
@@ -116,7 +116,7 @@ describe('a petition’s lifecycle', () => {
     expect(missing.body).toContain('It duplicates petition 12.');
 
     const rejected = await moderator.post(`/admin/petitions/${id}/reject`, { code: 'duplicate', details: 'Sign petition 12 instead.' });
-    expect(rejected.headers.location).toBe('/admin/moderation?notice=rejected');
+    expect(rejected.headers.location).toBe('/admin/moderation');
     const petition = (await findPetition(t.ctx.db, id))!;
     expect(petition.state).toBe('rejected');
     expect(petition.rejection).toEqual({ code: 'duplicate', details: 'Sign petition 12 instead.' });
@@ -125,7 +125,7 @@ describe('a petition’s lifecycle', () => {
     // Moderators and organisers cannot reopen; admins can.
     expect((await press(moderator, id, 'reopen')).statusCode).toBe(403);
     expect((await press(organiser, id, 'reopen')).statusCode).toBe(403);
-    expect((await press(admin, id, 'reopen')).headers.location).toBe(`/admin/petitions/${id}?notice=reopened`);
+    expect((await press(admin, id, 'reopen')).headers.location).toBe(`/admin/petitions/${id}`);
     const reopened = (await findPetition(t.ctx.db, id))!;
     expect(reopened.state).toBe('open');
     expect(reopened.rejection).toBeNull();
@@ -260,7 +260,7 @@ describe('under attack', () => {
   it('is switched by moderators and admins, not organisers, and audited', async () => {
     const id = await insertPetition(t.ctx.db, { groupIds: [groupA], state: 'open' });
     expect((await press(organiser, id, 'under-attack', { on: 'yes' })).statusCode).toBe(403);
-    expect((await press(moderator, id, 'under-attack', { on: 'yes' })).headers.location).toBe(`/admin/petitions/${id}?notice=under-attack-on`);
+    expect((await press(moderator, id, 'under-attack', { on: 'yes' })).headers.location).toBe(`/admin/petitions/${id}`);
     expect((await findPetition(t.ctx.db, id))!.underAttack).toBe(true);
     await press(admin, id, 'under-attack', { on: 'no' });
     expect((await findPetition(t.ctx.db, id))!.underAttack).toBe(false);
@@ -274,7 +274,7 @@ describe('closing a petition several groups share', () => {
 
     const first = await press(organiser, id, 'close');
     expect(first.statusCode).toBe(303);
-    expect(first.headers.location).toBe(`/admin/petitions/${id}?notice=close-agreed`);
+    expect(first.headers.location).toBe(`/admin/petitions/${id}`);
     expect((await findPetition(t.ctx.db, id))!.state).toBe('open');
     const page = await organiser.get(String(first.headers.location));
     expect(page.body).toContain('Your group has agreed to close the petition');
@@ -290,7 +290,7 @@ describe('closing a petition several groups share', () => {
     expect(theirs.body).toContain('Agreed by Ashworth Save Our Surgery; waiting for Brockley Health Watch');
     expect(theirs.body).toContain('Agree to close now');
     const second = await press(otherOrganiser, id, 'close');
-    expect(second.headers.location).toBe(`/admin/petitions/${id}?notice=closed`);
+    expect(second.headers.location).toBe(`/admin/petitions/${id}`);
     const closed = (await findPetition(t.ctx.db, id))!;
     expect(closed.state).toBe('closed');
     expect(closed.closedAt).toBeInstanceOf(Date);
@@ -336,7 +336,7 @@ describe('closing a petition several groups share', () => {
   it('is closed by an admin at once', async () => {
     const id = await insertPetition(t.ctx.db, { groupIds: [groupA, groupB], state: 'open' });
     const response = await press(admin, id, 'close');
-    expect(response.headers.location).toBe(`/admin/petitions/${id}?notice=closed`);
+    expect(response.headers.location).toBe(`/admin/petitions/${id}`);
     expect((await findPetition(t.ctx.db, id))!.state).toBe('closed');
   });
 });
@@ -372,7 +372,7 @@ describe('approving a petition you started', () => {
     await organiser.get('/admin/petitions');
     expect((await organiser.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).statusCode).toBe(403);
     expect((await moderator.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).statusCode).toBe(403);
-    expect((await admin.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).headers.location).toBe('/admin/petitions/settings?notice=saved');
+    expect((await admin.post('/admin/petitions/settings', { admins_approve_own: 'yes' })).headers.location).toBe('/admin/petitions/settings');
     expect((await admin.get('/admin/petitions/settings')).body).toMatch(/name="admins_approve_own"[^>]*checked/);
 
     const allowed = await submittedByAdmin(admin, 'Save the Ashworth dialysis chairs');

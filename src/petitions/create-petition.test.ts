@@ -34,7 +34,7 @@ function petitionFields(groups: number | number[], overrides: Record<string, str
 
 async function createdId(response: { statusCode: number; headers: Record<string, unknown> }): Promise<number> {
   expect(response.statusCode).toBe(303);
-  const match = /^\/admin\/petitions\/(\d+)\?notice=created$/.exec(String(response.headers.location));
+  const match = /^\/admin\/petitions\/(\d+)$/.exec(String(response.headers.location));
   expect(match).not.toBeNull();
   return Number(match![1]);
 }
@@ -129,7 +129,7 @@ describe('starting a petition', () => {
       [100_000, 'debate'],
     ]);
     expect(await auditActions(t.ctx.db, id)).toEqual(['petition.create']);
-    const overview = await organiser.get(`/admin/petitions/${id}?notice=created`);
+    const overview = await organiser.get(`/admin/petitions/${id}`);
     expect(overview.body).toContain('Saved as a draft');
     expect(overview.body).toContain('Submit for moderation');
   });

@@ -37,7 +37,7 @@ export { personActionLabel, personActionSentence, personCondition, personConditi
 export { deleteSetting, readSetting, writeSetting } from './settings.ts';
 export { KeyRing, SealedValueError, generateKeyText, isSealed, keyIdOf, parseKeyText, sealedBytesKeyId, sealedBytesPrefix, sealedKeyId, sealedUnderPattern, type SealingKey } from './sealed.ts';
 export { type MailAttachment, type PlatformTables, type Timestamp } from './tables.ts';
-export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
+export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, PageNotice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { andList, formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
 export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';

@@ -195,3 +195,8 @@ export async function parseStoryForm(handle: Handle, body: unknown): Promise<Sto
     },
   };
 }
+
+/** The trusts' and ICBs' names the form offers (politics' shipped or imported list). */
+export async function nhsBodyNames(handle: Handle): Promise<string[]> {
+  return (await listNhsOrganisations(handle)).map((o) => o.name);
+}

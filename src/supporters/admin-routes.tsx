@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listGroups } from '../coalition/index.ts';
 import type { AppContext } from './tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, redirectWithNotice, takeNotice } from '../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams } from '../platform/index.ts';
 import { auditAccess, isAdmin, organisersOnly, scopeOf, visiblePerson, visiblePurposeIds } from './access.ts';
 import { consentEventsOf, consentsOf } from './consent.ts';
 import { editPerson, editPersonSchema } from './edit-person.ts';
@@ -26,7 +26,6 @@ const personParams = z.object({ publicId: z.string() });
 /** Organisers' people pages: search, person record and timeline, merge, consent proof, subject access, erasure. */
 export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   // Notices ("Saved") show once: a reload does not show them again.
-  const secure = ctx.config.BASE_URL.startsWith('https:');
   app.get('/admin/people', organisersOnly, async (request, reply) => {
     const scope = await scopeOf(ctx, request);
     const query = searchQuery.parse(request.query ?? {});
@@ -69,7 +68,7 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
           lists={lists}
           timeline={timeline}
           isAdmin={isAdmin(scope)}
-          notice={takeNotice(request, reply, secure)}
+          notice={reply.takeNotice()}
         />,
       );
   });
@@ -96,7 +95,7 @@ export function registerPeopleAdminRoutes(app: FastifyInstance, ctx: AppContext)
       }
       throw error;
     }
-    return redirectWithNotice(reply, `/admin/people/${person.publicId}`, 'saved', secure);
+    return reply.redirectWithNotice(`/admin/people/${person.publicId}`, 'saved');
   });
 
   registerMergeRoutes(app, ctx);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from './tables.ts';
-import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextInput, formValues, redirectWithNotice, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ChoiceGroup, ErrorSummary, Form, Layout, TextInput, formValues, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { auditAccess, organisersOnly, requireAdmin, scopeOf } from './access.ts';
 import { findRecordsToMerge, summariseRecord, type RecordSummary } from './find-records-to-merge.ts';
 import { mergePeople } from './merge-people.ts';
@@ -95,6 +95,6 @@ export function registerMergeRoutes(app: FastifyInstance, ctx: AppContext) {
     }
     const [survivor, merged] = body.keep === 'first' ? [a, b] : [b, a];
     await ctx.db.transaction().execute((tx) => mergePeople(tx, { survivorId: survivor.id, mergedId: merged.id, actor: scope.viewer }));
-    return redirectWithNotice(reply, `/admin/people/${survivor.publicId}`, 'merged', ctx.config.BASE_URL.startsWith('https:'));
+    return reply.redirectWithNotice(`/admin/people/${survivor.publicId}`, 'merged');
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './tables.ts';
-import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, mailRetention, personalDataProviders, recordAudit, redirectWithNotice, requireRole, takeNotice, type FieldErrors, type FormValues } from '../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, TextInput, parseForm, mailRetention, personalDataProviders, recordAudit, requireRole, type FieldErrors, type FormValues } from '../platform/index.ts';
 import { SummaryRow, londonTime, peopleCrumbs } from './people-views.tsx';
 import { lastRetentionRun, readRetention, retentionSchema, runRetention, writeRetention, type RetentionRules, type RetentionRun } from './retention.ts';
 
@@ -82,11 +82,10 @@ function asValues(rules: RetentionRules): FormValues {
 export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext) {
   const admins = { preHandler: requireRole('admin') };
   // Notices show once: a reload does not show them again.
-  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   app.get('/admin/retention', admins, async (request, reply) => {
     const [rules, lastRun] = await Promise.all([readRetention(ctx.db), lastRetentionRun(ctx.db)]);
-    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={takeNotice(request, reply, secure)} />);
+    return reply.render(<RetentionPage values={asValues(rules)} lastRun={lastRun} notice={reply.takeNotice()} />);
   });
 
   app.post('/admin/retention', admins, async (request, reply) => {
@@ -97,12 +96,12 @@ export function registerRetentionRoutes(app: FastifyInstance, ctx: AppContext) {
       await writeRetention(tx, form.value);
       await recordAudit(tx, { actor: request.viewer!, action: 'retention.update', subjectType: 'settings', subjectId: 'supporters.retention', before, after: form.value });
     });
-    return redirectWithNotice(reply, '/admin/retention', 'saved', secure);
+    return reply.redirectWithNotice('/admin/retention', 'saved');
   });
 
   app.post('/admin/retention/run', admins, async (request, reply) => {
     const run = await runRetention(ctx.db);
     await recordAudit(ctx.db, { actor: request.viewer!, action: 'retention.run', subjectType: 'settings', subjectId: 'supporters.retention', after: run.removed });
-    return redirectWithNotice(reply, '/admin/retention', 'ran', secure);
+    return reply.redirectWithNotice('/admin/retention', 'ran');
   });
 }

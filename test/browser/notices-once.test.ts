@@ -98,4 +98,17 @@ describe('notices after a change show once, and not after a reload', () => {
     await arriveAt('/admin/api');
     await expectShownOnce('The key has been revoked. Requests made with it are now refused.', 'API and webhooks');
   });
+
+  it('brand: “The brand has been saved.”; groups: “The group has been added.”', async () => {
+    await page.goto('/admin/brand');
+    await page.getByRole('button', { name: 'Save brand' }).click();
+    await arriveAt('/admin/brand');
+    await expectShownOnce('The brand has been saved. Every page now uses it.', 'Brand');
+
+    await page.goto('/admin/groups/new');
+    await page.getByLabel('Name', { exact: true }).fill('Noticed Save Our NHS');
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await arriveAt('/admin/groups');
+    await expectShownOnce('The group has been added. Its public page is live.', 'Groups');
+  });
 });

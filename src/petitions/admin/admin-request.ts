@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, errorsFrom, parseParams, parseRequest, queryText, type FieldErrors, type Viewer } from '../../platform/index.ts';
+import { DomainError, errorsFrom, parseParams, type FieldErrors, type Viewer } from '../../platform/index.ts';
 
-/** What the petitions admin routes read from a request: the petition id, the viewer, a notice. */
+/** What the petitions admin routes read from a request: the petition id, the viewer. */
 const petitionParams = z.object({
   id: z
     .string()
@@ -10,7 +10,6 @@ const petitionParams = z.object({
     .transform(Number)
     .refine((id) => id >= 1, { message: 'Enter a petition id' }),
 });
-const noticeQuery = z.object({ notice: queryText() });
 
 /** The petition id in the URL; anything else is a page that does not exist. */
 export function petitionIdOf(request: FastifyRequest): number {
@@ -20,11 +19,6 @@ export function petitionIdOf(request: FastifyRequest): number {
 /** Routes behind requireRole() always have a viewer. */
 export function viewerOf(request: FastifyRequest): Viewer {
   return request.viewer!;
-}
-
-/** The ?notice= code a redirect carried, if any. */
-export function noticeOf(request: FastifyRequest): string | undefined {
-  return parseRequest(noticeQuery, request.query).notice;
 }
 
 /** A rule's field problems, to show on the form again; any other error goes on to the error page. */

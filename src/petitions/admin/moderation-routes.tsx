@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
 import { conflict, forbidden, formValues, pageFrom, parseForm, requireRole } from '../../platform/index.ts';
@@ -11,7 +11,7 @@ import { rejectionReasons, type RejectionCode } from '../states.ts';
 import { REJECTABLE_STATES, type PetitionTransition } from '../transitions.ts';
 import { ModerationQueuePage, RejectPage } from './moderation-page.tsx';
 import { OverviewPage, overviewFacts } from './overview-page.tsx';
-import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { fieldErrorsOf, petitionIdOf, viewerOf } from './admin-request.ts';
 import { petitionAdminPath } from './petition-paths.ts';
 
 const PER_PAGE = 20;
@@ -45,27 +45,28 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     const viewer = viewerOf(request);
     const [result, rules] = await Promise.all([moderationQueue(ctx.db, pageFrom(request.query), PER_PAGE), readPetitionRules(ctx.db)]);
     const mayApprove = (p: Petition) => rules.adminsApproveOwn || viewer.role !== 'admin' || p.createdBy !== viewer.id;
-    return reply.render(<ModerationQueuePage result={result} notice={noticeOf(request)} mayApprove={mayApprove} />);
+    return reply.render(<ModerationQueuePage result={result} notice={reply.takeNotice()} mayApprove={mayApprove} />);
   });
 
   /**
    * Applies a transition; a decision on a petition from the queue goes back to the queue. A shared
    * petition one group agrees to close stays open, and its page says which groups are awaited.
    */
-  async function transition(props: ChangePetitionStateProps): Promise<string> {
+  const seeOther = (reply: FastifyReply, to: { path: string; notice: string }) => reply.redirectWithNotice(to.path, to.notice);
+
+  async function transition(props: ChangePetitionStateProps): Promise<{ path: string; notice: string }> {
     const { before, change } = await ctx.db.transaction().execute(async (tx) => {
       const was = (await petitionFor(tx, props.actor, props.petitionId, 'view')).state;
       return { before: was, change: await changePetitionState(tx, props) };
     });
-    if (!change.changed) return `${petitionAdminPath(props.petitionId)}?notice=close-agreed`;
-    const notice = noticeFor[props.transition];
+    if (!change.changed) return { path: petitionAdminPath(props.petitionId), notice: 'close-agreed' };
     const fromQueue = before === 'awaiting_moderation' && props.transition !== 'submit';
-    return fromQueue ? `/admin/moderation?notice=${notice}` : `${petitionAdminPath(props.petitionId)}?notice=${notice}`;
+    return { path: fromQueue ? '/admin/moderation' : petitionAdminPath(props.petitionId), notice: noticeFor[props.transition] };
   }
 
   for (const name of ['submit', 'approve', 'hide', 'close'] as const) {
     app.post(`/admin/petitions/:id/${name}`, anyone, async (request, reply) =>
-      reply.redirect(await transition({ actor: viewerOf(request), petitionId: petitionIdOf(request), transition: name }), 303),
+      seeOther(reply, await transition({ actor: viewerOf(request), petitionId: petitionIdOf(request), transition: name })),
     );
   }
 
@@ -81,7 +82,7 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     const petition = await petitionFor(ctx.db, viewer, petitionIdOf(request), 'view');
     const form = parseForm(rejectFormSchema, request.body);
     if (!form.ok) return reply.render(<RejectPage petition={petition} errors={form.errors} values={form.values} />, 422);
-    return reply.redirect(await transition({ actor: viewer, petitionId: petition.id, transition: 'reject', rejection: form.value }), 303);
+    return seeOther(reply, await transition({ actor: viewer, petitionId: petition.id, transition: 'reject', rejection: form.value }));
   });
 
   app.post('/admin/petitions/:id/reopen', { preHandler: requireRole('admin') }, async (request, reply) => {
@@ -89,7 +90,7 @@ export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) 
     const petitionId = petitionIdOf(request);
     const form = parseForm(reopenFormSchema, request.body);
     try {
-      return reply.redirect(await transition({ actor: viewer, petitionId, transition: 'reopen', closingDate: form.ok ? form.value.closing_date : undefined }), 303);
+      return seeOther(reply, await transition({ actor: viewer, petitionId, transition: 'reopen', closingDate: form.ok ? form.value.closing_date : undefined }));
     } catch (error) {
       const errors = fieldErrorsOf(error);
       const petition = await petitionFor(ctx.db, viewer, petitionId, 'view');

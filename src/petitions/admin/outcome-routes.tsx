@@ -28,6 +28,6 @@ export function registerOutcomeRoutes(app: FastifyInstance, ctx: AppContext) {
     } catch (error) {
       return reply.render(<OutcomesPage petition={petition} values={formValues(request.body)} errors={fieldErrorsOf(error)} />, 422);
     }
-    return reply.redirect(`${petitionAdminPath(petition.id)}?notice=outcomes`, 303);
+    return reply.redirectWithNotice(petitionAdminPath(petition.id), 'outcomes');
   });
 }

@@ -14,7 +14,7 @@ import { updatePetition } from '../update-petition.ts';
 import { PetitionListPage } from './list-page.tsx';
 import { OverviewPage, overviewFacts } from './overview-page.tsx';
 import { PetitionFormPage } from './petition-form-page.tsx';
-import { fieldErrorsOf, noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { fieldErrorsOf, petitionIdOf, viewerOf } from './admin-request.ts';
 import { petitionAdminPath } from './petition-paths.ts';
 
 const PER_PAGE = 25;
@@ -101,7 +101,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
       const id = await ctx.db.transaction().execute((tx) =>
         createPetition(tx, { actor: viewerOf(request), ...wordingOf(form.value), closingDate: form.value.closing_date, milestones: milestonesFrom(form.value), image: imageOf(form.value) }),
       );
-      return reply.redirect(`${petitionAdminPath(id)}?notice=created`, 303);
+      return reply.redirectWithNotice(petitionAdminPath(id), 'created');
     } catch (error) {
       return renderForm(request, reply, undefined, { ...kept, values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }
@@ -117,7 +117,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
         viewer={viewer}
         baseUrl={ctx.config.BASE_URL}
         {...await overviewFacts(ctx.db, viewer, petition)}
-        notice={noticeOf(request)}
+        notice={reply.takeNotice()}
         noticeCount={Number.isSafeInteger(n) && n >= 0 ? n : undefined}
       />,
     );
@@ -149,7 +149,7 @@ export function registerPetitionManagementRoutes(app: FastifyInstance, ctx: AppC
           removeImage: value.remove_image,
         }),
       );
-      return reply.redirect(`${petitionAdminPath(petition.id)}?notice=updated`, 303);
+      return reply.redirectWithNotice(petitionAdminPath(petition.id), 'updated');
     } catch (error) {
       return renderForm(request, reply, petition, { ...kept, values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }

@@ -11,7 +11,7 @@ import { SIGNED_STATES } from '../transitions.ts';
 import { trendingPeriods, trendingReport, type TrendingPeriod } from '../trending-report.ts';
 import { HeldPage } from './held-page.tsx';
 import { InvalidateFormPage, InvalidatePreviewPage } from './invalidate-page.tsx';
-import { noticeOf, petitionIdOf, viewerOf } from './admin-request.ts';
+import { petitionIdOf, viewerOf } from './admin-request.ts';
 import { petitionAdminPath } from './petition-paths.ts';
 import { TrendingPage } from './trending-page.tsx';
 
@@ -60,7 +60,7 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
     const form = parseForm(invalidationFormSchema, request.body);
     if (!form.ok) return reply.render(<InvalidateFormPage petition={petition} values={form.values} errors={form.errors} />, 422);
     const result = await invalidateSignatures(ctx.db, { actor: viewerOf(request), petitionId: petition.id, ...form.value });
-    return reply.redirect(`${petitionAdminPath(petition.id)}?notice=invalidated&n=${result.invalidated}`, 303);
+    return reply.redirectWithNotice(`${petitionAdminPath(petition.id)}?n=${result.invalidated}`, 'invalidated');
   });
 
   app.get('/admin/petitions/:id/trending', protectors, async (request, reply) => {
@@ -74,7 +74,7 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
     const page = pageFrom(request.query);
     const held = await heldByAddress(ctx.db, petition.id, page, HELD_PER_PAGE);
     const totalPages = pageCount(held.addressCount, HELD_PER_PAGE);
-    return reply.render(<HeldPage petition={petition} {...held} page={page} totalPages={totalPages} notice={noticeOf(request)} />);
+    return reply.render(<HeldPage petition={petition} {...held} page={page} totalPages={totalPages} notice={reply.takeNotice()} />);
   });
 
   app.post('/admin/petitions/:id/held', protectors, async (request, reply) => {
@@ -83,13 +83,13 @@ export function registerProtectionRoutes(app: FastifyInstance, ctx: AppContext) 
     if (!form.ok) throw invalidFields(Object.entries(form.errors).map(([field, message]) => ({ field, message })));
     const { decision } = form.value;
     await decideHeldSignatures(ctx.db, { actor: viewerOf(request), petitionId: petition.id, selection: heldSelection(form.value.ip), decision });
-    return reply.redirect(`${petitionAdminPath(petition.id, 'held')}?notice=${decision === 'release' ? 'released' : 'invalidated'}`, 303);
+    return reply.redirectWithNotice(petitionAdminPath(petition.id, 'held'), decision === 'release' ? 'released' : 'invalidated');
   });
 
   app.post('/admin/petitions/:id/under-attack', protectors, async (request, reply) => {
     const petitionId = petitionIdOf(request);
     const on = parseRequest(underAttackForm, request.body).on === 'yes';
     await ctx.db.transaction().execute((tx) => setUnderAttack(tx, { actor: viewerOf(request), petitionId, on }));
-    return reply.redirect(`${petitionAdminPath(petitionId)}?notice=under-attack-${on ? 'on' : 'off'}`, 303);
+    return reply.redirectWithNotice(petitionAdminPath(petitionId), `under-attack-${on ? 'on' : 'off'}`);
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertGroupsExist, listGroups } from '../../coalition/index.ts';
-import { checkbox, parseForm, parseRequest, queryText, requireRole } from '../../platform/index.ts';
+import { checkbox, parseForm, requireRole } from '../../platform/index.ts';
 import { readPetitionRules, savePetitionRules } from '../petition-rules.ts';
 import type { AppContext } from '../tables.ts';
 import { fieldErrorsOf, viewerOf } from './admin-request.ts';
@@ -16,7 +16,6 @@ const settingsForm = z.object({
     .refine((ids) => ids.every((id) => /^\d{1,9}$/.test(id)), { message: 'Choose groups from the list' })
     .transform((ids) => ids.map(Number)),
 });
-const savedQuery = z.object({ notice: queryText() });
 
 /** The coalition's petition settings, for admins. */
 export function registerPetitionSettingsRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -24,7 +23,7 @@ export function registerPetitionSettingsRoutes(app: FastifyInstance, ctx: AppCon
 
   app.get('/admin/petitions/settings', admins, async (request, reply) => {
     const [rules, groups] = await Promise.all([readPetitionRules(ctx.db), listGroups(ctx.db)]);
-    return reply.render(<PetitionSettingsPage rules={rules} groups={groups} saved={parseRequest(savedQuery, request.query).notice === 'saved'} />);
+    return reply.render(<PetitionSettingsPage rules={rules} groups={groups} saved={reply.takeNotice() === 'saved'} />);
   });
 
   app.post('/admin/petitions/settings', admins, async (request, reply) => {
@@ -40,6 +39,6 @@ export function registerPetitionSettingsRoutes(app: FastifyInstance, ctx: AppCon
     } catch (error) {
       return reply.render(<PetitionSettingsPage rules={rules} groups={groups} errors={fieldErrorsOf(error)} />, 422);
     }
-    return reply.redirect('/admin/petitions/settings?notice=saved', 303);
+    return reply.redirectWithNotice('/admin/petitions/settings', 'saved');
   });
 }

@@ -13,6 +13,7 @@ import type { VNode } from 'preact';
 import { logSafetyHooks } from '../log-safety.ts';
 import type { PageContext } from '../web/context.ts';
 import { renderDocument } from '../web/render.tsx';
+import { redirectWithNotice, takeNotice } from '../web/flash.ts';
 import type { DatabaseOutageLog} from './errors.ts';
 import { DomainError, databaseOutageLog, invalidField, isDatabaseUnavailable, type FieldProblem, type WarnLog } from './errors.ts';
 import { HotResponses } from './hot-responses.ts';
@@ -58,6 +59,10 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a page (JSX) as HTML with this request's page context. */
     render(page: VNode, status?: number): FastifyReply;
+    /** Redirects (303) to `path` (no query), leaving the notice `key` for that page to show once (platform/web/flash.ts). */
+    redirectWithNotice(path: string, key: string): FastifyReply;
+    /** The notice key a redirect left for this page, if any, cleared so that it shows once. */
+    takeNotice(): string | undefined;
   }
   interface FastifyRequest {
     /** Builds the page context (brand, viewer, CSRF) for rendering; set by the app. */
@@ -323,6 +328,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const asset = assetUrls(options.publicDir);
   app.decorateRequest('pageContext', function (this: FastifyRequest, reply: FastifyReply) {
     return options.buildPageContext(this, reply, asset);
+  });
+  app.decorateReply('redirectWithNotice', function (this: FastifyReply, path: string, key: string) {
+    return redirectWithNotice(this, path, key, secure);
+  });
+  app.decorateReply('takeNotice', function (this: FastifyReply) {
+    return takeNotice(this.request, this, secure);
   });
   app.decorateReply('render', function (this: FastifyReply, page: VNode, status = 200) {
     const html = renderDocument(page, this.request.pageContext(this));

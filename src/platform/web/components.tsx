@@ -410,13 +410,19 @@ export function LondonTime({ date }: { date: Date }) {
 }
 
 /**
- * The success message for `?notice=key` after a redirect (post/redirect/get). Only the page's own
- * keys show anything, so the query string cannot put words on the page.
+ * The success message for the notice a redirect left (post/redirect/get: `reply.redirectWithNotice`,
+ * then `reply.takeNotice()` on the page it leads to). Only the page's own keys show anything, so
+ * nothing from the request can put words on the page.
  */
+export function PageNotice({ notice, messages }: { notice: string | undefined; messages: Record<string, string> }) {
+  const message = notice !== undefined && Object.hasOwn(messages, notice) ? messages[notice] : undefined;
+  return message ? <Notice>{message}</Notice> : null;
+}
+
+/** The same for the older `?notice=key` in the address (pages not yet moved to `PageNotice`). */
 export function QueryNotice({ query, messages }: { query: unknown; messages: Record<string, string> }) {
   const key = (query as { notice?: unknown } | undefined)?.notice;
-  const message = typeof key === 'string' && Object.hasOwn(messages, key) ? messages[key] : undefined;
-  return message ? <Notice>{message}</Notice> : null;
+  return <PageNotice notice={typeof key === 'string' ? key : undefined} messages={messages} />;
 }
 
 /**

@@ -14,10 +14,10 @@ function cookieOptions(path: string, secure: boolean) {
   return { path, httpOnly: true, sameSite: 'lax' as const, secure };
 }
 
-/** Redirects (303) to `path` (no query), leaving `notice` for it to show once. */
+/** Redirects (303) to `path` (its query, if any, is kept in the address), leaving `notice` for it to show once. */
 export function redirectWithNotice(reply: FastifyReply, path: string, notice: string, secure: boolean): FastifyReply {
   if (!KEY.test(notice)) throw new Error(`Not a notice key: ${notice}`);
-  reply.setCookie(COOKIE, notice, { ...cookieOptions(path, secure), maxAge: 120 });
+  reply.setCookie(COOKIE, notice, { ...cookieOptions(path.split('?')[0]!, secure), maxAge: 120 });
   return reply.redirect(path, 303);
 }
 

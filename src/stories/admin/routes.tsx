@@ -5,8 +5,7 @@ import { Button, Form, Layout, TextArea, formList, formValues, formatLondon, not
 import { storiesOfPersonStory } from '../story-view.ts';
 import { openStoryPhoto, prepareStoryPhotos, storyPhotoList, storyPhotosOpened, storyUploadLimits } from '../story-photos.ts';
 import { storiesForViewer, storyForViewer, storyGroupScope } from '../story-access.ts';
-import { parseStoryForm } from '../story-form.ts';
-import { nhsBodyNames } from '../public/routes.tsx';
+import { nhsBodyNames, parseStoryForm } from '../story-form.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
 import { purposeOf } from '../sealed-columns.ts';
 import { tellStory } from '../tell-story.ts';

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupBySlug, findGroupsByIds, listGroups, type Group } from '../../coalition/index.ts';
-import { listNhsOrganisations } from '../../politics/index.ts';
 import { clientIp, formList, formValues, hitRateLimits, isRateLimited, notFound, parseParams, rateLimited } from '../../platform/index.ts';
 import { confirmStory, controllersOfStory, giveGuardianConsent, renewStory, storyByToken, withdrawStory } from '../consent-steps.ts';
 import { openFor } from '../sealed-columns.ts';
-import { STORY_USES, parseStoryForm } from '../story-form.ts';
+import { STORY_USES, nhsBodyNames, parseStoryForm } from '../story-form.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
 import { STORY_FORM_MAX_BYTES, prepareStoryPhotos, storyUploadLimits } from '../story-photos.ts';
 import { storyLinks } from '../story-tokens.ts';
@@ -28,11 +27,6 @@ async function allowFraming(_request: FastifyRequest, reply: FastifyReply) {
 
 const idsFrom = (values: string[]) => [...new Set(values.filter((v) => /^\d{1,9}$/.test(v)).map(Number))].slice(0, 50);
 const privately = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
-
-/** The trusts' and ICBs' names the form offers (politics' shipped or imported list). */
-export async function nhsBodyNames(handle: Parameters<typeof listNhsOrganisations>[0]): Promise<string[]> {
-  return (await listNhsOrganisations(handle)).map((o) => o.name);
-}
 
 /** Telling a story (the coalition's form, each group's, the embeddable one) and the teller's links. */
 export function registerStoryPublicRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -66,7 +66,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const scope = await storytellerScope(ctx.db, viewer);
     const result = await listStorytellers(ctx.db, ring(), scope, { stage, page, perPage: PER_PAGE });
     await recordAudit(ctx.db, { actor: viewer, action: 'storyteller.list.view', subjectType: 'storyteller', subjectId: null, after: { stage: stage ?? 'all', page, shown: result.items.length } });
-    return noStore(reply).render(<StorytellerListPage {...result} page={page} perPage={PER_PAGE} stage={stage} names={await names(result.items.map((i) => i.constituencyCode))} query={request.query} />);
+    return noStore(reply).render(<StorytellerListPage {...result} page={page} perPage={PER_PAGE} stage={stage} names={await names(result.items.map((i) => i.constituencyCode))} notice={reply.takeNotice()} />);
   });
 
   async function renderNew(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors) {
@@ -91,21 +91,21 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     if (!form.ok) return renderNew(request, reply, form.errors);
     try {
       const publicId = await ctx.db.transaction().execute((tx) => addStoryteller(tx, ring(), viewerOf(request), { ...form.value, groupIds: form.value.groups, topicIds: form.value.topics }));
-      return reply.redirect(`${storytellerPath(publicId)}?notice=created`, 303);
+      return reply.redirectWithNotice(storytellerPath(publicId), 'created');
     } catch (error) {
       return renderNew(request, reply, fieldErrorsOf(error));
     }
   });
 
   // Topics.
-  app.get('/admin/storytellers/topics', staff, async (request, reply) => reply.render(<TopicsPage topics={await listTopics(ctx.db)} canAdd={viewerOf(request).role !== 'organiser'} query={request.query} />));
+  app.get('/admin/storytellers/topics', staff, async (request, reply) => reply.render(<TopicsPage topics={await listTopics(ctx.db)} canAdd={viewerOf(request).role !== 'organiser'} notice={reply.takeNotice()} />));
   app.post('/admin/storytellers/topics', { preHandler: requireRole('admin', 'moderator') }, async (request, reply) => {
     const form = parseForm(topicForm, request.body);
-    const again = async (errors: FieldErrors) => reply.render(<TopicsPage topics={await listTopics(ctx.db)} canAdd values={formValues(request.body)} errors={errors} query={{}} />, 422);
+    const again = async (errors: FieldErrors) => reply.render(<TopicsPage topics={await listTopics(ctx.db)} canAdd values={formValues(request.body)} errors={errors} />, 422);
     if (!form.ok) return again(form.errors);
     try {
       await ctx.db.transaction().execute((tx) => addSpeakingTopic(tx, viewerOf(request), form.value.name));
-      return reply.redirect('/admin/storytellers/topics?notice=topic', 303);
+      return reply.redirectWithNotice('/admin/storytellers/topics', 'topic');
     } catch (error) {
       return again(fieldErrorsOf(error));
     }
@@ -115,7 +115,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
   async function renderTraining(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors) {
     const page = pageFrom(request.query);
     const result = await listTrainingSessions(ctx.db, page, PER_PAGE);
-    return reply.render(<TrainingListPage {...result} page={page} perPage={PER_PAGE} values={errors ? formValues(request.body) : {}} errors={errors} query={request.query} />, errors ? 422 : 200);
+    return reply.render(<TrainingListPage {...result} page={page} perPage={PER_PAGE} values={errors ? formValues(request.body) : {}} errors={errors} notice={reply.takeNotice()} />, errors ? 422 : 200);
   }
   app.get('/admin/storytellers/training', staff, (request, reply) => renderTraining(request, reply));
   app.post('/admin/storytellers/training', staff, async (request, reply) => {
@@ -124,7 +124,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const v = form.value;
     try {
       const id = await ctx.db.transaction().execute((tx) => createTrainingSession(tx, viewerOf(request), v.event !== undefined ? { eventId: v.event } : { title: v.title!, startsAt: new Date(`${v.date!}T09:00:00Z`) }));
-      return reply.redirect(`/admin/storytellers/training/${id}?notice=training`, 303);
+      return reply.redirectWithNotice(`/admin/storytellers/training/${id}`, 'training');
     } catch (error) {
       return renderTraining(request, reply, fieldErrorsOf(error));
     }
@@ -139,7 +139,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const keys = ring();
     const choices = rows.map((r) => ({ public_id: r.public_id, name: keys.openText(r.name_sealed, SEALED.name), stage: r.stage, attended: r.attended_at !== null }));
     await recordAudit(ctx.db, { actor: viewer, action: 'training.view', subjectType: 'training-session', subjectId: id });
-    return noStore(reply).render(<TrainingSessionPage session={session} choices={choices} errors={errors} query={request.query} />, errors ? 422 : 200);
+    return noStore(reply).render(<TrainingSessionPage session={session} choices={choices} errors={errors} notice={reply.takeNotice()} />, errors ? 422 : 200);
   }
   app.get('/admin/storytellers/training/:id', staff, (request, reply) => renderSession(request, reply));
   app.post('/admin/storytellers/training/:id/attendance', staff, async (request, reply) => {
@@ -149,7 +149,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     try {
       const viewer = viewerOf(request);
       await ctx.db.transaction().execute(async (tx) => recordAttendance(tx, viewer, await storytellerScope(tx, viewer), id, form.value.attended));
-      return reply.redirect(`/admin/storytellers/training/${id}?notice=attendance`, 303);
+      return reply.redirectWithNotice(`/admin/storytellers/training/${id}`, 'attendance');
     } catch (error) {
       return renderSession(request, reply, fieldErrorsOf(error));
     }
@@ -162,7 +162,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const [notes, training, asks] = await Promise.all([notesOf(ctx.db, keys, storyteller.id), trainingOf(ctx.db, storyteller.id), asksOf(ctx.db, keys, storyteller.id)]);
     await recordAudit(ctx.db, { actor: viewerOf(request), action: 'storyteller.view', subjectType: 'storyteller', subjectId: storyteller.publicId });
     return noStore(reply).render(
-      <StorytellerPage storyteller={storyteller} topics={await topicOptions()} notes={notes} training={training} asks={asks} names={await names([storyteller.constituencyCode], storyteller.groupIds)} query={request.query} errors={errors} values={errors ? formValues(request.body) : undefined} />,
+      <StorytellerPage storyteller={storyteller} topics={await topicOptions()} notes={notes} training={training} asks={asks} names={await names([storyteller.constituencyCode], storyteller.groupIds)} notice={reply.takeNotice()} errors={errors} values={errors ? formValues(request.body) : undefined} />,
       errors ? 422 : 200,
     );
   }
@@ -173,7 +173,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const form = parseForm(stageForm, request.body);
     if (!form.ok) return renderRecord(request, reply, storyteller, form.errors);
     await ctx.db.transaction().execute((tx) => advanceStoryteller(tx, viewerOf(request), storyteller, form.value.to));
-    return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=${form.value.to}`, 303);
+    return reply.redirectWithNotice(storytellerPath(storyteller.publicId), form.value.to);
   });
 
   app.post('/admin/storytellers/:publicId/notes', staff, async (request, reply) => {
@@ -181,7 +181,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const form = parseForm(noteForm, request.body);
     if (!form.ok) return renderRecord(request, reply, storyteller, form.errors);
     await ctx.db.transaction().execute((tx) => addStorytellerNote(tx, ring(), viewerOf(request), storyteller, form.value.note));
-    return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=noted`, 303);
+    return reply.redirectWithNotice(storytellerPath(storyteller.publicId), 'noted');
   });
 
   app.post('/admin/storytellers/:publicId/topics', staff, async (request, reply) => {
@@ -193,7 +193,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     } catch (error) {
       return renderRecord(request, reply, storyteller, fieldErrorsOf(error));
     }
-    return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=topics`, 303);
+    return reply.redirectWithNotice(storytellerPath(storyteller.publicId), 'topics');
   });
 
   app.post('/admin/storytellers/:publicId/asks/:askId/outcome', staff, async (request, reply) => {
@@ -202,7 +202,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const form = parseForm(outcomeForm, request.body);
     if (!form.ok) return renderRecord(request, reply, storyteller, form.errors);
     await ctx.db.transaction().execute((tx) => recordOutcome(tx, ring(), viewerOf(request), storyteller, askId, { withWhom: form.value.with_whom, where: form.value.where, links: form.value.links }));
-    return reply.redirect(`${storytellerPath(storyteller.publicId)}?notice=outcome`, 303);
+    return reply.redirectWithNotice(storytellerPath(storyteller.publicId), 'outcome');
   });
 
   // Requests to speak.
@@ -230,7 +230,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
         }
         return createOpportunity(tx, ring(), viewerOf(request), { requesterKind: v.kind, requester: v.requester, outlet: v.outlet, wanted: v.wanted, topicId: v.topic, deadline: v.deadline, ...place });
       });
-      return reply.redirect(`${opportunityPath(id)}?notice=opportunity`, 303);
+      return reply.redirectWithNotice(opportunityPath(id), 'opportunity');
     } catch (error) {
       return renderNewOpportunity(request, reply, fieldErrorsOf(error));
     }
@@ -246,7 +246,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const viewer = viewerOf(request);
     const matches = await matchStorytellers(ctx.db, ring(), await storytellerScope(ctx.db, viewer), opportunity);
     await recordAudit(ctx.db, { actor: viewer, action: 'opportunity.view', subjectType: 'opportunity', subjectId: opportunity.id, after: { contactsShown: matches.filter((m) => m.contact).map((m) => m.publicId) } });
-    return noStore(reply).render(<OpportunityPage opportunity={opportunity} matches={matches} names={await names([opportunity.constituencyCode, ...matches.map((m) => m.constituencyCode)])} errors={errors} query={request.query} />, errors ? 422 : 200);
+    return noStore(reply).render(<OpportunityPage opportunity={opportunity} matches={matches} names={await names([opportunity.constituencyCode, ...matches.map((m) => m.constituencyCode)])} errors={errors} notice={reply.takeNotice()} />, errors ? 422 : 200);
   }
   app.get('/admin/opportunities/:id', staff, async (request, reply) => renderOpportunity(request, reply, await opportunityOf(request)));
 
@@ -257,7 +257,7 @@ export function registerStorytellerRoutes(app: FastifyInstance, ctx: AppContext)
     const viewer = viewerOf(request);
     try {
       await ctx.db.transaction().execute(async (tx) => askStorytellers(ctx, tx, ring(), viewer, await storytellerScope(tx, viewer), opportunity, form.value.storytellers));
-      return reply.redirect(`${opportunityPath(opportunity.id)}?notice=asked`, 303);
+      return reply.redirectWithNotice(opportunityPath(opportunity.id), 'asked');
     } catch (error) {
       return renderOpportunity(request, reply, opportunity, fieldErrorsOf(error));
     }

@@ -50,7 +50,8 @@ describe('the storyteller pages in a browser', () => {
     await page.getByLabel('Email address').fill('bea@example.org');
     await page.getByLabel('Mental health waiting times').check();
     await page.getByRole('button', { name: 'Add storyteller' }).click();
-    await page.waitForURL(/\/admin\/storytellers\/[0-9a-f-]{36}\?notice=created/);
+    await page.waitForURL(/\/admin\/storytellers\/[0-9a-f-]{36}$/);
+    await page.getByText('Storyteller added.').waitFor();
     await expectNoAxeViolations(page);
     await narrow();
     await page.getByLabel('Add a note').fill('Happy to speak in the evenings');
@@ -66,7 +67,7 @@ describe('the storyteller pages in a browser', () => {
     expect(await page.locator('main').textContent()).not.toContain('Rhian');
     await page.getByLabel(/Storyteller 1: Same constituency/).check();
     await page.getByRole('button', { name: 'Ask them' }).click();
-    await page.waitForURL(/notice=asked/);
+    await page.getByText('Asked: each gets an email with yes and no links.').waitFor();
     expect(await page.locator('main').textContent()).not.toContain('Rhian');
 
     // The storyteller, not signed in, answers from the link in the email.

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Notice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, formatCalendarDate, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
+import { Button, ChoiceGroup, ErrorSummary, Form, Layout, LondonTime, Notice, Pagination, PageNotice, ScrollingTable, Select, Tag, TextArea, TextInput, formatCalendarDate, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
 import type { Match, Opportunity, PlaceFit } from './opportunities.ts';
 import { STAGES, stageLabels } from './stages.ts';
 import type { AskOnRecord, Storyteller, StorytellerListRow, StorytellerNote } from './storytellers.ts';
@@ -33,13 +33,13 @@ function StorytellerNav() {
   );
 }
 
-export function StorytellerListPage(props: { items: StorytellerListRow[]; total: number; page: number; perPage: number; stage: StorytellerStage | undefined; names: Names; query: unknown }) {
+export function StorytellerListPage(props: { items: StorytellerListRow[]; total: number; page: number; perPage: number; stage: StorytellerStage | undefined; names: Names; notice?: string | undefined }) {
   const pages = Math.max(1, Math.ceil(props.total / props.perPage));
   return (
     <Layout title="Storytellers" wide>
       <h1>Storytellers</h1>
       <StorytellerNav />
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <p>
         <a class="button button--primary" href="/admin/storytellers/new">
           Add a storyteller
@@ -108,7 +108,7 @@ export function StorytellerFormPage(props: { groups: Option[]; topics: Option[];
 
 const answerWords: Record<AskAnswer, string> = { yes: 'Said yes', no: 'Said no' };
 
-export function StorytellerPage(props: { storyteller: Storyteller; topics: Option[]; notes: StorytellerNote[]; training: Array<{ id: number; title: string; starts_at: Date }>; asks: AskOnRecord[]; names: Names; query: unknown; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
+export function StorytellerPage(props: { storyteller: Storyteller; topics: Option[]; notes: StorytellerNote[]; training: Array<{ id: number; title: string; starts_at: Date }>; asks: AskOnRecord[]; names: Names; notice?: string | undefined; errors?: FieldErrors | undefined; values?: FormValues | undefined }) {
   const s = props.storyteller;
   // One outcome form at a time: its fields' ids are the same for every request.
   const firstOpenYes = props.asks.find((a) => a.answer === 'yes' && !a.outcome)?.id;
@@ -116,7 +116,7 @@ export function StorytellerPage(props: { storyteller: Storyteller; topics: Optio
     <Layout title={`Storyteller: ${s.name}`}>
       <StorytellerNav />
       <h1>{s.name}</h1>
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <ErrorSummary errors={props.errors} />
       <dl class="summary-list">
         <Row label="Stage">
@@ -227,12 +227,12 @@ function Row({ label, children }: { label: string; children: ComponentChildren }
   );
 }
 
-export function TopicsPage(props: { topics: Array<{ id: number; name: string }>; canAdd: boolean; values?: FormValues; errors?: FieldErrors | undefined; query: unknown }) {
+export function TopicsPage(props: { topics: Array<{ id: number; name: string }>; canAdd: boolean; values?: FormValues; errors?: FieldErrors | undefined; notice?: string | undefined }) {
   return (
     <Layout title="Speaking topics">
       <StorytellerNav />
       <h1>Speaking topics</h1>
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <ErrorSummary errors={props.errors} />
       {props.topics.length === 0 ? <p>No topics yet.</p> : (
         <ul class="list">
@@ -251,12 +251,12 @@ export function TopicsPage(props: { topics: Array<{ id: number; name: string }>;
   );
 }
 
-export function TrainingListPage(props: { items: Array<{ id: number; title: string; starts_at: Date; event_id: number | null; attended: number }>; total: number; page: number; perPage: number; values?: FormValues; errors?: FieldErrors | undefined; query: unknown }) {
+export function TrainingListPage(props: { items: Array<{ id: number; title: string; starts_at: Date; event_id: number | null; attended: number }>; total: number; page: number; perPage: number; values?: FormValues; errors?: FieldErrors | undefined; notice?: string | undefined }) {
   return (
     <Layout title="Training sessions">
       <StorytellerNav />
       <h1>Training sessions</h1>
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <ErrorSummary errors={props.errors} />
       {props.items.length === 0 ? <p>No training sessions yet.</p> : (
         <ul class="list">
@@ -280,7 +280,7 @@ export function TrainingListPage(props: { items: Array<{ id: number; title: stri
   );
 }
 
-export function TrainingSessionPage(props: { session: { id: number; title: string; starts_at: Date; event_id: number | null }; choices: Array<{ public_id: string; name: string; stage: StorytellerStage; attended: boolean }>; errors?: FieldErrors | undefined; query: unknown }) {
+export function TrainingSessionPage(props: { session: { id: number; title: string; starts_at: Date; event_id: number | null }; choices: Array<{ public_id: string; name: string; stage: StorytellerStage; attended: boolean }>; errors?: FieldErrors | undefined; notice?: string | undefined }) {
   const attended = props.choices.filter((c) => c.attended);
   const open = props.choices.filter((c) => !c.attended);
   return (
@@ -296,7 +296,7 @@ export function TrainingSessionPage(props: { session: { id: number; title: strin
           </>
         ) : null}
       </p>
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <ErrorSummary errors={props.errors} />
       <h2>Attended</h2>
       {attended.length === 0 ? <p>Nobody recorded yet.</p> : (
@@ -362,7 +362,7 @@ export function OpportunityFormPage(props: { topics: Option[]; regions: Option[]
 
 const fitWords: Record<PlaceFit, string> = { constituency: 'Same constituency', region: 'Same region', anywhere: 'Elsewhere' };
 
-export function OpportunityPage(props: { opportunity: Opportunity; matches: Match[]; names: Names; errors?: FieldErrors | undefined; query: unknown }) {
+export function OpportunityPage(props: { opportunity: Opportunity; matches: Match[]; names: Names; errors?: FieldErrors | undefined; notice?: string | undefined }) {
   const o = props.opportunity;
   const askable = props.matches.filter((m) => !m.asked);
   const asked = props.matches.filter((m) => m.asked);
@@ -370,7 +370,7 @@ export function OpportunityPage(props: { opportunity: Opportunity; matches: Matc
     <Layout title={`Request: ${o.outlet}`}>
       <StorytellerNav />
       <h1>{o.outlet}</h1>
-      <QueryNotice query={props.query} messages={NOTICES} />
+      <PageNotice notice={props.notice} messages={NOTICES} />
       <ErrorSummary errors={props.errors} />
       <dl class="summary-list">
         <Row label="Who">{o.requesterKind === 'press' ? 'Press' : 'A politician’s office'}: {o.requester}</Row>

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Tx } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, redirectWithNotice, requireRole, requiredText, takeNotice, type FieldErrors } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, invalidField, optionalText, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, requiredText, type FieldErrors } from '../../platform/index.ts';
 import { CollectionPage, CollectionsPage, MEMBERS_PER_PAGE, words } from './collection-views.tsx';
 import { addMember, addSegmentMembers, createCollection, deleteCollection, getCollection, listCollections, listMembers, removeMember, searchPeopleByEmail, updateCollection, type Collection, type CollectionKind } from './collections.ts';
 import type { PeopleScope } from '../segments/compile-segment.ts';
@@ -20,7 +20,6 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
   const guard = { preHandler: requireRole('admin', 'organiser') };
   const base = words[kind].base;
   // Notices ("Tag saved") show once: a reload does not show them again.
-  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   async function load(request: FastifyRequest) {
     const viewer = viewerOf(request);
@@ -53,7 +52,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
         search={search}
         found={manage && search ? await searchPeopleByEmail(ctx.db, search, scope) : null}
         segments={segments}
-        notice={extra.errors ? undefined : takeNotice(request, reply, secure)}
+        notice={extra.errors ? undefined : reply.takeNotice()}
         {...extra}
       />,
       extra.errors ? 422 : 200,
@@ -72,7 +71,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
     const { scope, collection } = await load(request);
     try {
       const next = await ctx.db.transaction().execute((q) => work({ q, collection, scope }));
-      return redirectWithNotice(reply, next.path, next.notice, secure);
+      return reply.redirectWithNotice(next.path, next.notice);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') return showCollection(request, reply, { errors: errorsFrom(error), values: formValues(request.body) });
       throw error;
@@ -81,7 +80,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
 
   app.get(base, guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
-    const notice = takeNotice(request, reply, secure);
+    const notice = reply.takeNotice();
     return reply.render(<CollectionsPage kind={kind} collections={await listCollections(ctx.db, kind, scope)} owners={await ownerOptions(ctx.db, scope)} notice={notice} />);
   });
 
@@ -95,7 +94,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: AppContext, 
       const groupId = await parseOwner(ctx.db, values.group, scope);
       if (form.ok) {
         const id = await ctx.db.transaction().execute((tx) => createCollection(tx, kind, { ...form.value, groupId }, viewer, scope));
-        return redirectWithNotice(reply, `${base}/${id}`, 'created', secure);
+        return reply.redirectWithNotice(`${base}/${id}`, 'created');
       }
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../tables.ts';
-import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, redirectWithNotice, requireRole, takeNotice, type Viewer } from '../../platform/index.ts';
+import { DomainError, clientIp, conflict, emailAddress, errorsFrom, forbidden, formValues, hitRateLimits, notFound, optionalEmail, pageCount, pageFrom, parseForm, parseParams, parseRequest, queryText, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
 import { findMailingFor, purposeChoices, scopeOf, segmentChoices, type GroupScope } from './access.ts';
 import { audienceOf, countAudience } from './audience.ts';
 import { mailingReport, statusCounts } from './report.ts';
@@ -32,9 +32,8 @@ const linkParams = z.object({ token: z.string() });
 export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
   const organisers = { preHandler: requireRole('admin', 'organiser') };
   const maxRate = ctx.config.MAILING_RATE;
-  const secure = ctx.config.BASE_URL.startsWith('https:');
   /** Back to the mailing's page, which shows the notice once (a reload does not show it again). */
-  const toMailing = (reply: FastifyReply, id: number, notice: string) => redirectWithNotice(reply, `/admin/mailings/${id}`, notice, secure);
+  const toMailing = (reply: FastifyReply, id: number, notice: string) => reply.redirectWithNotice(`/admin/mailings/${id}`, notice);
 
   async function load(request: FastifyRequest): Promise<{ scope: GroupScope; mailing: Mailing }> {
     const scope = await scopeOf(ctx.db, request.viewer!);
@@ -79,7 +78,7 @@ export function registerMailingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/admin/mailings/:id', organisers, async (request, reply) => {
     const { mailing } = await load(request);
-    const notice = takeNotice(request, reply, secure);
+    const notice = reply.takeNotice();
     if (mailing.status === 'draft' || mailing.status === 'scheduled') {
       return reply.render(<MailingPage mailing={mailing} notice={notice} audienceCount={await countAudience(ctx.db, audienceOf(mailing))} />);
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Q } from '../tables.ts';
-import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, recordAudit, redirectWithNotice, requireRole, requiredText, takeNotice, type FieldErrors, personConditions } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formValues, parseForm, parseParams, parseRequest, recordAudit, requireRole, requiredText, type FieldErrors, personConditions } from '../../platform/index.ts';
 import { definitionFromDraft, draftFromDefinition, draftFromQuery, outOfReachErrors, type Draft, type DraftResult } from './builder-query.ts';
 import { BuilderPage, formatCount } from './builder-view.tsx';
 import { actionKinds, collectionChoices } from '../collections/collections.ts';
@@ -77,7 +77,6 @@ const saveForm = z.object({ name: requiredText('a name for the segment', 120), g
 export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppContext) {
   const guard = { preHandler: requireRole('admin', 'organiser') };
   // Notices ("The segment has been saved") show once: a reload does not show them again.
-  const secure = ctx.config.BASE_URL.startsWith('https:');
 
   async function renderBuilder(
     request: FastifyRequest,
@@ -142,14 +141,14 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
       await updateSegment(tx, existing, props, viewer, scope);
       return existing.id;
     });
-    return redirectWithNotice(reply, `/admin/segments/${id}`, 'saved', secure);
+    return reply.redirectWithNotice(`/admin/segments/${id}`, 'saved');
   }
 
   app.get('/admin/segments', guard, async (request, reply) => {
     const scope = await scopeOf(ctx.db, viewerOf(request));
     const segments = await listSegments(ctx.db, scope);
     const names = await segmentNames(ctx.db, segments.map((s) => s.definition));
-    return reply.render(<SegmentsIndexPage segments={segments} names={names} notice={takeNotice(request, reply, secure)} />);
+    return reply.render(<SegmentsIndexPage segments={segments} names={names} notice={reply.takeNotice()} />);
   });
 
   app.get('/admin/segments/new', guard, async (request, reply) => renderBuilder(request, reply, { draft: draftFromQuery(parseRequest(builderQuery, request.query)) }));
@@ -187,7 +186,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
         people={first}
         constituencies={new Map([...seats].map(([code, seat]) => [code, seat.name]))}
         manage={canManage(scope, segment)}
-        notice={takeNotice(request, reply, secure)}
+        notice={reply.takeNotice()}
       />,
     );
   });
@@ -210,7 +209,7 @@ export function registerSegmentBuilderRoutes(app: FastifyInstance, ctx: AppConte
     const scope = await scopeOf(ctx.db, viewer);
     const segment = await getSegment(ctx.db, segmentId(request), scope);
     await ctx.db.transaction().execute((tx) => deleteSegment(tx, segment, viewer, scope));
-    return redirectWithNotice(reply, '/admin/segments', 'deleted', secure);
+    return reply.redirectWithNotice('/admin/segments', 'deleted');
   });
 
   app.get('/admin/segments/:id/export.csv', guard, async (request, reply) => {
