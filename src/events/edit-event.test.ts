@@ -101,3 +101,17 @@ describe('editing a published event that people have booked', () => {
     expect(await stateOf(id)).toEqual(before);
   });
 });
+
+describe('what the organiser is told after saving an event', () => {
+  it('says “saved” once on the page the save leads to, and not again when it is loaded again', async () => {
+    const id = await makeEvent(t, [group], { title: 'Notice meeting' }, false);
+    const { agent, fields } = await editing(id);
+    const saved = await agent.post(`/admin/events/${id}/edit`, { ...fields, title: 'Notice meeting, renamed' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`/admin/events/${id}`);
+    expect((await agent.get(`/admin/events/${id}`)).body).toContain('Your changes have been saved.');
+    const again = await agent.get(`/admin/events/${id}`);
+    expect(again.body).toContain('Notice meeting, renamed');
+    expect(again.body).not.toContain('Your changes have been saved.');
+  });
+});

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DomainError, checkbox, errorsFrom, formValues, notFound, parseForm, parseParams, parseRequest, queryText, requireRole } from '../../platform/index.ts';
+import { DomainError, checkbox, errorsFrom, formValues, notFound, parseForm, parseParams, requireRole } from '../../platform/index.ts';
 import { readHostRules, saveHostRules } from '../host-rules.ts';
 import { findSubmission, listAwaitingApproval, reviewEvent, submittersOf } from '../review-event.ts';
 import { findEvent } from '../store.ts';
@@ -8,7 +8,6 @@ import type { AppContext } from '../tables.ts';
 import { EventSettingsPage, ReviewEventPage, SubmissionsPage, type Submission } from './review-views.tsx';
 
 const eventParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
-const noticeQuery = z.object({ notice: queryText() });
 const settingsForm = z.object({ supporters_may_host: checkbox() });
 
 /** Moderators' review of events sent through "Host an event", and the admins' event settings. Roles are checked here and by the command. */
@@ -19,7 +18,7 @@ export function registerEventReviewRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/admin/events/submissions', reviewers, async (request, reply) => {
     const events = await listAwaitingApproval(ctx.db);
     const submitters: Map<number, Submission> = await submittersOf(ctx.db, events.map((e) => e.id));
-    return reply.render(<SubmissionsPage events={events} submitters={submitters} notice={parseRequest(noticeQuery, request.query).notice} />);
+    return reply.render(<SubmissionsPage events={events} submitters={submitters} notice={reply.takeNotice()} />);
   });
 
   app.get('/admin/events/:id/review', reviewers, async (request, reply) => {
@@ -32,7 +31,7 @@ export function registerEventReviewRoutes(app: FastifyInstance, ctx: AppContext)
   app.post('/admin/events/:id/approve', reviewers, async (request, reply) => {
     const { id } = parseParams(eventParams, request.params, 'event');
     await reviewEvent(ctx, { actor: request.viewer!, eventId: id, review: { decision: 'approve' } });
-    return reply.redirect('/admin/events/submissions?notice=approved', 303);
+    return reply.redirectWithNotice('/admin/events/submissions', 'approved');
   });
 
   app.post('/admin/events/:id/decline', reviewers, async (request, reply) => {
@@ -46,18 +45,18 @@ export function registerEventReviewRoutes(app: FastifyInstance, ctx: AppContext)
       if (!event) throw notFound('event');
       return reply.render(<ReviewEventPage event={event} submission={await findSubmission(ctx.db, id)} values={formValues(request.body)} errors={errorsFrom(error)} />, 422);
     }
-    return reply.redirect('/admin/events/submissions?notice=declined', 303);
+    return reply.redirectWithNotice('/admin/events/submissions', 'declined');
   });
 
   app.get('/admin/events/settings', admins, async (request, reply) => {
-    return reply.render(<EventSettingsPage rules={await readHostRules(ctx.db)} saved={parseRequest(noticeQuery, request.query).notice === 'saved'} />);
+    return reply.render(<EventSettingsPage rules={await readHostRules(ctx.db)} saved={reply.takeNotice() === 'saved'} />);
   });
 
   app.post('/admin/events/settings', admins, async (request, reply) => {
     const form = parseForm(settingsForm, request.body);
     const value = form.ok ? form.value.supporters_may_host : false;
     await ctx.db.transaction().execute((tx) => saveHostRules(tx, request.viewer!, { supportersMayHost: value }));
-    return reply.redirect('/admin/events/settings?notice=saved', 303);
+    return reply.redirectWithNotice('/admin/events/settings', 'saved');
   });
 }
 

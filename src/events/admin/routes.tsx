@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, listGroups, type Group } from '../../coalition/index.ts';
-import { DomainError, errorsFrom, formList, formValues, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
+import { DomainError, errorsFrom, formList, formValues, pageFrom, parseForm, parseParams, parseRequest, requireRole, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { changeEventState } from '../change-event-state.ts';
 import { eventFor } from '../event-access.ts';
 import { listEventChanges } from '../event-changes.ts';
@@ -21,7 +21,6 @@ const eventParams = z.object({
     .regex(/^\d{1,9}$/)
     .transform(Number),
 });
-const noticeQuery = z.object({ notice: queryText() });
 /** Cancelling may say why ("the venue flooded"): kept in the change history and emailed with it. */
 const stateChangeBody = z
   .object({ note: z.string().trim().max(TEXT_MAX, { message: `The note must be ${TEXT_MAX} characters or fewer` }).optional() })
@@ -73,7 +72,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     if (!form.ok) return renderForm(request, reply, undefined, { ...kept, values: form.values, errors: form.errors }, 422);
     try {
       const id = await ctx.db.transaction().execute((tx) => createEvent(tx, viewerOf(request), form.value));
-      return reply.redirect(`${eventAdminPath(id)}?notice=created`, 303);
+      return reply.redirectWithNotice(eventAdminPath(id), 'created');
     } catch (error) {
       return renderForm(request, reply, undefined, { ...kept, values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }
@@ -82,7 +81,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
   app.get('/admin/events/:id', anyone, async (request, reply) => {
     const event = await eventFor(ctx.db, viewerOf(request), eventIdOf(request), 'view');
     const changes = await listEventChanges(ctx.db, event.id);
-    return reply.render(<EventOverviewPage event={event} viewer={viewerOf(request)} notice={parseRequest(noticeQuery, request.query).notice} changes={changes} />);
+    return reply.render(<EventOverviewPage event={event} viewer={viewerOf(request)} notice={reply.takeNotice()} changes={changes} />);
   });
 
   app.get('/admin/events/:id/edit', makers, async (request, reply) => {
@@ -97,7 +96,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
     if (!form.ok) return renderForm(request, reply, event, { ...kept, values: form.values, errors: form.errors }, 422);
     try {
       await ctx.db.transaction().execute((tx) => updateEvent(tx, viewerOf(request), event.id, form.value));
-      return reply.redirect(`${eventAdminPath(event.id)}?notice=updated`, 303);
+      return reply.redirectWithNotice(eventAdminPath(event.id), 'updated');
     } catch (error) {
       return renderForm(request, reply, event, { ...kept, values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }
@@ -108,7 +107,7 @@ export function registerEventAdminRoutes(app: FastifyInstance, ctx: AppContext) 
       const id = eventIdOf(request);
       const { note } = parseRequest(stateChangeBody, request.body);
       await ctx.db.transaction().execute((tx) => changeEventState(tx, viewerOf(request), id, transition, { note }));
-      return reply.redirect(`${eventAdminPath(id)}?notice=${transition === 'publish' ? 'published' : 'cancelled'}`, 303);
+      return reply.redirectWithNotice(eventAdminPath(id), transition === 'publish' ? 'published' : 'cancelled');
     });
   }
 }

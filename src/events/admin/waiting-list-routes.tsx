@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, errorsFrom, formValues, formatLondon, formatNumber, parseForm, parseParams, parseRequest, queryText, requireRole, DomainError, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { Button, ErrorSummary, Form, Layout, Notice, ScrollingTable, TextInput, errorsFrom, formValues, formatLondon, formatNumber, parseForm, parseParams, requireRole, DomainError, type FieldErrors, type FormValues } from '../../platform/index.ts';
 import { cancelBookingAsOrganiser } from '../cancel-booking.ts';
 import { eventFor, hasPower } from '../event-access.ts';
 import type { ChorusEvent } from '../store.ts';
@@ -9,7 +9,6 @@ import { eventAdminPath } from './views.tsx';
 
 const eventParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
 const cancelForm = z.object({ reference: z.string({ message: 'Enter the booking reference' }).trim().min(1, { message: 'Enter the booking reference' }).max(40, { message: 'Enter the booking reference, like EV-7K3QXP2M' }) });
-const noticeQuery = z.object({ notice: queryText() });
 
 const statusWords: Record<WaitingStatus, string> = { waiting: 'Waiting', offered: 'Offered', booked: 'Booked from the list', left: 'Left', lapsed: 'Offer lapsed' };
 
@@ -91,8 +90,7 @@ export function registerWaitingListAdminRoutes(app: FastifyInstance, ctx: AppCon
 
   app.get('/admin/events/:id/waiting-list', { preHandler: requireRole() }, async (request, reply) => {
     const event = await eventFor(ctx.db, request.viewer!, idOf(request), 'view');
-    const notice = parseRequest(noticeQuery, request.query).notice;
-    return reply.render(<WaitingListAdminPage event={event} rows={await entriesOf(ctx.db, event.id)} canManage={hasPower(request.viewer!, 'manage')} notice={notice} />);
+    return reply.render(<WaitingListAdminPage event={event} rows={await entriesOf(ctx.db, event.id)} canManage={hasPower(request.viewer!, 'manage')} notice={reply.takeNotice()} />);
   });
 
   app.post('/admin/events/:id/bookings/cancel', { preHandler: requireRole('admin', 'organiser') }, async (request, reply) => {
@@ -107,6 +105,6 @@ export function registerWaitingListAdminRoutes(app: FastifyInstance, ctx: AppCon
       if (error instanceof DomainError && error.code === 'conflict') return render({ reference: error.message });
       throw error;
     }
-    return reply.redirect(`${eventAdminPath(event.id, 'waiting-list')}?notice=cancelled`, 303);
+    return reply.redirectWithNotice(eventAdminPath(event.id, 'waiting-list'), 'cancelled');
   });
 }
