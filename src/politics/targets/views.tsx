@@ -158,6 +158,9 @@ export function TargetListPage(props: TargetListPageProps) {
       ) : null}
 
       <h2>Seats ({formatNumber(props.total)})</h2>
+      <p>
+        <a href={targetPath(list.id, 'map')}>See the list on the map</a> · <a href={`/admin/targets/opportunities?list=${list.id}`}>Opportunities for action in its seats</a>
+      </p>
       <nav aria-label="Order the seats">
         <p>
           Order:{' '}
