@@ -6,6 +6,15 @@ import { defaultDirection, sortMapRows, type MapRow, type MapSort, type SeatMap,
 import { FIGURES, type SeatFigure } from './seat-figures.ts';
 import { seatPath, targetPath } from './views.tsx';
 
+/** The narrowest a hex is across, in the map's units (HexmapLinks draws hexes 10 units from centre to corner). */
+const HEX_ACROSS = Math.sqrt(3) * 10;
+const MIN_TARGET_PX = 24;
+/**
+ * The page's styles allow no inline style (CSP), so the map's least width comes in steps of 100 px,
+ * rounded up: hexmap-min-1 (100 px) to hexmap-min-16 (1,600 px) in app.css.
+ */
+export const minWidthClass = (mapWidth: number) => Math.min(16, Math.max(1, Math.ceil((mapWidth * MIN_TARGET_PX) / HEX_ACROSS / 100)));
+
 const party = (p: string | null) => (p ? (partyName(p) ?? p) : '');
 const mpText = (r: MapRow) => (r.mp ? `${r.mp.name}${r.mp.party ? ` (${party(r.mp.party)})` : ''}` : 'Not known');
 
@@ -30,7 +39,9 @@ function MapFigure(props: { grid: HexGrid; src: string; alt: string; figure: Sea
       <p>
         <a href="#map-table">Skip the map’s seat links, to the table</a>
       </p>
-      <div class="hexmap-stack">
+      {/* Never drawn so small that a hex is under 24 px across (WCAG 2.2 target size): a big map scrolls sideways instead. */}
+      <div class="hexmap-scroll" role="region" aria-label="The map (scroll sideways on a small screen)" tabIndex={0}>
+      <div class={`hexmap-stack hexmap-min-${minWidthClass(size.width)}`}>
         <img class="hexmap__img" src={props.src} width={size.width} height={size.height} alt={props.alt} decoding="async" />
         <HexmapLinks
           grid={props.grid}
@@ -41,6 +52,7 @@ function MapFigure(props: { grid: HexGrid; src: string; alt: string; figure: Sea
             return `${hex.name}: ${formatNumber(n)} ${n === 1 ? f.one : f.many}${outlined?.codes.has(hex.code) ? ` (${outlined.label})` : ''}`;
           }}
         />
+      </div>
       </div>
       <figcaption>
         <p class="hexmap__key-title">Key: {f.many} per constituency</p>
@@ -83,10 +95,8 @@ function MapTable(props: TableProps) {
     const next: SortDirection = current ? (props.dir === 'asc' ? 'desc' : 'asc') : defaultDirection[sort];
     return (
       <th scope="col" class={numeric ? 'numeric' : undefined} aria-sort={current ? (props.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-        <a href={props.sortHref(sort, next)}>
-          {label}
-          {current ? <span class="visually-hidden">{props.dir === 'asc' ? ', ordered lowest first' : ', ordered highest first'}</span> : null}
-        </a>
+        {/* aria-sort says how the table is ordered; the link orders it the other way. */}
+        <a href={props.sortHref(sort, next)}>{label}</a>
       </th>
     );
   };
