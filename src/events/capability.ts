@@ -1,4 +1,5 @@
 import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { demoTargetSeats } from '../politics/index.ts';
 import { loadEventDemo } from './demo.ts';
 import { registerEventAdminRoutes } from './admin/routes.tsx';
 import { registerEventPublicRoutes } from './public/routes.tsx';
@@ -62,7 +63,7 @@ export const events = defineCapability({
   },
   publicNav: [{ href: '/events', label: 'Events', order: 15 }],
   adminNav: [{ href: '/admin/events', label: 'Events', order: 15, roles: ['admin', 'organiser', 'moderator'], description: 'Add events to the calendar and see who has booked.' }],
-  demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds),
+  demo: (tx, facts) => loadEventDemo(txViewOf<EventsView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds, demoTargetSeats(facts)),
   auditWords: eventAuditWords,
   personActivity: eventActivity,
   personalData: [

@@ -1,4 +1,4 @@
-import { constituencyNames, onePostcodePerConstituency } from '../politics/index.ts';
+import { constituencyNames, onePostcodePerConstituency, type DemoTargetSeat } from '../politics/index.ts';
 import type { Viewer } from '../platform/index.ts';
 import { personForUnprovenAction, recordAction, splitName } from '../supporters/index.ts';
 import { newManageToken, newReference } from './booking-tokens.ts';
@@ -30,6 +30,8 @@ interface DemoEvent {
   changes?: DemoVenueChange[];
   /** The MP for the venue's constituency will be there. */
   mp?: boolean;
+  /** Held in this target seat (an index into politics' demo target seats), so it is an opportunity for action there. */
+  target?: number;
   /** Repeats weekly this many times (the first date may be past: the series runs on). */
   weeklyTimes?: number;
   /** Bookings made for the demo, some ticked off on the door. */
@@ -51,16 +53,17 @@ const demoEvents: DemoEvent[] = [
     { venue: 'Birmingham Council House', address: 'Victoria Square, Birmingham', note: 'the community hall was double-booked', daysAgo: 9 },
     { venue: 'Carrs Lane Conference Centre', address: '11 Carrs Lane, Birmingham', note: 'PLEASE NOTE second change of venue, for access: step-free throughout, with a hearing loop', daysAgo: 2 },
   ] },
-  { title: 'Hustings: the NHS and social care', type: 'hustings', inDays: 15, hour: 19, hours: 2, venue: 'Central Library, Lecture Room', groups: ['keep-our-nhs-public'], capacity: '120', mp: true, bookings: doorList.slice(0, 3).map((b) => ({ ...b, checkedIn: false })), description: 'Put your questions on the NHS and social care to the MP and the candidates.\n\n- Questions sent in beforehand\n- Questions from the floor' },
+  { title: 'Hustings: the NHS and social care', type: 'hustings', inDays: 15, hour: 19, hours: 2, venue: 'Central Library, Lecture Room', groups: ['keep-our-nhs-public'], capacity: '120', mp: true, target: 0, bookings: doorList.slice(0, 3).map((b) => ({ ...b, checkedIn: false })), description: 'Put your questions on the NHS and social care to the MP and the candidates.\n\n- Questions sent in beforehand\n- Questions from the floor' },
   { title: 'GP surgery closures: public meeting', type: 'public_meeting', inDays: -4, hour: 18, hours: 2, venue: 'Community Centre', groups: ['hendon-save-our-nhs'], bookings: doorList, description: 'What the closures mean for patients, and the plan to stop them.' },
   { title: 'Saturday street stall', type: 'street_stall', inDays: 3, hour: 10, hours: 3, venue: 'High Street, outside the library', groups: ['hendon-save-our-nhs'], description: 'Help us collect signatures and talk to shoppers about GP surgery closures.' },
   { title: 'Weekly stall: save our walk-in centre', type: 'street_stall', inDays: -5, hour: 11, hours: 2, venue: 'Market Square', groups: ['keep-our-nhs-public'], weeklyTimes: 26, description: 'Every week until the consultation closes: sign the petition, take a leaflet, tell us what the walk-in centre means to you. No booking needed.' },
   { title: 'Campaigning online: training for new organisers', type: 'online_meeting', inDays: 9, hour: 18, hours: 1.5, venue: '', groups: ['keep-our-nhs-public'], capacity: '60', online: 'https://meet.example.org/chorus-training', description: 'How to run a petition, a stall and a public meeting. The link is emailed when you book.' },
   { title: 'Health for All: Patients, Not Passports', type: 'public_meeting', inDays: 15, hour: 18, hours: 2, venue: 'Friends Meeting House', groups: ['keep-our-nhs-public'], capacity: '12', full: true, description: 'A small public meeting on charging migrants for NHS care. It is full: join the waiting list and we will offer you any place that comes free.' },
+  { title: 'Meet your MP: the GP surgery closures', type: 'public_meeting', inDays: 8, hour: 18, hours: 1.5, venue: 'Community Centre, Room 2', groups: ['keep-our-nhs-public'], capacity: '60', mp: true, target: 1, description: 'The MP comes to hear what the closures mean for patients. Bring your questions and your stories.' },
 ];
 
 /** A few upcoming events of several types in several regions, one conference with £10/£5 tickets whose venue changed twice, one full with a waiting list. */
-export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ eventIds: number[] }> {
+export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>, targetSeats: readonly DemoTargetSeat[] = []): Promise<{ eventIds: number[] }> {
   // Postcodes in different regions, from the demo's postcode data.
   const seats = await onePostcodePerConstituency(tx);
   const byRegion = [...new Map(seats.map((s) => [s.regionCode, s])).values()];
@@ -74,7 +77,7 @@ export async function loadEventDemo(tx: Tx, groupIds: Record<string, number>): P
     day.setUTCDate(day.getUTCDate() + e.inDays);
     day.setUTCHours(e.hour, 0, 0, 0);
     const end = new Date(day.getTime() + e.hours * 3_600_000);
-    const seat = e.type === 'online_meeting' ? undefined : byRegion[i % Math.max(1, byRegion.length)];
+    const seat = e.type === 'online_meeting' ? undefined : ((e.target !== undefined ? targetSeats[e.target % Math.max(1, targetSeats.length)] : undefined) ?? byRegion[i % Math.max(1, byRegion.length)]);
     const fields: Record<string, unknown> = {
       groups: groups.map(String),
       title: e.title,

@@ -34,10 +34,12 @@ export interface ActionOpportunity {
 
 /**
  * Upcoming published events (not yet ended) where an MP or candidate will appear, soonest first:
- * in one constituency, or in all. Takes any caller's handle.
+ * in one constituency, in a list of them (a target list's seats; none for an empty list), or in
+ * all. Takes any caller's handle.
  */
-export async function actionOpportunities(handle: Handle, options: { constituencyCode?: string; now?: Date; limit?: number } = {}): Promise<ActionOpportunity[]> {
+export async function actionOpportunities(handle: Handle, options: { constituencyCode?: string; constituencyCodes?: readonly string[]; now?: Date; limit?: number } = {}): Promise<ActionOpportunity[]> {
   const q = eventsQ(handle);
+  if (options.constituencyCodes && options.constituencyCodes.length === 0) return [];
   let query = q
     .selectFrom('events')
     .select(['id', 'slug', 'title', 'type', 'starts_at', 'ends_at', 'politician', 'politician_constituency_code', 'politician_name', 'politician_party', 'places_booked'])
@@ -45,6 +47,7 @@ export async function actionOpportunities(handle: Handle, options: { constituenc
     .where('state', '=', 'published')
     .where('ends_at', '>', options.now ?? new Date());
   if (options.constituencyCode) query = query.where('politician_constituency_code', '=', options.constituencyCode);
+  if (options.constituencyCodes) query = query.where('politician_constituency_code', 'in', [...options.constituencyCodes]);
   const rows = await query.orderBy('starts_at').orderBy('id').limit(options.limit ?? 500).execute();
   const seats = await constituencyNames(q, [...new Set(rows.map((r) => r.politician_constituency_code!))]);
   return rows.map((r) => {
@@ -76,20 +79,25 @@ export interface ConstituencyEventCounts {
   attended: number;
 }
 
-/** Events and bookings per constituency of the venue (cancelled events not counted), for targeting. */
-export async function countsByConstituency(handle: Handle, options: { now?: Date } = {}): Promise<ConstituencyEventCounts[]> {
+/**
+ * Events and bookings per constituency of the venue (cancelled events not counted), for targeting.
+ * With `since`: the events added since then and the bookings made since then (a seat's week).
+ */
+export async function countsByConstituency(handle: Handle, options: { now?: Date; since?: Date } = {}): Promise<ConstituencyEventCounts[]> {
   const now = options.now ?? new Date();
+  const since = options.since ?? null;
+  const added = sql`(${since}::timestamptz is null or e.created_at >= ${since}::timestamptz)`;
   const { rows } = await sql<ConstituencyEventCounts>`
     select e.constituency_code as "constituencyCode",
-      count(*)::int as events,
-      count(*) filter (where e.ends_at > ${now})::int as upcoming,
+      count(*) filter (where ${added})::int as events,
+      count(*) filter (where ${added} and e.ends_at > ${now})::int as upcoming,
       coalesce(sum(b.bookings), 0)::int as bookings,
       coalesce(sum(b.places), 0)::int as places,
       coalesce(sum(b.attended), 0)::int as attended
     from events e
     left join lateral (
       select count(*) as bookings, sum(places) as places, sum(places) filter (where checked_in_at is not null) as attended
-      from bookings where event_id = e.id and status = 'booked'
+      from bookings where event_id = e.id and status = 'booked' and (${since}::timestamptz is null or created_at >= ${since}::timestamptz)
     ) b on true
     where e.constituency_code is not null and e.state = any(${[...PUBLIC_STATES].filter((s) => s !== 'cancelled')}::text[])
     group by e.constituency_code

@@ -5,3 +5,4 @@
 export { findEvent, type ChorusEvent } from './store.ts';
 export { waitingListRecipients } from './waiting-list.ts';
 export { actionOpportunities, countsByConstituency, type ActionOpportunity, type ConstituencyEventCounts } from './hustings.ts';
+export { eventTypes } from './states.ts';

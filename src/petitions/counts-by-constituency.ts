@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Handle } from '../platform/index.ts';
+import { countedSignature } from './states.ts';
 import { petitionPath } from './store.ts';
 import { petitionsQ } from './tables.ts';
 
@@ -14,7 +15,19 @@ export interface ConstituencySignatureCounts {
   petitions: number;
 }
 
-export async function countsByConstituency(handle: Handle): Promise<ConstituencySignatureCounts[]> {
+/**
+ * With `since`: the counted signatures validated since then (what a seat gained in a week), read
+ * from the rows through the validated-at index; without it, the running totals.
+ */
+export async function countsByConstituency(handle: Handle, options: { since?: Date } = {}): Promise<ConstituencySignatureCounts[]> {
+  if (options.since) {
+    const { rows } = await sql<ConstituencySignatureCounts>`
+      select constituency_code as "constituencyCode", count(*)::int as signatures, count(distinct petition_id)::int as petitions
+      from signatures
+      where ${countedSignature()} and counted and validated_at >= ${options.since} and constituency_code is not null
+      group by constituency_code order by constituency_code`.execute(petitionsQ(handle));
+    return rows;
+  }
   const { rows } = await sql<ConstituencySignatureCounts>`
     select key as "constituencyCode", sum(count)::int as signatures, count(*) filter (where count > 0)::int as petitions
     from petition_counts where dimension = 'constituency'

@@ -5,6 +5,7 @@ import { politicsMigrations } from './migrations.ts';
 import { registerPoliticsRoutes } from './routes.tsx';
 import { targetAuditWords } from './targets/audit-words.ts';
 import { loadTargetsDemo } from './targets/demo.ts';
+import { registerPublicMapRoutes } from './targets/map-routes.tsx';
 import { registerTargetRoutes } from './targets/routes.tsx';
 import type { PoliticsTables, PoliticsView } from './tables.ts';
 
@@ -24,9 +25,18 @@ export const politics = defineCapability({
     candidates: 'none',
   } satisfies Record<keyof PoliticsTables, TableHolds>,
   migrations: politicsMigrations,
-  routes: { public: registerPoliticsRoutes, admin: registerTargetRoutes },
-  publicNav: [{ href: '/constituencies', label: 'Constituencies', order: 30 }],
-  adminNav: [{ href: '/admin/targets', label: 'Targets', order: 40, roles: ['admin', 'organiser', 'moderator'], description: 'Target lists of marginal seats and high-profile politicians, and each seat’s campaign figures.' }],
+  routes: {
+    public: (app, ctx) => {
+      registerPoliticsRoutes(app, ctx);
+      registerPublicMapRoutes(app, ctx);
+    },
+    admin: registerTargetRoutes,
+  },
+  publicNav: [
+    { href: '/constituencies', label: 'Constituencies', order: 30 },
+    { href: '/map', label: 'Map', order: 31 },
+  ],
+  adminNav: [{ href: '/admin/targets', label: 'Targets', order: 40, roles: ['admin', 'organiser', 'moderator'], description: 'Target lists of marginal seats and high-profile politicians, each seat’s campaign figures, the map and the opportunities for action.' }],
   auditWords: targetAuditWords,
   demo: async (tx) => {
     const view = txViewOf<PoliticsView>(tx);

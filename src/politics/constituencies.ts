@@ -234,3 +234,11 @@ export async function regionNames(handle: Handle): Promise<Map<string, string>> 
     .execute();
   return new Map(rows.map((r) => [r.region_code!, r.region_name!]));
 }
+
+/** The region (or, outside England, country) code of each constituency asked about. */
+export async function regionsOfConstituencies(handle: Handle, codes: string[]): Promise<Map<string, string | null>> {
+  const wanted = [...new Set(codes.filter(Boolean).map((c) => c.toUpperCase()))];
+  if (wanted.length === 0) return new Map();
+  const rows = await politicsQ(handle).selectFrom('constituencies').select(['code', 'region_code']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.code, r.region_code]));
+}

@@ -99,7 +99,15 @@ export interface HexmapText {
   description: string;
   /** What is counted, as in "3 signatures" and "1 signature". */
   noun: { one: string; many: string };
+  /**
+   * Seats drawn with a heavy outline (a target list's), and what each one's title adds
+   * ("on the list"). The outline is dark with a light core, so it shows on every fill.
+   */
+  outlined?: { codes: ReadonlySet<string>; label: string };
 }
+
+/** The marked seats' outline: a dark edge under a light core. */
+export const OUTLINE = { edge: '#0b0c0c', core: '#ffdd00' } as const;
 
 /**
  * Counts by constituency as a hex cartogram: a standalone SVG document (for its own address,
@@ -111,6 +119,8 @@ export function hexmapSvg(grid: HexGrid, counts: ReadonlyMap<string, number>, te
   if (grid.hexes.length === 0) return undefined;
   const { centres, width, height } = place(grid);
   const bins = colourBins(Math.max(0, ...grid.hexes.map((h) => counts.get(h.code) ?? 0)), text.noun.many);
+  const marked = text.outlined;
+  const titleOf = (hex: Hex, count: number) => `${hex.name}: ${formatNumber(count)} ${count === 1 ? text.noun.one : text.noun.many}${marked?.codes.has(hex.code) ? ` (${marked.label})` : ''}`;
   const svg = (
     <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="hexmap-title hexmap-desc" width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
       <title id="hexmap-title">{text.title}</title>
@@ -120,13 +130,45 @@ export function hexmapSvg(grid: HexGrid, counts: ReadonlyMap<string, number>, te
           const count = counts.get(hex.code) ?? 0;
           const level = levelOf(bins, count);
           return (
-            <path d={outline(grid.layout, centres[i]!)} fill={HEX_FILLS[level]} data-code={hex.code} data-level={level}>
-              <title>{`${hex.name}: ${formatNumber(count)} ${count === 1 ? text.noun.one : text.noun.many}`}</title>
+            <path d={outline(grid.layout, centres[i]!)} fill={HEX_FILLS[level]} data-code={hex.code} data-level={level} data-outlined={marked?.codes.has(hex.code) ? 'true' : undefined}>
+              <title>{titleOf(hex, count)}</title>
             </path>
           );
         })}
       </g>
+      {marked && marked.codes.size > 0 ? (
+        // Drawn last, over their neighbours' white edges, so every marked seat's whole outline shows.
+        <g fill="none" stroke-linejoin="round" data-outlines="true">
+          {grid.hexes.map((hex, i) =>
+            marked.codes.has(hex.code) ? (
+              <g data-outline={hex.code}>
+                <path d={outline(grid.layout, centres[i]!)} stroke={OUTLINE.edge} stroke-width="2.6" />
+                <path d={outline(grid.layout, centres[i]!)} stroke={OUTLINE.core} stroke-width="1.1" />
+              </g>
+            ) : null,
+          )}
+        </g>
+      ) : null}
     </svg>
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${renderToString(svg)}`;
+}
+
+/**
+ * A layer of links, one per hex, drawn to lie exactly over the map's image (same view box; the
+ * page stacks the two): each hex opens its seat's page, and each link is named (its seat and
+ * figure) for keyboards and screen readers. Undefined when no hexes are imported.
+ */
+export function HexmapLinks({ grid, href, label, name }: { grid: HexGrid; href: (code: string) => string; label: (hex: Hex) => string; name: string }) {
+  if (grid.hexes.length === 0) return null;
+  const { centres, width, height } = place(grid);
+  return (
+    <svg class="hexmap-links" xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={name}>
+      {grid.hexes.map((hex, i) => (
+        <a href={href(hex.code)} aria-label={label(hex)}>
+          <path d={outline(grid.layout, centres[i]!)} />
+        </a>
+      ))}
+    </svg>
+  );
 }

@@ -1,4 +1,5 @@
 import { defineCapability, txViewOf, type TableHolds } from '../platform/index.ts';
+import { demoTargetSeats } from '../politics/index.ts';
 import { registerStoryAdminRoutes } from './admin/routes.tsx';
 import { storyAuditWords } from './audit-words.ts';
 import { loadStoryDemo } from './demo.ts';
@@ -68,7 +69,7 @@ export const stories = defineCapability({
   publicNav: [{ href: '/stories', label: 'Stories', order: 40 }],
   adminNav: [...storytellerParts.adminNav, { href: '/admin/stories', label: 'Stories', order: 40, roles: ['admin', 'moderator', 'organiser'], description: 'Stories told to the coalition and your groups, with their consents.' }],
   demo: async (tx, facts) => {
-    const made = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds);
+    const made = await loadStoryDemo(txViewOf<StoriesView>(tx), (facts.coalition as { groupIds: Record<string, number> }).groupIds, demoTargetSeats(facts));
     await loadPublishedDemo(txViewOf<StoriesView>(tx), made.storyIds);
     await storytellerParts.demo(tx, facts);
     return made;

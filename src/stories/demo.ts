@@ -1,4 +1,4 @@
-import { onePostcodePerConstituency } from '../politics/index.ts';
+import { onePostcodePerConstituency, type DemoTargetSeat } from '../politics/index.ts';
 import { CONSENT_VERSION, STORY_USES, consentWording } from './story-form.ts';
 import { activeKeyRing } from './story-keys.ts';
 import { sealFor } from './sealed-columns.ts';
@@ -14,14 +14,15 @@ const DEMO_STORIES: Array<{ name: string; group: string | null; when: HappenedWh
   { name: 'Jo Placeholder', group: null, when: 'one_to_five_years', service: 'The maternity unit', story: 'The midwives who looked after me saved my daughter’s life. Now the unit may close, and the next nearest is forty minutes away.', uses: ['publish_hub', 'journalists', 'politicians', 'video'] },
 ];
 
-export async function loadStoryDemo(tx: Tx, groupIds: Record<string, number>): Promise<{ storyIds: number[] }> {
+export async function loadStoryDemo(tx: Tx, groupIds: Record<string, number>, targetSeats: readonly DemoTargetSeat[] = []): Promise<{ storyIds: number[] }> {
   const ring = activeKeyRing();
   const seats = await onePostcodePerConstituency(tx);
   const firstGroup = Object.values(groupIds)[0];
   const now = new Date();
   const ids: number[] = [];
   for (const [i, demo] of DEMO_STORIES.entries()) {
-    const seat = seats[(i * 7) % Math.max(1, seats.length)];
+    // In the target seats when there are any (the targeting pages count them), else spread over the country.
+    const seat = targetSeats.length > 0 ? targetSeats[i % targetSeats.length] : seats[(i * 7) % Math.max(1, seats.length)];
     const story = await tx
       .insertInto('stories')
       .values({

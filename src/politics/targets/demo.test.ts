@@ -17,8 +17,12 @@ describe('targets demo content', () => {
   it('makes a marginal-seats list ranked by the real 2024 figures (Hendon 15, Poole 18, Basildon and Billericay 20) and a high-profile politicians list, once', async () => {
     await database.db.transaction().execute(async (tx) => {
       await loadPoliticsDemo(tx);
-      expect(await loadTargetsDemo(tx)).toEqual({ lists: 2 });
-      expect(await loadTargetsDemo(tx)).toEqual({ lists: 0 });
+      const loaded = await loadTargetsDemo(tx);
+      expect(loaded.lists).toBe(2);
+      // The later demo loaders get the list's seats, each with a postcode there, most marginal first.
+      expect(loaded.seats.slice(0, 2).map((s) => s.constituencyCode)).toEqual(['E14001279', 'E14001429']);
+      expect(loaded.seats.every((s) => s.postcode.length > 0)).toBe(true);
+      expect(await loadTargetsDemo(tx)).toEqual({ lists: 0, seats: [] });
     });
     const lists = await database.db.selectFrom('target_lists').select(['id', 'name']).orderBy('id').execute();
     expect(lists.map((l) => l.name)).toEqual(['Election 2029: marginal seats', 'High-profile politicians']);

@@ -1,4 +1,7 @@
+import type { DemoFacts } from '../../platform/capability.ts';
+import { onePostcodePerConstituency } from '../postcodes.ts';
 import type { Tx } from '../tables.ts';
+import { seatsOfList } from './list-seats.ts';
 import { findSeat } from './change-target-entries.ts';
 import { evaluateListRule, type TargetRule } from './rules.ts';
 import type { PoliticianRole } from './tables.ts';
@@ -17,9 +20,31 @@ const politicians: Array<[name: string, role: PoliticianRole, title: string, par
   ['Stephen Flynn', 'party_leader', 'Leader of the SNP at Westminster', 'SNP', 'Aberdeen South'],
 ];
 
-export async function loadTargetsDemo(tx: Tx): Promise<{ lists: number }> {
+/** A target seat the later demo loaders put activity in (hustings, stories, storytellers): one postcode in it. */
+export interface DemoTargetSeat {
+  postcode: string;
+  constituencyCode: string;
+  regionCode: string | null;
+}
+
+export interface TargetsDemo {
+  lists: number;
+  /** The marginal-seats list's seats, most marginal first, each with a postcode. */
+  seats: DemoTargetSeat[];
+}
+
+/**
+ * The target seats politics' demo handed on (facts.politics.targets.seats), for the demo loaders
+ * that run after it (events, stories) to spread activity over; none when politics loaded no demo.
+ */
+export function demoTargetSeats(facts: DemoFacts): DemoTargetSeat[] {
+  const seats = (facts.politics as { targets?: { seats?: unknown } } | undefined)?.targets?.seats;
+  return Array.isArray(seats) ? (seats as DemoTargetSeat[]) : [];
+}
+
+export async function loadTargetsDemo(tx: Tx): Promise<TargetsDemo> {
   const existing = await tx.selectFrom('target_lists').select('id').limit(1).executeTakeFirst();
-  if (existing) return { lists: 0 };
+  if (existing) return { lists: 0, seats: [] };
   const rule: TargetRule = { maxMajorityPercent: 5 };
   const marginal = await tx
     .insertInto('target_lists')
@@ -37,5 +62,10 @@ export async function loadTargetsDemo(tx: Tx): Promise<{ lists: number }> {
     const seat = await findSeat(tx, seatName);
     await tx.insertInto('target_politicians').values({ list_id: influential.id, name, role, role_title: title, party, constituency_code: seat?.code ?? null }).execute();
   }
-  return { lists: 2 };
+  const postcodes = new Map((await onePostcodePerConstituency(tx)).map((p) => [p.constituencyCode, p]));
+  const seats = (await seatsOfList(tx, marginal.id)).flatMap((s) => {
+    const place = postcodes.get(s.code);
+    return place ? [place] : [];
+  });
+  return { lists: 2, seats };
 }

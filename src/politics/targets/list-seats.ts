@@ -19,6 +19,17 @@ export interface ListSeat {
 
 /** A list's seats (those not taken off), with their MP and 2024 result. */
 export async function seatsOfList(q: Q, listId: number): Promise<ListSeat[]> {
+  return seatsWhere(q, listId);
+}
+
+/** Every constituency, with its MP and 2024 result (chosen: 'rule' means nothing here). */
+export async function everySeat(q: Q): Promise<Array<Omit<ListSeat, 'chosen'>>> {
+  return seatsWhere(q, null);
+}
+
+async function seatsWhere(q: Q, listId: number | null): Promise<ListSeat[]> {
+  const from = listId === null ? sql`constituencies c` : sql`target_list_seats s join constituencies c on c.code = s.constituency_code`;
+  const where = listId === null ? sql`true` : sql`s.list_id = ${listId} and s.chosen <> 'excluded'`;
   const { rows } = await sql<{
     code: string;
     name: string;
@@ -35,12 +46,11 @@ export async function seatsOfList(q: Q, listId: number): Promise<ListSeat[]> {
     chosen: 'rule' | 'hand';
   }>`
     select c.code, c.name, c.region_name, m.name as mp_name, m.party as mp_party, c.member_name, c.first_party, c.second_party,
-      c.majority, c.valid_votes, c.marginality, r.national_rank, s.chosen
-    from target_list_seats s
-    join constituencies c on c.code = s.constituency_code
+      c.majority, c.valid_votes, c.marginality, r.national_rank, ${listId === null ? sql`'rule'` : sql`s.chosen`} as chosen
+    from ${from}
     left join mps m on m.constituency_code = c.code
     left join (select code, rank() over (order by marginality)::int as national_rank from constituencies where marginality is not null) r on r.code = c.code
-    where s.list_id = ${listId} and s.chosen <> 'excluded'
+    where ${where}
     order by c.marginality nulls last, c.name`.execute(q);
   return rows.map((r) => ({
     code: r.code,

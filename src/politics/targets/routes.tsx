@@ -10,6 +10,9 @@ import { rankSeats, SEAT_ORDERS } from './ranking.ts';
 import { describeRule } from './rules.ts';
 import { createTargetList, deleteTargetList, updateTargetList } from './save-target-list.ts';
 import { figuresByConstituency, NO_FIGURES } from './seat-figures.ts';
+import { registerMapRoutes } from './map-routes.tsx';
+import { targetOpportunities } from './opportunities.ts';
+import { OpportunitiesPageView } from './opportunity-views.tsx';
 import { seatPageData } from './seat-page-data.ts';
 import { politicianSchema, seatSchema, targetListSchema, targetListValues } from './target-form.ts';
 import { listTargetLists, mayManage, politiciansOf, targetListFor, visibleGroupIds, type TargetList } from './target-lists.ts';
@@ -49,6 +52,7 @@ async function groupNames(ctx: AppContext): Promise<Map<number, string>> {
 /** The organisers' target lists and seat pages. Roles and groups are checked here and again by each command. */
 export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
   const anyone = { preHandler: requireRole() };
+  registerMapRoutes(app, ctx);
   const makers = { preHandler: requireRole('admin', 'organiser') };
 
   async function renderForm(request: FastifyRequest, reply: FastifyReply, list: TargetList | undefined, values: FormValues, errors?: FieldErrors, status = 200) {
@@ -97,6 +101,13 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
     const viewer = viewerOf(request);
     const lists = await listTargetLists(ctx.db, await visibleGroupIds(ctx.db, viewer));
     return reply.render(<TargetListsPage lists={lists} groups={await groupNames(ctx)} canCreate={viewer.role !== 'moderator'} query={request.query} />);
+  });
+
+  // Not /admin/opportunities: that is stories' requests to speak.
+  const opportunitiesQuery = z.object({ list: z.string().regex(/^\d{1,9}$/).transform(Number).optional().catch(undefined) });
+  app.get('/admin/targets/opportunities', anyone, async (request, reply) => {
+    const { list } = parseRequest(opportunitiesQuery, request.query);
+    return reply.render(<OpportunitiesPageView {...await targetOpportunities(ctx.db, viewerOf(request), { listId: list })} />);
   });
 
   app.get('/admin/targets/new', makers, async (request, reply) => renderForm(request, reply, undefined, { max_majority: '' }));

@@ -11,14 +11,18 @@ import type { SeatPageProps } from './views.tsx';
 
 export type { ActionOpportunity, PetitionSignaturesInSeat };
 
+/** "The last 7 days": what each figure gained in the week to now. */
+export const WEEK_MS = 7 * 86_400_000;
+
 /** Everything the organisers' page for one seat shows, from politics and the capabilities' exported counts. */
 export async function seatPageData(q: Q, viewer: Viewer, code: string, now = new Date()): Promise<SeatPageProps> {
   const seat = await getConstituency(q, code);
   if (!seat) throw notFound('constituency');
-  const [lists, candidates, figures, petitions, opportunities, groups] = await Promise.all([
+  const [lists, candidates, figures, week, petitions, opportunities, groups] = await Promise.all([
     listsWithSeat(q, viewer, seat.code),
     candidatesIn(q, seat.code),
     figuresByConstituency(q, { now }),
+    figuresByConstituency(q, { now, since: new Date(now.getTime() - WEEK_MS) }),
     signaturesInConstituency(q, seat.code),
     actionOpportunities(q, { constituencyCode: seat.code, now, limit: 20 }),
     listGroups(q),
@@ -39,6 +43,7 @@ export async function seatPageData(q: Q, viewer: Viewer, code: string, now = new
     groups: new Map(groups.map((g) => [g.id, g.name])),
     candidates,
     figures: figures.get(seat.code) ?? NO_FIGURES,
+    week: week.get(seat.code) ?? NO_FIGURES,
     petitions,
     opportunities,
   };

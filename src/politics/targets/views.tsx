@@ -4,7 +4,7 @@ import { formatShare, marginalityRankText } from '../marginality.ts';
 import { partyName } from '../parties.ts';
 import type { Candidate, ListSeat } from './list-seats.ts';
 import { SEAT_ORDERS, seatOrderLabels, type SeatOrder } from './ranking.ts';
-import type { SeatFigures } from './seat-figures.ts';
+import { SEAT_FIGURES, weekChangeText, type SeatFigures } from './seat-figures.ts';
 import { DESCRIPTION_MAX, NAME_MAX, POLITICIAN_ROLES, RULE_PARTIES } from './target-form.ts';
 import { politicianRoleLabels, type TargetList, type TargetPolitician } from './target-lists.ts';
 
@@ -158,6 +158,9 @@ export function TargetListPage(props: TargetListPageProps) {
       ) : null}
 
       <h2>Seats ({formatNumber(props.total)})</h2>
+      <p>
+        <a href={targetPath(list.id, 'map')}>See the list on the map</a> · <a href={`/admin/targets/opportunities?list=${list.id}`}>Opportunities for action in its seats</a>
+      </p>
       <nav aria-label="Order the seats">
         <p>
           Order:{' '}
@@ -322,12 +325,14 @@ export interface SeatPageProps {
   groups: ReadonlyMap<number, string>;
   candidates: Candidate[];
   figures: SeatFigures;
+  /** What each figure gained in the last 7 days. */
+  week: SeatFigures;
   petitions: PetitionSignaturesInSeat[];
   opportunities: ActionOpportunity[];
 }
 
 export function SeatPage(props: SeatPageProps) {
-  const { seat, figures } = props;
+  const { seat, figures, week } = props;
   const byElection = new Map<string, Candidate[]>();
   for (const c of props.candidates) byElection.set(c.electionId, [...(byElection.get(c.electionId) ?? []), c]);
   return (
@@ -414,16 +419,35 @@ export function SeatPage(props: SeatPageProps) {
           </dd>
         </div>
         <div>
+          <dt>Stories</dt>
+          <dd>
+            {formatNumber(figures.storiesReady)} ready to use, {formatNumber(figures.storiesPublished)} published
+          </dd>
+        </div>
+        <div>
+          <dt>Storytellers</dt>
+          <dd>{formatNumber(figures.storytellersReady)} ready to speak</dd>
+        </div>
+        <div>
           <dt>Events</dt>
           <dd>
             {formatNumber(figures.events)}, {formatNumber(figures.upcomingEvents)} still to come, {formatNumber(figures.bookings)} bookings
           </dd>
         </div>
         <div>
-          <dt>Stories and letters to the MP</dt>
-          <dd>Not counted here yet: they will show when the stories and letters parts of Chorus arrive.</dd>
+          <dt>Letters to the MP</dt>
+          <dd>Not counted here yet.</dd>
         </div>
       </dl>
+      <p>
+        Stories ready to use are consented, cleared of any safeguarding flag or hold, and not yet published. <a href="/admin/map">See every seat on the map</a>.
+      </p>
+      <h3>What changed in the last 7 days</h3>
+      <ul class="list" aria-label="What changed in the last 7 days">
+        {SEAT_FIGURES.map((f) => (
+          <li data-figure={f}>{weekChangeText(f, week[f])}</li>
+        ))}
+      </ul>
       {props.petitions.length > 0 ? (
         <>
           <h3>Signatures per petition</h3>

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { KeyRing } from '../../platform/index.ts';
-import { onePostcodePerConstituency } from '../../politics/index.ts';
+import { onePostcodePerConstituency, type DemoTargetSeat } from '../../politics/index.ts';
 import { connectToGroups, personForUnprovenAction } from '../../supporters/index.ts';
 import type { Tx } from '../tables.ts';
 import { moveStoryteller } from './change-storyteller.ts';
@@ -26,7 +26,7 @@ const demoEmail = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, '.
  * The storyteller demo: the topic list, storytellers at each pipeline stage, a training session
  * they attended, and a request from the press that one ready storyteller said yes to.
  */
-export async function loadStorytellerDemo(tx: Tx, ring: KeyRing, groupIds: number[]) {
+export async function loadStorytellerDemo(tx: Tx, ring: KeyRing, groupIds: number[], targetSeats: readonly DemoTargetSeat[] = []) {
   const topicIds: number[] = [];
   for (const name of TOPICS) topicIds.push((await tx.insertInto('speaking_topics').values({ name }).returning('id').executeTakeFirstOrThrow()).id);
   const places = await onePostcodePerConstituency(tx);
@@ -34,8 +34,11 @@ export async function loadStorytellerDemo(tx: Tx, ring: KeyRing, groupIds: numbe
   if (groups.length === 0) return { storytellers: 0 };
   const session = await tx.insertInto('training_sessions').values({ title: 'Telling your story to the media', starts_at: new Date(Date.now() - 21 * 86_400_000) }).returning('id').executeTakeFirstOrThrow();
   const ids: Record<string, number> = {};
+  let readyPlaced = 0;
   for (const [i, p] of PEOPLE.entries()) {
-    const place = places[i % Math.max(1, places.length)];
+    // Those ready to speak live in the target seats when there are any, so the opportunities for action there have someone to ask.
+    const ready = p.stage === 'ready' || p.stage === 'spoke';
+    const place = ready && targetSeats.length > 0 ? targetSeats[readyPlaced++ % targetSeats.length] : places[i % Math.max(1, places.length)];
     const person = await personForUnprovenAction(tx, { email: demoEmail(p.name), givenName: p.name.split(' ')[0]!, familyName: p.name.split(' ')[1] ?? null, source: { method: 'storyteller' } });
     const group = groups[i % groups.length]!;
     await connectToGroups(tx, person.id, [group]);

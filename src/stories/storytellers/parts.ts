@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { txViewOf, type ViewTx } from '../../platform/index.ts';
+import { demoTargetSeats } from '../../politics/index.ts';
 import { activeKeyRing } from '../story-keys.ts';
 import type { AppContext, StoriesView } from '../tables.ts';
 import { storytellerAuditWords } from './audit-words.ts';
@@ -22,5 +23,5 @@ export const storytellerParts = {
   auditWords: storytellerAuditWords,
   mailKinds: { 'stories.storyteller.ask': 'A request to speak (yes or no links)' },
   personalData: storytellerPersonalData,
-  demo: (tx: ViewTx<Record<never, never>>, facts: Readonly<Record<string, unknown>>) => loadStorytellerDemo(txViewOf<StoriesView>(tx), activeKeyRing(), Object.values((facts.coalition as { groupIds: Record<string, number> } | undefined)?.groupIds ?? {})),
+  demo: (tx: ViewTx<Record<never, never>>, facts: Readonly<Record<string, unknown>>) => loadStorytellerDemo(txViewOf<StoriesView>(tx), activeKeyRing(), Object.values((facts.coalition as { groupIds: Record<string, number> } | undefined)?.groupIds ?? {}), demoTargetSeats(facts)),
 };
