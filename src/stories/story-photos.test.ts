@@ -99,7 +99,7 @@ describe('photos on the tell form', () => {
     for (const field of ['photo_1', 'photo_2', 'photo_3']) expect(page.body).toContain(`name="${field}" type="file" accept="image/jpeg,image/png,image/webp"`);
   });
 
-  it('are kept sealed, resized and stripped of their metadata: the table holds neither the picture nor the metadata', async () => {
+  it('are kept sealed, resized and stripped of their metadata: the table holds neither the picture nor the metadata', { timeout: 30_000 }, async () => {
     const big = await jpegWithMetadata(2400, 1800);
     const body = fields();
     const response = await send('/groups/photo-group/stories', { ...body, photo_1: { filename: 'knee.jpg', data: photo }, photo_3: { filename: 'ward.jpg', data: big } });
