@@ -91,7 +91,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
         politicians={politicians}
         values={state.values}
         errors={state.errors}
-        query={request.query}
+        notice={reply.takeNotice()}
       />,
       status,
     );
@@ -100,7 +100,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/admin/targets', anyone, async (request, reply) => {
     const viewer = viewerOf(request);
     const lists = await listTargetLists(ctx.db, await visibleGroupIds(ctx.db, viewer));
-    return reply.render(<TargetListsPage lists={lists} groups={await groupNames(ctx)} canCreate={viewer.role !== 'moderator'} query={request.query} />);
+    return reply.render(<TargetListsPage lists={lists} groups={await groupNames(ctx)} canCreate={viewer.role !== 'moderator'} notice={reply.takeNotice()} />);
   });
 
   // Not /admin/opportunities: that is stories' requests to speak.
@@ -117,7 +117,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!form.ok) return renderForm(request, reply, undefined, form.values, form.errors, 422);
     try {
       const id = await ctx.db.transaction().execute((tx) => createTargetList(tx, viewerOf(request), form.value));
-      return reply.redirect(`${targetPath(id)}?notice=created`, 303);
+      return reply.redirectWithNotice(targetPath(id), 'created');
     } catch (error) {
       return renderForm(request, reply, undefined, formValues(request.body), fieldErrorsOf(error), 422);
     }
@@ -138,7 +138,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!form.ok) return renderForm(request, reply, list, form.values, form.errors, 422);
     try {
       await ctx.db.transaction().execute((tx) => updateTargetList(tx, viewerOf(request), list.id, form.value));
-      return reply.redirect(`${targetPath(list.id)}?notice=updated`, 303);
+      return reply.redirectWithNotice(targetPath(list.id), 'updated');
     } catch (error) {
       return renderForm(request, reply, list, formValues(request.body), fieldErrorsOf(error), 422);
     }
@@ -147,7 +147,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/targets/:id/delete', makers, async (request, reply) => {
     const list = await listOf(request, 'manage');
     await ctx.db.transaction().execute((tx) => deleteTargetList(tx, viewerOf(request), list.id));
-    return reply.redirect('/admin/targets?notice=deleted', 303);
+    return reply.redirectWithNotice('/admin/targets', 'deleted');
   });
 
   app.post('/admin/targets/:id/seats', makers, async (request, reply) => {
@@ -156,7 +156,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!form.ok) return renderList(request, reply, list, { values: form.values, errors: form.errors }, 422);
     try {
       await ctx.db.transaction().execute((tx) => addTargetSeat(tx, viewerOf(request), list.id, form.value.seat));
-      return reply.redirect(`${targetPath(list.id)}?notice=seat-added`, 303);
+      return reply.redirectWithNotice(targetPath(list.id), 'seat-added');
     } catch (error) {
       return renderList(request, reply, list, { values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }
@@ -165,7 +165,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/targets/:id/seats/:code/remove', makers, async (request, reply) => {
     const { id, code } = parseParams(seatEntryParams, request.params, 'seat');
     await ctx.db.transaction().execute((tx) => removeTargetSeat(tx, viewerOf(request), id, code));
-    return reply.redirect(`${targetPath(id)}?notice=seat-removed`, 303);
+    return reply.redirectWithNotice(targetPath(id), 'seat-removed');
   });
 
   app.post('/admin/targets/:id/politicians', makers, async (request, reply) => {
@@ -174,7 +174,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!form.ok) return renderList(request, reply, list, { values: form.values, errors: form.errors }, 422);
     try {
       await ctx.db.transaction().execute((tx) => addTargetPolitician(tx, viewerOf(request), list.id, form.value));
-      return reply.redirect(`${targetPath(list.id)}?notice=politician-added`, 303);
+      return reply.redirectWithNotice(targetPath(list.id), 'politician-added');
     } catch (error) {
       return renderList(request, reply, list, { values: formValues(request.body), errors: fieldErrorsOf(error) }, 422);
     }
@@ -183,7 +183,7 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/admin/targets/:id/politicians/:pid/remove', makers, async (request, reply) => {
     const { id, pid } = parseParams(politicianParams, request.params, 'politician');
     await ctx.db.transaction().execute((tx) => removeTargetPolitician(tx, viewerOf(request), id, pid));
-    return reply.redirect(`${targetPath(id)}?notice=politician-removed`, 303);
+    return reply.redirectWithNotice(targetPath(id), 'politician-removed');
   });
 
   app.get('/admin/seats/:code', anyone, async (request, reply) => {

@@ -45,7 +45,8 @@ describe('target lists in a real browser, on a 390 px phone', () => {
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Northtown and friends');
     await page.getByLabel('2024 majority below this share of the vote, in per cent').fill('5');
     await page.getByRole('button', { name: 'Make the list' }).click();
-    await page.waitForURL(/\/admin\/targets\/\d+\?notice=created/);
+    await page.waitForURL(/\/admin\/targets\/\d+$/);
+    await page.getByText('The list was made and its seats chosen.').waitFor();
     await checkPage(page);
     expect(await page.getByRole('link', { name: places.north.name }).count()).toBe(1);
 
@@ -55,13 +56,13 @@ describe('target lists in a real browser, on a 390 px phone', () => {
     await checkPage(page);
     await page.getByLabel('Add a seat by hand').fill(places.west.name);
     await page.getByRole('button', { name: 'Add the seat' }).click();
-    await page.waitForURL(/notice=seat-added/);
+    await page.getByText('The seat was added.').waitFor();
 
     await page.getByLabel('Name', { exact: true }).fill('Ben South');
     await page.getByLabel('Role', { exact: true }).selectOption('committee_chair');
     await page.getByLabel('Their own seat (optional)').fill(places.south.name);
     await page.getByRole('button', { name: 'Add the politician' }).click();
-    await page.waitForURL(/notice=politician-added/);
+    await page.getByText('The politician was added.').waitFor();
     await checkPage(page);
 
     await page.getByRole('link', { name: places.south.name }).click();

@@ -1,5 +1,5 @@
 import type { ActionOpportunity, PetitionSignaturesInSeat } from './seat-page-data.ts';
-import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
+import { ActionButton, Button, ChoiceGroup, ErrorSummary, Form, Layout, Pagination, PageNotice, ScrollingTable, Select, Tag, TextArea, TextInput, formatLondon, formatNumber, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
 import { formatShare, marginalityRankText } from '../marginality.ts';
 import { partyName } from '../parties.ts';
 import type { Candidate, ListSeat } from './list-seats.ts';
@@ -14,11 +14,11 @@ export const seatPath = (code: string) => `/admin/seats/${encodeURIComponent(cod
 const ownerName = (list: TargetList, groups: ReadonlyMap<number, string>) => (list.groupId === null ? 'Coalition-wide' : (groups.get(list.groupId) ?? 'A member group'));
 const party = (p: string | null) => (p ? (partyName(p) ?? p) : '');
 
-export function TargetListsPage(props: { lists: TargetList[]; groups: ReadonlyMap<number, string>; canCreate: boolean; query: unknown }) {
+export function TargetListsPage(props: { lists: TargetList[]; groups: ReadonlyMap<number, string>; canCreate: boolean; notice?: string | undefined }) {
   return (
     <Layout title="Target lists">
       <h1>Target lists</h1>
-      <QueryNotice query={props.query} messages={{ deleted: 'The list was deleted.' }} />
+      <PageNotice notice={props.notice} messages={{ deleted: 'The list was deleted.' }} />
       <p>The seats and politicians the campaign is aiming at: coalition-wide lists, and your groups’ own.</p>
       {props.canCreate ? (
         <p>
@@ -117,7 +117,7 @@ export interface TargetListPageProps {
   politicians: TargetPolitician[];
   values?: FormValues | undefined;
   errors?: FieldErrors | undefined;
-  query: unknown;
+  notice?: string | undefined;
 }
 
 const notices = {
@@ -135,7 +135,7 @@ export function TargetListPage(props: TargetListPageProps) {
   return (
     <Layout title={list.name} wide>
       <h1>{list.name}</h1>
-      <QueryNotice query={props.query} messages={notices} />
+      <PageNotice notice={props.notice} messages={notices} />
       <ErrorSummary errors={props.errors} />
       {list.description ? <p>{list.description}</p> : null}
       <dl class="summary-list">
