@@ -160,19 +160,40 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
   );
 }
 
-export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined; distanceFrom?: { miles: number; postcode: string } | undefined }) {
-  const { event, errors, baseUrl, distanceFrom } = props;
-  const changes = props.changes ?? [];
-  const status = publicStatus(event);
-  const left = placesLeft(event);
-  const description = formatSimpleText(event.description);
-  const hasErrors = Object.keys(errors ?? {}).length > 0;
+interface Described {
+  description: ReturnType<typeof formatSimpleText>;
+  jsonLd: string;
+}
+
+/**
+ * The page's description and JSON-LD, made once per copy of an event (with no change history):
+ * under a booking spike every refusal renders the event page again from the same kept copy.
+ */
+const described = new WeakMap<ChorusEvent, { baseUrl: string; value: Described }>();
+
+function describedOnce(event: ChorusEvent, baseUrl: string, changes: readonly EventChange[]): Described {
+  if (changes.length === 0) {
+    const kept = described.get(event);
+    if (kept && kept.baseUrl === baseUrl) return kept.value;
+  }
   const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl, changes))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+  const value = { description: formatSimpleText(event.description), jsonLd };
+  if (changes.length === 0) described.set(event, { baseUrl, value });
+  return value;
+}
+
+export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined; distanceFrom?: { miles: number; postcode: string } | undefined }) {
+  const { event, errors, baseUrl, distanceFrom } = props;
+  const changes = props.changes ?? [];
+  const status = publicStatus(event);
+  const left = placesLeft(event);
+  const { description, jsonLd } = describedOnce(event, baseUrl, changes);
+  const hasErrors = Object.keys(errors ?? {}).length > 0;
   return (
     <Layout
       title={`${hasErrors ? 'Error: ' : ''}${event.title}`}
