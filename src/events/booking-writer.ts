@@ -68,6 +68,7 @@ export class BookingWriter {
   private readonly queues = new Map<number, Pending[]>();
   private readonly writing = new Map<number, number>();
   private readonly reserved = new Map<number, Reserved>();
+  private readonly kept = new KeptConsents();
   private readonly maxBatch: number;
   private readonly maxConcurrent: number;
 
@@ -158,7 +159,7 @@ export class BookingWriter {
     mode.pipeline = true;
     try {
       try {
-        return await writeBatch(this.ctx, client, requests, early ? { reserved, mine } : undefined);
+        return await writeBatch(this.ctx, client, requests, this.kept, early ? { reserved, mine } : undefined);
       } catch (error) {
         // Answered after everything sent before it, so nothing of this batch is still on the wire after it.
         await client.query('rollback').catch((rollbackError: unknown) => {
@@ -266,16 +267,23 @@ function rowFor(index: number, request: BookingRequest): Row {
  * (those the guess left out) are then decided one by one in arrival order against the places
  * left, and written under the lock.
  */
-async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[], early?: { reserved: Reserved; mine: Reserved }): Promise<BookOutcome[]> {
+async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[], kept: KeptConsents, early?: { reserved: Reserved; mine: Reserved }): Promise<BookOutcome[]> {
   const first = requests[0]!.event;
   const eventId = first.id;
   const began = client.query('begin');
   began.catch(() => undefined);
   const q = handleOn(client);
-  const consentsFor = new Map<ChorusEvent, Promise<Consents>>();
+  const consentsFor = new Map<string, Promise<Consents>>();
+  const lookedUp = new Map<string, Promise<Consents>>();
   const consents = (event: ChorusEvent) => {
-    let found = consentsFor.get(event);
-    if (!found) consentsFor.set(event, (found = hearMoreConsents(ctx, q, event)));
+    const key = KeptConsents.key(ctx, event);
+    let found = consentsFor.get(key);
+    if (!found) {
+      const known = kept.get(key);
+      if (known) found = Promise.resolve(known);
+      else lookedUp.set(key, (found = hearMoreConsents(ctx, q, event)));
+      consentsFor.set(key, found);
+    }
     return found;
   };
   const outcomes: Array<BookOutcome | undefined> = new Array(requests.length);
@@ -345,6 +353,8 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
     }),
   );
   await inOrder(sent);
+  // Committed: the purposes and words are there for the next batches to use as they are.
+  for (const [key, found] of lookedUp) kept.set(key, await found);
   for (const r of rows) outcomes[r.index] = { kind: 'booked', reference: r.reference, places: r.request.form.places };
   return outcomes.map((o) => o!);
 }
@@ -376,18 +386,41 @@ async function writeRecords(ctx: AppContext, q: Tx, rows: Row[], consents: (even
       ...(form.hear_more ? { signUp: { consents: await consents(event), source: { utmSource: null, utmCampaign: null, referrer: null }, ip } } : {}),
     });
   }
-  const people = await recordPeopleBatch(q, actions, { brand, baseUrl: base, secret: ctx.secret });
-  rows.forEach((r, i) => (r.personId = people[i]!.personId));
   const calendars = new Map<ChorusEvent, string>();
   const calendarOf = (event: ChorusEvent) => {
     let found = calendars.get(event);
     if (found === undefined) calendars.set(event, (found = eventCalendar(event, base, { booked: true })));
     return found;
   };
-  await queueEmails(
-    q,
-    rows.map((r) => bookingEmail(ctx, { event: r.request.event, tier: r.request.tier, form: r.request.form, reference: r.reference, token: r.token, calendar: calendarOf(r.request.event) })),
-  );
+  const emails = rows.map((r) => bookingEmail(ctx, { event: r.request.event, tier: r.request.tier, form: r.request.form, reference: r.reference, token: r.token, calendar: calendarOf(r.request.event) }));
+  // Sent side by side (the emails need nothing from the people's statements): one round trip fewer.
+  const [people] = await inOrder([recordPeopleBatch(q, actions, { brand, baseUrl: base, secret: ctx.secret }), queueEmails(q, emails)] as const);
+  rows.forEach((r, i) => (r.personId = people[i]!.personId));
+}
+
+/**
+ * The purposes and exact words a "hear more" box on an event records, as a committed batch found
+ * or made them, kept for a second so the next batches of a spike need not look them up again
+ * (words are only ever added, never changed; a group's purpose follows the group).
+ */
+class KeptConsents {
+  private entries = new Map<string, { at: number; value: Consents }>();
+
+  constructor(private readonly maxAgeMs = 1000) {}
+
+  static key(ctx: AppContext, event: ChorusEvent): string {
+    return `${event.groups.map((g) => g.id).join(',')}\n${hearMoreWording(ctx.brand.current().name, event)}`;
+  }
+
+  get(key: string): Consents | undefined {
+    const entry = this.entries.get(key);
+    return entry && Date.now() - entry.at < this.maxAgeMs ? entry.value : undefined;
+  }
+
+  set(key: string, value: Consents): void {
+    if (this.entries.size > 1000) this.entries.clear();
+    this.entries.set(key, { at: Date.now(), value });
+  }
 }
 
 /** The consents a ticked "hear more" box asks for on this event: the exact words, once per batch. */
