@@ -227,6 +227,8 @@ async function writeAll(
       update people set first_action_at = least(coalesce(first_action_at, ${at}::timestamptz), ${at}::timestamptz),
         latest_action_at = greatest(coalesce(latest_action_at, ${at}::timestamptz), ${at}::timestamptz)
       where id = any(${personIds}::bigint[])
+        -- A person made by this batch has these dates already: not written twice.
+        and (first_action_at is null or first_action_at > ${at}::timestamptz or latest_action_at is null or latest_action_at < ${at}::timestamptz)
     ),
     grouped as (
       insert into person_groups (person_id, group_id, first_at)
