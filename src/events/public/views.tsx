@@ -163,10 +163,13 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
 interface Described {
   description: ReturnType<typeof formatSimpleText>;
   jsonLd: string;
+  /** The UK-time lines, long ("When") and short (the share description). */
+  when: string;
+  whenShort: string;
 }
 
 /**
- * The page's description and JSON-LD, made once per copy of an event (with no change history):
+ * The page's description, JSON-LD and dates, made once per copy of an event (with no change history):
  * under a booking spike every refusal renders the event page again from the same kept copy.
  */
 const described = new WeakMap<ChorusEvent, { baseUrl: string; value: Described }>();
@@ -182,7 +185,7 @@ function describedOnce(event: ChorusEvent, baseUrl: string, changes: readonly Ev
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-  const value = { description: formatSimpleText(event.description), jsonLd };
+  const value = { description: formatSimpleText(event.description), jsonLd, when: ukWhen(event.startsAt, event.endsAt), whenShort: whenLine(event) };
   if (changes.length === 0) described.set(event, { baseUrl, value });
   return value;
 }
@@ -192,13 +195,13 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
   const changes = props.changes ?? [];
   const status = publicStatus(event);
   const left = placesLeft(event);
-  const { description, jsonLd } = describedOnce(event, baseUrl, changes);
+  const { description, jsonLd, when, whenShort } = describedOnce(event, baseUrl, changes);
   const hasErrors = Object.keys(errors ?? {}).length > 0;
   return (
     <Layout
       title={`${hasErrors ? 'Error: ' : ''}${event.title}`}
       breadcrumbs={[{ href: status === 'past' ? '/events/past' : '/events', label: status === 'past' ? 'Past events' : 'Events' }]}
-      share={{ path: event.path, title: event.title, description: `${whenLine(event)} · ${placeLine(event)}. ${description.text.slice(0, 200)}` }}
+      share={{ path: event.path, title: event.title, description: `${whenShort} · ${placeLine(event)}. ${description.text.slice(0, 200)}` }}
       head={<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />}
     >
       <ErrorSummary errors={errors} />
@@ -221,7 +224,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
         <div class="summary-list__row">
           <dt>When</dt>
           <dd>
-            {ukWhen(event.startsAt, event.endsAt)}
+            {when}
           </dd>
         </div>
         <div class="summary-list__row">
