@@ -32,7 +32,7 @@ import { connectDatabase } from '../src/platform/db/database.ts';
 import type { Database } from '../src/schema.ts';
 import { bareConstantRun, bareFormRun } from './support/bare-runs.ts';
 import { cpuMeter, postgresPids } from './support/cpu.ts';
-import { benchRoot, freshDatabase, resetStatementStats, statementStats } from './support/postgres.ts';
+import { benchRoot, freshDatabase, resetStatementStats, statementStats, statementTotals } from './support/postgres.ts';
 import { startChorus } from './support/processes.ts';
 import { runLoad, type LoadResult } from './support/run-load.ts';
 import { seedReferenceData } from './support/seed.ts';
@@ -187,6 +187,8 @@ async function main() {
       // BENCH_PG_STATS=1: PostgreSQL's own time per statement during the spike, per booking attempt.
       const stats = await statementStats(database.url, PEOPLE, 20);
       if (stats) console.log(`PostgreSQL statements during the spike (per booking attempt):\n${stats.replaceAll('µs/sig', 'µs/att').replaceAll('B/sig', 'B/att')}`);
+      const totals = await statementTotals(database.url);
+      if (totals) console.log(`statements during the spike: ${totals.toplevel} sent (${(totals.toplevel / CAPACITY).toFixed(1)} per place booked), ${totals.nested} more inside functions (${(totals.nested / CAPACITY).toFixed(1)} per place booked)`);
 
       // The pages: the calendar and the feed as the public (no cookie) asks for them.
       const page = await fetch(`${chorus.url}/events`, { headers: { 'accept-encoding': 'identity' } });

@@ -73,3 +73,13 @@ export async function statementStats(url: string, signatures: number, top = 14):
     .map((r) => `${us(r.total_ms)} µs/sig  ${String(r.calls).padStart(7)} calls  mean ${r.mean_ms.toFixed(2).padStart(6)} ms  rows/call ${(r.rows / Math.max(1, r.calls)).toFixed(1).padStart(6)}  WAL ${(r.wal_bytes / signatures).toFixed(0).padStart(5)} B/sig${r.toplevel ? '' : ' (nested)'}  ${r.query.slice(0, 110)}`)
     .join('\n');
 }
+
+/** Statements PostgreSQL ran since the last reset (BENCH_PG_STATS): those sent by clients, and those run inside functions and checks. */
+export async function statementTotals(url: string): Promise<{ toplevel: number; nested: number } | undefined> {
+  if (!process.env.BENCH_PG_STATS) return undefined;
+  const handle = connectDatabase<Database>(url, 1, 'bench-stats');
+  const rows = await sql<{ toplevel: boolean; calls: number }>`
+    select toplevel, sum(calls)::float8 as calls from pg_stat_statements where query not like '%pg_stat_statements%' group by toplevel`.execute(handle.db);
+  await handle.close();
+  return { toplevel: rows.rows.find((r) => r.toplevel)?.calls ?? 0, nested: rows.rows.find((r) => !r.toplevel)?.calls ?? 0 };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext as AnyAppContext } from '../context.ts';
-import { checkbox, emailAddress, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem } from '../platform/index.ts';
+import { checkbox, emailAddress, hitRateLimits, problemsFromZod, queueEmail, type FieldProblem, type QueueEmailOptions } from '../platform/index.ts';
 import { purposeFor, requestSignUp, wordingFor } from '../supporters/index.ts';
 import { manageUrl } from './booking-tokens.ts';
 import { bookingWriterFor } from './booking-writer.ts';
@@ -148,18 +148,33 @@ export async function recordHearMore(ctx: AppContext, tx: Tx, event: ChorusEvent
   );
 }
 
-export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: ChorusEvent; tier: TicketTier; form: BookingForm; reference: string; token: string }) {
+export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: BookingEmailFacts) {
+  await queueEmail(tx, bookingEmail(ctx, b));
+}
+
+export interface BookingEmailFacts {
+  event: ChorusEvent;
+  tier: TicketTier;
+  form: BookingForm;
+  reference: string;
+  token: string;
+  /** The event's calendar entry as attached (the same for every booking of the event: made once for a batch). */
+  calendar?: string;
+}
+
+/** The booking confirmation: reference, when and where, the manage link, and the event as an .ics attachment. */
+export function bookingEmail(ctx: AppContext, b: BookingEmailFacts): QueueEmailOptions {
   const { event, tier, form } = b;
   const base = ctx.config.BASE_URL;
   const link = manageUrl(base, b.token);
   const what = `${placesWord(form.places)}${event.tiers.length > 1 || tier.pricePence > 0 ? ` (${tier.name}, ${formatPrice(tier.pricePence)} each)` : ''}`;
-  await queueEmail(tx, {
+  return {
     kind: 'events.booking.confirmation',
     to: form.email,
     brand: ctx.brand.current(),
     baseUrl: base,
     secrets: [b.token],
-    attachments: [{ filename: 'event.ics', contentType: 'text/calendar; method=PUBLISH', content: eventCalendar(event, base, { booked: true }) }],
+    attachments: [{ filename: 'event.ics', contentType: 'text/calendar; method=PUBLISH', content: b.calendar ?? eventCalendar(event, base, { booked: true }) }],
     content: {
       subject: `You’re booked: ${event.title}`,
       heading: 'You’re booked',
@@ -177,5 +192,5 @@ export async function queueBookingEmail(ctx: AppContext, tx: Tx, b: { event: Cho
         { type: 'small', text: 'Keep this email: the link lets you cancel your booking without signing in, so please do not forward it.' },
       ],
     },
-  });
+  };
 }

@@ -29,7 +29,7 @@ function book(eventId: number, tier: number) {
 }
 
 describe('booking under a spike', () => {
-  it('books a place freed elsewhere a moment ago, although the booking form had just seen the event full', async () => {
+  it('books a place freed elsewhere within a second and a half, although the booking form had just seen the event full', async () => {
     const id = await makeEvent(t, [group], { capacity: '1' });
     const tier = (await findEvent(t.ctx.db, id))!.tiers[0]!.id;
     expect((await book(id, tier)).status).toBe(303);
@@ -42,8 +42,15 @@ describe('booking under a spike', () => {
     await t.ctx.db.updateTable('bookings').set({ status: 'cancelled', cancelled_at: new Date() }).where('event_id', '=', id).execute();
     await t.ctx.db.updateTable('events').set({ places_booked: 0 }).where('id', '=', id).execute();
     await t.ctx.db.updateTable('ticket_tiers').set({ places_booked: 0 }).where('id', '=', tier).execute();
-    const again = await book(id, tier);
+    // This instance's kept copy still says full for at most a second; within 1.5 s the place is booked.
+    const started = Date.now();
+    let again = await book(id, tier);
+    while (again.status === 422 && Date.now() - started < 1500) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await book(id, tier);
+    }
     expect(again.status).toBe(303);
+    expect(Date.now() - started).toBeLessThan(1500);
     expect((await findEvent(t.ctx.db, id))!.placesBooked).toBe(1);
     // And the place, once taken again, is not sold twice.
     expect((await book(id, tier)).status).toBe(422);

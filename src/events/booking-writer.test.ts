@@ -91,12 +91,14 @@ describe('the booking writer', () => {
       // The first goes alone and is booked; the three behind it go together, and wait.
       const lead = writer.submit(request(event, form(`lead.${id}@example.org`)));
       const batch = [`with1.${id}@example.org`, stuck, `with2.${id}@example.org`].map((email) => writer.submit(request(event, form(email))));
+      // Watched from the start: the batch may fail before the terminating query has answered.
+      const batchSettled = Promise.allSettled(batch);
       expect((await lead).kind).toBe('booked');
       const waiting = sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into people%'`;
       await waitFor(async () => (await waiting.execute(t.ctx.db)).rows[0]!.n === 1);
       // The batch's server process dies (as in a crash of its PostgreSQL backend).
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into people%'`.execute(t.ctx.db);
-      const settled = await Promise.allSettled(batch);
+      const settled = await batchSettled;
       expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
       await blocker.query('rollback');
     } finally {

@@ -1,8 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
-import { connectToGroups, personForUnprovenAction, purposeFor, recordAction, requestSignUp, splitName, wordingFor } from '../supporters/index.ts';
+import { queueEmails } from '../platform/index.ts';
+import { purposeFor, recordPeopleBatch, wordingFor, type BatchedAction } from '../supporters/index.ts';
+import { eventCalendar } from './event-calendar.ts';
 import { newManageToken, newReference } from './booking-tokens.ts';
-import { hearMoreWording, notBookable, queueBookingEmail, shortfall, type BookingForm, type BookOutcome } from './book-event.ts';
+import { bookingEmail, hearMoreWording, notBookable, shortfall, type BookingForm, type BookOutcome } from './book-event.ts';
 import type { ChorusEvent, TicketTier } from './store.ts';
 import type { AppContext, Tx } from './tables.ts';
 
@@ -37,7 +39,7 @@ interface Reserved {
   tiers: Map<number, number>;
 }
 
-type Consents = Parameters<typeof requestSignUp>[1]['consents'];
+type Consents = NonNullable<BatchedAction['signUp']>['consents'];
 
 /**
  * Books places in batches, one event at a time. Each booking waits in its event's queue; while a
@@ -50,10 +52,11 @@ type Consents = Parameters<typeof requestSignUp>[1]['consents'];
  * 2. Each booking is checked, in the order they arrived, against the places left after the ones
  *    before it: one that does not fit is refused (the waiting list is offered) and writes
  *    nothing, so a refusal never undoes another booking.
- * 3. For the bookings that fit: the person, the timeline entry, the groups, any "hear more"
- *    sign-up and the confirmation email (with the .ics), all bookings at once on the one
- *    connection in pipeline mode (each statement sent without waiting for the ones before it;
- *    PostgreSQL still runs them in order).
+ * 3. For the bookings that fit, all at once: the people, their timeline entries, their groups
+ *    and any "hear more" sign-ups through supporters' recordPeopleBatch (a fixed handful of
+ *    statements for the whole batch), then every confirmation email (with the .ics) in one
+ *    statement (the platform's queueEmails: one insert, one add_jobs). The connection is in
+ *    pipeline mode, so statements made side by side are sent without waiting for each other.
  * 4. The bookings, both counters and COMMIT, sent together.
  *
  * Nobody is answered before COMMIT has really committed. If PostgreSQL refuses the data of one
@@ -65,6 +68,7 @@ export class BookingWriter {
   private readonly queues = new Map<number, Pending[]>();
   private readonly writing = new Map<number, number>();
   private readonly reserved = new Map<number, Reserved>();
+  private readonly kept = new KeptConsents();
   private readonly maxBatch: number;
   private readonly maxConcurrent: number;
 
@@ -155,7 +159,7 @@ export class BookingWriter {
     mode.pipeline = true;
     try {
       try {
-        return await writeBatch(this.ctx, client, requests, early ? { reserved, mine } : undefined);
+        return await writeBatch(this.ctx, client, requests, this.kept, early ? { reserved, mine } : undefined);
       } catch (error) {
         // Answered after everything sent before it, so nothing of this batch is still on the wire after it.
         await client.query('rollback').catch((rollbackError: unknown) => {
@@ -263,16 +267,23 @@ function rowFor(index: number, request: BookingRequest): Row {
  * (those the guess left out) are then decided one by one in arrival order against the places
  * left, and written under the lock.
  */
-async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[], early?: { reserved: Reserved; mine: Reserved }): Promise<BookOutcome[]> {
+async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: BookingRequest[], kept: KeptConsents, early?: { reserved: Reserved; mine: Reserved }): Promise<BookOutcome[]> {
   const first = requests[0]!.event;
   const eventId = first.id;
   const began = client.query('begin');
   began.catch(() => undefined);
   const q = handleOn(client);
-  const consentsFor = new Map<ChorusEvent, Promise<Consents>>();
+  const consentsFor = new Map<string, Promise<Consents>>();
+  const lookedUp = new Map<string, Promise<Consents>>();
   const consents = (event: ChorusEvent) => {
-    let found = consentsFor.get(event);
-    if (!found) consentsFor.set(event, (found = hearMoreConsents(ctx, q, event)));
+    const key = KeptConsents.key(ctx, event);
+    let found = consentsFor.get(key);
+    if (!found) {
+      const known = kept.get(key);
+      if (known) found = Promise.resolve(known);
+      else lookedUp.set(key, (found = hearMoreConsents(ctx, q, event)));
+      consentsFor.set(key, found);
+    }
     return found;
   };
   const outcomes: Array<BookOutcome | undefined> = new Array(requests.length);
@@ -342,23 +353,74 @@ async function writeBatch(ctx: AppContext, client: pg.PoolClient, requests: Book
     }),
   );
   await inOrder(sent);
+  // Committed: the purposes and words are there for the next batches to use as they are.
+  for (const [key, found] of lookedUp) kept.set(key, await found);
   for (const r of rows) outcomes[r.index] = { kind: 'booked', reference: r.reference, places: r.request.form.places };
   return outcomes.map((o) => o!);
 }
 
-/** What the bookings write besides their places, all at once (pipelined); one address's bookings one after another (a double click), so the person is found, not made twice. */
+/**
+ * What the bookings write besides their places, for all of them at once: the people, their
+ * timeline entries, their groups and any "hear more" sign-ups through supporters'
+ * recordPeopleBatch (a few statements for the whole batch), then every confirmation email (with
+ * the .ics) in one insert and one add_jobs call.
+ */
 async function writeRecords(ctx: AppContext, q: Tx, rows: Row[], consents: (event: ChorusEvent) => Promise<Consents>): Promise<void> {
   if (rows.length === 0) return;
-  const byEmail = new Map<string, Row[]>();
+  const brand = ctx.brand.current();
+  const base = ctx.config.BASE_URL;
+  const actions: BatchedAction[] = [];
   for (const r of rows) {
-    const key = r.request.form.email.trim().toLowerCase();
-    byEmail.set(key, [...(byEmail.get(key) ?? []), r]);
+    const { event, tier, form, ip } = r.request;
+    actions.push({
+      email: form.email,
+      name: r.name,
+      method: `event:${event.id}`,
+      action: {
+        kind: 'event.booked',
+        subjectType: 'event',
+        subjectId: event.id,
+        detail: { event: event.title, reference: r.reference, places: form.places, tier: tier.name, groupIds: event.groups.map((g) => g.id) },
+      },
+      groupIds: event.groups.map((g) => g.id),
+      ...(form.hear_more ? { signUp: { consents: await consents(event), source: { utmSource: null, utmCampaign: null, referrer: null }, ip } } : {}),
+    });
   }
-  await settleAll(
-    [...byEmail.values()].map(async (same) => {
-      for (const r of same) await bookingRecords(ctx, q, r, consents);
-    }),
-  );
+  const calendars = new Map<ChorusEvent, string>();
+  const calendarOf = (event: ChorusEvent) => {
+    let found = calendars.get(event);
+    if (found === undefined) calendars.set(event, (found = eventCalendar(event, base, { booked: true })));
+    return found;
+  };
+  const emails = rows.map((r) => bookingEmail(ctx, { event: r.request.event, tier: r.request.tier, form: r.request.form, reference: r.reference, token: r.token, calendar: calendarOf(r.request.event) }));
+  // Sent side by side (the emails need nothing from the people's statements): one round trip fewer.
+  const [people] = await inOrder([recordPeopleBatch(q, actions, { brand, baseUrl: base, secret: ctx.secret }), queueEmails(q, emails)] as const);
+  rows.forEach((r, i) => (r.personId = people[i]!.personId));
+}
+
+/**
+ * The purposes and exact words a "hear more" box on an event records, as a committed batch found
+ * or made them, kept for a second so the next batches of a spike need not look them up again
+ * (words are only ever added, never changed; a group's purpose follows the group).
+ */
+class KeptConsents {
+  private entries = new Map<string, { at: number; value: Consents }>();
+
+  constructor(private readonly maxAgeMs = 1000) {}
+
+  static key(ctx: AppContext, event: ChorusEvent): string {
+    return `${event.groups.map((g) => g.id).join(',')}\n${hearMoreWording(ctx.brand.current().name, event)}`;
+  }
+
+  get(key: string): Consents | undefined {
+    const entry = this.entries.get(key);
+    return entry && Date.now() - entry.at < this.maxAgeMs ? entry.value : undefined;
+  }
+
+  set(key: string, value: Consents): void {
+    if (this.entries.size > 1000) this.entries.clear();
+    this.entries.set(key, { at: Date.now(), value });
+  }
 }
 
 /** The consents a ticked "hear more" box asks for on this event: the exact words, once per batch. */
@@ -370,46 +432,6 @@ async function hearMoreConsents(ctx: AppContext, q: Tx, event: ChorusEvent): Pro
       return { purpose, wording: await wordingFor(q, purpose.id, wording) };
     }),
   );
-}
-
-/**
- * One booking's records besides its places, as the single booking writes them: the person, the
- * timeline entry, the groups, any "hear more" sign-up (double opt-in) and the confirmation email.
- */
-async function bookingRecords(ctx: AppContext, q: Tx, r: Row, consents: (event: ChorusEvent) => Promise<Consents>): Promise<void> {
-  const { event, tier, form, ip } = r.request;
-  const name = splitName(r.name);
-  const method = `event:${event.id}`;
-  const email = queueBookingEmail(ctx, q, { event, tier, form, reference: r.reference, token: r.token });
-  // Sent beside the person's lookup and awaited with the rest below; if the lookup fails first
-  // (a lost connection), this one's failure is the same and must not go unobserved.
-  email.catch(() => undefined);
-  const person = await personForUnprovenAction(q, { email: form.email, givenName: name.givenName || null, familyName: name.familyName, source: { method } });
-  r.personId = person.id;
-  await settleAll([
-    email,
-    recordAction(q, person.id, {
-      kind: 'event.booked',
-      subjectType: 'event',
-      subjectId: event.id,
-      detail: { event: event.title, reference: r.reference, places: form.places, tier: tier.name, groupIds: event.groups.map((g) => g.id) },
-    }),
-    connectToGroups(q, person.id, event.groups.map((g) => g.id)),
-    form.hear_more
-      ? consents(event).then((list) =>
-          requestSignUp(
-            q,
-            { email: form.email, name: form.name, place: null, consents: list, method, source: { utmSource: null, utmCampaign: null, referrer: null }, ip },
-            { brand: ctx.brand.current(), baseUrl: ctx.config.BASE_URL, secret: ctx.secret },
-          ),
-        )
-      : undefined,
-  ]);
-}
-
-/** Waits for everything; fails with the cause: the first failure in the order given that is not just the transaction being aborted already. */
-async function settleAll(list: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
-  await inOrder(list);
 }
 
 async function inOrder<T extends readonly unknown[]>(sent: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {

@@ -22,7 +22,7 @@ export { describeError, logRequestFailure, uploadLimits, wantsJson, type Framewo
 export { ImportProgress, type ImportSummary, type Importer } from './import-report.ts';
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';
-export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail } from './mail/outbox.ts';
+export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail, queueEmails, type QueueEmailOptions } from './mail/outbox.ts';
 export { renderEmail, type RenderedEmail } from './mail/render.tsx';
 export { composeMessage } from './mail/compose.ts';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';

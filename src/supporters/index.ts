@@ -18,3 +18,4 @@ export { connectToGroups, personForUnprovenAction } from './people.ts';
 export { requestSignUp } from './sign-up.ts';
 export { activityMailingChoices, draftActivityMailing, type ActivitySender } from './mailings/mail-activity.ts';
 export { countsByConstituency as supporterCountsByConstituency, type ConstituencySupporterCounts } from './counts-by-constituency.ts';
+export { recordPeopleBatch, type BatchedAction, type BatchedPerson } from './record-people-batch.ts';

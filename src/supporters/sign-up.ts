@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { groupNamesOf } from '../coalition/index.ts';
 import { canonicalEmail } from '../petitions/index.ts';
-import { andList, gone, notFound, queueEmail, type Brand, type Handle } from '../platform/index.ts';
+import { andList, gone, notFound, queueEmail, type Brand, type Handle, type QueueEmailOptions } from '../platform/index.ts';
 import { supportersQ, type Q } from './tables.ts';
 import { confirmPendingConsent, listPurposes, requestConsent, type Purpose, type Wording } from './consent.ts';
 import { connectToGroups, livePersonIdFor, recordAction, showRecordTo, splitName, upsertPerson, type PersonFacts } from './people.ts';
@@ -18,7 +18,7 @@ export async function sendersOf(q: Q, purposes: readonly Purpose[], brand: Brand
 export const SIGN_UP_EMAIL_KINDS = ['supporters.signup.confirmation', 'supporters.signup.already-subscribed'] as const;
 
 /** More sign-ups than this for one address within an hour send no further email (no mail-bombing). */
-const MAX_SIGN_UPS_PER_HOUR = 5;
+export const MAX_SIGN_UPS_PER_HOUR = 5;
 
 export interface SignUpRequest {
   email: string;
@@ -45,7 +45,7 @@ export interface MailSettings {
  */
 export type SignUpOutcome = 'confirmation-sent' | 'already-subscribed' | 'too-many';
 
-function factsOf(request: SignUpRequest): Omit<PersonFacts, 'email'> {
+export function factsOf(request: SignUpRequest): Omit<PersonFacts, 'email'> {
   const name = request.name ? splitName(request.name) : { givenName: null, familyName: null };
   return {
     givenName: name.givenName || null,
@@ -96,41 +96,55 @@ export async function signUp(q: Q, request: SignUpRequest, mail: MailSettings): 
   }
   const to = request.email.trim();
   if (requested.length === 0) {
-    await queueEmail(q, {
-      kind: 'supporters.signup.already-subscribed',
-      to,
-      brand: mail.brand,
-      baseUrl: mail.baseUrl,
-      content: {
-        subject: `You are already subscribed to ${mail.brand.name} updates`,
-        heading: 'You are already subscribed',
-        blocks: [
-          { type: 'paragraph', text: `Someone (we hope you) asked to get emails from ${andList(await sendersOf(q, request.consents.map((c) => c.purpose), mail.brand))}.` },
-          { type: 'paragraph', text: 'You are already subscribed, so nothing has changed.' },
-          { type: 'link', href: preferencesUrl(mail.baseUrl, mail.secret, person.publicId), label: 'See or change your email preferences' },
-        ],
-      },
-    });
+    await queueEmail(q, alreadySubscribedEmail(mail, to, person.publicId, await sendersOf(q, request.consents.map((c) => c.purpose), mail.brand)));
     return 'already-subscribed';
   }
-  await queueEmail(q, {
+  await queueEmail(q, confirmSignUpEmail(mail, to, { personPublicId: person.publicId, signUpId, requested, senders: await sendersOf(q, requested.map((c) => c.purpose), mail.brand) }));
+  return 'confirmation-sent';
+}
+
+/** The email to a sign-up whose every purpose was already given. */
+export function alreadySubscribedEmail(mail: MailSettings, to: string, personPublicId: string, senders: string[]): QueueEmailOptions {
+  return {
+    kind: 'supporters.signup.already-subscribed',
+    to,
+    brand: mail.brand,
+    baseUrl: mail.baseUrl,
+    content: {
+      subject: `You are already subscribed to ${mail.brand.name} updates`,
+      heading: 'You are already subscribed',
+      blocks: [
+        { type: 'paragraph', text: `Someone (we hope you) asked to get emails from ${andList(senders)}.` },
+        { type: 'paragraph', text: 'You are already subscribed, so nothing has changed.' },
+        { type: 'link', href: preferencesUrl(mail.baseUrl, mail.secret, personPublicId), label: 'See or change your email preferences' },
+      ],
+    },
+  };
+}
+
+/** The double opt-in email: the words of each box ticked, and the link that confirms this sign-up. */
+export function confirmSignUpEmail(
+  mail: MailSettings,
+  to: string,
+  signUp: { personPublicId: string; signUpId: number; requested: ReadonlyArray<{ wording: Wording }>; senders: string[] },
+): QueueEmailOptions {
+  return {
     kind: 'supporters.signup.confirmation',
     to,
     brand: mail.brand,
     baseUrl: mail.baseUrl,
     content: {
-      subject: `Please confirm you want emails from ${andList(await sendersOf(q, requested.map((c) => c.purpose), mail.brand))}`,
+      subject: `Please confirm you want emails from ${andList(signUp.senders)}`,
       heading: 'Please confirm your subscription',
       blocks: [
         { type: 'paragraph', text: 'You asked to get emails from us. You ticked a box saying:' },
-        ...requested.map((c) => ({ type: 'paragraph' as const, text: `“${c.wording.text}”` })),
+        ...signUp.requested.map((c) => ({ type: 'paragraph' as const, text: `“${c.wording.text}”` })),
         { type: 'paragraph', text: 'We will only email you once you confirm:' },
-        { type: 'button', href: signUpConfirmationUrl(mail.baseUrl, mail.secret, person.publicId, signUpId), label: 'Yes, subscribe me' },
+        { type: 'button', href: signUpConfirmationUrl(mail.baseUrl, mail.secret, signUp.personPublicId, signUp.signUpId), label: 'Yes, subscribe me' },
         { type: 'small', text: 'If you did not ask for this, ignore this email: we will not email you again, and we delete unconfirmed sign-ups within a few weeks.' },
       ],
     },
-  });
-  return 'confirmation-sent';
+  };
 }
 
 /**

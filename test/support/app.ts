@@ -25,6 +25,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Adds test-only routes to this app instance (never to the product) before it starts. */
   routes?: (app: FastifyInstance) => void;
+  /** How long the brand is kept before it is read again (0, the default: read for every page, so a test's edit shows at once). */
+  brandMaxAgeMs?: number;
 }
 
 /** The stories key tests run with (a real deployment must set its own: the tests' databases are "real"). */
@@ -59,7 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     secret: config.CHORUS_SECRET!,
     log: pino({ level: 'silent' }),
     mailer: createMailer(config.SMTP_URL),
-    brand: new BrandCache(database.db, 0),
+    brand: new BrandCache(database.db, options.brandMaxAgeMs ?? 0),
   };
   const app = await buildApp(ctx);
   options.routes?.(app);

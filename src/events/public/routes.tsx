@@ -77,11 +77,14 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
   const book = async (request: FastifyRequest, reply: FastifyReply) => {
     const json = wantsJson(request);
     const { id } = parseParams(idParams, request.params, 'event');
-    // A copy kept for a moment will do to start with (the places are taken under the event's lock);
-    // when it suggests the places have gone, the refusal is made from the event as it is now.
+    // A copy kept for a moment will do to start with (the places are taken under the event's lock).
+    // A kept copy that is full is the answer while it is kept (at most a second): the waiting list
+    // is offered without asking the database. Otherwise, when the booking is refused, the refusal
+    // is made from the event as it is now.
     let event = await publicEvent(ctx, id, (id) => bookingCache.get(id));
     let outcome = await bookEvent(ctx, { event, fields: request.body, ip: clientIp(request) });
-    if (outcome.kind !== 'booked') {
+    const refusedWhileFull = outcome.kind === 'invalid' && outcome.waitingList === true && bookingCache.isFull(id);
+    if (outcome.kind !== 'booked' && !refusedWhileFull) {
       const fresh = await publicEvent(ctx, id, (id) => bookingCache.fresh(id));
       const changed = fresh.state !== event.state || fresh.placesBooked !== event.placesBooked || fresh.tiers.some((t, i) => t.placesBooked !== event.tiers[i]?.placesBooked);
       event = fresh;
@@ -136,7 +139,9 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
 
   app.post('/bookings/:token/cancel', { config: { csrf: 'origin' as const }, onRequest: formOrJsonOnly }, async (request, reply) => {
     const { token } = parseParams(tokenParams, request.params, 'booking');
-    await cancelBooking(ctx, token);
+    const cancelled = await cancelBooking(ctx, token);
+    // The place freed here is bookable here at once (other processes see it within their kept copy's second).
+    bookingCache.forget(cancelled.eventId);
     return reply.redirect(`/bookings/${token}?notice=cancelled`, 303);
   });
 }

@@ -160,24 +160,48 @@ function AccessInfo({ event }: { event: ChorusEvent }) {
   );
 }
 
-export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined; distanceFrom?: { miles: number; postcode: string } | undefined }) {
-  const { event, errors, baseUrl, distanceFrom } = props;
-  const changes = props.changes ?? [];
-  const status = publicStatus(event);
-  const left = placesLeft(event);
-  const description = formatSimpleText(event.description);
-  const hasErrors = Object.keys(errors ?? {}).length > 0;
+interface Described {
+  description: ReturnType<typeof formatSimpleText>;
+  jsonLd: string;
+  /** The UK-time lines, long ("When") and short (the share description). */
+  when: string;
+  whenShort: string;
+}
+
+/**
+ * The page's description, JSON-LD and dates, made once per copy of an event (with no change history):
+ * under a booking spike every refusal renders the event page again from the same kept copy.
+ */
+const described = new WeakMap<ChorusEvent, { baseUrl: string; value: Described }>();
+
+function describedOnce(event: ChorusEvent, baseUrl: string, changes: readonly EventChange[]): Described {
+  if (changes.length === 0) {
+    const kept = described.get(event);
+    if (kept && kept.baseUrl === baseUrl) return kept.value;
+  }
   const jsonLd = JSON.stringify(eventJsonLd(event, baseUrl, changes))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+  const value = { description: formatSimpleText(event.description), jsonLd, when: ukWhen(event.startsAt, event.endsAt), whenShort: whenLine(event) };
+  if (changes.length === 0) described.set(event, { baseUrl, value });
+  return value;
+}
+
+export function EventPage(props: BookingFormProps & { baseUrl: string; changes?: readonly EventChange[] | undefined; distanceFrom?: { miles: number; postcode: string } | undefined }) {
+  const { event, errors, baseUrl, distanceFrom } = props;
+  const changes = props.changes ?? [];
+  const status = publicStatus(event);
+  const left = placesLeft(event);
+  const { description, jsonLd, when, whenShort } = describedOnce(event, baseUrl, changes);
+  const hasErrors = Object.keys(errors ?? {}).length > 0;
   return (
     <Layout
       title={`${hasErrors ? 'Error: ' : ''}${event.title}`}
       breadcrumbs={[{ href: status === 'past' ? '/events/past' : '/events', label: status === 'past' ? 'Past events' : 'Events' }]}
-      share={{ path: event.path, title: event.title, description: `${whenLine(event)} · ${placeLine(event)}. ${description.text.slice(0, 200)}` }}
+      share={{ path: event.path, title: event.title, description: `${whenShort} · ${placeLine(event)}. ${description.text.slice(0, 200)}` }}
       head={<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd }} />}
     >
       <ErrorSummary errors={errors} />
@@ -200,7 +224,7 @@ export function EventPage(props: BookingFormProps & { baseUrl: string; changes?:
         <div class="summary-list__row">
           <dt>When</dt>
           <dd>
-            {ukWhen(event.startsAt, event.endsAt)}
+            {when}
           </dd>
         </div>
         <div class="summary-list__row">

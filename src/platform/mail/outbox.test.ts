@@ -7,7 +7,7 @@ import { SmtpSink } from '../../../test/support/smtp.ts';
 import type { Brand } from '../web/context.ts';
 import { capabilities } from '../../capabilities.ts';
 import { createPetition, postSignature, seedPlaces, signer } from '../../../test/support/public-petitions.ts';
-import { keepForViewer, queueEmail } from './outbox.ts';
+import { keepForViewer, queueEmail, queueEmails } from './outbox.ts';
 
 const brand: Brand = {
   name: 'Save Our Wards',
@@ -171,6 +171,45 @@ describe('with an SMTP server', () => {
     await t.runJobs();
     expect(sink.to('never@example.org')).toHaveLength(0);
     expect(await t.ctx.db.selectFrom('outbound_emails').select('id').where('to_address', '=', 'never@example.org').execute()).toEqual([]);
+  });
+
+  it('queues many messages in one statement (their sending with one add_jobs) and delivers each once, secrets kept apart, attachments sent, none if the transaction rolls back', async () => {
+    const secret = 'manage-token-0123456789';
+    const one = (to: string) => ({
+      kind: 'test.message',
+      to,
+      brand,
+      baseUrl: 'http://chorus.test',
+      secrets: [secret],
+      attachments: [{ filename: 'event.ics', contentType: 'text/calendar; method=PUBLISH', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }],
+      content: { subject: `For ${to}`, blocks: [{ type: 'button' as const, href: `http://chorus.test/bookings/${secret}`, label: 'Manage' }] },
+    });
+    const addresses = ['many1@example.org', 'many2@example.org', 'many3@example.org'];
+    expect(await t.ctx.db.transaction().execute((tx) => queueEmails(tx, addresses.map(one)))).toBe(3);
+    await t.ctx.db
+      .transaction()
+      .execute(async (tx) => {
+        await queueEmails(tx, [one('many-never@example.org')]);
+        throw new Error('the surrounding write failed');
+      })
+      .catch(() => undefined);
+    expect(await queueEmails(t.ctx.db, [])).toBe(0);
+    const stored = await t.ctx.db.selectFrom('outbound_emails').selectAll().where('to_address', 'in', [...addresses, 'many-never@example.org']).orderBy('id').execute();
+    expect(stored.map((m) => [m.to_address, m.subject, m.status])).toEqual(addresses.map((a) => [a, `For ${a}`, 'queued']));
+    for (const m of stored) {
+      expect(m.text_body).not.toContain(secret);
+      expect(await pendingJob(t, Number(m.id))).toBeDefined();
+    }
+    await t.runJobs();
+    for (const a of addresses) {
+      const received = sink.to(a);
+      expect(received).toHaveLength(1);
+      expect(received[0]!.text).toContain(`http://chorus.test/bookings/${secret}`);
+      expect(received[0]!.raw).toContain('event.ics');
+    }
+    expect(sink.to('many-never@example.org')).toHaveLength(0);
+    const sent = await t.ctx.db.selectFrom('outbound_emails').select(['status', 'text_body']).where('to_address', 'in', addresses).execute();
+    expect(sent.every((m) => m.status === 'sent' && !m.text_body.includes(secret))).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
 import type { AnyQueryable, Queryable } from '../db/database.ts';
-import { addJob, defineJob, type CronEntry } from '../jobs/jobs.ts';
+import { addJob, defineJob, type CronEntry, type JobDefinition } from '../jobs/jobs.ts';
 import type { MailAttachment, PlatformTables } from '../tables.ts';
 import type { Brand } from '../web/context.ts';
 import { renderEmail, type EmailContent } from './render.tsx';
@@ -73,6 +73,44 @@ export async function queueEmail(q: AnyQueryable, options: QueueEmailOptions): P
     .executeTakeFirstOrThrow();
   await addJob(q, sendEmail, { id: row.id });
   return row.id;
+}
+
+/**
+ * queueEmail for many messages at once, in the caller's transaction: the messages stored in one
+ * multi-row insert and their sending queued in the same statement with one
+ * `graphile_worker.add_jobs` call, however many there are (a batch of bookings' confirmations).
+ * Returns how many were queued.
+ */
+export async function queueEmails(q: AnyQueryable, list: readonly QueueEmailOptions[]): Promise<number> {
+  if (list.length === 0) return 0;
+  const rows = list.map((options) => {
+    const rendered = renderEmail(options.brand, options.content, options.baseUrl);
+    const secrets = options.secrets ?? [];
+    return {
+      kind: options.kind,
+      to: options.to,
+      subject: rendered.subject,
+      text: cutSecrets(rendered.text, secrets),
+      html: cutSecrets(rendered.html, secrets),
+      headers: JSON.stringify(options.headers ?? {}),
+      secrets: secrets.length > 0 ? JSON.stringify(secrets) : null,
+      deleteAfter: options.keepDays === undefined ? null : new Date(Date.now() + options.keepDays * 86_400_000),
+      attachments: options.attachments?.length ? JSON.stringify(options.attachments) : null,
+    };
+  });
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+  const result = await sql<{ n: number }>`
+    with made as (
+      insert into outbound_emails (kind, to_address, subject, text_body, html_body, headers, last_error, message_id, sent_at, secrets, delete_after, attachments)
+      select kind, to_address, subject, text_body, html_body, headers, null, null, null, secrets, delete_after, attachments
+      from unnest(${col((r) => r.kind)}::text[], ${col((r) => r.to)}::text[], ${col((r) => r.subject)}::text[], ${col((r) => r.text)}::text[],
+        ${col((r) => r.html)}::text[], ${col((r) => r.headers)}::jsonb[], ${col((r) => r.secrets)}::jsonb[], ${col((r) => r.deleteAfter)}::timestamptz[],
+        ${col((r) => r.attachments)}::jsonb[])
+        as v(kind, to_address, subject, text_body, html_body, headers, secrets, delete_after, attachments)
+      returning id)
+    select count(*)::int as n from graphile_worker.add_jobs(array(
+      select row(${sendEmail.id}::text, json_build_object('id', id), null, null, ${sendEmail.maxAttempts ?? 25}::int, null, null, null)::graphile_worker.job_spec from made))`.execute(q);
+  return result.rows[0]?.n ?? 0;
 }
 
 /** A message already rendered for one recipient. */
@@ -147,7 +185,7 @@ const MAX_ATTEMPTS = 8;
  * Sends one stored message. Temporary SMTP failures are retried by the queue with exponential
  * backoff (about 3 s, 7 s, 20 s, ... up to 8 attempts); a permanent (5xx) refusal stops at once.
  */
-export const sendEmail = defineJob(
+export const sendEmail: JobDefinition<{ id: number }> = defineJob(
   'platform.email.send',
   z.object({ id: z.number().int() }),
   async ({ id }, ctx: AppContext, helpers) => {
