@@ -9,3 +9,4 @@ export { colourBins, HEX_FILLS, hexmapSize, hexmapSvg, type ColourBin, type HexG
 export { isPoliticsDemo } from './demo-label.ts';
 export { DEMO_POSTCODES_TO_TRY } from './constituency-views.tsx';
 export { findNhsOrganisations, getNhsOrganisation, listNhsOrganisations, type NhsOrganisation, type NhsOrganisationKind, type NhsOrganisationSearch } from './nhs-organisations.ts';
+export { letterCountsByConstituency, mpResponsiveness, type LetterCounts, type MpResponsiveness } from './letters/responsiveness.ts';
