@@ -44,7 +44,7 @@ export async function loadLettersDemo(tx: Tx): Promise<{ campaigns: number; lett
         'What closing it would mean for staff and recruitment',
         'Ask your MP to say where they stand, and to press for a pause',
       ].join('\n'),
-      deadline: sql<string>`((now() at time zone 'Europe/London')::date + 60)::text`,
+      deadline: sql<string>`(now() at time zone 'Europe/London')::date + 60`,
       target: 'own_mp',
     })
     .returning('id')
