@@ -14,6 +14,7 @@
  *
  * Last line: RESULT similarity_p99_ms=<n> letters=<n> seat_map_ratio=<map rps ÷ bare rps>
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createOrganiser } from '../src/coalition/organisers.ts';
@@ -77,22 +78,28 @@ async function similarityRun(url: string, campaignId: number) {
   const handle = connectDatabase<Database>(url, 2, 'bench-similarity');
   const q = politicsQ(handle.db);
   const times: number[] = [];
+  const candidates: number[] = [];
   let caught = 0;
   let wronglyHeld = 0;
   for (let k = -50; k < CHECKS; k++) {
     const copy = k % 2 === 0;
     const body = copy ? nearCopy(letterText((Math.abs(k) * 7919) % LETTERS)) : letterText(LETTERS + 1_000_000 + Math.abs(k));
     const started = performance.now();
-    const judged = await judgeLetter(q, campaignId, fingerprint(campaignId, body), { personId: null });
+    const fp = fingerprint(campaignId, body);
+    const judged = await judgeLetter(q, campaignId, fp, { personId: null });
     const ms = performance.now() - started;
     if (k < 0) continue; // warm-up
     times.push(ms);
+    // Not timed: how many earlier letters shared a band with it (the rows the check compared).
+    const shared = await sql<{ n: number }>`select count(*)::int as n from letters where bands && ${fp.bands}::bigint[] and campaign_id = ${campaignId}`.execute(q);
+    candidates.push(shared.rows[0]!.n);
     if (copy && judged.heldReason === 'similar') caught++;
     if (!copy && judged.heldReason === 'similar') wronglyHeld++;
   }
   await handle.close();
   times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1)!, caught, copies: Math.ceil(CHECKS / 2), wronglyHeld, different: Math.floor(CHECKS / 2) };
+  candidates.sort((a, b) => a - b);
+  return { candidatesMedian: percentile(candidates, 50), candidatesMax: candidates.at(-1)!, median: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1)!, caught, copies: Math.ceil(CHECKS / 2), wronglyHeld, different: Math.floor(CHECKS / 2) };
 }
 
 /** Signs in as the bench organiser the way a browser does (the form, its CSRF token and cookie); returns the Cookie header. */
@@ -128,7 +135,8 @@ async function main() {
     const similarity = await similarityRun(database.url, campaignId);
     console.log(
       `similarity check against ${LETTERS} letters: median ${similarity.median.toFixed(2)} ms, p99 ${similarity.p99.toFixed(2)} ms, max ${similarity.max.toFixed(2)} ms per letter; ` +
-        `near copies held ${similarity.caught} of ${similarity.copies}, different letters held ${similarity.wronglyHeld} of ${similarity.different}`,
+        `near copies held ${similarity.caught} of ${similarity.copies}, different letters held ${similarity.wronglyHeld} of ${similarity.different}; ` +
+        `letters compared per check (sharing a band): median ${similarity.candidatesMedian}, max ${similarity.candidatesMax}; machine load ${os.loadavg()[0]!.toFixed(1)}`,
     );
 
     const chorus = await startChorus(database.url);

@@ -11,7 +11,7 @@ import { registerLetterAdminRoutes } from './letters/admin-routes.tsx';
 import { letterAuditWords } from './letters/audit-words.ts';
 import { loadLettersDemo } from './letters/demo.ts';
 import { mpContactsImporter } from './letters/import-mp-contacts.ts';
-import { letterCron, letterJobs, letterMailKinds, letterPersonalDataProviders, letterTables } from './letters/manifest.ts';
+import { letterActivity, letterCron, letterJobs, letterMailKinds, letterPersonalDataProviders, letterTables } from './letters/manifest.ts';
 import { registerLetterRoutes } from './letters/public-routes.tsx';
 import { letterSettings } from './letters/settings.ts';
 
@@ -55,6 +55,7 @@ export const politics = defineCapability({
   settings: letterSettings,
   mailKinds: letterMailKinds,
   personalData: letterPersonalDataProviders,
+  personActivity: letterActivity,
   demo: async (tx) => {
     const view = txViewOf<PoliticsView>(tx);
     const loaded = await loadPoliticsDemo(view);

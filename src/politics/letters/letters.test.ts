@@ -246,6 +246,10 @@ describe('after delivery', () => {
 
   it('exports and erases a writer’s letters as supporter data', async () => {
     const person = await t.ctx.db.selectFrom('letters').select('person_id').where('writer_email', '=', 'poster@example.org').executeTakeFirstOrThrow();
+    const { public_id } = await t.ctx.db.selectFrom('people').select('public_id').where('id', '=', person.person_id!).executeTakeFirstOrThrow();
+    const { agent: admin } = await signedInAgent(t.app, t.ctx, { role: 'admin' });
+    const timeline = await admin.get(`/admin/people/${public_id}`);
+    expect(timeline.body).toContain('Wrote to Ada North for “Keep Northtown maternity open”');
     const provider = personalDataProviders().find((p) => p.name === 'letters-to-mps')!;
     const exported = (await provider.export(t.ctx.db, person.person_id!)) as Array<{ writer_address: string }>;
     expect(exported[0]!.writer_address).toContain('22 Letterbox Lane');

@@ -1,4 +1,4 @@
-import type { CronEntry, JobDefinition } from '../../platform/index.ts';
+import type { ActionEntry, CronEntry, JobDefinition, PersonActivity } from '../../platform/index.ts';
 import type { PersonalDataProvider } from '../../platform/capability.ts';
 import { CONFIRMATION_KIND } from './confirmation-email.ts';
 import { deliverLetter, TO_MP_KIND } from './deliver-letter.ts';
@@ -19,3 +19,14 @@ export const letterMailKinds: Record<string, string> = {
 };
 export const letterPersonalDataProviders: PersonalDataProvider[] = [letterPersonalData];
 export const letterTables = { letter_campaigns: 'none', letters: 'supporter', mp_contacts: 'none' } as const;
+
+const campaign = (entry: ActionEntry) => (typeof entry.detail.campaign === 'string' ? `“${entry.detail.campaign}”` : 'a letter campaign');
+const recipients = (entry: ActionEntry) => (Array.isArray(entry.detail.to) ? entry.detail.to.filter((n): n is string => typeof n === 'string').join(', ') : '');
+
+/** Writers' timeline entries in words. */
+export const letterActivity: PersonActivity = {
+  actions: {
+    'letter.written': { label: 'Wrote to their MP', sentence: (entry) => `Wrote to ${recipients(entry) || 'their MP'} for ${campaign(entry)}` },
+    'letter.confirmed': { label: 'Confirmed a letter to their MP', sentence: (entry) => `Confirmed their letter for ${campaign(entry)}` },
+  },
+};

@@ -1,27 +1,49 @@
 import type { Db } from '../tables.ts';
 
 /**
- * Letters for tests: each built from its own sentences (so two are unlike), and a near copy that
- * changes a few words (so it is more than half like the first). Used by the letters tests and bench.
+ * Letters for tests: each in its own words (so two are unlike), and a near copy that changes a few
+ * words (so it is more than half like the first). Used by the letters tests and bench.
  */
-const subjects = ['My mother', 'Our neighbour', 'A friend of mine', 'My son', 'The midwife who helped us', 'A colleague at the surgery', 'My grandfather', 'Our childminder'];
-const verbs = ['waited', 'travelled', 'struggled', 'asked', 'phoned', 'queued', 'drove', 'walked'];
-const objects = ['for an ambulance in the snow', 'forty miles to the next unit', 'to find a bus after six', 'three times before anyone called back', 'through the night for a bed', 'past the closed ward', 'with a newborn on her lap', 'for answers nobody gave'];
-const reasons = ['because the local unit had no staff that weekend', 'since the trust moved the service last spring', 'while the car park was being rebuilt', 'after the night shift was cut', 'as the consultant had left', 'because nobody told us it had closed', 'when the phone line was down', 'although the unit was only a mile away'];
+const WORDS = (
+  'ambulance bed birth bus care child clinic community consultant daughter doctor family friend grandmother hospital husband labour maternity midwife mother ' +
+  'neighbour night nurse parent patient pregnancy road service shift son staff surgery town unit village ward waiting weekend wife winter ' +
+  'always another asked became before brought called came cared closed could cried decided drove every felt found gave helped hoped kept knew ' +
+  'later left lived looked made managed missed moved needed never often promised queued rang reached remember safely saved stayed struggled ' +
+  'thought told travelled trusted waited walked wanted worked worried wrote yesterday after again almost because during early even far hours ' +
+  'late long miles minutes months near nobody quickly really since still suddenly three twice twenty years'
+).split(' ');
+const POINTS = [
+  'The nearest other maternity unit is far too far away for families without a car.',
+  'Closing the unit will make it harder, not easier, to recruit and keep midwives.',
+  'I ask you to press the trust to pause these plans and publish its travel-time analysis.',
+  'Safe births close to home matter more than any saving the trust has promised.',
+];
 
-function pick<T>(list: readonly T[], n: number): T {
-  return list[((n % list.length) + list.length) % list.length]!;
+/** A small deterministic generator (mulberry32), so a seed always gives the same letter. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** A letter of about 600 characters, its sentences chosen by `seed`. */
+/**
+ * A letter of about 600 characters in its writer's own words (sentences of words drawn at random),
+ * with one of the campaign's talking points as people quote them: unlike any other letter but
+ * sharing phrases, as letters on one subject do.
+ */
 export function letterText(seed: number, to = 'Ada North'): string {
-  const sentences: string[] = [];
-  let s = seed * 2654435761;
-  for (let i = 0; i < 6; i++) {
-    s = (Math.imul(s ^ (s >>> 15), 2246822519) + i * 3266489917) | 0;
-    sentences.push(`${pick(subjects, s)} ${pick(verbs, s >>> 3)} ${pick(objects, s >>> 6)} ${pick(reasons, s >>> 9)}, in ${1990 + ((s >>> 12) % 35)}, number ${(s >>> 4) % 997}.`);
-  }
-  return `Dear ${to},\n\n${sentences.join(' ')}\n\nPlease keep our maternity unit open.\n\nYours sincerely,\nA constituent`;
+  const random = generator(seed * 2654435761 + 1);
+  const sentence = () => {
+    const words = Array.from({ length: 8 + Math.floor(random() * 7) }, () => WORDS[Math.floor(random() * WORDS.length)]!);
+    return `${words.join(' ').replace(/^./, (c) => c.toUpperCase())}.`;
+  };
+  const own = Array.from({ length: 5 }, sentence);
+  own.splice(2, 0, `I have lived here for ${1 + Math.floor(random() * 60)} years, at number ${1 + Math.floor(random() * 300)}.`);
+  return `Dear ${to},\n\n${own.join(' ')}\n\n${POINTS[Math.floor(random() * POINTS.length)]}\n\nYours sincerely,\nA constituent`;
 }
 
 /** The same letter with a few words changed and another sign-off. */
