@@ -45,9 +45,13 @@ export const sendQuestionnaire = defineJob('politics.letters.questionnaire.send'
   });
 });
 
-/** Hourly: every letter delivered 14 days ago or more whose writer has not been asked yet gets its questionnaire job. */
+/**
+ * Hourly: every letter delivered 14 days ago or more whose writer has not been asked yet gets its
+ * questionnaire job (one pending job per letter: the job key; the job itself marks it sent).
+ */
 export const sweepQuestionnaires = defineJob('politics.letters.questionnaires.sweep', z.object({}).passthrough(), async (_payload, anyCtx: AppContext) => {
   const db = politicsQ(anyCtx.db);
+  let after = 0;
   for (;;) {
     const due = await db
       .selectFrom('letters')
@@ -55,13 +59,13 @@ export const sweepQuestionnaires = defineJob('politics.letters.questionnaires.sw
       .where('questionnaire_sent_at', 'is', null)
       .where('delivered_at', '<=', sql<Date>`now() - make_interval(days => ${QUESTIONNAIRE_DAYS})`)
       .where('writer_email', 'is not', null)
-      .orderBy('delivered_at')
+      .where('id', '>', after)
+      .orderBy('id')
       .limit(BATCH)
       .execute();
     for (const { id } of due) await addJob(db, sendQuestionnaire, { letterId: id }, { jobKey: `politics.letters.questionnaire:${id}`, jobKeyMode: 'preserve_run_at' });
     if (due.length < BATCH) return;
-    // The per-letter jobs mark them sent; until they run, the next batch would be the same rows.
-    await db.updateTable('letters').set({ questionnaire_sent_at: sql`now()` }).where('id', 'in', due.map((d) => d.id)).where('questionnaire_sent_at', 'is', null).execute();
+    after = due.at(-1)!.id;
   }
 });
 
