@@ -323,4 +323,25 @@ describe('the letter forms under any input', () => {
       { numRuns: 80 },
     );
   });
+
+  it('answers the letter pages under any query string or link with a page, a redirect or a 4xx, never a 5xx', { timeout: 120_000 }, async () => {
+    const reader = new Agent(t.app);
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '\u0000', '-1', '99999999999', 'mas.to', '@me@mas.to', 'https://x', 'saved', 'rewritten', '__proto__'));
+    const query = fc.dictionary(fc.constantFrom('page', 'notice', 'server', 'utm_source', '__proto__'), value, { maxKeys: 3 });
+    const { res } = await write(ourCampaign, writerFields({ email: 'pages@example.org' }));
+    const mine = String(res.headers.location);
+    const [, pid] = /\/letters\/mine\/([^/]+)\//.exec(mine)!;
+    const paths = ['/letters', `/letters/${ourCampaign}-keep-northtown-maternity-open`, mine, `${mine}/mastodon`, `${mine}/letter.pdf`, `/letters/confirm/${pid}/x`, `/letters/questionnaire/${pid}/x`, `/admin/letters`, `/admin/letters/${ourCampaign}`];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), query, fc.string({ maxLength: 12 }), async (path, q, junk) => {
+        const search = new URLSearchParams(q as Record<string, string>).toString();
+        for (const url of [`${path}?${search}`, `${path}${encodeURIComponent(junk)}`]) {
+          const agent = path.startsWith('/admin') ? organiser : reader;
+          const page = await agent.get(url);
+          expect([200, 301, 303, 400, 404, 422], url).toContain(page.statusCode);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
 });
