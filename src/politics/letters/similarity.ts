@@ -17,7 +17,7 @@ export const BAND_ROWS = 4;
 export const BANDS = MINHASH_SIZE / BAND_ROWS;
 
 const SALUTATION = /^\s*(?:dear|hello|hi|to)\b[^\n]*(?:\n|$)/i;
-const SIGN_OFF = /\n[^\S\n]*(?:yours(?:\s+(?:sincerely|faithfully|truly))?|kind(?:est)? regards|best(?: wishes| regards)?|warm(?:est)? regards|regards|with thanks|many thanks|thank you|thanks)[^\S\n]*[,.!]?[^\S\n]*(?:\n[\s\S]*)?$/i;
+const SIGN_OFF = /\n[^\S\n]*(?:yours(?:\s+(?:sincerely|faithfully|truly))?|kind(?:est)? regards|best(?: wishes| regards)?|warm(?:est)? regards|regards|with thanks|many thanks|thank you|thanks)[^\S\n]*[,.;:!–-]*[^\S\n]*(?:\n[\s\S]*)?$/i;
 
 /** The letter without its salutation ("Dear Ada North,") and sign-off ("Yours sincerely, Jo"). */
 export function ownWords(body: string): string {
