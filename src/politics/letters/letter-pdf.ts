@@ -1,5 +1,3 @@
-import PDFDocument from 'pdfkit';
-
 export interface PrintableLetter {
   writerName: string;
   writerAddress: string;
@@ -24,7 +22,9 @@ function printable(text: string): string {
  * The letter as a printable A4 page for post: the writer's address top right, the MP's at the
  * House of Commons on the left, the date, then the letter and the writer's name.
  */
-export function letterPdf(letter: PrintableLetter): Promise<Buffer> {
+export async function letterPdf(letter: PrintableLetter): Promise<Buffer> {
+  // Loaded when a letter is printed, not at every process's start (the CLI, the worker).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margins: { top: 64, bottom: 64, left: 72, right: 72 }, info: { Title: `Letter to ${printable(letter.mpName)} MP`, Author: printable(letter.writerName) } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
