@@ -23,7 +23,7 @@ export { ImportProgress, type ImportSummary, type Importer } from './import-repo
 export { addJob, defineJob, type CronEntry, type JobDefinition } from './jobs/jobs.ts';
 export { type Ticker } from './jobs/ticker.ts';
 export { deleteFinishedMail, deleteMailTo, keepForViewer, mailRetention, queueEmail, queueEmails, type QueueEmailOptions } from './mail/outbox.ts';
-export { renderEmail, type RenderedEmail } from './mail/render.tsx';
+export { renderEmail, type EmailBlock, type RenderedEmail } from './mail/render.tsx';
 export { composeMessage } from './mail/compose.ts';
 export { isPermanentFailure, type OutgoingMessage } from './mail/transport.ts';
 export { SHARE_IMAGE_MIN, imageFacts, imageSize, storeImage, uploadedFile, type ImageFacts } from './media.ts';
@@ -47,3 +47,4 @@ export { redirectWithNotice, takeNotice } from './web/flash.ts';
 export { BRAND_CARD, brandCardPng, encodePng } from './web/brand-card.ts';
 export { escapeHtml, renderDocument, renderFragment } from './web/render.tsx';
 export { rss, xmlText, type RssChannel, type RssItem } from './feeds/rss.ts';
+export { mastodonHost, mastodonShareHref, shareChannels, shareLinksFor, type ShareChannel, type ShareInput, type ShareLink } from './web/share-links.ts';

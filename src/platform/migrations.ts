@@ -94,4 +94,13 @@ export const platformMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    '2027-01-11-1801-outbox-from-name',
+    {
+      // A name to show in From beside the hub's own address (a constituent's letter to their MP).
+      async up(db: Kysely<unknown>) {
+        await sql`alter table outbound_emails add column from_name text`.execute(db);
+      },
+    },
+  ],
 ];

@@ -50,6 +50,8 @@ export interface OutboundEmailsTable {
   delete_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Files sent with the message (a calendar entry), as text; null: none. */
   attachments: ColumnType<MailAttachment[] | null, string | null | undefined, string | null>;
+  /** A name shown in From with MAIL_FROM's address (a writer's letter to their MP); null: MAIL_FROM as it is. */
+  from_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A file sent with a message: text content (a calendar entry), sent base64-encoded. */

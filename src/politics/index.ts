@@ -10,3 +10,4 @@ export { isPoliticsDemo } from './demo-label.ts';
 export { DEMO_POSTCODES_TO_TRY } from './constituency-views.tsx';
 export { findNhsOrganisations, getNhsOrganisation, listNhsOrganisations, type NhsOrganisation, type NhsOrganisationKind, type NhsOrganisationSearch } from './nhs-organisations.ts';
 export { demoTargetSeats, type DemoTargetSeat } from './targets/demo.ts';
+export { letterCountsByConstituency, mpResponsiveness, type LetterCounts, type MpResponsiveness } from './letters/responsiveness.ts';

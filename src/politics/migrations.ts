@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { loadShippedNhsOrganisations } from './nhs-organisations.ts';
 import type { Handle } from '../platform/index.ts';
 import { politicsQ } from './tables.ts';
+import { letterMigrations } from './letters/migrations.ts';
 
 /**
  * UK reference data: postcodes (ONSPD/NSPL), constituencies with their 2024 result, MPs, and the
@@ -163,4 +164,5 @@ export const politicsMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  ...letterMigrations,
 ];

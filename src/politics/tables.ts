@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext as AnyAppContext } from '../context.ts';
 import type { TargetTables } from './targets/tables.ts';
+import type { LetterTables } from './letters/tables.ts';
 import { viewOf, type Handle, type View, type ViewDb, type ViewTx } from '../platform/index.ts';
 
 type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -82,8 +83,8 @@ export interface NhsOrganisationsTable {
   updated_at: Generated<Date>;
 }
 
-/** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes, NHS organisations, targets). */
-export interface PoliticsTables extends TargetTables {
+/** Tables owned by the politics capability (postcodes, constituencies, results, MPs, hexes, NHS organisations, targets, letters). */
+export interface PoliticsTables extends TargetTables, LetterTables {
   postcodes: PostcodesTable;
   constituencies: ConstituenciesTable;
   mps: MpsTable;

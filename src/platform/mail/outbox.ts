@@ -29,6 +29,8 @@ export interface QueueEmailOptions {
   keepDays?: number;
   /** Files sent with the message (an event's calendar entry). */
   attachments?: readonly MailAttachment[];
+  /** A name for From, with MAIL_FROM's own address (a writer's letter to their MP goes from the hub in their name). */
+  fromName?: string;
 }
 
 /** What stands in a stored body for the nth secret. */
@@ -68,6 +70,7 @@ export async function queueEmail(q: AnyQueryable, options: QueueEmailOptions): P
       secrets: secrets.length > 0 ? JSON.stringify(secrets) : null,
       delete_after: options.keepDays === undefined ? null : new Date(Date.now() + options.keepDays * 86_400_000),
       attachments: options.attachments?.length ? JSON.stringify(options.attachments) : null,
+      from_name: options.fromName ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -181,6 +184,12 @@ export const expireMail = defineJob('platform.email.expire', z.object({}).passth
 
 const MAX_ATTEMPTS = 8;
 
+/** MAIL_FROM's address with another display name: `"Jo Bloggs" <hub@example.org>` (quotes and line breaks taken out). */
+export function fromWithName(mailFrom: string, name: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+  return `"${name.replace(/["\\\r\n<>]/g, '').trim()}" <${address}>`;
+}
+
 /**
  * Sends one stored message. Temporary SMTP failures are retried by the queue with exponential
  * backoff (about 3 s, 7 s, 20 s, ... up to 8 attempts); a permanent (5xx) refusal stops at once.
@@ -197,7 +206,7 @@ export const sendEmail: JobDefinition<{ id: number }> = defineJob(
     }
     try {
       const result = await ctx.mailer.send({
-        from: ctx.config.MAIL_FROM,
+        from: message.from_name ? fromWithName(ctx.config.MAIL_FROM, message.from_name) : ctx.config.MAIL_FROM,
         to: message.to_address,
         subject: message.subject,
         text: withSecrets(message.text_body, message.secrets),
