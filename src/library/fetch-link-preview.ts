@@ -29,6 +29,7 @@ export async function fetchLinkPreview(address: string, allowHosts: readonly str
     const response = await outboundFetch(address, {
       allowHosts,
       maxBytes,
+      skipLargerBodies: true,
       timeoutMs: limits.timeoutMs ?? PREVIEW_TIMEOUT_MS,
       headers: { accept: 'text/html,application/xhtml+xml', 'user-agent': 'Chorus-LinkPreview/1.0' },
     });
