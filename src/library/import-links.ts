@@ -105,7 +105,7 @@ export function readLinksWxr(text: string): ImportedRow[] {
           title,
           source: sourceMatch ? squash(sourceMatch[1]!) : '',
           published_on: named ? isoDateOf(named[1]!) : postDate,
-          summary: sourceMatch ? squash(sourceMatch[2]!.replace(named?.[0] ?? '\u0000', '')) : rest,
+          summary: squash((sourceMatch ? sourceMatch[2]! : rest).replace(named?.[0] ?? '\u0000', '')).replace(/^[\s–—:,.-]+/, ''),
           tags: tags.join(', '),
         },
       });

@@ -70,7 +70,7 @@ const valuesOf = (input: LinkInput, canonical: string) => ({
   canonical_url: canonical,
   title: input.title,
   source: input.source,
-  published_on: input.publishedOn === null ? null : new Date(`${input.publishedOn}T00:00:00Z`),
+  published_on: input.publishedOn,
   summary: input.summary,
   tags: input.tags,
   constituency_codes: input.constituencyCodes,

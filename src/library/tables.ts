@@ -14,7 +14,8 @@ export interface LinksTable {
   title: string;
   /** The publication ("The Guardian", "BBC News"). */
   source: Generated<string>;
-  published_on: Maybe<Date>;
+  /** A calendar date, YYYY-MM-DD (the database hands dates over as text). */
+  published_on: Maybe<string>;
   /** In the mailings' simple formatting. */
   summary: Generated<string>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
