@@ -79,7 +79,7 @@ export function LinkAddressPage(props: { values: FormValues; errors?: FieldError
 
 function Duplicate({ link }: { link: Link }) {
   return (
-    <div class="notice notice--warning" role="alert">
+    <div class="notice notice--info" role="alert">
       <p>
         This link is already in the library: <a href={linkAdminPath(link.id, 'edit')}>{link.title}</a>
         {link.source ? ` (${link.source})` : ''}.
