@@ -75,7 +75,7 @@ export function demoLinks(): Array<{ url: string; title: string; source: string;
     const national = i % 9 === 4 ? NATIONAL[Math.floor(i / 9) % NATIONAL.length]! : undefined;
     const local = HEADLINES[(i * 7) % HEADLINES.length]!;
     const place = PLACES[(i * 3 + Math.floor(i / HEADLINES.length)) % PLACES.length]!;
-    const source = national ? SOURCES.find((s) => s.name === national.source)! : SOURCES[(i * 5) % SOURCES.length]!;
+    const source = national ? SOURCES.find((s) => s.name === national.source)! : SOURCES[(i * 7 + Math.floor(i / 15)) % SOURCES.length]!;
     const title = national ? (Math.floor(i / 9) >= NATIONAL.length ? `${national.title} (update)` : national.title) : local.title.replace('{place}', place);
     const published = new Date(start + Math.floor(((end - start) / 200) * i) + (i % 5) * day);
     const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 70);
