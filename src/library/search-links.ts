@@ -9,6 +9,12 @@ export const MARK_START = '\u0002';
 export const MARK_END = '\u0003';
 /** Past this many matches the count says "more than"; counting them all costs more than it tells. */
 export const COUNT_CAP = 1000;
+/**
+ * Most relevant first ranks the newest this-many matches: ranking every match of a common word
+ * (tens of thousands of links) costs a read of each one's tsvector, every time. Words that match
+ * fewer links are ranked over all of them.
+ */
+export const RELEVANCE_POOL = 2000;
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? undefined : Array.isArray(v) ? v[0] : v), schema.optional());
 const date = (label: string) =>
@@ -64,8 +70,8 @@ export const sortOf = (s: Pick<LinkSearch, 'q' | 'sort'>) => (s.q && s.sort !== 
 /**
  * Searches the links: websearch_to_tsquery (so "quoted phrases", `or` and `-word` work) over the
  * generated tsvector (title A, summary B, source C, English stemming) through its GIN index, the
- * filters beside it, most relevant (ts_rank, so a title match outranks a summary match) or newest
- * first, and ts_headline only for the page shown.
+ * filters beside it, most relevant (ts_rank, so a title match outranks a summary match, among the
+ * newest RELEVANCE_POOL matches) or newest first, and ts_headline only for the page shown.
  */
 export async function searchLinks(handle: Handle, search: Omit<LinkSearch, 'page'>, page: number, perPage: number): Promise<LinkSearchResult> {
   const q = libraryQ(handle);
@@ -89,7 +95,11 @@ export async function searchLinks(handle: Handle, search: Omit<LinkSearch, 'page
   const [rows, count] = await Promise.all([
     sql<{ id: number; url: string; title: string; source: string; published_on: string | null; summary: string; tags: string[]; region_codes: string[]; created_at: Date; title_marked: string | null; summary_marked: string | null }>`
       select l.id, l.url, l.title, l.source, to_char(l.published_on, 'YYYY-MM-DD') as published_on, l.summary, l.tags, l.region_codes, l.created_at, ${marks}
-      from (select id from links where ${whereSql} order by ${order} limit ${perPage} offset ${(page - 1) * perPage}) as hit
+      from (${
+        sort === 'relevance'
+          ? sql`select id from (select id, search, published_on from links where ${whereSql} order by published_on desc nulls last, id desc limit ${RELEVANCE_POOL}) as pool order by ${order} limit ${perPage} offset ${(page - 1) * perPage}`
+          : sql`select id from links where ${whereSql} order by ${order} limit ${perPage} offset ${(page - 1) * perPage}`
+      }) as hit
       join links l on l.id = hit.id
       order by ${sort === 'relevance' ? sql`ts_rank(l.search, ${query}) desc, l.published_on desc nulls last, l.id desc` : sql`l.published_on desc nulls last, l.id desc`}`.execute(q),
     sql<{ n: number }>`select count(*)::int as n from (select 1 from links where ${whereSql} limit ${COUNT_CAP + 1}) as capped`.execute(q),

@@ -86,15 +86,18 @@ export async function insertLink(q: Q, input: LinkInput, canonical: string, adde
     .onConflict((oc) => oc.column('canonical_url').doNothing())
     .returning('id')
     .executeTakeFirst();
+  forgetLinkFacets();
   return row?.id;
 }
 
 export async function updateLinkRow(q: Q, id: number, input: LinkInput, canonical: string): Promise<void> {
   await q.updateTable('links').set({ ...valuesOf(input, canonical), updated_at: new Date() }).where('id', '=', id).execute();
+  forgetLinkFacets();
 }
 
 export async function deleteLinkRow(q: Q, id: number): Promise<void> {
   await q.deleteFrom('links').where('id', '=', id).execute();
+  forgetLinkFacets();
 }
 
 /** A page of links for the organisers' list, newest added first, within the groups they may see. */
@@ -109,8 +112,31 @@ export async function listLinksForAdmin(handle: Handle, options: { groupIds: num
   return { links: (rows as Row[]).map(linkOf), total: total.n };
 }
 
-/** Tags and sources in use, for the public filters (most used first). */
-export async function linkFacets(handle: Handle): Promise<{ tags: string[]; sources: string[] }> {
+const FACETS_KEPT_MS = 60_000;
+const kept = new WeakMap<object, { at: number; generation: number; value: Promise<{ tags: string[]; sources: string[] }> }>();
+/** Bumped by every change of a link in this process, so its own changes show at once. */
+let generation = 0;
+
+/**
+ * Tags and sources in use, for the public filters, most used first. Counting them reads every
+ * link, so each process keeps the answer for a minute (a new tag shows in the list a minute
+ * later; searching by it works at once).
+ */
+export function linkFacets(handle: Handle): Promise<{ tags: string[]; sources: string[] }> {
+  const found = kept.get(handle);
+  if (found && found.generation === generation && Date.now() - found.at <= FACETS_KEPT_MS) return found.value;
+  const value = countFacets(handle);
+  kept.set(handle, { at: Date.now(), generation, value });
+  value.catch(() => kept.delete(handle));
+  return value;
+}
+
+/** Forgets the kept tags and sources (after a change here). */
+function forgetLinkFacets(): void {
+  generation++;
+}
+
+async function countFacets(handle: Handle): Promise<{ tags: string[]; sources: string[] }> {
   const q = libraryQ(handle);
   const [tags, sources] = await Promise.all([
     sql<{ tag: string }>`select tag from links, unnest(tags) as tag group by tag order by count(*) desc, tag limit 60`.execute(q),
