@@ -9,6 +9,7 @@ import { installAccessRemovalListeners } from './platform/organiser-access.ts';
 import { installPersonalData } from './platform/personal-data.ts';
 import { installPersonActivity } from './platform/person-activity.ts';
 import { installPageSections } from './platform/web/page-sections.ts';
+import { library } from './library/capability.ts';
 import { petitions } from './petitions/capability.ts';
 import { politics } from './politics/capability.ts';
 import { stories } from './stories/capability.ts';
@@ -19,7 +20,7 @@ import { supporters } from './supporters/capability.ts';
  * the CLI, the worker, migrations, the demo and the personal-data registry read this list; adding
  * a capability is its folder and one line here. A capability comes after those it depends on.
  */
-export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api, events, stories];
+export const capabilities: readonly Capability[] = [coalition, politics, petitions, supporters, api, events, stories, library];
 
 installPersonalData(capabilities.flatMap((c) => c.personalData ?? []));
 installPageSections(capabilities.flatMap((c) => c.pageSections ?? []));

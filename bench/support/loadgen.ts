@@ -22,6 +22,8 @@ interface Options {
    * page; the success file gets one line per success: email, then milliseconds since the start.
    */
   book?: { runId: string; successFile: string; tier: number; places?: number };
+  /** GETs that go round these paths (and query strings) of `url`'s origin, one after another. */
+  paths?: string[];
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
@@ -67,6 +69,10 @@ const booking: Request[] | undefined = options.book
     ]
   : undefined;
 
+const rotating: Request[] | undefined = options.paths
+  ? [{ method: 'GET' as const, setupRequest: (request: Request) => ({ ...request, path: options.paths![sequence++ % options.paths!.length]! }) }]
+  : undefined;
+
 const instance = autocannon({
   url: options.url,
   method: options.method ?? 'GET',
@@ -75,7 +81,7 @@ const instance = autocannon({
   ...(options.amount ? { amount: options.amount } : {}),
   headers: options.headers,
   timeout: 10,
-  requests: booking ?? (options.sign
+  requests: rotating ?? booking ?? (options.sign
     ? [
         {
           method: 'POST',

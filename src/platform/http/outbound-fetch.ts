@@ -202,6 +202,8 @@ export interface OutboundRequest {
   timeoutMs?: number;
   /** Most bytes of the answer's body read; the rest is dropped. 0: the body is not read. */
   maxBytes?: number;
+  /** An answer whose Content-Length is over `maxBytes` is not read at all (marked truncated), for callers that refuse a cut body. */
+  skipLargerBodies?: boolean;
   /** Redirects followed (each checked like the first address). */
   maxRedirects?: number;
 }
@@ -212,7 +214,7 @@ export interface OutboundResponse {
   headers: http.IncomingHttpHeaders;
   /** The body, up to `maxBytes`. */
   body: Buffer;
-  /** Whether the body was cut at `maxBytes`. */
+  /** Whether the body was cut at `maxBytes` (or, with `skipLargerBodies`, not read at all). */
   truncated: boolean;
   /** The address that answered, after redirects. */
   url: string;
@@ -241,6 +243,11 @@ function requestOnce(url: URL, addresses: LookupAddress[], options: OutboundRequ
         const finish = () =>
           resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks), truncated, url: url.href });
         if (maxBytes === 0) {
+          response.destroy();
+          return finish();
+        }
+        if (options.skipLargerBodies && Number(response.headers['content-length'] ?? 0) > maxBytes) {
+          truncated = true;
           response.destroy();
           return finish();
         }
