@@ -42,10 +42,16 @@ export interface LetterCounts {
   replies: number;
 }
 
-/** Letters delivered to each seat's MP and the replies writers told us of, by constituency code (for the seat page and the map). */
-export async function letterCountsByConstituency(handle: Handle): Promise<Map<string, LetterCounts>> {
+/**
+ * Letters delivered to each seat's MP and the replies writers told us of, by constituency code (for
+ * the seat page and the map). With `since`: letters delivered since then, and replies told of since then.
+ */
+export async function letterCountsByConstituency(handle: Handle, options: { since?: Date } = {}): Promise<Map<string, LetterCounts>> {
+  const since = options.since ?? null;
   const rows = await sql<{ code: string; sent: number; replies: number }>`
-    select mp_seat_code as code, count(*)::int as sent, count(*) filter (where got_reply)::int as replies
+    select mp_seat_code as code,
+      count(*) filter (where ${since}::timestamptz is null or delivered_at >= ${since}::timestamptz)::int as sent,
+      count(*) filter (where got_reply and (${since}::timestamptz is null or answered_at >= ${since}::timestamptz))::int as replies
     from letters where delivered_at is not null group by mp_seat_code`.execute(politicsQ(handle));
   return new Map(rows.rows.map((r) => [r.code, { sent: r.sent, replies: r.replies }]));
 }

@@ -3,11 +3,12 @@ import { signatureCountsByConstituency } from '../../petitions/index.ts';
 import { storyCountsByConstituency } from '../../stories/index.ts';
 import { supporterCountsByConstituency } from '../../supporters/index.ts';
 import type { Handle } from '../../platform/index.ts';
+import { letterCountsByConstituency } from '../letters/responsiveness.ts';
 
 /**
  * The campaign's figures in one seat, gathered from the capabilities that have them through the
- * count functions they export (politics reads none of their tables). Letters join when that
- * capability exists.
+ * count functions they export (politics reads none of their tables), and the letters to MPs
+ * (politics' own).
  */
 export interface SeatFigures {
   signatures: number;
@@ -19,11 +20,13 @@ export interface SeatFigures {
   events: number;
   upcomingEvents: number;
   bookings: number;
+  lettersSent: number;
+  mpReplies: number;
 }
 
 export type SeatFigure = keyof SeatFigures;
 
-export const NO_FIGURES: SeatFigures = { signatures: 0, supporters: 0, supportersWithConsent: 0, storiesReady: 0, storiesPublished: 0, storytellersReady: 0, events: 0, upcomingEvents: 0, bookings: 0 };
+export const NO_FIGURES: SeatFigures = { signatures: 0, supporters: 0, supportersWithConsent: 0, storiesReady: 0, storiesPublished: 0, storytellersReady: 0, events: 0, upcomingEvents: 0, bookings: 0, lettersSent: 0, mpReplies: 0 };
 
 /**
  * Every seat's figures. With `since`, what each gained since then (signatures validated, people
@@ -32,11 +35,12 @@ export const NO_FIGURES: SeatFigures = { signatures: 0, supporters: 0, supporter
  */
 export async function figuresByConstituency(handle: Handle, options: { now?: Date; since?: Date } = {}): Promise<Map<string, SeatFigures>> {
   const since = options.since ? { since: options.since } : {};
-  const [signatures, supporters, events, stories] = await Promise.all([
+  const [signatures, supporters, events, stories, letters] = await Promise.all([
     signatureCountsByConstituency(handle, since),
     supporterCountsByConstituency(handle, since),
     eventCountsByConstituency(handle, { ...since, ...(options.now ? { now: options.now } : {}) }),
     storyCountsByConstituency(handle, since),
+    letterCountsByConstituency(handle, since),
   ]);
   const figures = new Map<string, SeatFigures>();
   const of = (code: string) => {
@@ -48,6 +52,7 @@ export async function figuresByConstituency(handle: Handle, options: { now?: Dat
   for (const s of supporters) Object.assign(of(s.constituencyCode), { supporters: s.supporters, supportersWithConsent: s.withLiveConsent });
   for (const e of events) Object.assign(of(e.constituencyCode), { events: e.events, upcomingEvents: e.upcoming, bookings: e.bookings });
   for (const s of stories) Object.assign(of(s.constituencyCode), { storiesReady: s.storiesReady, storiesPublished: s.storiesPublished, storytellersReady: s.storytellersReady });
+  for (const [code, l] of letters) Object.assign(of(code), { lettersSent: l.sent, mpReplies: l.replies });
   return figures;
 }
 
@@ -62,6 +67,8 @@ export const FIGURES: Record<SeatFigure, { label: string; one: string; many: str
   events: { label: 'Events', one: 'event', many: 'events', public: true },
   upcomingEvents: { label: 'Events still to come', one: 'event still to come', many: 'events still to come', public: false },
   bookings: { label: 'Bookings', one: 'booking', many: 'bookings', public: false },
+  lettersSent: { label: 'Letters sent to the MP', one: 'letter sent to the MP', many: 'letters sent to the MP', public: true },
+  mpReplies: { label: 'Replies from the MP (writers told us)', one: 'reply from the MP', many: 'replies from the MP', public: false },
 };
 
 export const SEAT_FIGURES = Object.keys(FIGURES) as [SeatFigure, ...SeatFigure[]];

@@ -4,6 +4,7 @@ import { listGroups } from '../../coalition/index.ts';
 import { notFound, type Viewer } from '../../platform/index.ts';
 import { getConstituency } from '../constituencies.ts';
 import type { Q } from '../tables.ts';
+import { mpResponsiveness } from '../letters/responsiveness.ts';
 import { candidatesIn } from './list-seats.ts';
 import { figuresByConstituency, NO_FIGURES } from './seat-figures.ts';
 import { listsWithSeat } from './target-lists.ts';
@@ -18,7 +19,7 @@ export const WEEK_MS = 7 * 86_400_000;
 export async function seatPageData(q: Q, viewer: Viewer, code: string, now = new Date()): Promise<SeatPageProps> {
   const seat = await getConstituency(q, code);
   if (!seat) throw notFound('constituency');
-  const [lists, candidates, figures, week, petitions, opportunities, groups] = await Promise.all([
+  const [lists, candidates, figures, week, petitions, opportunities, groups, responsiveness] = await Promise.all([
     listsWithSeat(q, viewer, seat.code),
     candidatesIn(q, seat.code),
     figuresByConstituency(q, { now }),
@@ -26,6 +27,7 @@ export async function seatPageData(q: Q, viewer: Viewer, code: string, now = new
     signaturesInConstituency(q, seat.code),
     actionOpportunities(q, { constituencyCode: seat.code, now, limit: 20 }),
     listGroups(q),
+    mpResponsiveness(q, { constituencyCode: seat.code }),
   ]);
   return {
     seat: {
@@ -46,5 +48,6 @@ export async function seatPageData(q: Q, viewer: Viewer, code: string, now = new
     week: week.get(seat.code) ?? NO_FIGURES,
     petitions,
     opportunities,
+    responsiveness,
   };
 }

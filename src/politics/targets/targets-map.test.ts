@@ -53,6 +53,25 @@ beforeAll(async () => {
   await storytellerIn(t, places.north, ours, 'recruited');
   southHustings = await hustingsIn(t, places.south, ours);
   northHustings = await hustingsIn(t, places.north, ours);
+  // Letters to Southvale's MP: one sent this week; two sent weeks ago, replied to (one reply told of this week).
+  const campaign = await t.ctx.db
+    .insertInto('letter_campaigns')
+    .values({ title: 'Save our A&E', about: 'The A&E closure', talking_points: 'Waits', deadline: '2030-01-01', group_id: ours, target: 'own_mp', chosen_seats: [] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+  const letter = (delivered: number, reply?: { answered: number; days: number }) => ({
+    campaign_id: campaign.id,
+    mp_seat_code: places.south.code,
+    mp_name: 'Sam Southvale',
+    delivery: 'email' as const,
+    state: 'ready' as const,
+    minhash: [],
+    bands: [],
+    delivered_at: daysAgo(delivered),
+    ...(reply ? { answered_at: daysAgo(reply.answered), got_reply: true, reply_days: reply.days } : {}),
+  });
+  await t.ctx.db.insertInto('letters').values([letter(2), letter(20, { answered: 10, days: 5 }), letter(20, { answered: 3, days: 15 })]).execute();
 });
 afterAll(() => t.close());
 
@@ -94,12 +113,16 @@ describe('the seat page', () => {
     expect(body).toContain('Stories 2 ready to use, 1 published');
     expect(body).toContain('Storytellers 1 ready to speak');
     expect(body).toMatch(/Events 1, 1 still to come, 0 bookings/);
+    expect(body).toContain('Letters to the MP 3 sent, 2 replies (as writers told us)');
+    expect(body).toMatch(/How the MP answers letters .*MP Seat Letters Replies Median days to reply Sam Southvale Southvale 3 2 10 /);
     expect(body).toContain('What changed in the last 7 days');
-    for (const line of ['+5 signatures this week', '+2 supporters this week', '+1 story ready to use this week', '+1 published story this week', '+1 storyteller ready to speak this week', '+1 event this week', 'No new bookings this week']) expect(body).toContain(line);
+    for (const line of ['+5 signatures this week', '+2 supporters this week', '+1 story ready to use this week', '+1 published story this week', '+1 storyteller ready to speak this week', '+1 event this week', 'No new bookings this week', '+1 letter sent to the MP this week', '+1 reply from the MP this week']) expect(body).toContain(line);
     expect(body).not.toContain(SECRET_NAME);
     const north = text((await agent.get(`/admin/seats/${places.north.code}`)).body);
     expect(north).toContain('Signatures 2');
     expect(north).toContain('No new signatures this week');
+    expect(north).toContain('Letters to the MP 0 sent, 0 replies');
+    expect(north).toContain('No letters delivered yet.');
   });
 });
 
@@ -152,22 +175,22 @@ describe('the map', () => {
     expect(res.headers['content-disposition']).toContain('attachment');
     const lines = res.body.trim().split('\n');
     expect(lines[0]).toBe(
-      'Code,Seat,Region,MP,MP party,2024 majority,Majority share of valid votes,Marginality rank,On the list,Signatures,Supporters,Supporters who agreed to hear from us,Stories ready to use (not published),Published stories,Storytellers ready to speak,Events,Events still to come,Bookings',
+      'Code,Seat,Region,MP,MP party,2024 majority,Majority share of valid votes,Marginality rank,On the list,Signatures,Supporters,Supporters who agreed to hear from us,Stories ready to use (not published),Published stories,Storytellers ready to speak,Events,Events still to come,Bookings,Letters sent to the MP,Replies from the MP (writers told us)',
     );
-    expect(lines.slice(1).sort()).toEqual([`${places.north.code},Northtown,North East,Ada North,Independent,400,0.0100,1,yes,2,0,0,0,0,0,1,1,0`, `${places.south.code},Southvale,South East,Ben South,Independent,1200,0.0300,2,yes,8,3,0,2,1,1,1,1,0`]);
+    expect(lines.slice(1).sort()).toEqual([`${places.north.code},Northtown,North East,Ada North,Independent,400,0.0100,1,yes,2,0,0,0,0,0,1,1,0,0,0`, `${places.south.code},Southvale,South East,Ben South,Independent,1200,0.0300,2,yes,8,3,0,2,1,1,1,1,0,3,2`]);
     const all = (await agent.get(`/admin/map.csv?list=${coalitionList}`)).body.trim().split('\n');
     expect(all).toHaveLength(4);
-    expect(all.find((l) => l.startsWith(places.west.code))).toContain(',no,0,0,0,0,0,1,0,0,0');
+    expect(all.find((l) => l.startsWith(places.west.code))).toContain(',no,0,0,0,0,0,1,0,0,0,0,0');
   });
 
   it('the public map shows only public totals: no admin-only figure, no list, no personal data', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/map' });
     expect(page.statusCode).toBe(200);
     const options = [...page.body.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
-    expect(options).toEqual(['signatures', 'supporters', 'storiesPublished', 'events']);
+    expect(options).toEqual(['signatures', 'supporters', 'storiesPublished', 'events', 'lettersSent']);
     expect(page.body).toContain(`href="/constituencies/${places.south.code}" aria-label="Southvale: 8 signatures"`);
     expect(page.body).toMatch(/<a [^>]*href="\/map"[^>]*>Map<\/a>/);
-    for (const figure of ['storiesReady', 'storytellersReady', 'supportersWithConsent', 'bookings', 'upcomingEvents']) {
+    for (const figure of ['storiesReady', 'storytellersReady', 'supportersWithConsent', 'bookings', 'upcomingEvents', 'mpReplies']) {
       for (const url of [`/map?figure=${figure}`, `/map.svg?figure=${figure}`]) {
         const res = await t.app.inject({ method: 'GET', url });
         expect(res.statusCode, url).toBe(200);

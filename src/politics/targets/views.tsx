@@ -5,6 +5,8 @@ import { partyName } from '../parties.ts';
 import type { Candidate, ListSeat } from './list-seats.ts';
 import { SEAT_ORDERS, seatOrderLabels, type SeatOrder } from './ranking.ts';
 import { SEAT_FIGURES, weekChangeText, type SeatFigures } from './seat-figures.ts';
+import { ResponsivenessTable } from '../letters/admin-views.tsx';
+import type { MpResponsiveness } from '../letters/responsiveness.ts';
 import { DESCRIPTION_MAX, NAME_MAX, POLITICIAN_ROLES, RULE_PARTIES } from './target-form.ts';
 import { politicianRoleLabels, type TargetList, type TargetPolitician } from './target-lists.ts';
 
@@ -329,6 +331,8 @@ export interface SeatPageProps {
   week: SeatFigures;
   petitions: PetitionSignaturesInSeat[];
   opportunities: ActionOpportunity[];
+  /** How this seat's MP (and any before them) answered the letters sent through the hub. */
+  responsiveness: MpResponsiveness[];
 }
 
 export function SeatPage(props: SeatPageProps) {
@@ -436,7 +440,9 @@ export function SeatPage(props: SeatPageProps) {
         </div>
         <div>
           <dt>Letters to the MP</dt>
-          <dd>Not counted here yet.</dd>
+          <dd>
+            {formatNumber(figures.lettersSent)} sent, {formatNumber(figures.mpReplies)} {figures.mpReplies === 1 ? 'reply' : 'replies'} (as writers told us)
+          </dd>
         </div>
       </dl>
       <p>
@@ -460,6 +466,8 @@ export function SeatPage(props: SeatPageProps) {
           </ul>
         </>
       ) : null}
+      <h3>How the MP answers letters</h3>
+      <ResponsivenessTable rows={props.responsiveness} caption={`Letters to ${seat.name}'s MP and their replies`} />
       <h3>Hustings, surgeries and meetings with the MP or candidates</h3>
       {props.opportunities.length === 0 ? (
         <p>None coming up.</p>
