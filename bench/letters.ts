@@ -8,7 +8,7 @@
  *    `writeLetter` does (shingles, signature, one query): the median and p99 per letter, and how
  *    many near copies were caught and how many different letters were (wrongly) held.
  * 2. The seat page `/admin/seats/<code>` (a signed-in organiser) and the map page (BENCH_MAP_PATH,
- *    `/constituencies` for now) with 650 seats' letter figures, each under load for BENCH_SECONDS
+ *    default the public hexmap `/map`) with 650 seats' figures, each under load for BENCH_SECONDS
  *    with BENCH_CONNECTIONS connections, against a bare Node server answering a constant in the
  *    same run.
  *
@@ -34,7 +34,7 @@ const LETTERS = Number(process.env.BENCH_LETTERS ?? 100_000);
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 1_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const MAP_PATH = process.env.BENCH_MAP_PATH ?? '/constituencies';
+const MAP_PATH = process.env.BENCH_MAP_PATH ?? '/map';
 const BATCH = 2_000;
 const PASSWORD = 'bench password long enough';
 
