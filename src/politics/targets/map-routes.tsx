@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { csvStream, parseParams, parseRequest, requireRole, type Viewer } from '../../platform/index.ts';
+import { csvStream, keepFor, parseParams, parseRequest, requireRole, type Viewer } from '../../platform/index.ts';
 import { hexmapSvg } from '../hexmap.tsx';
 import type { AppContext } from '../tables.ts';
 import { defaultDirection, mapCsvColumns, mapCsvRows, mapQuery, publicMapQuery, seatMapData, type SeatMap } from './map-data.ts';
@@ -89,15 +89,20 @@ export function registerMapRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 }
 
+/** How long a public map answer is replayed to visitors who are not signed in (as the events calendar is). */
+const PUBLIC_MAP_KEPT_MS = 5_000;
+
 /** The public map (/map): public figures only (signatures, supporters, events, published stories), totals only. */
 export function registerPublicMapRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/map', async (request, reply) => {
+  // Every seat's figures are counted for each answer: the same page is replayed to the public for a few seconds.
+  const kept = { onSend: keepFor(app, PUBLIC_MAP_KEPT_MS, { byQuery: true }) };
+  app.get('/map', kept, async (request, reply) => {
     const query = parseRequest(publicMapQuery, request.query);
     const map = await seatMapData(ctx.db, null, { figure: query.figure });
     return reply.render(<PublicMapPage map={map} figures={PUBLIC_FIGURES} sort={query.sort} dir={query.dir ?? defaultDirection[query.sort]} />);
   });
 
-  app.get('/map.svg', async (request, reply) => {
+  app.get('/map.svg', kept, async (request, reply) => {
     const query = parseRequest(publicMapQuery, request.query);
     const map = await seatMapData(ctx.db, null, { figure: query.figure });
     return sendSvg(reply, mapSvg(map, ctx.config.BASE_URL, '/map'), 'public, max-age=300');

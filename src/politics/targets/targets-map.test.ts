@@ -280,3 +280,21 @@ describe('the map pages under any query string', () => {
     );
   });
 });
+
+describe('the public map over HTTP', () => {
+  it('is replayed to visitors who are not signed in for a few seconds, per figure, and never to a signed-in organiser', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const first = await fetch(`${base}/map?figure=events`);
+    expect(first.status).toBe(200);
+    const servedBefore = t.app.hotResponses.served;
+    const again = await fetch(`${base}/map?figure=events`);
+    expect(t.app.hotResponses.served).toBe(servedBefore + 1);
+    expect(await again.text()).toBe(await first.text());
+    // Another figure is its own page; a request with cookies always goes to the app.
+    await fetch(`${base}/map?figure=signatures`);
+    await fetch(`${base}/map?figure=events`, { headers: { cookie: 'chorus_session=x' } });
+    expect(t.app.hotResponses.served).toBe(servedBefore + 1);
+  });
+});
