@@ -13,7 +13,7 @@ export { OPERATORS, filterError, filterWhere, type FieldSpecs, type FilterNode, 
 export { pagedQuery, whereWith, type PageRequest } from './db/paged-query.ts';
 export { dbViewOf, txViewOf, viewOf, type Handle, type View, type ViewDb, type ViewTx } from './db/view.ts';
 export { DatabaseOutageLog, DomainError, conflict, databaseOutageLog, isDatabaseUnavailable, forbidden, gone, invalidField, invalidFields, notFound, rateLimited, type FieldProblem, type WarnLog } from './http/errors.ts';
-export { requireRole } from './http/guards.ts';
+export { requireRole, viewerOf } from './http/guards.ts';
 export { isNotModified, keepFor, preferredEncoding } from './http/hot-responses.ts';
 export { pageCount, pageFrom } from './http/pagination.ts';
 export { clientIp } from './http/client-ip.ts';
@@ -40,7 +40,7 @@ export { type MailAttachment, type PlatformTables, type Timestamp } from './tabl
 export { ActionButton, Button, Checkbox, ChoiceGroup, CsrfField, ErrorSummary, FileInput, Form, LondonTime, Notice, PageNotice, Pagination, QueryNotice, ScrollingTable, Select, Tag, TextArea, TextInput, type Option, type TagColour } from './web/components.tsx';
 export { usePage, type Brand, type NavLink, type PageContext, type Viewer } from './web/context.ts';
 export { andList, formatCalendarDate, formatLondon, formatNumber } from './web/format.ts';
-export { checkbox, emailAddress, errorsFrom, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
+export { checkbox, emailAddress, errorsFrom, fieldErrorsOf, firstErrorPerField, formList, formValues, optionalEmail, optionalText, optionalWebsite, parseForm, parseOrThrow, parseParams, parseRequest, problemsFromZod, queryText, requiredText, saveOrFieldErrors, type FieldErrors, type FormResult, type FormValues, type Saved } from './web/forms.ts';
 export { constituencySections, groupSections, homeSections, type PageSection, type SectionConstituency, type SectionContext, type SectionGroup } from './web/page-sections.ts';
 export { EmbedLayout, Layout, roleLabel, type ShareInfo } from './web/layout.tsx';
 export { redirectWithNotice, takeNotice } from './web/flash.ts';

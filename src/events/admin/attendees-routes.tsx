@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, checkbox, csvStream, errorsFrom, formatLondon, formValues, invalidFields, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, type FieldErrors, type FieldProblem, type FormValues, type Viewer } from '../../platform/index.ts';
+import { checkbox, csvStream, DomainError, errorsFrom, formatLondon, formValues, invalidFields, pageFrom, parseForm, parseParams, parseRequest, queryText, requireRole, viewerOf, type FieldErrors, type FieldProblem, type FormValues } from '../../platform/index.ts';
 import { ATTENDEE_COLUMNS, SEARCH_MAX, addWalkIn, attendeeCounts, bookingsWithoutPerson, attendeeCsvRow, attendeeRows, checkIn, listAttendees, recordAttendeesSeen, type CheckInOutcome } from '../check-in.ts';
 import { eventFor } from '../event-access.ts';
 import type { ChorusEvent } from '../store.ts';
@@ -28,7 +28,6 @@ const checkInForm = z.object({
   q: z.string().max(SEARCH_MAX * 4).optional(),
 });
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 const searchOf = (text: string | undefined) => (text ?? '').trim().slice(0, SEARCH_MAX);
 
 function outcomeWords(outcome: CheckInOutcome): { text: string; kind: 'success' | 'info' | 'warning' } | FieldProblem {

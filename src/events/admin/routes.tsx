@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { groupIdsFor, listGroups, type Group } from '../../coalition/index.ts';
-import { DomainError, errorsFrom, formList, formValues, pageFrom, parseForm, parseParams, parseRequest, requireRole, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
+import { fieldErrorsOf, formList, formValues, pageFrom, parseForm, parseParams, parseRequest, requireRole, viewerOf, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { changeEventState } from '../change-event-state.ts';
 import { eventFor } from '../event-access.ts';
 import { listEventChanges } from '../event-changes.ts';
@@ -26,14 +26,9 @@ const stateChangeBody = z
   .object({ note: z.string().trim().max(TEXT_MAX, { message: `The note must be ${TEXT_MAX} characters or fewer` }).optional() })
   .passthrough();
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 const eventIdOf = (request: FastifyRequest) => parseParams(eventParams, request.params, 'event').id;
 
 /** A rule's field problems, to show on the form again; any other error goes on to the error page. */
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-  throw error;
-}
 
 async function groupChoices(ctx: AppContext, viewer: Viewer): Promise<Group[]> {
   const allowed = await groupIdsFor(ctx.db, viewer);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, clientIp, conflict, rateLimited, formValues, invalidFields, keepFor, notFound, pageCount, pageFrom, parseParams, wantsJson, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { clientIp, conflict, DomainError, firstErrorPerField, formValues, invalidFields, keepFor, notFound, pageCount, pageFrom, parseParams, rateLimited, wantsJson } from '../../platform/index.ts';
 import { bookEvent, hearMoreWording } from '../book-event.ts';
 import { EventCache } from '../event-cache.ts';
 import { SharedRenders } from './shared-render.ts';
@@ -33,11 +33,6 @@ export async function publicEvent(ctx: AppContext, id: number, find: (id: number
   return event;
 }
 
-export function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const p of problems) errors[p.field] ??= p.message;
-  return errors;
-}
 
 /** The booking form is urlencoded (or JSON); other bodies are refused before parsing. */
 export async function formOrJsonOnly(request: FastifyRequest) {
@@ -102,7 +97,7 @@ export function registerEventPublicRoutes(app: FastifyInstance, ctx: AppContext)
       case 'invalid': {
         if (json) throw invalidFields(outcome.problems);
         reply.header('cache-control', PRIVATE_CACHE);
-        return reply.render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} waitingList={outcome.waitingList} />, 422);
+        return reply.render(<EventPage event={event} hearMoreWording={wording(event)} baseUrl={ctx.config.BASE_URL} values={formValues(request.body)} errors={firstErrorPerField(outcome.problems)} waitingList={outcome.waitingList} />, 422);
       }
       case 'rate-limited': {
         if (json) throw rateLimited(TOO_MANY_BOOKINGS, outcome.retryAfterSeconds);

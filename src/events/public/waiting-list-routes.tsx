@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { clientIp, conflict, formValues, gone, invalidFields, notFound, parseParams, rateLimited, wantsJson } from '../../platform/index.ts';
+import { clientIp, conflict, firstErrorPerField, formValues, gone, invalidFields, notFound, parseParams, rateLimited, wantsJson } from '../../platform/index.ts';
 import { hearMoreWording } from '../book-event.ts';
 import { findEvent, type ChorusEvent } from '../store.ts';
 import type { AppContext } from '../tables.ts';
 import { claimOffer, findOffer, findWaitingEntry, joinWaitingList, leaveWaitingList } from '../waiting-list.ts';
-import { TOO_MANY_BOOKINGS, fieldErrorsOf, formOrJsonOnly, publicEvent } from './routes.tsx';
+import { TOO_MANY_BOOKINGS, formOrJsonOnly, publicEvent } from './routes.tsx';
 import { JoinedWaitingListPage, OfferPage, WaitingEntryPage, WaitingListPage, waitingListPath } from './waiting-list-views.tsx';
 
 const PRIVATE_CACHE = 'private, no-store';
@@ -40,7 +40,7 @@ export function registerWaitingListRoutes(app: FastifyInstance, ctx: AppContext)
       case 'invalid': {
         if (json) throw invalidFields(outcome.problems);
         const fresh = (await findEvent(ctx.db, id)) ?? event;
-        return reply.render(<WaitingListPage event={fresh} hearMoreWording={wording(fresh)} values={formValues(request.body)} errors={fieldErrorsOf(outcome.problems)} />, 422);
+        return reply.render(<WaitingListPage event={fresh} hearMoreWording={wording(fresh)} values={formValues(request.body)} errors={firstErrorPerField(outcome.problems)} />, 422);
       }
       case 'joined':
         if (json) return reply.code(201).send({ outcome: 'waiting', places: outcome.places, ahead: outcome.ahead, message: 'You are on the waiting list. We have emailed you a link to see your place or leave.' });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listGroups, type Group } from '../../coalition/index.ts';
 import { regionNames } from '../../politics/index.ts';
-import { errorsFrom, DomainError, formList, formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
+import { fieldErrorsOf, formList, formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, viewerOf, type FieldErrors, type FormValues, type Viewer } from '../../platform/index.ts';
 import { canonicalUrl, parseWebAddress } from '../canonical-url.ts';
 import { fetchLinkPreview, previewFailureWords } from '../fetch-link-preview.ts';
 import { linkGroupsOf, linkToManage } from '../link-access.ts';
@@ -17,7 +17,6 @@ const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) 
 const addressForm = z.object({ url: webAddress });
 const DUPLICATE = 'This link is already in the library';
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 /** The page's own canonical address, carried from the preview in a hidden field (only a web address counts). */
 const canonicalFrom = (body: unknown): string | undefined => {
   const v = formValues(body).canonical;
@@ -46,10 +45,6 @@ export function registerLinkAdminRoutes(app: FastifyInstance, ctx: AppContext) {
   }
 
   const duplicateErrors = (field = 'url'): FieldErrors => ({ [field]: DUPLICATE });
-  function fieldErrorsOf(error: unknown): FieldErrors {
-    if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-    throw error;
-  }
 
   app.get('/admin/links', anyone, async (request, reply) => {
     const viewer = viewerOf(request);

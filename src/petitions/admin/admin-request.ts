@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, errorsFrom, parseParams, type FieldErrors, type Viewer } from '../../platform/index.ts';
+import { parseParams } from '../../platform/index.ts';
 
 /** What the petitions admin routes read from a request: the petition id, the viewer. */
 const petitionParams = z.object({
@@ -16,13 +16,4 @@ export function petitionIdOf(request: FastifyRequest): number {
   return parseParams(petitionParams, request.params, 'petition').id;
 }
 
-/** Routes behind requireRole() always have a viewer. */
-export function viewerOf(request: FastifyRequest): Viewer {
-  return request.viewer!;
-}
-
-/** A rule's field problems, to show on the form again; any other error goes on to the error page. */
-export function fieldErrorsOf(error: unknown): FieldErrors {
-  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-  throw error;
-}
+export { fieldErrorsOf, viewerOf } from '../../platform/index.ts';

@@ -15,6 +15,12 @@ function isHtmlNavigation(request: FastifyRequest): boolean {
   return request.method === 'GET' && !(request.url.startsWith('/api/') || request.url.endsWith('.json'));
 }
 
+/** The signed-in organiser of a route behind `requireRole()` (which has checked there is one). */
+export function viewerOf(request: FastifyRequest): Viewer {
+  if (!request.viewer) throw new DomainError('unauthenticated', 'Sign in to do that.');
+  return request.viewer;
+}
+
 /**
  * Route guard: the viewer must be signed in with one of these roles (any role when none given).
  * People who are not signed in are sent to sign in and brought back afterwards.

@@ -88,6 +88,19 @@ export function errorsFrom(error: DomainError): FieldErrors {
   return errors;
 }
 
+/** A command's field problems, to show on the form again; any other error goes on to the error page. */
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
+  throw error;
+}
+
+/** Field problems as the form shows them: the first message for each field. */
+export function firstErrorPerField(problems: readonly FieldProblem[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const p of problems) errors[p.field] ??= p.message;
+  return errors;
+}
+
 // Small reusable field schemas with GOV.UK-style messages.
 
 export const requiredText = (label: string, max: number) =>

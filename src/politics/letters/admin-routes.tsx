@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { listGroups, groupIdsFor } from '../../coalition/index.ts';
-import { DomainError, errorsFrom, formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, type FieldErrors, type FormValues, type Option, type Viewer } from '../../platform/index.ts';
+import { listGroups } from '../../coalition/index.ts';
+import { fieldErrorsOf, formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, viewerOf, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { ownerOptions } from '../owner-options.ts';
 import type { AppContext } from '../tables.ts';
 import { campaignSchema, campaignValues } from './campaign-form.ts';
 import { adminCampaignPath, campaignFor, listCampaigns, mayManage, visibleGroupIds, type LetterCampaign } from './campaigns.ts';
@@ -15,19 +16,7 @@ const PER_PAGE = 50;
 const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
 const letterParams = idParams.extend({ letterId: z.string().regex(/^\d{1,9}$/).transform(Number), decision: z.enum(['release', 'reject']) });
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-  throw error;
-}
-
-async function ownerOptions(ctx: AppContext, viewer: Viewer): Promise<Option[]> {
-  const groups = await listGroups(ctx.db);
-  const allowed = await groupIdsFor(ctx.db, viewer);
-  const own = allowed === 'all' ? groups : groups.filter((g) => allowed.includes(g.id));
-  return [...(viewer.role === 'admin' ? [{ value: '', label: 'Coalition-wide' }] : []), ...own.map((g) => ({ value: String(g.id), label: g.name }))];
-}
 
 /** Organisers' letter campaigns: roles and groups checked here and again by each command. */
 export function registerLetterAdminRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, clientIp, formValues, mastodonHost, mastodonShareHref, notFound, parseParams, type FieldErrors, type FieldProblem } from '../../platform/index.ts';
+import { clientIp, DomainError, firstErrorPerField, formValues, mastodonHost, mastodonShareHref, notFound, parseParams, type FieldErrors } from '../../platform/index.ts';
 import type { AppContext } from '../tables.ts';
 import { isPast } from './campaign-form.ts';
 import { campaignPath, findCampaign, openCampaigns, type LetterCampaign } from './campaigns.ts';
@@ -22,11 +22,6 @@ const NOTICES: Record<string, string> = {
   rewritten: 'Thank you for making it your own: your letter passed our check.',
 };
 
-export function fieldErrorsOf(problems: FieldProblem[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const p of problems) errors[p.field] ??= p.message;
-  return errors;
-}
 
 const UK_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -94,7 +89,7 @@ export function registerLetterRoutes(app: FastifyInstance, ctx: AppContext) {
     const outcome = await writeLetter(ctx, { campaign, fields: request.body, ip: clientIp(request) });
     switch (outcome.kind) {
       case 'invalid':
-        return renderCampaign(reply, campaign, formValues(request.body), fieldErrorsOf(outcome.problems), 422);
+        return renderCampaign(reply, campaign, formValues(request.body), firstErrorPerField(outcome.problems), 422);
       case 'closed':
         throw new DomainError('conflict', 'This campaign has closed: it no longer takes letters.');
       case 'rate-limited':
@@ -110,7 +105,7 @@ export function registerLetterRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/letters/mine/:pid/:token', async (request, reply) => {
     const letter = await linkedLetter(request, 'letter');
     const outcome = await ctx.db.transaction().execute((tx) => rewriteLetter(tx, letter, request.body));
-    if (outcome.kind === 'invalid') return renderLetter(request, reply, letter, { values: formValues(request.body), errors: fieldErrorsOf(outcome.problems) }, 422);
+    if (outcome.kind === 'invalid') return renderLetter(request, reply, letter, { values: formValues(request.body), errors: firstErrorPerField(outcome.problems) }, 422);
     const path = letterPath(ctx.secret, letter.publicId);
     return reply.redirect(outcome.held ? path : `${path}?notice=rewritten`, 303);
   });
@@ -167,7 +162,7 @@ export function registerLetterRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/letters/questionnaire/:pid/:token', async (request, reply) => {
     const letter = await linkedLetter(request, 'questionnaire');
     const outcome = await ctx.db.transaction().execute((tx) => answerQuestionnaire(tx, letter, request.body));
-    if (outcome.kind === 'invalid') return renderQuestionnaire(reply, letter, formValues(request.body), fieldErrorsOf(outcome.problems), 422);
+    if (outcome.kind === 'invalid') return renderQuestionnaire(reply, letter, formValues(request.body), firstErrorPerField(outcome.problems), 422);
     return reply.redirect(`${questionnairePath(ctx.secret, letter.publicId)}?notice=saved`, 303);
   });
 }

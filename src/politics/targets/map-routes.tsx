@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { csvStream, keepFor, parseParams, parseRequest, requireRole, type Viewer } from '../../platform/index.ts';
+import { csvStream, keepFor, parseParams, parseRequest, requireRole, viewerOf, type Viewer } from '../../platform/index.ts';
 import { hexmapSvg } from '../hexmap.tsx';
 import type { AppContext } from '../tables.ts';
 import { defaultDirection, mapCsvColumns, mapCsvRows, mapQuery, publicMapQuery, seatMapData, type SeatMap } from './map-data.ts';
@@ -9,7 +9,6 @@ import { FIGURES, PUBLIC_FIGURES, SEAT_FIGURES } from './seat-figures.ts';
 import { listTargetLists, visibleGroupIds } from './target-lists.ts';
 
 const listParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) });
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 
 function mapSvg(map: SeatMap, baseUrl: string, tablePath: string): string | undefined {
   const f = FIGURES[map.figure];

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { groupIdsFor, listGroups } from '../../coalition/index.ts';
-import { DomainError, errorsFrom, formList, formValues, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, type FieldErrors, type FormValues, type Option, type Viewer } from '../../platform/index.ts';
+import { listGroups } from '../../coalition/index.ts';
+import { fieldErrorsOf, formList, formValues, pageCount, pageFrom, parseForm, parseParams, parseRequest, requireRole, viewerOf, type FieldErrors, type FormValues, type Option } from '../../platform/index.ts';
 import { regionNames } from '../constituencies.ts';
+import { ownerOptions } from '../owner-options.ts';
 import type { AppContext } from '../tables.ts';
 import { addTargetPolitician, addTargetSeat, removeTargetPolitician, removeTargetSeat } from './change-target-entries.ts';
 import { seatsOfList } from './list-seats.ts';
@@ -25,20 +26,7 @@ const seatEntryParams = listParams.extend({ code: seatParams.shape.code });
 const politicianParams = listParams.extend({ pid: z.string().regex(/^\d{1,9}$/).transform(Number) });
 const listQuery = z.object({ order: z.enum(SEAT_ORDERS).optional().catch(undefined) }).passthrough();
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-  throw error;
-}
-
-/** Whose a new or changed list may be: coalition-wide for admins, and the groups the viewer may manage. */
-async function ownerOptions(ctx: AppContext, viewer: Viewer): Promise<Option[]> {
-  const groups = await listGroups(ctx.db);
-  const allowed = await groupIdsFor(ctx.db, viewer);
-  const own = allowed === 'all' ? groups : groups.filter((g) => allowed.includes(g.id));
-  return [...(viewer.role === 'admin' ? [{ value: '', label: 'Coalition-wide' }] : []), ...own.map((g) => ({ value: String(g.id), label: g.name }))];
-}
 
 async function regionOptions(ctx: AppContext): Promise<Option[]> {
   const regions = await regionNames(ctx.db);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupsByIds, listGroups } from '../../coalition/index.ts';
-import { Button, Form, Layout, TextArea, formList, formValues, formatLondon, notFound, pageFrom, parseForm, parseParams, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
+import { Button, Form, formatLondon, formList, formValues, Layout, notFound, pageFrom, parseForm, parseParams, recordAudit, requireRole, TextArea, viewerOf } from '../../platform/index.ts';
 import { storiesOfPersonStory } from '../story-view.ts';
 import { openStoryPhoto, prepareStoryPhotos, storyPhotoList, storyPhotosOpened, storyUploadLimits } from '../story-photos.ts';
 import { storiesForViewer, storyForViewer, storyGroupScope } from '../story-access.ts';
@@ -17,7 +17,6 @@ const idParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number) 
 const photoParams = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number), position: z.enum(['1', '2', '3']).transform(Number) });
 const noteForm = z.object({ note: z.string({ message: 'Write the note' }).trim().min(1, { message: 'Write the note' }).max(4000, { message: 'Note must be 4000 characters or fewer' }) });
 const methodForm = z.object({ method: z.enum(['phone', 'paper'], { message: 'Choose how you took this story' }) });
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 const PER_PAGE = 50;
 
 /** /admin/stories: the stories a viewer may see, each story's page, its export and notes, and recording one taken by phone or on paper. */

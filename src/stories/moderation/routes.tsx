@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { pageCount, pageFrom, parseForm, parseParams, recordAudit, requireRole, type Viewer } from '../../platform/index.ts';
+import { pageCount, pageFrom, parseForm, parseParams, recordAudit, requireRole, viewerOf } from '../../platform/index.ts';
 import { openFor } from '../sealed-columns.ts';
 import { isUsable } from '../states.ts';
 import { storyForViewer, storyGroupScope } from '../story-access.ts';
@@ -37,7 +37,6 @@ const changesForm = z.object({ changes: text('changes you would like', 2000) });
 
 const PER_PAGE = 50;
 const nocache = { 'cache-control': 'private, no-store' };
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 
 /** /admin/stories/moderation (the queue), each story's moderation page and its actions; the teller's approval link. */
 export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findGroupsByIds, groupIdsFor, listGroups } from '../../coalition/index.ts';
-import { DomainError, csvStream, errorsFrom, formList, formValues, formatLondon, invalidField, pageFrom, parseForm, parseParams, parseRequest, recordAudit, requireRole, type FieldErrors, type Viewer } from '../../platform/index.ts';
+import { csvStream, DomainError, fieldErrorsOf, formatLondon, formList, formValues, invalidField, pageFrom, parseForm, parseParams, parseRequest, recordAudit, requireRole, viewerOf, type FieldErrors, type Viewer } from '../../platform/index.ts';
 import { constituencyNames, lookupPostcode, regionNames } from '../../politics/index.ts';
 import { storiesKeyRing, useStoriesConfig } from '../story-keys.ts';
 import type { AppContext } from '../tables.ts';
@@ -21,13 +21,8 @@ const storytellerParams = z.object({ publicId: z.string().regex(/^[0-9a-f]{8}-[0
 const askParams = storytellerParams.extend({ askId: z.string().regex(/^\d{1,9}$/).transform(Number) });
 const listQuery = z.object({ stage: z.enum(STAGES as [StorytellerStage, ...StorytellerStage[]]).optional().catch(undefined) });
 
-const viewerOf = (request: FastifyRequest): Viewer => request.viewer!;
 
 /** A rule's field problems, to show on the form again; any other error goes on to the error page. */
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (error instanceof DomainError && error.code === 'invalid') return errorsFrom(error);
-  throw error;
-}
 
 /**
  * Every storyteller page: the pipeline (/admin/storytellers), training, topics, requests to
