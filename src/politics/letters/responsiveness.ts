@@ -20,7 +20,8 @@ export interface MpResponsiveness {
  * Per MP: letters delivered, replies, and the median days to reply, from the writers'
  * questionnaire answers; for one campaign, one seat, or all. Kept after letters' words are deleted.
  */
-export async function mpResponsiveness(handle: Handle, filter: { campaignId?: number; constituencyCode?: string } = {}): Promise<MpResponsiveness[]> {
+export async function mpResponsiveness(handle: Handle, filter: { campaignId?: number | undefined; constituencyCode?: string | undefined } = {}): Promise<MpResponsiveness[]> {
+  // Each filter is added only when given, so one seat's or campaign's letters are read through their index.
   const q = politicsQ(handle);
   const rows = await sql<{ mp_name: string; seat_code: string; seat_name: string | null; letters: number; replies: number; answered: number; median: number | null }>`
     select l.mp_name, l.mp_seat_code as seat_code, c.name as seat_name,
@@ -30,8 +31,8 @@ export async function mpResponsiveness(handle: Handle, filter: { campaignId?: nu
       percentile_cont(0.5) within group (order by l.reply_days) filter (where l.got_reply and l.reply_days is not null) as median
     from letters l left join constituencies c on c.code = l.mp_seat_code
     where l.delivered_at is not null
-      and (${filter.campaignId ?? null}::int is null or l.campaign_id = ${filter.campaignId ?? null}::int)
-      and (${filter.constituencyCode ?? null}::text is null or l.mp_seat_code = ${filter.constituencyCode ?? null}::text)
+      ${filter.campaignId === undefined ? sql`` : sql`and l.campaign_id = ${filter.campaignId}`}
+      ${filter.constituencyCode === undefined ? sql`` : sql`and l.mp_seat_code = ${filter.constituencyCode}`}
     group by l.mp_name, l.mp_seat_code, c.name
     order by count(*) desc, l.mp_name`.execute(q);
   return rows.rows.map((r) => ({ mpName: r.mp_name, seatCode: r.seat_code, seatName: r.seat_name, letters: r.letters, replies: r.replies, answered: r.answered, medianDaysToReply: r.median === null ? null : Number(r.median) }));
