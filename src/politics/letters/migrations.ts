@@ -79,4 +79,17 @@ export const letterMigrations: Array<[string, Migration]> = [
       },
     },
   ],
+  [
+    // The seat page and the map count every seat's letters: from the index alone, not the letters' rows
+    // (signatures, words and band keys make them wide).
+    '2027-01-14-0900-letters-seat-counts',
+    {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          create index letters_seat_counts on letters (mp_seat_code) include (delivered_at, got_reply, answered_at) where delivered_at is not null;
+          drop index letters_seat;
+        `.execute(db);
+      },
+    },
+  ],
 ];
