@@ -2,25 +2,6 @@ import { sql } from 'kysely';
 import { libraryQ, type Q } from './tables.ts';
 import type { Handle } from '../platform/index.ts';
 
-/** A link as every page shows it. */
-export interface Link {
-  id: number;
-  url: string;
-  canonicalUrl: string;
-  title: string;
-  source: string;
-  /** YYYY-MM-DD, or null when not known. */
-  publishedOn: string | null;
-  summary: string;
-  tags: string[];
-  constituencyCodes: string[];
-  regionCodes: string[];
-  groupId: number | null;
-  addedByName: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /** What an organiser (or an import) gives for a link. */
 export interface LinkInput {
   url: string;
@@ -32,6 +13,15 @@ export interface LinkInput {
   constituencyCodes: string[];
   regionCodes: string[];
   groupId: number | null;
+}
+
+/** A link as every page shows it. */
+export interface Link extends LinkInput {
+  id: number;
+  canonicalUrl: string;
+  addedByName: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 const columns = ['id', 'url', 'canonical_url', 'title', 'source', sql<string | null>`to_char(published_on, 'YYYY-MM-DD')`.as('published_on'), 'summary', 'tags', 'constituency_codes', 'region_codes', 'group_id', 'added_by_name', 'created_at', 'updated_at'] as const;

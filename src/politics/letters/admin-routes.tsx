@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listGroups } from '../../coalition/index.ts';
 import { fieldErrorsOf, formValues, pageCount, pageFrom, parseForm, parseParams, requireRole, viewerOf, type FieldErrors, type FormValues } from '../../platform/index.ts';
+import { constituencyNames } from '../constituencies.ts';
 import { ownerOptions } from '../owner-options.ts';
 import type { AppContext } from '../tables.ts';
 import { campaignSchema, campaignValues } from './campaign-form.ts';
@@ -23,11 +24,7 @@ export function registerLetterAdminRoutes(app: FastifyInstance, ctx: AppContext)
   const anyone = { preHandler: requireRole() };
   const makers = { preHandler: requireRole('admin', 'organiser') };
 
-  async function seatNames(codes: string[]): Promise<Map<string, string>> {
-    if (codes.length === 0) return new Map();
-    const rows = await ctx.db.selectFrom('constituencies').select(['code', 'name']).where('code', 'in', codes).execute();
-    return new Map(rows.map((r) => [r.code, r.name]));
-  }
+  const seatNames = async (codes: string[]) => new Map([...(await constituencyNames(ctx.db, codes))].map(([code, seat]) => [code, seat.name]));
 
   async function renderForm(request: FastifyRequest, reply: FastifyReply, campaign: LetterCampaign | undefined, values: FormValues, errors?: FieldErrors, status = 200) {
     return reply.render(<CampaignFormPage campaign={campaign} owners={await ownerOptions(ctx, viewerOf(request))} values={values} errors={errors} />, status);
